@@ -1,0 +1,281 @@
+/* Spec decoding against parameter descriptors: lookup by "type", unknown-key
+ * detection, kind and range checks, defaults. Every message names the thing,
+ * the field, what was expected and what was given. */
+#include "spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int word_in(const char *list, const char *word, int *index)
+{
+    int i = 0;
+    size_t n = strlen(word);
+    for (const char *s = list; s && *s; i++) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        if (len == n && memcmp(s, word, n) == 0) {
+            if (index) *index = i;
+            return 1;
+        }
+        s = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+/* "'min', 'max'" from "min|max" */
+static void quote_words(const char *list, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (const char *s = list; s && *s && o + 4 < cap;) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        o += (size_t)snprintf(buf + o, cap - o, "%s'%.*s'", o ? ", " : "", (int)len, s);
+        if (o >= cap) { buf[cap - 1] = 0; break; }
+        s = bar ? bar + 1 : NULL;
+    }
+}
+
+static void range_text(const sl_param *p, char *buf, size_t cap)
+{
+    const char *what = p->kind == SL_P_INT ? "an integer" : "a number";
+    int lo_open = p->flags & SL_F_LO_OPEN, hi_open = p->flags & SL_F_HI_OPEN;
+    if (isinf(p->lo) && isinf(p->hi))
+        snprintf(buf, cap, "must be a finite %s", p->kind == SL_P_INT ? "integer" : "number");
+    else if (isinf(p->hi))
+        snprintf(buf, cap, "must be %s %s %s", what, lo_open ? ">" : ">=", sl_num(p->lo).s);
+    else if (isinf(p->lo))
+        snprintf(buf, cap, "must be %s %s %s", what, hi_open ? "<" : "<=", sl_num(p->hi).s);
+    else
+        snprintf(buf, cap, "must be %s in %s%s, %s%s", what, lo_open ? "(" : "[", sl_num(p->lo).s,
+                 sl_num(p->hi).s, hi_open ? ")" : "]");
+}
+
+sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v)
+{
+    int ok = isfinite(v);
+    if (ok && p->kind == SL_P_INT && floor(v) != v) ok = 0;
+    if (ok && (p->flags & SL_F_LO_OPEN ? !(v > p->lo) : !(v >= p->lo))) ok = 0;
+    if (ok && (p->flags & SL_F_HI_OPEN ? !(v < p->hi) : !(v <= p->hi))) ok = 0;
+    if (ok) return SL_STATUS_OK;
+    char range[96];
+    range_text(p, range, sizeof range);
+    return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "%s, got %s", range, sl_num(v).s);
+}
+
+sl_status sl_spec_lookup(const sl_json *doc, int obj, const void *table, size_t stride, int n,
+                         const char *family, const sl_kind **out)
+{
+    char got[64];
+    if (obj < 0 || doc->nodes[obj].type != SL_J_OBJ) {
+        sl_json_describe(doc, obj, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, family, NULL, "spec must be an object with a 'type', got %s", got);
+    }
+    int t = sl_json_get(doc, obj, "type");
+    if (t < 0) return sl_fail(SL_STATUS_INVALID, family, "type", "is required");
+    if (doc->nodes[t].type != SL_J_STR) {
+        sl_json_describe(doc, t, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, family, "type", "must be a string, got %s", got);
+    }
+    for (int i = 0; i < n; i++) {
+        const sl_kind *k = (const sl_kind *)((const char *)table + stride * (size_t)i);
+        if (strcmp(k->name, doc->nodes[t].str) == 0) {
+            *out = k;
+            return SL_STATUS_OK;
+        }
+    }
+    char names[1024];
+    size_t o = 0;
+    names[0] = 0;
+    for (int i = 0; i < n && o < sizeof names; i++) {
+        const sl_kind *k = (const sl_kind *)((const char *)table + stride * (size_t)i);
+        o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "", k->name);
+    }
+    sl_json_describe(doc, t, got, sizeof got);
+    return sl_fail(SL_STATUS_UNKNOWN_TYPE, family, "type", "must be one of %s, got %s", names, got);
+}
+
+int sl_param_index(const sl_kind *kind, const char *name)
+{
+    for (int i = 0; i < kind->n_params; i++)
+        if (strcmp(kind->params[i].name, name) == 0) return i;
+    return -1;
+}
+
+static sl_status decode_one(const sl_json *doc, const sl_kind *kind, const sl_param *p, int node, double *v)
+{
+    const sl_jnode *n = &doc->nodes[node];
+    char got[64];
+    sl_json_describe(doc, node, got, sizeof got);
+    switch (p->kind) {
+    case SL_P_NUM:
+    case SL_P_INT:
+        if (n->type != SL_J_NUM) {
+            char range[96];
+            range_text(p, range, sizeof range);
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "%s, got %s", range, got);
+        }
+        *v = n->num;
+        return sl_param_check(kind, p, n->num);
+    case SL_P_BOOL:
+        if (n->type != SL_J_BOOL)
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must be true or false, got %s", got);
+        *v = n->num;
+        return SL_STATUS_OK;
+    case SL_P_ENUM: {
+        int idx = 0;
+        if (n->type != SL_J_STR || !word_in(p->choices, n->str, &idx)) {
+            char words[256];
+            quote_words(p->choices, words, sizeof words);
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must be one of %s, got %s", words, got);
+        }
+        *v = idx;
+        return SL_STATUS_OK;
+    }
+    case SL_P_STR:
+        if (n->type != SL_J_STR)
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must be a string, got %s", got);
+        return SL_STATUS_OK;
+    case SL_P_NUMS: {
+        if (n->type == SL_J_NUM && (p->flags & SL_F_SCALAR_OK)) {
+            *v = n->num;
+            return sl_param_check(kind, p, n->num);
+        }
+        if (n->type != SL_J_ARR)
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must be an array of numbers, got %s", got);
+        if (n->count < p->min_len || n->count > p->max_len) {
+            if (p->min_len == p->max_len)
+                return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must have %d numbers, got %d", p->min_len, n->count);
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must have %d to %d numbers, got %d",
+                           p->min_len, p->max_len, n->count);
+        }
+        int k = 0;
+        for (int c = n->child; c >= 0; c = doc->nodes[c].next, k++) {
+            if (doc->nodes[c].type != SL_J_NUM || sl_param_check(kind, p, doc->nodes[c].num)) {
+                char range[96], item[64];
+                range_text(p, range, sizeof range);
+                sl_json_describe(doc, c, item, sizeof item);
+                return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "[%d] %s, got %s", k, range, item);
+            }
+        }
+        *v = n->count;
+        return SL_STATUS_OK;
+    }
+    case SL_P_SPECS:
+        if (n->type != SL_J_ARR)
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must be an array of specs, got %s", got);
+        if (n->count < p->min_len || n->count > p->max_len)
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must have %d to %d entries, got %d",
+                           p->min_len, p->max_len, n->count);
+        *v = n->count;
+        return SL_STATUS_OK;
+    default:
+        return SL_STATUS_OK;
+    }
+}
+
+sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const char *extra, sl_args *args)
+{
+    for (int i = 0; i < SL_MAX_PARAMS; i++) {
+        args->v[i] = NAN;
+        args->present[i] = 0;
+        args->node[i] = -1;
+    }
+    for (int c = doc->nodes[obj].child; c >= 0; c = doc->nodes[c].next) {
+        const char *key = doc->nodes[c].key;
+        if (sl_param_index(kind, key) >= 0 || word_in(extra, key, NULL)) continue;
+        char names[512];
+        size_t o = 0;
+        names[0] = 0;
+        for (int i = 0; i < kind->n_params && o < sizeof names; i++)
+            o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "", kind->params[i].name);
+        if (kind->n_params == 0) snprintf(names, sizeof names, "none");
+        return sl_fail(SL_STATUS_INVALID, kind->name, NULL, "unknown parameter '%.40s'; its parameters are %s", key, names);
+    }
+    for (int i = 0; i < kind->n_params; i++) {
+        const sl_param *p = &kind->params[i];
+        int node = sl_json_get(doc, obj, p->name);
+        args->node[i] = node;
+        if (node < 0) {
+            if (p->flags & SL_F_REQUIRED) return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "is required");
+            args->v[i] = p->def;
+            continue;
+        }
+        if (doc->nodes[node].type == SL_J_NULL && (p->flags & SL_F_NULLABLE)) {
+            args->present[i] = 2;
+            continue;
+        }
+        args->present[i] = 1;
+        sl_status st = decode_one(doc, kind, p, node, &args->v[i]);
+        if (st) return st;
+    }
+    return SL_STATUS_OK;
+}
+
+/* ---- registry as JSON, for the JS API's lists and the page's controls ---- */
+
+static int grow(char **buf, int len, int *cap, int need)
+{
+    if (len + need + 1 <= *cap) return 0;
+    int ncap = *cap ? *cap : 4096;
+    while (ncap < len + need + 1) ncap *= 2;
+    char *nb = realloc(*buf, (size_t)ncap);
+    if (!nb) return -1;
+    *buf = nb;
+    *cap = ncap;
+    return 0;
+}
+
+static int append(char **buf, int len, int *cap, const char *fmt, const char *a, const char *b)
+{
+    int need = snprintf(NULL, 0, fmt, a, b);
+    if (len < 0 || grow(buf, len, cap, need)) return -1;
+    snprintf(*buf + len, (size_t)(need + 1), fmt, a, b);
+    return len + need;
+}
+
+static const char *kind_word(int k)
+{
+    static const char *w[] = { "number", "integer", "boolean", "enum", "string", "numbers", "specs", "any" };
+    return w[k];
+}
+
+static const char *json_num(double v, char *tmp)
+{
+    if (!isfinite(v)) return isnan(v) ? "null" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    strcpy(tmp, sl_num(v).s);
+    return tmp;
+}
+
+int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t stride, int n)
+{
+    char t1[40], t2[40];
+    len = append(buf, len, cap, "[", "", "");
+    for (int i = 0; i < n; i++) {
+        const sl_kind *k = (const sl_kind *)((const char *)table + stride * (size_t)i);
+        len = append(buf, len, cap, "%s{\"name\":\"%s\"", i ? "," : "", k->name);
+        len = append(buf, len, cap, ",\"summary\":\"%s\"%s,\"params\":[", k->summary ? k->summary : "", "");
+        for (int j = 0; j < k->n_params; j++) {
+            const sl_param *p = &k->params[j];
+            len = append(buf, len, cap, "%s{\"name\":\"%s\"", j ? "," : "", p->name);
+            len = append(buf, len, cap, ",\"kind\":\"%s\"%s", kind_word(p->kind), "");
+            len = append(buf, len, cap, ",\"default\":%s,\"lo\":%s", json_num(p->def, t1), json_num(p->lo, t2));
+            len = append(buf, len, cap, ",\"hi\":%s%s", json_num(p->hi, t1), "");
+            len = append(buf, len, cap, ",\"required\":%s,\"lo_open\":%s", p->flags & SL_F_REQUIRED ? "true" : "false",
+                         p->flags & SL_F_LO_OPEN ? "true" : "false");
+            len = append(buf, len, cap, ",\"hi_open\":%s,\"nullable\":%s", p->flags & SL_F_HI_OPEN ? "true" : "false",
+                         p->flags & SL_F_NULLABLE ? "true" : "false");
+            if (p->choices) len = append(buf, len, cap, ",\"choices\":\"%s\"%s", p->choices, "");
+            if (p->kind == SL_P_NUMS || p->kind == SL_P_SPECS) {
+                snprintf(t1, sizeof t1, "%d", p->min_len);
+                snprintf(t2, sizeof t2, "%d", p->max_len);
+                len = append(buf, len, cap, ",\"min_len\":%s,\"max_len\":%s", t1, t2);
+            }
+            len = append(buf, len, cap, ",\"help\":\"%s\"}%s", p->help ? p->help : "", "");
+        }
+        len = append(buf, len, cap, "]}%s%s", "", "");
+    }
+    return append(buf, len, cap, "]%s%s", "", "");
+}

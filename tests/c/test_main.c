@@ -1,0 +1,15 @@
+/* Runs every native C test area and prints the closing line "N passed, N failed". */
+#include "check.h"
+
+int sl_checks_passed, sl_checks_failed;
+
+void test_base(void);
+void test_schedules(void);
+
+int main(void)
+{
+    test_base();
+    test_schedules();
+    printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
+    return sl_checks_failed ? 1 : 0;
+}

@@ -1,0 +1,131 @@
+/* Schedulers at the C level: closed forms, state round-trip, corrupted states,
+ * and errors that leave everything working. */
+#include "steplab.h"
+#include "check.h"
+
+#include <stdlib.h>
+
+static sl_scheduler *make(const char *json)
+{
+    sl_scheduler *s = NULL;
+    sl_status st = sl_scheduler_create(json, (int)strlen(json), &s);
+    if (st) printf("create failed: %s\n", sl_error_message());
+    return s;
+}
+
+static double *run(const char *json, int n)
+{
+    double *v = NULL;
+    if (sl_schedule_run(json, (int)strlen(json), n, NULL, 0, &v)) printf("run failed: %s\n", sl_error_message());
+    return v;
+}
+
+void test_schedules(void)
+{
+    /* the ResNet recipe: x0.1 every 30 epochs */
+    double *v = run("{\"type\":\"StepLR\",\"lr\":0.1,\"step_size\":30,\"gamma\":0.1}", 90);
+    CHECK(v != NULL);
+    if (v) {
+        CHECK_NEAR(v[0], 0.1, 1e-15);
+        CHECK_NEAR(v[29], 0.1, 1e-15);
+        CHECK_NEAR(v[30], 0.01, 1e-12);
+        CHECK_NEAR(v[59], 0.01, 1e-12);
+        CHECK_NEAR(v[60], 0.001, 1e-12);
+        CHECK_NEAR(v[89], 0.001, 1e-12);
+        free(v);
+    }
+    /* cosine 0.1 -> 0.001 over 100 epochs */
+    v = run("{\"type\":\"CosineAnnealingLR\",\"lr\":0.1,\"T_max\":100,\"eta_min\":0.001}", 101);
+    if (v) {
+        for (int t = 0; t <= 100; t++) CHECK_NEAR(v[t], 0.001 + 0.5 * 0.099 * (1 + cos(SL_PI * t / 100)), 1e-12);
+        free(v);
+    }
+    /* continuous exponential decay lr0 e^(-kt) */
+    v = run("{\"type\":\"NaturalExpDecay\",\"lr\":1,\"decay_rate\":0.05}", 50);
+    if (v) {
+        for (int t = 0; t < 50; t++) CHECK_NEAR(v[t], exp(-0.05 * t), 1e-15);
+        free(v);
+    }
+
+    /* state round-trip: a resumed run is bit-identical */
+    const char *spec = "{\"type\":\"SequentialLR\",\"lr\":0.5,\"schedulers\":[{\"type\":\"LinearLR\",\"start_factor\":0.1,"
+                       "\"total_iters\":5},{\"type\":\"CosineAnnealingWarmRestarts\",\"T_0\":4,\"T_mult\":2}],\"milestones\":[5]}";
+    sl_scheduler *a = make(spec), *b = make(spec);
+    CHECK(a && b);
+    if (a && b) {
+        for (int k = 0; k < 17; k++) sl_scheduler_step(a, 0, 0);
+        int size = sl_scheduler_state_size(a);
+        unsigned char *buf = malloc((size_t)size);
+        sl_scheduler_state_save(a, buf);
+        sl_scheduler *r = NULL;
+        CHECK(sl_scheduler_restore(buf, size, &r) == SL_STATUS_OK);
+        for (int k = 0; k < 17; k++) sl_scheduler_step(b, 0, 0);
+        for (int k = 0; k < 40 && r; k++) {
+            sl_scheduler_step(r, 0, 0);
+            sl_scheduler_step(b, 0, 0);
+            CHECK(sl_scheduler_lr(r) == sl_scheduler_lr(b));
+        }
+        /* damaged states are refused */
+        sl_scheduler *bad = NULL;
+        CHECK_ERR(sl_scheduler_restore(buf, size - 1, &bad), SL_STATUS_STATE, "must be");
+        buf[size / 2] ^= 1;
+        CHECK_ERR(sl_scheduler_restore(buf, size, &bad), SL_STATUS_STATE, "checksum");
+        buf[size / 2] ^= 1;
+        buf[0] ^= 1;
+        CHECK_ERR(sl_scheduler_restore(buf, size, &bad), SL_STATUS_STATE, "not a steplab scheduler");
+        CHECK(bad == NULL);
+        free(buf);
+        sl_scheduler_free(r);
+    }
+    sl_scheduler_free(a);
+    sl_scheduler_free(b);
+
+    /* errors name the scheduler, the field, the expectation and the value */
+    sl_scheduler *s = NULL;
+#define CREATE(json) sl_scheduler_create(json, (int)strlen(json), &s)
+    CHECK_ERR(CREATE("{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":10,\"pct_start\":1.5}"), SL_STATUS_INVALID,
+              "OneCycleLR: pct_start must be a number in (0, 1), got 1.5");
+    CHECK_ERR(CREATE("{\"type\":\"StepLR\"}"), SL_STATUS_INVALID, "StepLR: step_size is required");
+    CHECK_ERR(CREATE("{\"type\":\"StepLR\",\"step_size\":2.5}"), SL_STATUS_INVALID, "StepLR: step_size must be an integer >= 1, got 2.5");
+    CHECK_ERR(CREATE("{\"type\":\"StepLR\",\"step_size\":3,\"gama\":0.5}"), SL_STATUS_INVALID, "unknown parameter 'gama'");
+    CHECK_ERR(CREATE("{\"type\":\"Steplr\"}"), SL_STATUS_UNKNOWN_TYPE, "scheduler: type must be one of");
+    CHECK_ERR(CREATE("{\"type\":\"ExponentialLR\",\"gamma\":Infinity}"), SL_STATUS_INVALID, "got Infinity");
+    CHECK_ERR(CREATE("{\"type\":\"LambdaLR\",\"lr_lambda\":\"0.9 ^^ epoch\"}"), SL_STATUS_PARSE, "column 6");
+    CHECK_ERR(CREATE("{\"type\":\"SequentialLR\",\"schedulers\":[{\"type\":\"ReduceLROnPlateau\"}],\"milestones\":[]}"),
+              SL_STATUS_INVALID, "schedulers[0] cannot be a ReduceLROnPlateau");
+    CHECK_ERR(CREATE("{\"type\":\"SequentialLR\",\"schedulers\":[{\"type\":\"ExponentialLR\",\"gamma\":0.9}],\"milestones\":[3]}"),
+              SL_STATUS_INVALID, "milestones must have one entry fewer than schedulers");
+    CHECK(s == NULL);
+    /* after an error the same calls work */
+    s = make("{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":2}");
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(sl_scheduler_step(s, 0, 0) == SL_STATUS_OK);
+        CHECK(sl_scheduler_step(s, 0, 0) == SL_STATUS_OK);
+        double lr = sl_scheduler_lr(s);
+        CHECK_ERR(sl_scheduler_step(s, 0, 0), SL_STATUS_RANGE, "total_steps is 2");
+        CHECK(sl_scheduler_lr(s) == lr && sl_scheduler_last_epoch(s) == 2);
+        sl_scheduler_free(s);
+    }
+    s = make("{\"type\":\"ReduceLROnPlateau\",\"lr\":1,\"patience\":0}");
+    if (s) {
+        CHECK_ERR(sl_scheduler_step(s, 0, 0), SL_STATUS_INVALID, "metrics is required");
+        CHECK_ERR(sl_scheduler_step(s, NAN, 1), SL_STATUS_INVALID, "got NaN");
+        CHECK(sl_scheduler_step(s, 1.0, 1) == SL_STATUS_OK && sl_scheduler_lr(s) == 1);
+        CHECK(sl_scheduler_step(s, 1.0, 1) == SL_STATUS_OK && fabs(sl_scheduler_lr(s) - 0.1) < 1e-15);
+        sl_scheduler_free(s);
+    }
+    double *out = NULL;
+    const char *e = "{\"type\":\"ExponentialLR\",\"gamma\":0.5}";
+    CHECK_ERR(sl_schedule_run(e, (int)strlen(e), 1e12, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: n must be an integer in [0, 50000000], got 1000000000000");
+    CHECK_ERR(sl_schedule_run(e, (int)strlen(e), -1, NULL, 0, &out), SL_STATUS_INVALID, "got -1");
+    CHECK(out == NULL);
+
+    /* the registry lists every scheduler with its parameters */
+    const char *reg = sl_registry_json();
+    CHECK(strstr(reg, "\"name\":\"CosineAnnealingWarmRestarts\"") != NULL);
+    CHECK(strstr(reg, "\"name\":\"T_mult\"") != NULL);
+    sl_json doc;
+    CHECK(sl_json_parse(reg, strlen(reg), &doc, "registry") == SL_STATUS_OK);
+    sl_json_free(&doc);
+}

@@ -1,0 +1,34 @@
+// Shared by the Node tests: one loaded lab, fixture loading, and comparisons
+// that print the label, index, both values and the worst difference.
+import fs from 'node:fs';
+import assert from 'node:assert/strict';
+import { loadSteplab, SteplabError } from '../dist/steplab.mjs';
+
+export const lab = await loadSteplab();
+export { SteplabError };
+
+export function fixture(name) {
+  return JSON.parse(fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+}
+
+// Asserts every element of got is within rel (relative) of want.
+export function assertClose(got, want, rel, label) {
+  assert.equal(got.length, want.length, `${label}: length ${got.length}, expected ${want.length}`);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const d = got[i] === want[i] ? 0 : Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), 1e-300);
+    if (!(d <= worst)) { worst = d; at = i; }
+  }
+  assert.ok(worst <= rel, `${label}: index ${at}: got ${got[at]}, expected ${want[at]} (max rel diff ${worst})`);
+  return worst;
+}
+
+// Asserts fn throws a SteplabError whose message contains every given piece.
+export function assertError(fn, ...pieces) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof SteplabError, `expected a SteplabError, got ${e}`);
+    for (const p of pieces) assert.ok(e.message.includes(p), `message '${e.message}' lacks '${p}'`);
+    return true;
+  });
+}

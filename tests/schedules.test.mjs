@@ -1,0 +1,242 @@
+// Learning-rate schedulers: PyTorch 1.13 parity (tests/fixtures/schedulers.json,
+// made by tests/gen/schedulers.py), the course's worked numbers, errors and state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lab, fixture, assertClose, assertError } from './helpers.mjs';
+
+const fx = fixture('schedulers.json');
+
+test('the fixtures cover every PyTorch scheduler', () => {
+  const covered = new Set();
+  const visit = (spec) => { covered.add(spec.type); (spec.schedulers || []).forEach(visit); };
+  fx.cases.forEach((c) => visit(c.spec));
+  const torchNames = ['LambdaLR', 'MultiplicativeLR', 'StepLR', 'MultiStepLR', 'ConstantLR', 'LinearLR', 'ExponentialLR',
+    'PolynomialLR', 'CosineAnnealingLR', 'CosineAnnealingWarmRestarts', 'CyclicLR', 'OneCycleLR', 'ReduceLROnPlateau',
+    'SequentialLR', 'ChainedScheduler'];
+  for (const name of torchNames) {
+    assert.ok(covered.has(name), `no fixture for ${name}`);
+    assert.ok(lab.schedulers.includes(name), `lab.schedulers lacks ${name}`);
+  }
+  assert.ok(fx.cases.length >= 100);
+});
+
+for (const c of fx.cases) {
+  test(`PyTorch parity: ${c.label}`, () => {
+    const got = lab.schedule(c.spec, c.n, c.metrics ? { metrics: c.metrics } : undefined);
+    assertClose(got, c.lr, 1e-9, c.label);
+  });
+}
+
+test('a scheduler object steps through the same values as lab.schedule', () => {
+  for (const c of fx.cases.filter((_, i) => i % 7 === 0)) {
+    const s = lab.createScheduler(c.spec);
+    const seq = [s.lr];
+    for (let k = 1; k < c.n; k++) seq.push(c.metrics ? s.step(c.metrics[k - 1]) : s.step());
+    assert.equal(s.last_epoch, c.n - 1);
+    assertClose(seq, c.lr, 1e-9, c.label);
+    s.dispose();
+    s.dispose(); // idempotent
+  }
+});
+
+test('course: step decay x0.1 every 30 epochs', () => {
+  const lr = lab.schedule({ type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 }, 90);
+  for (let e = 0; e < 90; e++) {
+    const want = e < 30 ? 0.1 : e < 60 ? 0.01 : 0.001;
+    assert.ok(Math.abs(lr[e] - want) < 1e-15, `epoch ${e}: ${lr[e]} vs ${want}`);
+  }
+});
+
+test('course: cosine from 0.1 to 0.001 over 100 epochs', () => {
+  const lr = lab.schedule({ type: 'CosineAnnealingLR', lr: 0.1, T_max: 100, eta_min: 0.001 }, 101);
+  assert.ok(Math.abs(lr[0] - 0.1) < 1e-15 && Math.abs(lr[100] - 0.001) < 1e-15);
+  assert.ok(Math.abs(lr[50] - 0.0505) < 1e-12);
+  for (let t = 0; t <= 100; t++) assert.ok(Math.abs(lr[t] - (0.001 + 0.0495 * (1 + Math.cos(Math.PI * t / 100)))) < 1e-12);
+});
+
+test('course: exponential lr0 e^(-0.05 t), Keras exponential and inverse time decay', () => {
+  const a = lab.schedule({ type: 'NaturalExpDecay', lr: 1, decay_rate: 0.05 }, 60);
+  a.forEach((v, t) => assert.ok(Math.abs(v - Math.exp(-0.05 * t)) < 1e-15));
+  const b = lab.schedule({ type: 'ExponentialDecay', lr: 0.1, decay_rate: 0.96, decay_steps: 10 }, 50);
+  b.forEach((v, t) => assert.ok(Math.abs(v - 0.1 * 0.96 ** (t / 10)) < 1e-15));
+  const c = lab.schedule({ type: 'ExponentialDecay', lr: 0.1, decay_rate: 0.5, decay_steps: 10, staircase: true }, 30);
+  assert.deepEqual([c[9], c[10], c[25]], [0.1, 0.05, 0.025]);
+  const d = lab.schedule({ type: 'InverseTimeDecay', lr: 0.5, decay_rate: 0.1 }, 20);
+  d.forEach((v, t) => assert.ok(Math.abs(v - 0.5 / (1 + 0.1 * t)) < 1e-15));
+  const e = lab.schedule({ type: 'InverseTimeDecay', lr: 0.5, decay_rate: 1, decay_steps: 4, staircase: true }, 9);
+  assert.deepEqual(Array.from(e), [0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.5 / 3]);
+});
+
+test('the done-when example: OneCycleLR max_lr 0.1 over 10 steps', () => {
+  const c = fx.cases.find((x) => x.spec.type === 'OneCycleLR' && x.spec.total_steps === 10 && Object.keys(x.spec).length <= 4);
+  const got = lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }, 10);
+  assert.equal(got.length, 10);
+  assert.ok(Math.abs(got[0] - 0.004) < 1e-15 && Math.abs(got[2] - 0.1) < 1e-15 && Math.abs(got[9] - 4e-7) < 1e-15);
+  if (c) assertClose(got, c.lr.slice(0, 10), 1e-9, c.label);
+});
+
+test('state() round-trips through JSON and continues bit-identically', () => {
+  const specs = [
+    { type: 'SequentialLR', lr: 0.3, schedulers: [{ type: 'LinearLR', start_factor: 0.1, total_iters: 5 },
+      { type: 'CosineAnnealingLR', T_max: 20, eta_min: 0.001 }], milestones: [5] },
+    { type: 'CosineAnnealingWarmRestarts', T_0: 3, T_mult: 2, eta_min: 0.01 },
+    { type: 'LambdaLR', lr_lambda: 'epoch < 5 ? (epoch + 1) / 5 : 0.9 ^ (epoch - 5)' },
+    { type: 'CyclicLR', base_lr: 0.01, max_lr: 0.1, step_size_up: 4, mode: 'exp_range', gamma: 0.95 },
+  ];
+  for (const spec of specs) {
+    const a = lab.createScheduler(spec);
+    const b = lab.createScheduler(spec);
+    for (let k = 0; k < 13; k++) { a.step(); b.step(); }
+    const saved = JSON.parse(JSON.stringify(a.state()));
+    assert.equal(saved.type, spec.type);
+    assert.equal(saved.last_epoch, 13);
+    a.dispose();
+    const r = lab.restoreScheduler(saved);
+    for (let k = 0; k < 30; k++) assert.equal(r.step(), b.step(), `${spec.type} step ${k}`);
+    assert.ok(Number.isNaN(r.momentum) || spec.type === 'CyclicLR');
+    r.dispose();
+    b.dispose();
+  }
+  const p = lab.createScheduler({ type: 'ReduceLROnPlateau', lr: 1, patience: 1, cooldown: 1 });
+  [5, 5, 5].forEach((m) => p.step(m));
+  const q = lab.restoreScheduler(p.state());
+  for (const m of [5, 4, 4, 4, 4, 4, 4]) assert.equal(q.step(m), p.step(m));
+});
+
+test('CyclicLR and OneCycleLR report the momentum they cycle', () => {
+  const s = lab.createScheduler({ type: 'OneCycleLR', max_lr: 1, total_steps: 10, base_momentum: 0.8, max_momentum: 0.9 });
+  assert.ok(Math.abs(s.momentum - 0.9) < 1e-15);
+  s.step(); s.step();
+  assert.ok(s.momentum < 0.9 && s.momentum >= 0.8);
+  const c = lab.createScheduler({ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, step_size_up: 2, cycle_momentum: false });
+  assert.ok(Number.isNaN(c.momentum));
+});
+
+test('damaged or foreign states are refused with a clear error, then everything still works', () => {
+  const s = lab.createScheduler({ type: 'StepLR', step_size: 3 });
+  s.step();
+  const st = s.state();
+  assertError(() => lab.restoreScheduler({ ...st, data: st.data.slice(0, -8) }), 'scheduler: state must be');
+  const flipped = st.data.slice(0, 100) + (st.data[100] === 'A' ? 'B' : 'A') + st.data.slice(101);
+  assertError(() => lab.restoreScheduler({ ...st, data: flipped }), 'checksum');
+  assertError(() => lab.restoreScheduler({ ...st, data: '!!!!' + st.data.slice(4) }), 'not base64');
+  assertError(() => lab.restoreScheduler({ lr: 0.1 }), 'must be an object returned by scheduler.state()');
+  assertError(() => lab.restoreScheduler(null), 'got null');
+  const r = lab.restoreScheduler(st);
+  assert.equal(r.step(), s.step());
+});
+
+const BAD = [
+  [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100, pct_start: 1.5 }, 'OneCycleLR: pct_start must be a number in (0, 1), got 1.5'],
+  [{ type: 'OneCycleLR', max_lr: 0.1 }, 'OneCycleLR: total_steps is required'],
+  [{ type: 'OneCycleLR', max_lr: 0.1, epochs: 3 }, 'OneCycleLR: steps_per_epoch is required with epochs'],
+  [{ type: 'OneCycleLR', max_lr: -1, total_steps: 5 }, 'OneCycleLR: max_lr must be a number > 0, got -1'],
+  [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 5, anneal_strategy: 'cosine' }, "anneal_strategy must be one of 'cos', 'linear', got 'cosine'"],
+  [{ type: 'StepLR' }, 'StepLR: step_size is required'],
+  [{ type: 'StepLR', step_size: 0 }, 'StepLR: step_size must be an integer >= 1, got 0'],
+  [{ type: 'StepLR', step_size: 10, gamma: NaN }, 'StepLR: gamma must be a number >= 0, got NaN'],
+  [{ type: 'StepLR', step_size: 10, gamma: '0.5' }, "StepLR: gamma must be a number >= 0, got '0.5'"],
+  [{ type: 'StepLR', step_size: 10, lr: Infinity }, 'StepLR: lr must be a number > 0, got Infinity'],
+  [{ type: 'StepLR', step_size: 10, lr: 0 }, 'StepLR: lr must be a number > 0, got 0'],
+  [{ type: 'StepLR', step_size: 10, stepsize: 3 }, "StepLR: unknown parameter 'stepsize'; its parameters are lr, step_size, gamma"],
+  [{ type: 'MultiStepLR', milestones: [10, 2.5] }, 'MultiStepLR: milestones [1] must be an integer, got 2.5'],
+  [{ type: 'MultiStepLR', milestones: [] }, 'MultiStepLR: milestones must have 1 to 32 numbers, got 0'],
+  [{ type: 'MultiStepLR', milestones: 'often' }, "MultiStepLR: milestones must be an array of numbers, got 'often'"],
+  [{ type: 'ConstantLR', factor: 0 }, 'ConstantLR: factor must be a number in (0, 1], got 0'],
+  [{ type: 'LinearLR', start_factor: 2 }, 'LinearLR: start_factor must be a number in (0, 1], got 2'],
+  [{ type: 'LinearLR', end_factor: -0.5 }, 'LinearLR: end_factor must be a number in [0, 1], got -0.5'],
+  [{ type: 'ExponentialLR' }, 'ExponentialLR: gamma is required'],
+  [{ type: 'ExponentialLR', gamma: -0.9 }, 'ExponentialLR: gamma must be a number > 0, got -0.9'],
+  [{ type: 'PolynomialLR', total_iters: 0 }, 'PolynomialLR: total_iters must be an integer in [1, 1000000000], got 0'],
+  [{ type: 'PolynomialLR', power: -1 }, 'PolynomialLR: power must be a number >= 0, got -1'],
+  [{ type: 'CosineAnnealingLR', T_max: 0 }, 'CosineAnnealingLR: T_max must be an integer in [1, 1000000000], got 0'],
+  [{ type: 'CosineAnnealingLR', T_max: 10, eta_min: -1 }, 'CosineAnnealingLR: eta_min must be a number >= 0, got -1'],
+  [{ type: 'CosineAnnealingWarmRestarts', T_0: 10, T_mult: 1.5 }, 'CosineAnnealingWarmRestarts: T_mult must be an integer in [1, 1000], got 1.5'],
+  [{ type: 'CosineAnnealingWarmRestarts' }, 'CosineAnnealingWarmRestarts: T_0 is required'],
+  [{ type: 'CyclicLR', base_lr: 0.1 }, 'CyclicLR: max_lr is required'],
+  [{ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, mode: 'sine' }, "CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range', got 'sine'"],
+  [{ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, step_size_up: 0 }, 'CyclicLR: step_size_up must be a number in (0, 1000000000], got 0'],
+  [{ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, cycle_momentum: 'yes' }, "CyclicLR: cycle_momentum must be true or false, got 'yes'"],
+  [{ type: 'ReduceLROnPlateau', factor: 1 }, 'ReduceLROnPlateau: factor must be a number in [0, 1), got 1'],
+  [{ type: 'ReduceLROnPlateau', mode: 'mean' }, "ReduceLROnPlateau: mode must be one of 'min', 'max', got 'mean'"],
+  [{ type: 'ReduceLROnPlateau', threshold_mode: 'ratio' }, "threshold_mode must be one of 'rel', 'abs', got 'ratio'"],
+  [{ type: 'ReduceLROnPlateau', patience: -1 }, 'ReduceLROnPlateau: patience must be an integer in [0, 1000000000], got -1'],
+  [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2 }, { type: 'ExponentialLR', gamma: 0.9 }], milestones: [] },
+    'SequentialLR: milestones must have one entry fewer than schedulers (1), got 0'],
+  [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2 }, { type: 'ExponentialLR', gamma: 0.9 },
+    { type: 'ExponentialLR', gamma: 0.5 }], milestones: [5, 5] }, 'SequentialLR: milestones [1] must be an integer greater than the one before, got 5'],
+  [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2, lr: 0.5 }], milestones: [] }, 'SequentialLR: schedulers[0] must not set lr'],
+  [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR' }], milestones: [] }, 'StepLR: step_size is required'],
+  [{ type: 'ChainedScheduler', schedulers: [] }, 'ChainedScheduler: schedulers must have 1 to 8 entries, got 0'],
+  [{ type: 'ChainedScheduler', schedulers: [{ type: 'ChainedScheduler', schedulers: [] }] }, 'ChainedScheduler: schedulers[0] cannot be a ChainedScheduler'],
+  [{ type: 'ChainedScheduler', schedulers: [{ type: 'Nope' }] }, "ChainedScheduler: type must be one of LambdaLR"],
+  [{ type: 'LambdaLR' }, 'LambdaLR: lr_lambda is required'],
+  [{ type: 'LambdaLR', lr_lambda: (e) => 0.9 ** e }, 'LambdaLR: lr_lambda must be a number, string, boolean, array or object, got a function'],
+  [{ type: 'LambdaLR', lr_lambda: '0.95 ^ (epoch' }, 'LambdaLR: lr_lambda does not parse at column 14: expected \')\''],
+  [{ type: 'LambdaLR', lr_lambda: 'epoch +* 2' }, 'LambdaLR: lr_lambda does not parse at column 8'],
+  [{ type: 'LambdaLR', lr_lambda: 'eval("x")' }, 'LambdaLR: lr_lambda does not parse at column 1: unknown name'],
+  [{ type: 'MultiplicativeLR', lr_lambda: '' }, 'MultiplicativeLR: lr_lambda is empty'],
+  [{ type: 'InverseTimeDecay' }, 'InverseTimeDecay: decay_rate is required'],
+  [{ type: 'ExponentialDecay', decay_rate: 0.9, decay_steps: 0 }, 'ExponentialDecay: decay_steps must be a number > 0, got 0'],
+  [{ type: 'NaturalExpDecay', decay_rate: -1 }, 'NaturalExpDecay: decay_rate must be a number >= 0, got -1'],
+  [{ type: 'cosine' }, "scheduler: type must be one of LambdaLR, MultiplicativeLR, StepLR"],
+  [{ step_size: 3 }, 'scheduler: type is required'],
+  [{ type: 7 }, 'scheduler: type must be a string, got 7'],
+  [null, "scheduler: spec must be an object with a 'type', got null"],
+  ['StepLR', "scheduler: spec must be an object with a 'type', got 'StepLR'"],
+];
+
+test('every bad spec gets a SteplabError naming the scheduler, field, expectation and value', () => {
+  for (const [spec, message] of BAD) {
+    assertError(() => lab.schedule(spec, 10), message);
+    assertError(() => lab.createScheduler(spec), message);
+  }
+  // ...and the module keeps working after all of them
+  assert.equal(lab.schedule({ type: 'StepLR', step_size: 1, gamma: 0.5, lr: 1 }, 3)[2], 0.25);
+});
+
+test('errors while stepping leave the scheduler usable', () => {
+  assertError(() => lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }, 13), 'OneCycleLR: total_steps is 10; cannot take step 12');
+  assert.equal(lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }, 11).length, 11);
+  assertError(() => lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10, pct_start: 0.1 }, 3), 'OneCycleLR: learning rate is not finite (NaN) at step 0');
+  const lam = lab.createScheduler({ type: 'LambdaLR', lr_lambda: '1 / (5 - epoch)' });
+  for (let k = 1; k < 5; k++) lam.step();
+  assertError(() => lam.step(), 'LambdaLR: learning rate is not finite (Infinity) at step 5');
+  assert.equal(lam.last_epoch, 4);
+  assert.equal(lam.lr, 0.1 / 1);
+  const p = lab.createScheduler({ type: 'ReduceLROnPlateau' });
+  assertError(() => p.step(), 'ReduceLROnPlateau: metrics is required');
+  assertError(() => p.step(NaN), 'ReduceLROnPlateau: metrics must be a finite number, got NaN');
+  assertError(() => p.step('0.5'), "ReduceLROnPlateau: metrics must be a finite number, got '0.5'");
+  assert.equal(p.step(0.5), 0.1);
+  p.dispose();
+  assertError(() => p.step(0.5), 'ReduceLROnPlateau: was disposed');
+});
+
+test('n and metrics are validated', () => {
+  const spec = { type: 'ExponentialLR', gamma: 0.9 };
+  assertError(() => lab.schedule(spec, 1e12), 'ExponentialLR: n must be an integer in [0, 50000000], got 1000000000000');
+  assertError(() => lab.schedule(spec, 2.5), 'ExponentialLR: n must be an integer in [0, 50000000], got 2.5');
+  assertError(() => lab.schedule(spec, -1), 'got -1');
+  assertError(() => lab.schedule(spec, '10'), "ExponentialLR: n must be an integer in [0, 50000000], got '10'");
+  assertError(() => lab.schedule(spec), 'got nothing');
+  assert.equal(lab.schedule(spec, 0).length, 0);
+  const plateau = { type: 'ReduceLROnPlateau', patience: 0 };
+  assertError(() => lab.schedule(plateau, 5, { metrics: [1, 2] }), 'ReduceLROnPlateau: metrics must hold n - 1 = 4 values (one per step), got 2');
+  assertError(() => lab.schedule(plateau, 5), 'ReduceLROnPlateau: metrics must hold n - 1 = 4 values');
+  assertError(() => lab.schedule(plateau, 3, { metrics: [1, Infinity] }), 'ReduceLROnPlateau: metrics [1] must be a finite number, got Infinity');
+  assertError(() => lab.schedule(plateau, 3, { metrics: [1, null] }), 'ReduceLROnPlateau: metrics [1] must be a finite number, got null');
+  assertError(() => lab.schedule(plateau, 3, { metrics: 'down' }), "metrics must be an array of numbers, got 'down'");
+  assert.deepEqual(Array.from(lab.schedule(plateau, 3, { metrics: new Float64Array([1, 2]) })), [0.1, 0.1, 0.010000000000000002]);
+});
+
+test('a large schedule is fast and memory is returned', () => {
+  const t0 = performance.now();
+  const v = lab.schedule({ type: 'CosineAnnealingWarmRestarts', T_0: 1000, T_mult: 2 }, 1_000_000);
+  const ms = performance.now() - t0;
+  assert.equal(v.length, 1_000_000);
+  assert.ok(v.every(Number.isFinite));
+  assert.ok(ms < 2000, `1e6 values took ${ms} ms`);
+  for (let i = 0; i < 20; i++) lab.schedule({ type: 'StepLR', step_size: 10 }, 1_000_000);
+  for (let i = 0; i < 2000; i++) lab.createScheduler({ type: 'StepLR', step_size: 10 }).dispose();
+});

@@ -1,0 +1,122 @@
+// The wasm seam: instantiates the standalone core (no Emscripten JS glue),
+// moves strings and arrays across, and turns a non-zero status into a
+// SteplabError. Heap views are never cached: memory growth detaches them, so
+// every accessor re-reads memory.buffer.
+import { SteplabError, STATUS } from './errors.mjs';
+
+const SIMD_PROBE = new Uint8Array([ // (func (result v128) i32.const 0 i8x16.splat)
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+export async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export async function instantiate(wasmBytes) {
+  let memory;
+  const imports = {
+    env: { emscripten_notify_memory_growth() {} },
+    wasi_snapshot_preview1: new Proxy({}, {
+      get: (_, name) => () => {
+        throw new SteplabError(`core: unexpected system call ${String(name)}`, { code: 'internal' });
+      },
+    }),
+  };
+  const { instance } = await WebAssembly.instantiate(wasmBytes, imports);
+  const x = instance.exports;
+  memory = x.memory;
+  if (x._initialize) x._initialize();
+  return new Core(x, memory);
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class Core {
+  constructor(exports, memory) {
+    this.x = exports;
+    this.memory = memory;
+  }
+
+  get u8() { return new Uint8Array(this.memory.buffer); }
+  get f64() { return new Float64Array(this.memory.buffer); }
+  get f32() { return new Float32Array(this.memory.buffer); }
+  get i32() { return new Int32Array(this.memory.buffer); }
+
+  cstring(ptr) {
+    const u8 = this.u8;
+    let end = ptr;
+    while (u8[end]) end++;
+    return dec.decode(u8.subarray(ptr, end));
+  }
+
+  alloc(bytes) {
+    const p = this.x.sl_alloc(Math.max(bytes, 1));
+    if (!p) throw new SteplabError(`core: out of memory allocating ${bytes} bytes`, { code: 'no_memory' });
+    return p;
+  }
+
+  free(p) { if (p) this.x.sl_free(p); }
+
+  // Runs fn with scratch allocations that are freed afterwards, whatever happens.
+  scoped(fn) {
+    const ptrs = [];
+    const scope = {
+      alloc: (bytes) => { const p = this.alloc(bytes); ptrs.push(p); return p; },
+      string: (s) => {
+        const b = enc.encode(s);
+        const p = scope.alloc(b.length + 1);
+        const u8 = this.u8;
+        u8.set(b, p);
+        u8[p + b.length] = 0;
+        return [p, b.length];
+      },
+      f64: (arr) => {
+        const p = scope.alloc(arr.length * 8);
+        this.f64.set(arr, p >> 3);
+        return p;
+      },
+      f32: (arr) => {
+        const p = scope.alloc(arr.length * 4);
+        this.f32.set(arr, p >> 2);
+        return p;
+      },
+      bytes: (arr) => {
+        const p = scope.alloc(arr.length);
+        this.u8.set(arr, p);
+        return p;
+      },
+      outPtr: () => { const p = scope.alloc(4); this.i32[p >> 2] = 0; return p; },
+      readPtr: (p) => this.i32[p >> 2] >>> 0,
+    };
+    try {
+      return fn(scope);
+    } finally {
+      for (const p of ptrs) this.free(p);
+    }
+  }
+
+  // Throws the core's last error when status is non-zero.
+  check(status) {
+    if (status === 0) return;
+    const x = this.x;
+    const message = this.cstring(x.sl_error_message());
+    const thing = this.cstring(x.sl_error_thing());
+    const field = this.cstring(x.sl_error_field());
+    x.sl_error_clear();
+    throw new SteplabError(message || `core: failed with status ${status}`, {
+      code: STATUS[status] || 'internal',
+      thing,
+      field,
+    });
+  }
+}

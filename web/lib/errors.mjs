@@ -1,0 +1,38 @@
+// SteplabError: every failure the core reports, with the C side's message,
+// the thing it concerns (scheduler, optimizer, loss name) and the field.
+
+export const STATUS = Object.freeze({
+  1: 'invalid',
+  2: 'unknown_type',
+  3: 'parse',
+  4: 'no_memory',
+  5: 'range',
+  6: 'state',
+});
+
+export class SteplabError extends Error {
+  constructor(message, { code = 'invalid', thing = '', field = '' } = {}) {
+    super(message);
+    this.name = 'SteplabError';
+    this.code = code;
+    this.thing = thing;
+    this.field = field;
+  }
+}
+
+// Throws a SteplabError for a JS-side argument problem, in the C side's message shape.
+export function fail(thing, field, text, code = 'invalid') {
+  throw new SteplabError(field ? `${thing}: ${field} ${text}` : `${thing}: ${text}`, { code, thing, field });
+}
+
+// Short text for a JS value in messages ("got 'abc'", "got an object").
+export function describe(v) {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of ${v.length}`;
+  return 'an object';
+}

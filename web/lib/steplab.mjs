@@ -1,0 +1,38 @@
+// steplab's JS module: `const lab = await loadSteplab()` works unchanged in
+// Node 20+ and in browsers, from file:// too: the wasm core is embedded
+// (gzip-compressed) in this module, so there is no second file to fetch.
+import wasmGz from '../../dist/build/steplab.wasm.gz';
+import { instantiate, gunzip, simdSupported } from './core.mjs';
+import { SteplabError } from './errors.mjs';
+import { install as installSchedules } from './schedules.mjs';
+
+export { SteplabError };
+export const version = '0.1.0';
+
+/**
+ * Loads the core. options.wasm: the bytes of another build of the core (e.g.
+ * dist/steplab-scalar.wasm, the build without SIMD) instead of the embedded one.
+ */
+export async function loadSteplab(options = {}) {
+  let bytes = options.wasm;
+  if (!bytes) {
+    if (!simdSupported()) {
+      throw new SteplabError(
+        'steplab: this JavaScript engine has no WebAssembly SIMD; use a current browser or Node, ' +
+          'or pass the scalar build: loadSteplab({ wasm: bytes of dist/steplab-scalar.wasm })',
+        { code: 'unsupported' },
+      );
+    }
+    bytes = await gunzip(wasmGz);
+  }
+  const core = await instantiate(bytes);
+  const registry = JSON.parse(core.cstring(core.x.sl_registry_json()));
+  const lab = {
+    version: core.cstring(core.x.sl_version()),
+    simd: core.x.sl_simd() === 1,
+    registry,
+    schedulers: registry.schedulers.map((k) => k.name),
+  };
+  installSchedules(lab, core);
+  return Object.freeze(lab);
+}
