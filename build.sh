@@ -5,7 +5,8 @@
 #   dist/steplab.mjs           one ES module for Node and browsers, wasm bytes embedded
 #   dist/index.html, dist/app.js   the lab page
 #   dist/native/               native builds: the C tests under ASan+UBSan, and an -O3 library
-# Installs its own toolchain from Debian's packages when run as root on Debian/Ubuntu.
+# Installs its own toolchain from Debian's packages when run as root on Debian/Ubuntu
+# (with --test, also what the tests need: Chromium), and npm packages with npm ci.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,16 +15,24 @@ command -v emcc >/dev/null 2>&1 || need_pkgs+=(emscripten)
 [ -f /usr/include/simde/wasm/simd128.h ] || need_pkgs+=(libsimde-dev)
 command -v esbuild >/dev/null 2>&1 || need_pkgs+=(esbuild)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+if [ "${1:-}" = "--test" ]; then   # what the tests need besides the build
+  [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "build.sh: installing ${need_pkgs[*]} from Debian's packages" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+    apt-get install -y -qq "${need_pkgs[@]}" >&2
   else
     echo "build.sh: missing tools; install these Debian/Ubuntu packages: ${need_pkgs[*]}" >&2
     exit 1
   fi
+fi
+
+# npm packages (test tools) from the committed lock file
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
 export NODE_PATH=/usr/share/nodejs   # emcc's JS optimizer needs acorn from here
