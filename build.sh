@@ -84,6 +84,7 @@ fi
 # The JS module (wasm embedded) and the page.
 esbuild web/lib/steplab.mjs --bundle --format=esm --platform=neutral --loader:.gz=binary \
   --log-level=warning --outfile=dist/steplab.mjs
-esbuild web/app/main.js --bundle --format=iife --loader:.gz=binary --log-level=warning --outfile=dist/app.js
+esbuild web/worker/worker.js --bundle --format=iife --loader:.gz=binary --minify --log-level=warning --outfile=dist/build/worker.txt
+esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --minify --log-level=warning --outfile=dist/app.js
 cp web/index.html dist/index.html
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2

@@ -1,84 +1,158 @@
-// The schedule page in headless Chromium, opened straight from disk (file://).
+// The lab page in headless Chromium: from file:// and over http, the
+// Schedules room's controls, shared links, hostile links and the keyboard.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { launch, distUrl } from './browser.mjs';
 import { lab } from '../helpers.mjs';
 import { startServer } from '../../web/serve.mjs';
 
-let browser;
-let page;
-const errors = [];
+const shots = new URL('../../dist/test-output/', import.meta.url).pathname;
+fs.mkdirSync(shots, { recursive: true });
 
-before(async () => {
-  browser = await launch();
-  page = await browser.context.newPage();
+let browser;
+const errors = [];
+const foreign = [];
+
+async function openPage(url) {
+  const page = await browser.context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-});
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on('request', (r) => { if (!/^(file|blob|data):/.test(r.url()) && !r.url().startsWith('http://127.0.0.1')) foreign.push(r.url()); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  return page;
+}
+
+// Waits until the room has drawn the current settings and returns the read-out lines.
+async function readout(page) {
+  await page.waitForFunction(() => document.querySelectorAll('#sched-readout li').length > 0);
+  await page.waitForTimeout(50);
+  return page.$$eval('#sched-readout li', (li) => li.map((x) => x.textContent));
+}
+
+const fmt = (v) => (v === 0 ? '0' : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4 ? v.toExponential(4) : String(+v.toPrecision(6)));
+
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('the page loads from file:// and plots the default schedule', async () => {
-  await page.goto(distUrl('index.html'));
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-  const readout = await page.textContent('#readout');
+test('the page opens from file:// with the default schedule, no errors and no outside requests', async () => {
+  const page = await openPage(distUrl('index.html'));
   const want = lab.schedule({ type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 }, 90);
-  assert.ok(readout.includes(`lr[89] = ${want[89]}`), readout);
-  // the curve is drawn: the canvas has pixels in the line colour
-  const inked = await page.evaluate(() => {
-    const c = document.getElementById('plot');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] > 150 && d[i] < 120) n++;
-    return n;
-  });
-  assert.ok(inked > 200, `only ${inked} line pixels`);
+  const lines = await readout(page);
+  assert.equal(lines[0], `1: StepLR: first ${fmt(want[0])}, last ${fmt(want[89])}, min ${fmt(Math.min(...want))}, max ${fmt(Math.max(...want))}`);
+  assert.match(await page.textContent('#sched-code'), /torch\.optim\.lr_scheduler\.StepLR\(optimizer, lr=0\.1, step_size=30, gamma=0\.1\)|StepLR\(optimizer, step_size=30/);
+  assert.ok(await page.$('math'), 'the rule is rendered as MathML');
+  await page.screenshot({ path: `${shots}schedules.png`, fullPage: true });
+  await page.close();
   assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
 });
 
-test('editing the spec replots, a bad spec shows the core\'s message, and the hash keeps the state', async () => {
-  await page.fill('#spec', JSON.stringify({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }));
-  await page.fill('#n', '10');
-  const want = lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }, 10);
-  await page.waitForFunction((v) => document.getElementById('readout').textContent.includes(`lr[9] = ${v}`), want[9]);
-  const hash = await page.evaluate(() => location.hash);
-  await page.fill('#spec', JSON.stringify({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10, pct_start: 1.5 }));
-  assert.equal(await page.textContent('#error'), 'OneCycleLR: pct_start must be a number in (0, 1), got 1.5');
-  await page.fill('#spec', '{ "type": ');
-  assert.match(await page.textContent('#error'), /not valid JSON/);
-  // reopening the saved link shows the same schedule
-  const again = await browser.context.newPage();
-  await again.goto(distUrl('index.html') + hash);
-  await again.waitForSelector('body[data-ready="true"]');
-  assert.ok((await again.textContent('#readout')).includes(`lr[9] = ${want[9]}`));
-  await again.screenshot({ path: new URL('../../dist/build/page.png', import.meta.url).pathname });
+test('changing a control changes the plotted data; a bad value shows the core\'s message next to the field', async () => {
+  const page = await openPage(distUrl('index.html'));
+  await readout(page);
+  await page.fill('#sched-0-gamma', '0.5');
+  await page.waitForFunction(() => document.querySelector('#sched-readout li')?.textContent.includes('last 0.025'));
+  await page.fill('#sched-0-step_size', '0');
+  await page.waitForFunction(() => document.querySelector('.field-error[data-field="step_size"]')?.textContent.length > 0);
+  assert.equal(await page.textContent('.field-error[data-field="step_size"]'),
+    'StepLR: step_size must be an integer >= 1, got 0');
+  // the last good curve stays on screen
+  assert.match((await readout(page))[0], /last 0\.025/);
+  await page.fill('#sched-0-step_size', '10');
+  const last = fmt(lab.schedule({ type: 'StepLR', lr: 0.1, step_size: 10, gamma: 0.5 }, 90)[89]);
+  await page.waitForFunction((t) => document.querySelector('#sched-readout li')?.textContent.includes(`last ${t},`), last);
+  // a preset with two curves, then the link restores exactly this view in a fresh page
+  await page.selectOption('#sched-preset', { label: 'Same name, different curve: one-cycle' });
+  const lines = await readout(page);
+  assert.equal(lines.length, 2);
+  const a = lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 }, 100);
+  const b = lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100, pct_start: 0.25, final_div_factor: 1e5 }, 100);
+  assert.ok(lines[0].includes(`last ${fmt(a[99])}`) && lines[1].includes(`last ${fmt(b[99])}`), lines.join(' | '));
+  const url = page.url();
+  const again = await openPage(url);
+  assert.deepEqual(await readout(again), lines);
   await again.close();
-  // a hostile hash falls back to the default, nothing is injected
-  const evil = await browser.context.newPage();
-  await evil.goto(distUrl('index.html') + '#' + encodeURIComponent('<img src=x onerror=alert(1)>'));
-  await evil.waitForSelector('body[data-ready="true"]');
-  assert.equal(await evil.locator('img').count(), 0);
-  assert.match(await evil.inputValue('#spec'), /StepLR/);
-  await evil.close();
+  await page.close();
   assert.deepEqual(errors, []);
 });
 
-test('dist/steplab.mjs runs in the browser (served over http) and gives Node\'s numbers', async () => {
+test('ReduceLROnPlateau follows the validation-loss formula the student edits', async () => {
+  const page = await openPage(distUrl('index.html'));
+  await page.selectOption('#sched-preset', { label: 'Reduce on plateau' });
+  const metric = 'max(0.35, 1 - 0.02 * epoch) + 0.01 * sin(3 * epoch)';
+  const m = lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: metric }, 99);
+  const want = lab.schedule({ type: 'ReduceLROnPlateau', lr: 0.1, factor: 0.5, patience: 5 }, 100, { metrics: m });
+  assert.match((await readout(page))[0], new RegExp(`last ${fmt(want[99]).replace('.', '\\.')}`));
+  await page.fill('#sched-metric', '1 / (1 + epoch');
+  await page.waitForFunction(() => document.querySelector('.metric-box .field-error')?.textContent.includes('column'));
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a hostile link changes nothing but shows a notice', async () => {
+  const hostile = [
+    '#/schedules?curves=' + encodeURIComponent('[{"type":"<img src=x onerror=alert(1)>"}]'),
+    '#/schedules?curves=' + encodeURIComponent('[{"type":"StepLR","step_size":1e308,"gamma":"<script>alert(1)</script>"}]'),
+    '#/schedules?epochs=1e308&spe=-4&log=maybe&evil=%3Cscript%3Ealert(1)%3C/script%3E',
+    '#/<svg onload=alert(1)>?curves=' + encodeURIComponent('{"__proto__":{"x":1}}'),
+    '#/schedules?curves=' + encodeURIComponent('['.repeat(5000)),
+  ];
+  for (const h of hostile) {
+    const page = await openPage(distUrl('index.html') + h);
+    assert.equal(await page.isVisible('#notice'), true, h);
+    assert.match(await page.textContent('#notice'), /not valid and were reset/);
+    assert.equal(await page.locator('#room img, #room script, #room svg[onload]').count(), 0);
+    const lines = await readout(page);
+    assert.ok(lines.length >= 1);
+    await page.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard only: choose a preset, change the budget, add a scheduler', async () => {
+  const page = await openPage(distUrl('index.html'));
+  await readout(page);
+  await page.focus('#sched-preset');
+  await page.keyboard.press('ArrowDown'); // first preset: ResNet step decay
+  await page.keyboard.press('ArrowDown'); // warm-up + cosine
+  await page.waitForFunction(() => document.querySelector('#sched-readout li')?.textContent.includes('SequentialLR'));
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('50');
+  await page.waitForFunction(() => document.querySelector('#sched-readout p')?.textContent.startsWith('50 steps'));
+  await page.focus('#sched-add');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#sched-readout li').length === 2);
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  assert.equal(focused, 'sched-type-1');
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
+test('over http the page works the same, and dist/steplab.mjs imports in the browser', async () => {
   const server = await startServer(0);
   try {
     const base = `http://127.0.0.1:${server.address().port}/`;
-    const p = await browser.context.newPage();
-    await p.goto(base + 'index.html');
-    await p.waitForSelector('body[data-ready="true"]');
-    const got = await p.evaluate(async (url) => {
+    const page = await openPage(base + 'index.html');
+    assert.equal((await readout(page)).length, 1);
+    const got = await page.evaluate(async (url) => {
       const m = await import(url);
       const l = await m.loadSteplab();
       return { simd: l.simd, v: Array.from(l.schedule({ type: 'CosineAnnealingWarmRestarts', T_0: 5, T_mult: 2 }, 40)) };
     }, base + 'steplab.mjs');
     assert.equal(got.simd, true);
     assert.deepEqual(got.v, Array.from(lab.schedule({ type: 'CosineAnnealingWarmRestarts', T_0: 5, T_mult: 2 }, 40)));
-    await p.close();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.screenshot({ path: `${shots}schedules-phone.png`, fullPage: false });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than a 360px phone`);
+    await page.close();
   } finally {
     server.close();
   }
   assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
 });

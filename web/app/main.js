@@ -1,98 +1,86 @@
-// The small schedule page: edit a scheduler spec as JSON, see its curve.
-// Bundled as a classic script (dist/app.js) so it also runs from file://.
-import { loadSteplab } from '../lib/steplab.mjs';
-import { drawLinePlot } from './plot.js';
+// The lab page's shell: rooms with their own hash routes, the worker that
+// owns the core, the notice line, "Copy link". Bundled as a classic script
+// (dist/app.js) so the page also runs opened from disk.
+import './app.css';
+import { startLab } from './client.js';
+import { parseHash, readState, writeHash } from './state.js';
+import { el, clear } from './dom.js';
+import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
 
-const PRESETS = [
-  ['Step decay x0.1 every 30 epochs (ResNet)', { type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 }, 90],
-  ['Cosine 0.1 to 0.001 over 100 epochs', { type: 'CosineAnnealingLR', lr: 0.1, T_max: 100, eta_min: 0.001 }, 101],
-  ['Warm-up then cosine', { type: 'SequentialLR', lr: 0.1, schedulers: [
-    { type: 'LinearLR', start_factor: 0.1, total_iters: 10 }, { type: 'CosineAnnealingLR', T_max: 90 }], milestones: [10] }, 100],
-  ['Warm restarts (SGDR), T_0 10, T_mult 2', { type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 }, 150],
-  ['One-cycle, fast.ai shape', { type: 'OneCycleLR', max_lr: 0.1, total_steps: 100, pct_start: 0.45, three_phase: true }, 100],
-  ['Cyclical, triangular2', { type: 'CyclicLR', base_lr: 0.001, max_lr: 0.1, step_size_up: 10, mode: 'triangular2' }, 100],
-  ['Exponential lr0 e^(-0.05 t)', { type: 'NaturalExpDecay', lr: 1, decay_rate: 0.05 }, 100],
-  ['LambdaLR with a formula', { type: 'LambdaLR', lr: 0.1, lr_lambda: 'epoch < 5 ? (epoch + 1) / 5 : 0.95 ^ (epoch - 5)' }, 100],
-];
+const ROOMS = {
+  schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
+};
+
+// Curves from a link are checked by the core before they are shown.
+async function validateSchedules(lab, values) {
+  for (const spec of values.curves) {
+    const options = spec.type === 'ReduceLROnPlateau' ? { metrics: [1] } : undefined;
+    try {
+      await lab.call('schedule', { spec, n: 2, options });
+    } catch (e) {
+      return [`curve '${spec.type}': ${e.message}`];
+    }
+  }
+  return [];
+}
 
 const $ = (id) => document.getElementById(id);
 
-function readHash() {
-  try {
-    const h = decodeURIComponent(location.hash.slice(1));
-    if (!h) return null;
-    const v = JSON.parse(h);
-    return v && typeof v === 'object' && v.spec && Number.isInteger(v.n) ? v : null;
-  } catch {
-    return null;
-  }
+function notify(text, kind = 'info') {
+  const box = $('notice');
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = !text;
 }
 
 async function main() {
-  const lab = await loadSteplab();
-  $('names').textContent = lab.schedulers.join(', ');
-  for (const [i, [label]] of PRESETS.entries()) $('preset').add(new Option(label, String(i)));
-  $('preset').add(new Option('(your own spec)', 'custom'));
-  const fromHash = readHash();
-  const show = (spec, n) => {
-    $('spec').value = JSON.stringify(spec, null, 2);
-    $('n').value = String(n);
-  };
-  if (fromHash) {
-    show(fromHash.spec, fromHash.n);
-    $('preset').value = 'custom';
-  } else {
-    show(PRESETS[0][1], PRESETS[0][2]);
+  const lab = startLab();
+  const info = await lab.call('init');
+  $('version').textContent = `core ${info.version}${info.simd ? ', wasm SIMD' : ''}`;
+  const nav = $('rooms');
+  for (const [route, room] of Object.entries(ROOMS)) {
+    nav.append(el('a', { href: `#/${route}`, 'data-route': route }, room.title));
   }
+  let current = null;
 
-  let values = null;
-  const update = () => {
-    $('error').textContent = '';
-    let spec;
-    try {
-      spec = JSON.parse($('spec').value);
-    } catch (e) {
-      $('error').textContent = `The spec is not valid JSON: ${e.message}`;
-      return;
+  const open = async () => {
+    const { route: r, params } = parseHash(location.hash);
+    const route = ROOMS[r] ? r : 'schedules';
+    const room = ROOMS[route];
+    const problems = r && !ROOMS[r] ? [`unknown room '${r.slice(0, 40)}'`] : [];
+    let { values, problems: p2 } = readState(room.props, params);
+    problems.push(...p2);
+    const p3 = await room.validate(lab, values);
+    if (p3.length) values = readState(room.props, new URLSearchParams()).values;
+    problems.push(...p3);
+    notify(problems.length ? `Some settings in the link were not valid and were reset to defaults: ${problems.join('; ')}.` : '',
+      problems.length ? 'warn' : 'info');
+    for (const a of nav.querySelectorAll('a')) a.setAttribute('aria-current', a.dataset.route === route ? 'page' : 'false');
+    const state = structuredClone(values);
+    const setState = (s) => history.replaceState(null, '', writeHash(route, room.props, s));
+    setState(state);
+    if (current?.route === route) {
+      current.api.setState(state);
+    } else {
+      const root = $('room');
+      clear(root);
+      root.dataset.room = route;
+      current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify }) };
     }
-    const n = Number($('n').value);
+    document.title = `steplab: ${room.title}`;
+  };
+
+  addEventListener('hashchange', () => { open(); });
+  $('copy-link').addEventListener('click', async () => {
     try {
-      values = lab.schedule(spec, n);
-    } catch (e) {
-      $('error').textContent = e.message;
-      return;
+      await navigator.clipboard.writeText(location.href);
+      notify('Link copied: it reproduces exactly this view.');
+    } catch {
+      notify(`Copy this link: ${location.href}`);
     }
-    history.replaceState(null, '', '#' + encodeURIComponent(JSON.stringify({ spec, n })));
-    redraw();
-  };
-  const redraw = () => {
-    if (!values) return;
-    drawLinePlot($('plot'), values, { xLabel: 'step', yLabel: 'learning rate' });
-    const last = values.length ? values[values.length - 1] : NaN;
-    $('readout').textContent = `lr[0] = ${values[0]}   lr[${values.length - 1}] = ${last}   max = ${Math.max(...values)}`;
-  };
-  $('preset').addEventListener('change', () => {
-    if ($('preset').value === 'custom') return;
-    const [, spec, n] = PRESETS[Number($('preset').value)];
-    show(spec, n);
-    update();
   });
-  $('spec').addEventListener('input', () => {
-    $('preset').value = 'custom';
-    update();
-  });
-  $('n').addEventListener('input', update);
-  addEventListener('resize', redraw);
-  $('plot').addEventListener('mousemove', (ev) => {
-    if (!values || !values.length) return;
-    const r = ev.target.getBoundingClientRect();
-    const k = Math.round(((ev.clientX - r.left - 60) / (r.width - 80)) * (values.length - 1));
-    if (k >= 0 && k < values.length) $('readout').textContent = `step ${k}: lr = ${values[k]}`;
-  });
-  update();
+  await open();
   document.body.dataset.ready = 'true';
 }
 
-main().catch((e) => {
-  $('error').textContent = `steplab could not start: ${e.message}`;
-});
+main().catch((e) => notify(`steplab could not start: ${e.message}`, 'warn'));

@@ -1,0 +1,130 @@
+// Line charts on uPlot: overlaid series with a live legend (hover read-out),
+// a log-scale toggle, drag to zoom and double-click to reset, and export of
+// the picture (PNG) and the numbers (CSV, JSON).
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+// Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+export class LineChart {
+  constructor(container, { xLabel, yLabel }) {
+    this.container = container;
+    this.xLabel = xLabel;
+    this.yLabel = yLabel;
+    this.log = false;
+    this.series = [];
+    this.xs = new Float64Array(0);
+    this.plot = null;
+    this.resizeObserver = new ResizeObserver(() => this._resize());
+    this.resizeObserver.observe(container);
+  }
+
+  // series: [{ label, values: Float64Array }]; all share x = 0..len-1
+  setData(series) {
+    const n = Math.max(0, ...series.map((s) => s.values.length));
+    if (this.xs.length !== n) this.xs = Float64Array.from({ length: n }, (_, i) => i);
+    const sameShape = this.plot && series.length === this.series.length &&
+      series.every((s, i) => s.label === this.series[i].label);
+    this.series = series;
+    if (sameShape) this.plot.setData(this._data(), true);
+    else this._build();
+  }
+
+  setLog(on) {
+    this.log = on;
+    this._build();
+  }
+
+  _data() {
+    return [this.xs, ...this.series.map((s) => {
+      if (!this.log) return s.values;
+      return Array.from(s.values, (v) => (v > 0 ? v : null));
+    })];
+  }
+
+  _build() {
+    this.plot?.destroy();
+    const css = getComputedStyle(document.documentElement);
+    const fg = css.getPropertyValue('--fg').trim() || '#222';
+    const grid = css.getPropertyValue('--grid').trim() || '#ddd';
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    const opts = {
+      width: Math.max(200, this.container.clientWidth),
+      height: Math.max(200, Math.min(420, Math.round(this.container.clientWidth * 0.6))),
+      scales: { x: { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
+      axes: [{ ...axis, label: this.xLabel }, { ...axis, label: this.yLabel, size: 70,
+        values: (u, ticks) => ticks.map(fmtTick) }],
+      series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : String(v)) },
+        ...this.series.map((s, i) => ({
+          label: s.label,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 2,
+          dash: i >= PALETTE.length ? [6, 4] : undefined,
+          value: (u, v) => (v == null ? '-' : fmtValue(v)),
+          points: { show: false },
+        }))],
+      cursor: { drag: { x: true, y: false }, focus: { prox: 30 } },
+      legend: { live: true },
+    };
+    this.plot = new uPlot(opts, this._data(), this.container);
+  }
+
+  _resize() {
+    if (!this.plot) return;
+    const w = Math.max(200, this.container.clientWidth);
+    if (Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: Math.max(200, Math.min(420, Math.round(w * 0.6))) });
+  }
+
+  resetZoom() {
+    if (this.plot) this.plot.setScale('x', { min: 0, max: Math.max(this.xs.length - 1, 1) });
+  }
+
+  png() {
+    return this.plot ? this.plot.ctx.canvas.toDataURL('image/png') : null;
+  }
+
+  csv() {
+    const head = [this.xLabel, ...this.series.map((s) => s.label)].map(csvCell).join(',');
+    const rows = [head];
+    for (let i = 0; i < this.xs.length; i++) rows.push([i, ...this.series.map((s) => (i < s.values.length ? s.values[i] : ''))].join(','));
+    return rows.join('\n') + '\n';
+  }
+
+  json() {
+    return JSON.stringify({ x: this.xLabel, y: this.yLabel, series: this.series.map((s) => ({ label: s.label, values: Array.from(s.values) })) });
+  }
+}
+
+function csvCell(s) {
+  const t = String(s);
+  return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+export function fmtValue(v) {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-4 ? v.toExponential(4) : String(+v.toPrecision(6));
+}
+
+function fmtTick(v) {
+  if (v == null) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-3 ? v.toExponential(0) : String(+v.toPrecision(3));
+}
+
+export function download(name, href) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+export function downloadText(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  download(name, url);
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,375 @@
+// Room 1, Schedules: one or more schedulers overlaid, every parameter a
+// validated control built from the core's registry, presets and comparisons,
+// the rule as MathML, and the PyTorch code for the current settings.
+import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
+import { schedulerCode } from '../pytorch.js';
+import { SCHEDULE_TEXT } from './schedules-text.js';
+import { el, clear } from '../dom.js';
+
+// A sensible starting spec for each type (required parameters filled in).
+const STARTERS = {
+  LambdaLR: { type: 'LambdaLR', lr: 0.1, lr_lambda: 'epoch < 5 ? (epoch + 1) / 5 : 0.95 ^ (epoch - 5)' },
+  MultiplicativeLR: { type: 'MultiplicativeLR', lr: 0.1, lr_lambda: '0.97' },
+  StepLR: { type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 },
+  MultiStepLR: { type: 'MultiStepLR', lr: 0.1, milestones: [30, 80], gamma: 0.1 },
+  ConstantLR: { type: 'ConstantLR', lr: 0.1, factor: 0.5, total_iters: 10 },
+  LinearLR: { type: 'LinearLR', lr: 0.1, start_factor: 0.1, end_factor: 1, total_iters: 10 },
+  ExponentialLR: { type: 'ExponentialLR', lr: 0.1, gamma: 0.97 },
+  PolynomialLR: { type: 'PolynomialLR', lr: 0.1, total_iters: 100, power: 2 },
+  CosineAnnealingLR: { type: 'CosineAnnealingLR', lr: 0.1, T_max: 100, eta_min: 0.001 },
+  CosineAnnealingWarmRestarts: { type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 },
+  CyclicLR: { type: 'CyclicLR', base_lr: 0.001, max_lr: 0.1, step_size_up: 10, mode: 'triangular2' },
+  OneCycleLR: { type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 },
+  ReduceLROnPlateau: { type: 'ReduceLROnPlateau', lr: 0.1, factor: 0.5, patience: 5 },
+  SequentialLR: { type: 'SequentialLR', lr: 0.1, schedulers: [{ type: 'LinearLR', start_factor: 0.1, total_iters: 10 },
+    { type: 'CosineAnnealingLR', T_max: 90 }], milestones: [10] },
+  ChainedScheduler: { type: 'ChainedScheduler', lr: 0.1, schedulers: [{ type: 'ConstantLR', factor: 0.5, total_iters: 10 },
+    { type: 'ExponentialLR', gamma: 0.98 }] },
+  InverseTimeDecay: { type: 'InverseTimeDecay', lr: 0.1, decay_rate: 0.1 },
+  ExponentialDecay: { type: 'ExponentialDecay', lr: 0.1, decay_rate: 0.96, decay_steps: 10 },
+  NaturalExpDecay: { type: 'NaturalExpDecay', lr: 0.1, decay_rate: 0.05 },
+};
+
+export const PRESETS = [
+  { name: 'ResNet step decay', when: 'Image classifiers trained with SGD for 90 epochs: ×0.1 at 30 and 60.', epochs: 90,
+    curves: [{ type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 }] },
+  { name: 'Warm-up + cosine', when: 'Transformers (BERT, GPT, ViT) and large batches: rise for the first 5-10 %, then decay.', epochs: 100,
+    curves: [STARTERS.SequentialLR] },
+  { name: 'One-cycle', when: 'Fast training to a fixed budget ("super-convergence"), set max_lr with the LR range test.', epochs: 100,
+    curves: [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 }] },
+  { name: 'SGDR warm restarts', when: 'Escaping poor regions and collecting snapshot ensembles.', epochs: 150,
+    curves: [{ type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 }] },
+  { name: 'Triangular2 cycles', when: 'Cyclical rates when you do not want to tune a decay; amplitude halves each cycle.', epochs: 100,
+    curves: [{ type: 'CyclicLR', base_lr: 0.001, max_lr: 0.1, step_size_up: 10, mode: 'triangular2' }] },
+  { name: 'Same name, different curve: one-cycle', when: 'PyTorch\'s OneCycleLR defaults (pct_start 0.3, final_div_factor 1e4) next to the fast.ai course\'s one-cycle (pct_start 0.25, final div 1e5).', epochs: 100,
+    curves: [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 },
+      { type: 'OneCycleLR', max_lr: 0.1, total_steps: 100, pct_start: 0.25, final_div_factor: 1e5 }] },
+  { name: 'Cosine vs warm restarts', when: 'One long cosine against SGDR restarts over the same budget.', epochs: 150,
+    curves: [{ type: 'CosineAnnealingLR', lr: 0.1, T_max: 150, eta_min: 0.001 },
+      { type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 }] },
+  { name: 'Reduce on plateau', when: 'When you cannot predict when progress stalls: watch the validation loss.', epochs: 100,
+    curves: [{ type: 'ReduceLROnPlateau', lr: 0.1, factor: 0.5, patience: 5 }] },
+];
+
+const DEFAULT_METRIC = 'max(0.35, 1 - 0.02 * epoch) + 0.01 * sin(3 * epoch)';
+
+export const PROPS = {
+  curves: { type: 'json', def: PRESETS[0].curves,
+    check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((c) => c && typeof c === 'object' && !Array.isArray(c) && typeof c.type === 'string' && c.type in STARTERS)
+      ? null : 'curves must be 1 to 6 scheduler specs with a known type') },
+  epochs: { type: 'int', def: 90, min: 1, max: 100000 },
+  spe: { type: 'int', def: 1, min: 1, max: 10000 },
+  log: { type: 'bool', def: false },
+  metric: { type: 'json', def: DEFAULT_METRIC, check: (v) => (typeof v === 'string' && v.length <= 300 ? null : 'metric must be a formula string') },
+};
+
+const LOG_SLIDERS = new Set(['lr', 'max_lr', 'base_lr', 'eta_min', 'min_lr', 'eps', 'threshold', 'div_factor', 'final_div_factor']);
+
+export function createSchedulesRoom({ root, lab, registry, getState, setState, notify }) {
+  const kinds = Object.fromEntries(registry.schedulers.map((k) => [k.name, k]));
+  let state = getState();
+  let generation = 0;
+  let focus = 0;
+  let results = [];
+
+  const controls = el('section', { class: 'controls', 'aria-label': 'Schedule settings' });
+  const main = el('section', { class: 'plots', 'aria-label': 'Learning-rate curves' });
+  const side = el('section', { class: 'explain', 'aria-label': 'Explanation and PyTorch code' });
+  clear(root);
+  root.append(controls, main, side);
+
+  // --- left: presets, budget, curves
+  const presetSel = el('select', { id: 'sched-preset' }, [el('option', { value: '' }, 'Choose a preset...'),
+    ...PRESETS.map((p, i) => el('option', { value: String(i) }, p.name))]);
+  const presetWhen = el('p', { class: 'note', id: 'sched-preset-when' });
+  const epochsIn = el('input', { id: 'sched-epochs', type: 'number', min: '1', max: '100000', step: '1' });
+  const speIn = el('input', { id: 'sched-spe', type: 'number', min: '1', max: '10000', step: '1' });
+  const budgetNote = el('p', { class: 'note' });
+  const cards = el('div', { class: 'cards' });
+  const addBtn = el('button', { type: 'button', id: 'sched-add' }, 'Add a scheduler');
+  const metricIn = el('input', { id: 'sched-metric', type: 'text', spellcheck: 'false' });
+  const metricErr = el('div', { class: 'field-error', role: 'alert' });
+  const metricBox = el('div', { class: 'metric-box' }, [
+    el('label', { for: 'sched-metric' }, 'Validation loss for ReduceLROnPlateau (formula in epoch)'), metricIn, metricErr]);
+  controls.append(
+    el('label', { for: 'sched-preset' }, 'Preset'), presetSel, presetWhen,
+    el('div', { class: 'row' }, [el('label', { for: 'sched-epochs' }, 'Epochs'), epochsIn,
+      el('label', { for: 'sched-spe' }, 'Steps per epoch'), speIn]), budgetNote,
+    cards, addBtn, metricBox);
+
+  // --- middle: chart, toolbar, read-out
+  const logBox = el('input', { type: 'checkbox', id: 'sched-log' });
+  const chartBox = el('div', { class: 'chart', id: 'sched-chart' });
+  const readout = el('div', { class: 'readout', id: 'sched-readout', 'aria-live': 'polite' });
+  const toolbar = el('div', { class: 'toolbar' }, [
+    el('label', { class: 'inline' }, [logBox, ' log scale']),
+    button('Reset zoom', () => chart.resetZoom()),
+    button('PNG', () => download('steplab-schedules.png', chart.png())),
+    button('CSV', () => downloadText('steplab-schedules.csv', chart.csv(), 'text/csv')),
+    button('JSON', () => downloadText('steplab-schedules.json', chart.json(), 'application/json')),
+  ]);
+  main.append(toolbar, chartBox, readout);
+  const chart = new LineChart(chartBox, { xLabel: 'step', yLabel: 'learning rate' });
+
+  // --- right: explanation, formula, PyTorch code
+  const explainTitle = el('h2', {});
+  const explainText = el('p', {});
+  const mathBox = el('div', { class: 'math' });
+  const code = el('pre', { class: 'code', id: 'sched-code', tabindex: '0' });
+  const copyBtn = button('Copy code', async () => {
+    await navigator.clipboard?.writeText(code.textContent).catch(() => {});
+    notify('PyTorch code copied.');
+  });
+  side.append(explainTitle, explainText, mathBox, el('h3', {}, 'PyTorch code'), code, copyBtn);
+
+  function button(text, onclick, attrs = {}) {
+    const b = el('button', { type: 'button', ...attrs }, text);
+    b.addEventListener('click', onclick);
+    return b;
+  }
+
+  const steps = () => state.epochs * state.spe;
+
+  function commit(render = true) {
+    setState(state);
+    if (render) renderCards();
+    recompute();
+  }
+
+  // --- a card per curve, its fields built from the registry
+  function renderCards() {
+    clear(cards);
+    state.curves.forEach((spec, i) => cards.append(card(spec, i)));
+    addBtn.disabled = state.curves.length >= 6;
+    metricBox.hidden = !state.curves.some((c) => c.type === 'ReduceLROnPlateau');
+    epochsIn.value = String(state.epochs);
+    speIn.value = String(state.spe);
+    metricIn.value = state.metric;
+    logBox.checked = state.log;
+  }
+
+  function card(spec, i) {
+    const kind = kinds[spec.type];
+    const typeSel = el('select', { id: `sched-type-${i}`, 'aria-label': `Scheduler ${i + 1} type` },
+      registry.schedulers.map((k) => el('option', { value: k.name, selected: k.name === spec.type ? '' : null }, k.name)));
+    typeSel.addEventListener('change', () => {
+      state.curves[i] = fitStarter(structuredClone(STARTERS[typeSel.value]));
+      focus = i;
+      commit();
+    });
+    const head = el('div', { class: 'card-head' }, [
+      el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }), typeSel,
+      state.curves.length > 1 ? button('Remove', () => { state.curves.splice(i, 1); focus = 0; commit(); },
+        { 'aria-label': `Remove scheduler ${i + 1}` }) : '']);
+    const error = el('div', { class: 'field-error', id: `sched-error-${i}`, role: 'alert' });
+    // the parameters the spec sets (and required ones) first, the rest folded away
+    const main = kind.params.filter((p) => p.required || spec[p.name] !== undefined);
+    const more = kind.params.filter((p) => !main.includes(p));
+    const details = more.length ? el('details', { class: 'more' }, [el('summary', {}, `${more.length} more parameters (defaults)`),
+      ...more.map((p) => field(spec, i, p))]) : '';
+    const c = el('fieldset', { class: 'card', 'data-index': String(i) }, [
+      el('legend', { class: 'sr-only' }, `Scheduler ${i + 1}: ${spec.type}`), head, ...main.map((p) => field(spec, i, p)), details, error]);
+    c.addEventListener('focusin', () => { if (focus !== i) { focus = i; renderSide(); } });
+    return c;
+  }
+
+  function field(spec, i, p) {
+    const id = `sched-${i}-${p.name}`;
+    const has = spec[p.name] !== undefined;
+    const value = has ? spec[p.name] : p.default;
+    const label = el('label', { for: id, title: p.help }, [p.name, el('span', { class: 'help' }, ` ${p.help}`)]);
+    const err = el('div', { class: 'field-error', 'data-field': p.name });
+    const set = (v) => {
+      if (v === undefined) delete state.curves[i][p.name];
+      else state.curves[i][p.name] = v;
+      focus = i;
+      commit(false);
+    };
+    let input;
+    if (p.kind === 'boolean') {
+      input = el('input', { id, type: 'checkbox' });
+      input.checked = !!value;
+      input.addEventListener('change', () => set(input.checked));
+      return el('div', { class: 'field' }, [el('label', { class: 'inline', title: p.help }, [input, ` ${p.name}`]), err]);
+    }
+    if (p.kind === 'enum') {
+      const choices = p.choices.split('|');
+      input = el('select', { id }, choices.map((c) => el('option', { value: c, selected: c === (has ? value : choices[0]) ? '' : null }, c)));
+      input.addEventListener('change', () => set(input.value));
+      return el('div', { class: 'field' }, [label, input, err]);
+    }
+    if (p.kind === 'string') {
+      input = el('input', { id, type: 'text', spellcheck: 'false', value: has ? String(value) : '' });
+      input.addEventListener('input', () => set(input.value));
+      return el('div', { class: 'field' }, [label, input, err]);
+    }
+    if (p.kind === 'numbers' || p.kind === 'specs') {
+      const text = has ? (p.kind === 'numbers' ? value.join(', ') : JSON.stringify(value, null, 1)) : '';
+      input = el(p.kind === 'specs' ? 'textarea' : 'input', { id, spellcheck: 'false', rows: '5' });
+      input.value = text;
+      input.addEventListener('input', () => {
+        err.textContent = '';
+        if (p.kind === 'numbers') {
+          const parts = input.value.split(',').map((s) => s.trim()).filter(Boolean);
+          set(parts.map(Number));
+        } else {
+          try { set(JSON.parse(input.value)); } catch (e) { err.textContent = `${p.name} is not valid JSON: ${e.message}`; }
+        }
+      });
+      return el('div', { class: 'field' }, [label, input, err]);
+    }
+    // numbers and integers: a number field, plus a slider where a range makes sense
+    input = el('input', { id, type: 'number', step: p.kind === 'integer' ? '1' : 'any', value: value == null ? '' : String(value),
+      placeholder: p.nullable ? 'none' : '' });
+    const slider = sliderFor(p, value, i);
+    input.addEventListener('input', () => {
+      if (input.value.trim() === '') { set(p.nullable ? null : undefined); return; }
+      const v = Number(input.value);
+      set(v);
+      if (slider) slider.sync(v);
+    });
+    if (slider) slider.onInput = (v) => { input.value = String(v); set(v); };
+    return el('div', { class: 'field' }, [label, el('div', { class: 'row' }, [input, slider ? slider.node : '']), err]);
+  }
+
+  function sliderFor(p, value, i) {
+    let lo = p.lo, hi = p.hi, log = LOG_SLIDERS.has(p.name);
+    if (log) { lo = 1e-5; hi = p.name.includes('div') ? 1e6 : 1; }
+    else if (p.kind === 'integer') { lo = Math.max(p.lo, 0); hi = Math.min(p.hi, Math.max(steps(), 10)); }
+    else if (typeof lo !== 'number' || typeof hi !== 'number' || !(hi - lo < 1e6)) { lo = 0; hi = 2; }
+    const node = el('input', { type: 'range', min: '0', max: '1000', step: '1', 'aria-label': `${p.name} slider (scheduler ${i + 1})` });
+    const toPos = (v) => (log ? (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo)) * 1000;
+    const fromPos = (x) => {
+      const f = x / 1000;
+      let v = log ? 10 ** (Math.log10(lo) + f * (Math.log10(hi) - Math.log10(lo))) : lo + f * (hi - lo);
+      v = p.kind === 'integer' ? Math.round(v) : +v.toPrecision(3);
+      return v;
+    };
+    const s = { node, onInput: null, sync: (v) => { if (Number.isFinite(v)) node.value = String(Math.round(toPos(v))); } };
+    s.sync(typeof value === 'number' ? value : lo);
+    node.addEventListener('input', () => s.onInput?.(fromPos(Number(node.value))));
+    return s;
+  }
+
+  // Fills parameters that depend on the budget (a cycle over the whole run).
+  function fitStarter(spec) {
+    const n = steps();
+    if (spec.type === 'OneCycleLR') spec.total_steps = n;
+    if (spec.type === 'CosineAnnealingLR' || spec.type === 'PolynomialLR') spec[spec.type === 'PolynomialLR' ? 'total_iters' : 'T_max'] = n;
+    return spec;
+  }
+
+  // --- computing: every curve in the worker; stale answers are dropped
+  async function recompute() {
+    const gen = ++generation;
+    const n = steps();
+    const needMetric = state.curves.some((c) => c.type === 'ReduceLROnPlateau');
+    let metrics = null;
+    metricErr.textContent = '';
+    if (needMetric) {
+      try {
+        metrics = await lab.call('formula', { text: state.metric, n: Math.max(n - 1, 0) });
+      } catch (e) {
+        if (gen === generation) metricErr.textContent = e.message.replace(/^LambdaLR: lr_lambda/, 'The validation-loss formula');
+      }
+    }
+    const out = await Promise.all(state.curves.map((spec) => {
+      if (spec.type === 'ReduceLROnPlateau' && !metrics) return Promise.resolve({ error: null, values: null });
+      return lab.call('schedule', { spec, n, options: spec.type === 'ReduceLROnPlateau' ? { metrics } : undefined })
+        .then((values) => ({ values }), (error) => ({ error }));
+    }));
+    if (gen !== generation) return;
+    out.forEach((r, i) => {
+      const c = cards.querySelector(`fieldset[data-index="${i}"]`);
+      if (!c) return;
+      c.querySelectorAll('.field-error').forEach((e) => { if (e.dataset.field) e.textContent = ''; });
+      const box = c.querySelector(`#sched-error-${i}`);
+      box.textContent = '';
+      if (r.error) {
+        const f = r.error.field && c.querySelector(`.field-error[data-field="${cssEscape(r.error.field.split(/[[.]/)[0])}"]`);
+        (f || box).textContent = r.error.message;
+        c.classList.add('invalid');
+      } else {
+        c.classList.remove('invalid');
+      }
+      // keep the last good curve on screen while a field is being fixed
+      if (r.values) results[i] = { label: label(state.curves[i], i), values: r.values };
+    });
+    results = results.slice(0, state.curves.length);
+    const shown = results.filter(Boolean);
+    if (shown.length) chart.setData(shown);
+    renderReadout(shown);
+    renderSide();
+    document.body.dataset.schedulesGeneration = String(gen);
+  }
+
+  function label(spec, i) {
+    return `${i + 1}: ${spec.type}`;
+  }
+
+  function renderReadout(shown) {
+    clear(readout);
+    const n = steps();
+    readout.append(el('p', {}, `${n} steps (${state.epochs} epochs × ${state.spe} steps per epoch).`));
+    const list = el('ul', {});
+    for (const s of shown) {
+      let min = Infinity, max = -Infinity;
+      for (const v of s.values) { if (v < min) min = v; if (v > max) max = v; }
+      list.append(el('li', {}, `${s.label}: first ${fmtValue(s.values[0])}, last ${fmtValue(s.values[s.values.length - 1])}, min ${fmtValue(min)}, max ${fmtValue(max)}`));
+    }
+    readout.append(list);
+  }
+
+  function renderSide() {
+    const spec = state.curves[Math.min(focus, state.curves.length - 1)];
+    const [text, mathml] = SCHEDULE_TEXT[spec.type] || ['', ''];
+    explainTitle.textContent = spec.type;
+    explainText.textContent = text;
+    mathBox.innerHTML = mathml; // the project's own MathML constants, never data from outside
+    code.textContent = schedulerCode(spec, steps());
+  }
+
+  // --- wiring of the shared controls
+  presetSel.addEventListener('change', () => {
+    const p = PRESETS[Number(presetSel.value)];
+    if (!p) return;
+    presetWhen.textContent = p.when;
+    state.curves = structuredClone(p.curves);
+    state.epochs = p.epochs;
+    state.spe = 1;
+    focus = 0;
+    commit();
+  });
+  const budget = () => {
+    const e = Number(epochsIn.value), s = Number(speIn.value);
+    budgetNote.textContent = '';
+    if (!Number.isInteger(e) || e < 1 || e > 100000) { budgetNote.textContent = 'Epochs must be a whole number from 1 to 100000.'; return; }
+    if (!Number.isInteger(s) || s < 1 || s > 10000) { budgetNote.textContent = 'Steps per epoch must be a whole number from 1 to 10000.'; return; }
+    if (e * s > 1e6) { budgetNote.textContent = 'At most 1 000 000 steps in this room.'; return; }
+    state.epochs = e;
+    state.spe = s;
+    commit(false);
+  };
+  epochsIn.addEventListener('input', budget);
+  speIn.addEventListener('input', budget);
+  metricIn.addEventListener('input', () => { state.metric = metricIn.value; commit(false); });
+  logBox.addEventListener('change', () => { state.log = logBox.checked; chart.setLog(state.log); setState(state); });
+  addBtn.addEventListener('click', () => {
+    if (state.curves.length >= 6) return;
+    state.curves.push(fitStarter(structuredClone(STARTERS.CosineAnnealingLR)));
+    focus = state.curves.length - 1;
+    commit();
+    cards.querySelector(`#sched-type-${focus}`)?.focus();
+  });
+
+  chart.log = state.log;
+  renderCards();
+  recompute();
+  return {
+    setState(next) { state = next; renderCards(); chart.setLog(state.log); recompute(); },
+  };
+}
+
+function cssEscape(s) {
+  return String(s).replace(/[^\w-]/g, '\\$&');
+}
