@@ -17,6 +17,8 @@ command -v esbuild >/dev/null 2>&1 || need_pkgs+=(esbuild)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
 if [ "${1:-}" = "--test" ]; then   # what the tests need besides the build
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+  command -v clang >/dev/null 2>&1 || need_pkgs+=(clang)
+  ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need_pkgs+=(libclang-rt-dev)
 fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -79,6 +81,22 @@ if [ ! -f dist/build/native.stamp ] || [ "$(cat dist/build/native.stamp)" != "$s
     ar rcs dist/native/libsteplab.a dist/build/*.o ) & pids+=($!)
   for p in "${pids[@]}"; do wait "$p"; done
   echo "$stamp_src$(cat $test_src | md5sum)" > dist/build/native.stamp
+fi
+
+# libFuzzer targets (clang, ASan + UBSan) for the untrusted inputs, when clang is here.
+fuzz_src=$(find tests/fuzz -name '*.c' | sort)
+fuzz_stamp="$stamp_src$(cat $fuzz_src | md5sum)"
+if command -v clang >/dev/null 2>&1 && { [ ! -f dist/build/fuzz.stamp ] || [ "$(cat dist/build/fuzz.stamp)" != "$fuzz_stamp" ]; }; then
+  echo "build.sh: compiling the fuzz targets" >&2
+  mkdir -p dist/fuzz
+  pids=()
+  for f in $fuzz_src; do
+    clang -std=c11 -g -O1 -Wall -Wextra -Werror -Idist/build/inc -Ic \
+      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $core_src "$f" -lm \
+      -o "dist/fuzz/$(basename "$f" .c)" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  echo "$fuzz_stamp" > dist/build/fuzz.stamp
 fi
 
 # The JS module (wasm embedded) and the page.

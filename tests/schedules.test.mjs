@@ -133,7 +133,7 @@ const BAD = [
   [{ type: 'OneCycleLR', max_lr: -1, total_steps: 5 }, 'OneCycleLR: max_lr must be a number > 0, got -1'],
   [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 5, anneal_strategy: 'cosine' }, "anneal_strategy must be one of 'cos', 'linear', got 'cosine'"],
   [{ type: 'StepLR' }, 'StepLR: step_size is required'],
-  [{ type: 'StepLR', step_size: 0 }, 'StepLR: step_size must be an integer >= 1, got 0'],
+  [{ type: 'StepLR', step_size: 0 }, 'StepLR: step_size must be an integer in [1, 1000000000], got 0'],
   [{ type: 'StepLR', step_size: 10, gamma: NaN }, 'StepLR: gamma must be a number >= 0, got NaN'],
   [{ type: 'StepLR', step_size: 10, gamma: '0.5' }, "StepLR: gamma must be a number >= 0, got '0.5'"],
   [{ type: 'StepLR', step_size: 10, lr: Infinity }, 'StepLR: lr must be a number > 0, got Infinity'],

@@ -38,7 +38,7 @@ static const sl_param P_LAMBDA[] = {
     LR_P, { "lr_lambda", SL_P_STR, NAN, 0, 0, REQ, NULL, 0, 0, "factor as a formula in epoch, e.g. 0.95 ^ epoch" },
 };
 static const sl_param P_STEP[] = {
-    LR_P, INT("step_size", NAN, 1, INF, REQ, "epochs between decays"),
+    LR_P, INT("step_size", NAN, 1, 1e9, REQ, "epochs between decays"),
     NUM("gamma", 0.1, 0, INF, 0, "multiplicative factor of each decay"),
 };
 static const sl_param P_MULTISTEP[] = {
@@ -301,6 +301,7 @@ static sl_status leaf_get_lr(sl_leaf *L, sl_group *g, int closed, double *lr)
 {
     const double *p = L->p;
     double e = L->last_epoch, cur = g->lr, base = L->base_lr;
+    *lr = cur;
     const char *name = type_name(L->type);
     switch (L->type) {
     case T_LambdaLR:
@@ -556,6 +557,8 @@ sl_status sl_scheduler_step(sl_scheduler *s, double metric, int has_metric)
 {
     sl_status st = SL_STATUS_OK;
     sl_group saved_group = s->group;
+    if (s->last_epoch >= SL_MAX_STEPS)
+        return sl_fail(SL_STATUS_RANGE, type_name(s->type), NULL, "cannot step more than %d times", SL_MAX_STEPS);
     if (s->type == T_ReduceLROnPlateau) {
         if (!has_metric)
             return sl_fail(SL_STATUS_INVALID, "ReduceLROnPlateau", "metrics", "is required: step(metric) needs the monitored value");
@@ -617,15 +620,24 @@ static int leaf_valid(const sl_leaf *L)
 {
     if (L->type < 0 || L->type >= T_COUNT || L->type == T_SequentialLR || L->type == T_ChainedScheduler) return 0;
     if (L->n_milestones < 0 || L->n_milestones > SL_MAX_MILESTONES) return 0;
-    if (L->n_phases < 0 || L->n_phases > 3) return 0;
+    if (L->type == T_OneCycleLR ? (L->n_phases != 2 && L->n_phases != 3) : L->n_phases != 0) return 0;
+    if (L->last_epoch < -1 || L->last_epoch > SL_MAX_STEPS || L->num_bad_epochs < 0 || L->num_bad_epochs > SL_MAX_STEPS ||
+        L->cooldown_counter < 0 || L->cooldown_counter > SL_MAX_STEPS)
+        return 0;
     if ((L->type == T_LambdaLR || L->type == T_MultiplicativeLR) && !sl_formula_valid(&L->formula)) return 0;
     /* every parameter must again pass its own range, so no division by zero can come back */
     const sl_kind *k = &KINDS[L->type].head;
     for (int i = 0; i < k->n_params; i++) {
         const sl_param *p = &k->params[i];
+        double v = L->p[i];
+        if (p->kind == SL_P_BOOL && v != 0 && v != 1) return 0;
+        if (p->kind == SL_P_ENUM) {
+            int n_choices = 1;
+            for (const char *c = p->choices; *c; c++) n_choices += *c == '|';
+            if (!(v >= 0 && v < n_choices && floor(v) == v)) return 0;
+        }
         if (p->kind != SL_P_NUM && p->kind != SL_P_INT) continue;
-        if (isnan(L->p[i]) && !(p->flags & SL_F_NULLABLE) && !(p->flags & SL_F_REQUIRED)) return 0;
-        if (!isnan(L->p[i]) && sl_param_check(k, p, L->p[i])) return 0;
+        if (isnan(v) ? !(p->flags & SL_F_NULLABLE) : sl_param_check(k, p, v) != SL_STATUS_OK) return 0;
     }
     return 1;
 }
@@ -645,7 +657,7 @@ sl_status sl_scheduler_restore(const void *buf, int len, sl_scheduler **out)
     else if (s->size != sizeof *s) why = "has the wrong size";
     else if (s->checksum != checksum(s)) why = "is corrupted (checksum mismatch)";
     else if (s->type < 0 || s->type >= T_COUNT || s->n_leaves < 1 || s->n_leaves > SL_MAX_CHILDREN ||
-             s->n_milestones < 0 || s->n_milestones > SL_MAX_CHILDREN - 1 || s->last_epoch < 0)
+             s->n_milestones < 0 || s->n_milestones > SL_MAX_CHILDREN - 1 || s->last_epoch < 0 || s->last_epoch > SL_MAX_STEPS)
         why = "has an invalid header";
     else
         for (int i = 0; i < s->n_leaves && !why; i++)

@@ -16,6 +16,7 @@
 #define SL_MAX_CHILDREN 8
 #define SL_MAX_MILESTONES 32
 #define SL_SCHEDULE_MAX_N 50000000.0 /* lab.schedule's cap on n: 400 MB of doubles */
+#define SL_MAX_STEPS 2000000000     /* a scheduler's step count stays far from int overflow */
 
 /* What PyTorch keeps in optimizer.param_groups[0] that schedulers read and write. */
 typedef struct {

@@ -86,7 +86,7 @@ void test_schedules(void)
     CHECK_ERR(CREATE("{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":10,\"pct_start\":1.5}"), SL_STATUS_INVALID,
               "OneCycleLR: pct_start must be a number in (0, 1), got 1.5");
     CHECK_ERR(CREATE("{\"type\":\"StepLR\"}"), SL_STATUS_INVALID, "StepLR: step_size is required");
-    CHECK_ERR(CREATE("{\"type\":\"StepLR\",\"step_size\":2.5}"), SL_STATUS_INVALID, "StepLR: step_size must be an integer >= 1, got 2.5");
+    CHECK_ERR(CREATE("{\"type\":\"StepLR\",\"step_size\":2.5}"), SL_STATUS_INVALID, "StepLR: step_size must be an integer in [1, 1000000000], got 2.5");
     CHECK_ERR(CREATE("{\"type\":\"StepLR\",\"step_size\":3,\"gama\":0.5}"), SL_STATUS_INVALID, "unknown parameter 'gama'");
     CHECK_ERR(CREATE("{\"type\":\"Steplr\"}"), SL_STATUS_UNKNOWN_TYPE, "scheduler: type must be one of");
     CHECK_ERR(CREATE("{\"type\":\"ExponentialLR\",\"gamma\":Infinity}"), SL_STATUS_INVALID, "got Infinity");
@@ -120,6 +120,28 @@ void test_schedules(void)
     CHECK_ERR(sl_schedule_run(e, (int)strlen(e), 1e12, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: n must be an integer in [0, 50000000], got 1000000000000");
     CHECK_ERR(sl_schedule_run(e, (int)strlen(e), -1, NULL, 0, &out), SL_STATUS_INVALID, "got -1");
     CHECK(out == NULL);
+
+    /* a state with a valid checksum but hostile fields is refused, field by field */
+    sl_scheduler *h = make("{\"type\":\"CyclicLR\",\"base_lr\":0.01,\"max_lr\":0.1,\"step_size_up\":4}");
+    if (h) {
+        for (int k = 0; k < 6; k++) {
+            sl_scheduler copy = *h, *back = NULL;
+            unsigned char *buf = malloc(sizeof copy);
+            switch (k) {
+            case 0: copy.leaf[0].type = 99; break;
+            case 1: copy.leaf[0].p[5] = NAN; break;          /* mode */
+            case 2: copy.leaf[0].p[3] = 0; break;            /* step_size_up */
+            case 3: copy.last_epoch = 2147483647; break;
+            case 4: copy.n_leaves = 9; break;
+            case 5: copy.leaf[0].n_phases = 3; break;         /* only OneCycleLR has phases */
+            }
+            sl_scheduler_state_save(&copy, buf);
+            CHECK_ERR(sl_scheduler_restore(buf, (int)sizeof copy, &back), SL_STATUS_STATE, "invalid");
+            CHECK(back == NULL);
+            free(buf);
+        }
+        sl_scheduler_free(h);
+    }
 
     /* the registry lists every scheduler with its parameters */
     const char *reg = sl_registry_json();
