@@ -108,7 +108,6 @@ static const char *name_of(const sl_loss_node *N) { return KINDS[N->type].head.n
 
 typedef struct {
     sl_loss *L;
-    int cap_values;
 } builder;
 
 static double arg(const sl_kind *k, const sl_args *a, const char *name, double fallback)
@@ -253,7 +252,7 @@ sl_status sl_loss_create(const char *json, int len, sl_loss **out)
         sl_json_free(&doc);
         return sl_fail(SL_STATUS_NOMEM, "loss", NULL, "out of memory");
     }
-    builder b = { L, doc.n_nodes };
+    builder b = { L };
     L->n_nodes = 1;
     st = build_node(&b, &doc, 0, 0, 0, "loss");
     sl_json_free(&doc);
@@ -280,7 +279,7 @@ const char *sl_loss_type(const sl_loss *L) { return name_of(&L->node[0]); }
 
 int sl_loss_value_count(const sl_loss *L, int n, int c, int n_target)
 {
-    if (sl_loss_reduction(L) != SL_RED_NONE) return 1;
+    if (sl_loss_reduction(L) != SL_RED_NONE || n < 1 || c < 1 || (double)n * c > SL_LOSS_MAX_ELEMS) return 1;
     int t = L->node[0].type, form = KINDS[t].form;
     if (t == T_FocalLoss) return n_target == n && c > 1 ? n : n * c; /* sigmoid form is elementwise */
     return form == F_ELEM ? n * c : n;

@@ -341,6 +341,26 @@ case('WeightedSum Contrastive + 0.5 Contrastive margin 2 sum (torch ops)',
                                        {'weight': 0.5, 'loss': {'type': 'ContrastiveLoss', 'margin': 2, 'reduction': 'sum'}}]},
      [a, b], torch.tensor([0.0, 1.0, 1.0, 0.0]))
 
+# ---- more extreme inputs ----
+e = torch.tensor([[-1e4, -0.5, 0.0], [0.0, -1e4, -1e4], [-3.0, -2.0, -1e-30]])
+case('NLLLoss extreme log-probabilities', {'type': 'NLLLoss', 'reduction': 'none'}, [e], torch.tensor([0, 2, 2]), True)
+case('MultiMarginLoss p=1 extreme', {'type': 'MultiMarginLoss', 'reduction': 'none'}, [e], torch.tensor([0, 1, 2]), True)
+case('CrossEntropyLoss extreme logits, weights, probabilities with smoothing',
+     {'type': 'CrossEntropyLoss', 'weight': [2.0, 1.0, 0.5], 'label_smoothing': 0.3, 'reduction': 'sum'},
+     [torch.tensor([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]])], torch.tensor([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]]))
+for typ in ('HuberLoss', 'SmoothL1Loss', 'MSELoss', 'L1Loss'):
+    case(f'{typ} extreme none', {'type': typ, 'reduction': 'none'}, [big], bt)
+case('CosineEmbeddingLoss large and tiny magnitudes',
+     {'type': 'CosineEmbeddingLoss', 'margin': 0.1, 'reduction': 'none'},
+     [torch.tensor([[1e4, -2e4, 3e4], [1e-3, 2e-3, -1e-3], [5.0, 5.0, 5.0]]),
+      torch.tensor([[-1e4, 1e4, 2e4], [3e-3, 1e-3, 1e-3], [5.0, -5.0, 6.0]])], torch.tensor([-1.0, -1.0, 1.0]))
+case('ContrastiveLoss (torch ops) large distances', {'type': 'ContrastiveLoss', 'margin': 2, 'reduction': 'sum'},
+     [torch.tensor([[1e3, 0.0], [0.0, 0.0]]), torch.tensor([[-1e3, 0.0], [1e-3, 0.0]])], torch.tensor([0.0, 1.0]))
+case('TripletMarginLoss p=1 extreme', {'type': 'TripletMarginLoss', 'p': 1, 'reduction': 'none'},
+     [torch.tensor([[1e4, 0.0], [0.0, 0.0]]), torch.tensor([[-1e4, 0.0], [0.0, 0.0]]), torch.tensor([[0.0, 1e4], [0.0, 0.0]])])
+case('ElasticNet penalty (torch ops) large weights and zeros', {'type': 'ElasticNet', 'l1': 0.1, 'l2': 0.001},
+     [torch.tensor([1e4, -1e4, 0.0, 0.0, 1e-20, -3.0])])
+
 with open(OUT, 'w') as fh:
     json.dump({'torch': torch.__version__, 'cases': CASES}, fh, separators=(',', ':'))
 print(f'{len(CASES)} cases -> {OUT}')
