@@ -106,10 +106,6 @@ static const char *name_of(const sl_loss_node *N) { return KINDS[N->type].head.n
 
 /* ---- construction ---- */
 
-typedef struct {
-    sl_loss *L;
-} builder;
-
 static double arg(const sl_kind *k, const sl_args *a, const char *name, double fallback)
 {
     int i = sl_param_index(k, name);
@@ -117,24 +113,24 @@ static double arg(const sl_kind *k, const sl_args *a, const char *name, double f
 }
 
 /* Copies a list parameter (present as an array) into L->values. */
-static void take_list(builder *b, const sl_json *doc, int node, int *off, int *len)
+static void take_list(sl_loss *L, const sl_json *doc, int node, int *off, int *len)
 {
-    *off = b->L->n_values;
+    *off = L->n_values;
     *len = 0;
     for (int c = doc->nodes[node].child; c >= 0; c = doc->nodes[c].next) {
-        b->L->values[b->L->n_values++] = doc->nodes[c].num;
+        L->values[L->n_values++] = doc->nodes[c].num;
         (*len)++;
     }
 }
 
-static sl_status build_node(builder *b, const sl_json *doc, int obj, int at, int depth, const char *parent)
+static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int depth, const char *parent)
 {
     const sl_kind *kind;
     sl_status st = sl_spec_lookup(doc, obj, KINDS, sizeof KINDS[0], T_COUNT, parent, &kind);
     if (st) return st;
     sl_args a;
     if ((st = sl_spec_decode(doc, obj, kind, "type", &a))) return st;
-    sl_loss_node *N = &b->L->node[at];
+    sl_loss_node *N = &L->node[at];
     memset(N, 0, sizeof *N);
     N->type = (int)((const loss_kind *)kind - KINDS);
     N->reduction = (int)arg(kind, &a, "reduction", SL_RED_MEAN);
@@ -150,6 +146,7 @@ static sl_status build_node(builder *b, const sl_json *doc, int obj, int at, int
     N->lambda2 = N->type == T_L2 ? arg(kind, &a, "lambda", 0) : arg(kind, &a, "l2", 0);
     N->alpha = -1;
     N->term_weight = 1;
+    N->n_inputs = KINDS[N->type].n_inputs;
 
     int wi = sl_param_index(kind, N->type == T_FocalLoss ? "alpha" : "weight");
     if (wi >= 0 && a.present[wi] == 1) {
@@ -161,7 +158,7 @@ static sl_status build_node(builder *b, const sl_json *doc, int obj, int at, int
                                sl_num(v).s);
             N->alpha = v;
         } else {
-            take_list(b, doc, node, &N->weight_off, &N->weight_len);
+            take_list(L, doc, node, &N->weight_off, &N->weight_len);
             N->alpha = 1;
         }
     } else if (N->type == T_FocalLoss && a.present[wi] == 0) {
@@ -171,11 +168,11 @@ static sl_status build_node(builder *b, const sl_json *doc, int obj, int at, int
     if (pi >= 0 && a.present[pi] == 1) {
         int node = a.node[pi];
         if (doc->nodes[node].type == SL_J_NUM) {
-            N->pos_weight_off = b->L->n_values;
+            N->pos_weight_off = L->n_values;
             N->pos_weight_len = 1;
-            b->L->values[b->L->n_values++] = doc->nodes[node].num;
+            L->values[L->n_values++] = doc->nodes[node].num;
         } else {
-            take_list(b, doc, node, &N->pos_weight_off, &N->pos_weight_len);
+            take_list(L, doc, node, &N->pos_weight_off, &N->pos_weight_len);
         }
     }
     if (N->type != T_WeightedSum) return SL_STATUS_OK;
@@ -190,12 +187,12 @@ static sl_status build_node(builder *b, const sl_json *doc, int obj, int at, int
     if (depth >= SL_LOSS_MAX_DEPTH)
         return sl_fail(SL_STATUS_INVALID, kind->name, "terms", "nests WeightedSum more than %d deep", SL_LOSS_MAX_DEPTH);
     int count = doc->nodes[terms].count;
-    if (b->L->n_nodes + count > SL_LOSS_MAX_NODES)
+    if (L->n_nodes + count > SL_LOSS_MAX_NODES)
         return sl_fail(SL_STATUS_INVALID, kind->name, "terms", "must hold at most %d losses in all, got more",
                        SL_LOSS_MAX_NODES - 1);
-    N->first_term = b->L->n_nodes;
+    N->first_term = L->n_nodes;
     N->n_terms = count;
-    b->L->n_nodes += count;
+    L->n_nodes += count;
     int i = 0, n_inputs = 0;
     for (int t = doc->nodes[terms].child; t >= 0; t = doc->nodes[t].next, i++) {
         snprintf(field, sizeof field, "terms[%d]", i);
@@ -221,20 +218,20 @@ static sl_status build_node(builder *b, const sl_json *doc, int obj, int at, int
             return sl_fail(SL_STATUS_INVALID, kind->name, field, "is required");
         }
         int child = N->first_term + i;
-        if ((st = build_node(b, doc, l, child, depth + 1, kind->name))) return st;
-        N = &b->L->node[at];
-        sl_loss_node *C = &b->L->node[child];
+        if ((st = build_node(L, doc, l, child, depth + 1, kind->name))) return st;
+        N = &L->node[at];
+        sl_loss_node *C = &L->node[child];
         C->term_weight = weight;
         snprintf(field, sizeof field, "terms[%d].loss", i);
         if (C->reduction == SL_RED_NONE)
             return sl_fail(SL_STATUS_INVALID, kind->name, field, "must not have reduction 'none': each term must be a number");
-        int in = C->type == T_WeightedSum ? (int)C->p : KINDS[C->type].n_inputs; /* a nested sum keeps its arity in p */
+        int in = C->n_inputs;
         if (i > 0 && in != n_inputs)
             return sl_fail(SL_STATUS_INVALID, kind->name, field, "takes %d inputs where terms[0] takes %d; all terms share the input",
                            in, n_inputs);
         n_inputs = in;
     }
-    N->p = n_inputs;
+    N->n_inputs = n_inputs;
     return SL_STATUS_OK;
 }
 
@@ -252,9 +249,8 @@ sl_status sl_loss_create(const char *json, int len, sl_loss **out)
         sl_json_free(&doc);
         return sl_fail(SL_STATUS_NOMEM, "loss", NULL, "out of memory");
     }
-    builder b = { L };
     L->n_nodes = 1;
-    st = build_node(&b, &doc, 0, 0, 0, "loss");
+    st = build_node(L, &doc, 0, 0, 0, "loss");
     sl_json_free(&doc);
     if (st) {
         free(L);
@@ -262,7 +258,7 @@ sl_status sl_loss_create(const char *json, int len, sl_loss **out)
     }
     L->magic = SL_LOSS_MAGIC;
     L->size = (uint32_t)size;
-    L->n_inputs = L->node[0].type == T_WeightedSum ? (int)L->node[0].p : KINDS[L->node[0].type].n_inputs;
+    L->n_inputs = L->node[0].n_inputs;
     *out = L;
     return SL_STATUS_OK;
 }
@@ -862,6 +858,7 @@ sl_status sl_loss_eval(const sl_loss *L, const float *x1, const float *x2, const
     const char *name = name_of(N);
     const float *x[3] = { x1, x2, x3 };
     float *const g[3] = { g1, g2, g3 };
+    if (!values) return sl_fail(SL_STATUS_INVALID, name, "values", "needs a buffer for the result");
     if (n < 1 || c < 1) return sl_fail(SL_STATUS_INVALID, name, "input", "must not be empty");
     if ((double)n * c > SL_LOSS_MAX_ELEMS)
         return sl_fail(SL_STATUS_INVALID, name, "input", "must have at most %d values, got %d x %d", SL_LOSS_MAX_ELEMS, n, c);

@@ -37,6 +37,7 @@ typedef struct {
     int weight_off, weight_len;         /* weight (or FocalLoss alpha list) in values[] */
     int pos_weight_off, pos_weight_len; /* BCEWithLogitsLoss pos_weight in values[] */
     int first_term, n_terms;            /* WeightedSum: its terms are nodes first_term.. */
+    int n_inputs;                       /* inputs it reads (a WeightedSum: its terms') */
     double term_weight;                 /* this node's weight inside its WeightedSum */
 } sl_loss_node;
 
