@@ -9,6 +9,7 @@
 #include "base/spec.h"
 #include "base/formula.h"
 #include "schedules/scheduler.h"
+#include "losses/loss.h"
 
 #define STEPLAB_VERSION "0.1.0"
 

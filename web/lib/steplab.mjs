@@ -5,6 +5,7 @@ import wasmGz from '../../dist/build/steplab.wasm.gz';
 import { instantiate, gunzip, simdSupported } from './core.mjs';
 import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
+import { install as installLosses } from './losses.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -32,7 +33,9 @@ export async function loadSteplab(options = {}) {
     simd: core.x.sl_simd() === 1,
     registry,
     schedulers: registry.schedulers.map((k) => k.name),
+    losses: registry.losses.map((k) => k.name),
   };
   installSchedules(lab, core);
+  installLosses(lab, core);
   return Object.freeze(lab);
 }

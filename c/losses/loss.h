@@ -1,0 +1,75 @@
+/* Loss functions with torch.nn's names, parameters and numbers (PyTorch 1.13):
+ * regression (MSELoss, L1Loss, HuberLoss, SmoothL1Loss), classification
+ * (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, MultiMarginLoss),
+ * torchvision's sigmoid focal loss and its softmax form, the textbook hinge
+ * and contrastive losses, metric learning (TripletMarginLoss,
+ * CosineEmbeddingLoss), weight penalties (L1, L2, ElasticNet) and weighted
+ * sums of any of these.
+ *
+ * A loss is one allocation of plain data: a small tree of nodes (more than one
+ * for WeightedSum) followed by the numbers of its weight / pos_weight / alpha
+ * lists. Evaluation reads float32 buffers (N x C row-major), accumulates the
+ * value in double and writes float32 gradients; it is what lab.loss calls and
+ * what a trainer calls on each batch. */
+#ifndef SL_LOSS_H
+#define SL_LOSS_H
+
+#include <stdint.h>
+#include "../base/spec.h"
+
+#define SL_LOSS_MAX_NODES 16     /* a WeightedSum's terms, nested sums included */
+#define SL_LOSS_MAX_DEPTH 4      /* WeightedSum inside WeightedSum, at most this deep */
+#define SL_LOSS_MAX_ELEMS 67108864 /* N x C cap per input (256 MB of float32) */
+
+enum { SL_RED_MEAN, SL_RED_SUM, SL_RED_NONE };
+
+typedef struct {
+    int type;            /* index into the loss registry */
+    int reduction;       /* SL_RED_* */
+    double delta;        /* HuberLoss delta, SmoothL1Loss beta */
+    double margin;       /* MultiMarginLoss, ContrastiveLoss, TripletMarginLoss, CosineEmbeddingLoss */
+    double p;            /* MultiMarginLoss p (1 or 2), TripletMarginLoss norm degree */
+    double eps;          /* TripletMarginLoss */
+    double gamma, alpha; /* FocalLoss; alpha < 0 turns the weighting off */
+    double label_smoothing;
+    double lambda1, lambda2; /* L1 lambda, L2 lambda, ElasticNet l1 and l2 */
+    int ignore_index, swap;
+    int weight_off, weight_len;         /* weight (or FocalLoss alpha list) in values[] */
+    int pos_weight_off, pos_weight_len; /* BCEWithLogitsLoss pos_weight in values[] */
+    int first_term, n_terms;            /* WeightedSum: its terms are nodes first_term.. */
+    int n_inputs;                       /* inputs it reads (a WeightedSum: its terms') */
+    double term_weight;                 /* this node's weight inside its WeightedSum */
+} sl_loss_node;
+
+typedef struct sl_loss {
+    uint32_t magic, size;
+    int n_nodes, n_values;
+    int n_inputs;     /* 1, 2 (ContrastiveLoss, CosineEmbeddingLoss) or 3 (TripletMarginLoss) */
+    sl_loss_node node[SL_LOSS_MAX_NODES]; /* node[0] is the root */
+    double values[];
+} sl_loss;
+
+/* Creates a loss from a JSON spec; the caller frees it with sl_loss_free. */
+sl_status sl_loss_create(const char *json, int len, sl_loss **out);
+void sl_loss_free(sl_loss *L);
+
+/* Evaluates the loss on n rows of c floats. x2, x3 and g2, g3 are used by the
+ * two- and three-input losses, target by all but TripletMarginLoss and the
+ * penalties. n_target is the number of target values: n*c for a target of the
+ * input's shape, n for class indices or pair labels, -1 for none. values gets
+ * the value (reduction 'mean' or 'sum') or the sl_loss_value_count() per-sample
+ * values ('none'). Gradients are overwritten (for 'none', the gradient of the
+ * sum). Everything is validated before anything is written. */
+sl_status sl_loss_eval(const sl_loss *L, const float *x1, const float *x2, const float *x3, const float *target, int n,
+                       int c, int n_target, float *g1, float *g2, float *g3, double *values);
+
+/* Number of values written for reduction 'none' (n*c for elementwise losses, n per sample or pair), 1 else. */
+int sl_loss_value_count(const sl_loss *L, int n, int c, int n_target);
+int sl_loss_inputs(const sl_loss *L);
+int sl_loss_reduction(const sl_loss *L);
+const char *sl_loss_type(const sl_loss *L);
+
+/* The registry as JSON for the JS API and the page's controls. */
+int sl_losses_json(char **buf, int len, int *cap);
+
+#endif
