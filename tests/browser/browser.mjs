@@ -24,3 +24,19 @@ export async function launch() {
 }
 
 export const distUrl = (file) => new URL(`../../dist/${file}`, import.meta.url).href;
+
+// Opens url in a new page of browser.context, recording console errors, page
+// errors, dialogs and requests that leave the page's own files into sink.
+export async function openPage(browser, url, sink) {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => sink.errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') sink.errors.push(m.text()); });
+  page.on('dialog', (d) => { sink.errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on('request', (r) => { if (!/^(file|blob|data):/.test(r.url()) && !r.url().startsWith('http://127.0.0.1')) sink.foreign.push(r.url()); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  return page;
+}
+
+export const shotsDir = new URL('../../dist/test-output/', import.meta.url).pathname;
+fs.mkdirSync(shotsDir, { recursive: true });

@@ -2,28 +2,15 @@
 // Schedules room's controls, shared links, hostile links and the keyboard.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { launch, distUrl } from './browser.mjs';
+import { launch, distUrl, openPage as openPageIn, shotsDir } from './browser.mjs';
 import { lab } from '../helpers.mjs';
 import { startServer } from '../../web/serve.mjs';
 
-const shots = new URL('../../dist/test-output/', import.meta.url).pathname;
-fs.mkdirSync(shots, { recursive: true });
-
+const shots = shotsDir;
 let browser;
-const errors = [];
-const foreign = [];
-
-async function openPage(url) {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  page.on('request', (r) => { if (!/^(file|blob|data):/.test(r.url()) && !r.url().startsWith('http://127.0.0.1')) foreign.push(r.url()); });
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-  return page;
-}
+const sink = { errors: [], foreign: [] };
+const { errors, foreign } = sink;
+const openPage = (url) => openPageIn(browser, url, sink);
 
 // Waits until the room has drawn the current settings and returns the read-out lines.
 async function readout(page) {

@@ -20,10 +20,12 @@ export class LineChart {
     this.resizeObserver.observe(container);
   }
 
-  // series: [{ label, values: Float64Array }]; all share x = 0..len-1
-  setData(series) {
+  // series: [{ label, values, color?, dash? }]; x: shared x values (default 0..len-1)
+  setData(series, x) {
     const n = Math.max(0, ...series.map((s) => s.values.length));
-    if (this.xs.length !== n) this.xs = Float64Array.from({ length: n }, (_, i) => i);
+    if (x) this.xs = x;
+    else if (this.xs.length !== n || this.customX) this.xs = Float64Array.from({ length: n }, (_, i) => i);
+    this.customX = !!x;
     const sameShape = this.plot && series.length === this.series.length &&
       series.every((s, i) => s.label === this.series[i].label);
     this.series = series;
@@ -55,12 +57,12 @@ export class LineChart {
       scales: { x: { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
       axes: [{ ...axis, label: this.xLabel }, { ...axis, label: this.yLabel, size: 70,
         values: (u, ticks) => ticks.map(fmtTick) }],
-      series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : String(v)) },
+      series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : fmtValue(v)) },
         ...this.series.map((s, i) => ({
           label: s.label,
-          stroke: PALETTE[i % PALETTE.length],
+          stroke: s.color || PALETTE[i % PALETTE.length],
           width: 2,
-          dash: i >= PALETTE.length ? [6, 4] : undefined,
+          dash: s.dash || (i >= PALETTE.length ? [6, 4] : undefined),
           value: (u, v) => (v == null ? '-' : fmtValue(v)),
           points: { show: false },
         }))],
@@ -77,7 +79,7 @@ export class LineChart {
   }
 
   resetZoom() {
-    if (this.plot) this.plot.setScale('x', { min: 0, max: Math.max(this.xs.length - 1, 1) });
+    if (this.plot && this.xs.length) this.plot.setScale('x', { min: this.xs[0], max: this.xs[this.xs.length - 1] });
   }
 
   png() {
@@ -87,12 +89,12 @@ export class LineChart {
   csv() {
     const head = [this.xLabel, ...this.series.map((s) => s.label)].map(csvCell).join(',');
     const rows = [head];
-    for (let i = 0; i < this.xs.length; i++) rows.push([i, ...this.series.map((s) => (i < s.values.length ? s.values[i] : ''))].join(','));
+    for (let i = 0; i < this.xs.length; i++) rows.push([this.xs[i], ...this.series.map((s) => (i < s.values.length ? s.values[i] : ''))].join(','));
     return rows.join('\n') + '\n';
   }
 
   json() {
-    return JSON.stringify({ x: this.xLabel, y: this.yLabel, series: this.series.map((s) => ({ label: s.label, values: Array.from(s.values) })) });
+    return JSON.stringify({ x: this.xLabel, y: this.yLabel, xs: Array.from(this.xs), series: this.series.map((s) => ({ label: s.label, values: Array.from(s.values) })) });
   }
 }
 

@@ -6,9 +6,11 @@ import { startLab } from './client.js';
 import { parseHash, readState, writeHash } from './state.js';
 import { el, clear } from './dom.js';
 import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
+import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 
 const ROOMS = {
   schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
+  losses: { title: 'Losses', props: LOSS_PROPS, create: createLossesRoom, validate: async () => [] },
 };
 
 // Curves from a link are checked by the core before they are shown.

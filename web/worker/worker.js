@@ -2,6 +2,7 @@
 // Protocol: {id, type, args} -> {id, result} or {id, error: {message, code, thing, field}}.
 // Typed arrays in results are transferred, not copied.
 import { loadSteplab } from '../lib/steplab.mjs';
+import { lossCurves, lossTables } from './losses.js';
 
 const ready = loadSteplab();
 
@@ -10,6 +11,8 @@ const handlers = {
   schedule: (lab, { spec, n, options }) => lab.schedule(spec, n, options),
   // Evaluates a formula in epoch for epochs 0..n-1 with the core's own safe parser (LambdaLR with lr 1).
   formula: (lab, { text, n }) => lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: text }, n),
+  lossCurves,
+  lossTables,
 };
 
 self.onmessage = async (ev) => {
