@@ -105,4 +105,5 @@ esbuild web/lib/steplab.mjs --bundle --format=esm --platform=neutral --loader:.g
 esbuild web/worker/worker.js --bundle --format=iife --loader:.gz=binary --minify --log-level=warning --outfile=dist/build/worker.txt
 esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --minify --log-level=warning --outfile=dist/app.js
 cp web/index.html dist/index.html
+cp web/lib/steplab.d.ts dist/steplab.d.ts
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2

@@ -31,7 +31,8 @@ test('dist/steplab.mjs is one self-contained file under 150 KB', () => {
 
 test('the package exports the module by name', async () => {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url)));
-  assert.equal(pkg.exports['.'], './dist/steplab.mjs');
+  assert.equal(pkg.exports['.'].default, './dist/steplab.mjs');
+  assert.equal(pkg.exports['.'].types, './dist/steplab.d.ts');
   const m = await import('steplab');
   assert.equal(typeof m.loadSteplab, 'function');
 });

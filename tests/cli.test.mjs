@@ -1,0 +1,89 @@
+// The command line: outputs, exit codes (0 ok, 2 bad input, 1 other), and the
+// packed npm package installed offline into an empty folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { lab } from './helpers.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const cli = path.join(root, 'web/cli.mjs');
+const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+test('schedule prints the values, as CSV, as JSON and as a terminal plot', () => {
+  const spec = { type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 };
+  const want = Array.from(lab.schedule(spec, 10));
+  let r = run('schedule', JSON.stringify(spec), '--steps', '10');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').map(Number), want);
+  r = run('schedule', JSON.stringify(spec), '--steps=10', '--csv');
+  assert.equal(r.stdout.split('\n')[0], 'step,lr');
+  assert.equal(r.stdout.split('\n')[3], `2,${want[2]}`);
+  r = run('schedule', JSON.stringify(spec), '--steps', '10', '--json');
+  assert.deepEqual(JSON.parse(r.stdout).lr, want);
+  r = run('schedule', JSON.stringify(spec), '--steps', '10', '--plot');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /OneCycleLR: learning rate over 10 steps/);
+  assert.ok(r.stdout.includes('0.1 │') && r.stdout.includes('4e-7 │'), r.stdout);
+  const plateau = run('schedule', '{"type":"ReduceLROnPlateau","patience":0,"lr":1}', '--steps', '3', '--metrics', '1,1');
+  assert.deepEqual(plateau.stdout.trim().split('\n').map(Number), [1, 1, 0.1]);
+});
+
+test('a spec can come from a file, and loss prints value and gradient', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-cli-'));
+  fs.writeFileSync(path.join(dir, 'spec.json'), '{"type":"StepLR","lr":0.1,"step_size":30,"gamma":0.1}');
+  const r = run('schedule', `@${path.join(dir, 'spec.json')}`, '--steps', '90');
+  assert.equal(r.stdout.trim().split('\n')[60], String(lab.schedule({ type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 }, 90)[60]));
+  const l = run('loss', '{"type":"HuberLoss","delta":5}', '[98,153,199,182,140]', '[100,150,200,180,120]', '--json');
+  assert.equal(l.status, 0, l.stderr);
+  assert.equal(JSON.parse(l.stdout).value, 19.3);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('bad input exits 2 with the message naming the field; help and version exit 0', () => {
+  const cases = [
+    [['schedule', '{"type":"OneCycleLR","max_lr":0.1,"total_steps":10,"pct_start":1.5}'], 'OneCycleLR: pct_start must be a number in (0, 1), got 1.5'],
+    [['schedule', '{"type":"StepLR"'], 'the scheduler spec is not valid JSON'],
+    [['schedule', '{"type":"StepLR","step_size":3}', '--steps', 'many'], 'StepLR: n must be an integer in [0, 50000000], got NaN'],
+    [['schedule'], 'the scheduler spec is missing'],
+    [['schedule', '@/nonexistent/spec.json'], 'cannot read /nonexistent/spec.json: ENOENT'],
+    [['schedule', '{"type":"ReduceLROnPlateau"}', '--steps', '3', '--metrics', '1,x'], 'ReduceLROnPlateau: metrics [1] must be a finite number, got NaN'],
+    [['loss', '{"type":"MSELoss"}', '[1,2]', '[1]'], 'MSELoss'],
+    [['list', 'recipes'], "list: family must be one of"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['schedule', '--steps'], '--steps needs a value'],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status} ${r.stderr}`);
+    assert.ok(r.stderr.includes(message), `${args.join(' ')}: '${r.stderr}' lacks '${message}'`);
+    assert.equal(r.stdout, '');
+  }
+  const h = run('--help');
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /Usage:[\s\S]*Examples:/);
+  assert.equal(run('--version').stdout.trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'))).version);
+  assert.match(run('list', 'losses').stdout, /^HuberLoss\s/m);
+});
+
+test('npm pack gives a package that installs offline into an empty folder and works there', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-pack-'));
+  const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
+  assert.equal(pack.status, 0, pack.stderr);
+  const tgz = path.join(dir, pack.stdout.trim().split('\n').pop());
+  const app = path.join(dir, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), '{"name":"course-grader","version":"1.0.0","type":"module"}');
+  const inst = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tgz], { cwd: app, encoding: 'utf8' });
+  assert.equal(inst.status, 0, inst.stderr);
+  const use = spawnSync(process.execPath, ['-e',
+    "import('steplab').then(async m => { const lab = await m.loadSteplab(); console.log(lab.simd, lab.schedule({type:'StepLR',step_size:2,gamma:0.5,lr:1},5).join(',')) })"],
+  { cwd: app, encoding: 'utf8' });
+  assert.equal(use.stdout.trim(), 'true 1,1,0.5,0.5,0.25', use.stderr);
+  const bin = spawnSync(path.join(app, 'node_modules/.bin/steplab'), ['schedule', '{"type":"ExponentialLR","gamma":0.5,"lr":1}', '--steps', '3'], { encoding: 'utf8' });
+  assert.equal(bin.stdout, '1\n0.5\n0.25\n', bin.stderr);
+  assert.ok(fs.existsSync(path.join(app, 'node_modules/steplab/dist/steplab.d.ts')));
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,25 @@
+// Compiled (not run) by tests/types.test.mjs: the declarations accept real use
+// and reject misspelled options.
+import { loadSteplab, SteplabError, type SchedulerSpec } from 'steplab';
+
+async function main(): Promise<void> {
+  const lab = await loadSteplab();
+  const spec: SchedulerSpec = { type: 'OneCycleLR', max_lr: 0.1, total_steps: 100, anneal_strategy: 'linear' };
+  const lr: Float64Array = lab.schedule(spec, 100);
+  const s = lab.createScheduler({ type: 'SequentialLR', lr: 0.1, milestones: [5],
+    schedulers: [{ type: 'LinearLR', start_factor: 0.1, total_iters: 5 }, { type: 'CosineAnnealingLR', T_max: 95 }] });
+  const next: number = s.step();
+  const again = lab.restoreScheduler(s.state());
+  again.dispose();
+  const l = lab.loss({ type: 'HuberLoss', delta: 5 }, [98, 153], [100, 150]);
+  try {
+    lab.schedule({ type: 'StepLR', step_size: 0 }, 3);
+  } catch (e) {
+    if (e instanceof SteplabError) console.log(e.field, e.code, lr[0], next, l.value);
+  }
+  // @ts-expect-error: anneal_strategy is 'cos' or 'linear'
+  lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, anneal_strategy: 'cosine' }, 3);
+  // @ts-expect-error: StepLR needs step_size
+  lab.schedule({ type: 'StepLR', gamma: 0.5 }, 3);
+}
+void main;

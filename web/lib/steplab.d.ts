@@ -1,0 +1,133 @@
+// Type declarations for steplab's JS API (dist/steplab.mjs).
+
+/** Thrown for every bad input: the message names the thing, the field, what was expected and what was given. */
+export class SteplabError extends Error {
+  name: 'SteplabError';
+  /** 'invalid' | 'unknown_type' | 'parse' | 'no_memory' | 'range' | 'state' | 'unsupported' | 'internal' */
+  code: string;
+  /** The scheduler, optimizer or loss concerned, e.g. 'OneCycleLR'. */
+  thing: string;
+  /** The field concerned, e.g. 'pct_start' ('' when none). */
+  field: string;
+}
+
+export interface LoadOptions {
+  /** The bytes of another build of the core, e.g. dist/steplab-scalar.wasm (no SIMD). */
+  wasm?: Uint8Array | ArrayBuffer;
+}
+
+/** Loads the wasm core (embedded in the module). */
+export function loadSteplab(options?: LoadOptions): Promise<Lab>;
+
+export interface ParamInfo {
+  name: string;
+  kind: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'numbers' | 'specs' | 'any';
+  default: number | null;
+  lo: number | string | null;
+  hi: number | string | null;
+  required: boolean;
+  lo_open: boolean;
+  hi_open: boolean;
+  nullable: boolean;
+  /** For enums: the choices separated by '|'. */
+  choices?: string;
+  min_len?: number;
+  max_len?: number;
+  help: string;
+}
+
+export interface KindInfo {
+  name: string;
+  summary: string;
+  params: ParamInfo[];
+}
+
+type SchedulerBase = {
+  /** The optimizer's initial learning rate (default 0.1). */
+  lr?: number;
+};
+type ChildScheduler = Exclude<SchedulerSpec, { type: 'SequentialLR' } | { type: 'ChainedScheduler' } | { type: 'ReduceLROnPlateau' }>;
+
+/** A scheduler spec: torch.optim.lr_scheduler's class and parameter names. */
+export type SchedulerSpec = SchedulerBase & (
+  | { type: 'LambdaLR'; /** Factor as a formula in epoch, e.g. '0.95 ^ epoch'. */ lr_lambda: string }
+  | { type: 'MultiplicativeLR'; lr_lambda: string }
+  | { type: 'StepLR'; step_size: number; gamma?: number }
+  | { type: 'MultiStepLR'; milestones: number[]; gamma?: number }
+  | { type: 'ConstantLR'; factor?: number; total_iters?: number }
+  | { type: 'LinearLR'; start_factor?: number; end_factor?: number; total_iters?: number }
+  | { type: 'ExponentialLR'; gamma: number }
+  | { type: 'PolynomialLR'; total_iters?: number; power?: number }
+  | { type: 'CosineAnnealingLR'; T_max: number; eta_min?: number }
+  | { type: 'CosineAnnealingWarmRestarts'; T_0: number; T_mult?: number; eta_min?: number }
+  | { type: 'CyclicLR'; base_lr: number; max_lr: number; step_size_up?: number; step_size_down?: number | null;
+      mode?: 'triangular' | 'triangular2' | 'exp_range'; gamma?: number; cycle_momentum?: boolean;
+      base_momentum?: number; max_momentum?: number }
+  | { type: 'OneCycleLR'; max_lr: number; total_steps?: number | null; epochs?: number | null; steps_per_epoch?: number | null;
+      pct_start?: number; anneal_strategy?: 'cos' | 'linear'; cycle_momentum?: boolean; base_momentum?: number;
+      max_momentum?: number; div_factor?: number; final_div_factor?: number; three_phase?: boolean }
+  | { type: 'ReduceLROnPlateau'; mode?: 'min' | 'max'; factor?: number; patience?: number; threshold?: number;
+      threshold_mode?: 'rel' | 'abs'; cooldown?: number; min_lr?: number; eps?: number }
+  | { type: 'SequentialLR'; schedulers: ChildScheduler[]; milestones: number[] }
+  | { type: 'ChainedScheduler'; schedulers: ChildScheduler[] }
+  | { type: 'InverseTimeDecay'; decay_rate: number; decay_steps?: number; staircase?: boolean }
+  | { type: 'ExponentialDecay'; decay_rate: number; decay_steps: number; staircase?: boolean }
+  | { type: 'NaturalExpDecay'; decay_rate: number; decay_steps?: number; staircase?: boolean }
+);
+
+export interface SchedulerState {
+  format: 'steplab.scheduler';
+  type: string;
+  last_epoch: number;
+  lr: number;
+  /** The scheduler's bytes, base64, checksummed. */
+  data: string;
+}
+
+export interface Scheduler {
+  readonly type: string;
+  /** The learning rate in effect now (PyTorch: optimizer.param_groups[0]['lr']). */
+  readonly lr: number;
+  /** Momentum set by CyclicLR / OneCycleLR with cycle_momentum, else NaN. */
+  readonly momentum: number;
+  /** Number of step() calls so far. */
+  readonly last_epoch: number;
+  /** One scheduler.step(); ReduceLROnPlateau needs the monitored metric. Returns the new lr. */
+  step(metric?: number): number;
+  /** A plain JSON-serialisable snapshot; lab.restoreScheduler continues exactly from it. */
+  state(): SchedulerState;
+  /** Frees the core object (safe to call twice). */
+  dispose(): void;
+}
+
+/** A loss spec: torch.nn's class and parameter names (plus the textbook losses). */
+export interface LossSpec {
+  type: string;
+  reduction?: 'mean' | 'sum' | 'none';
+  [param: string]: unknown;
+}
+
+export type Numbers = number | number[] | number[][] | Float32Array | Float64Array | ArrayLike<number>[];
+
+export interface LossResult {
+  /** The loss, or per-sample values for reduction 'none'. */
+  value: number | Float32Array;
+  /** d(loss)/d(input), shaped like the input (a list for two- and three-input losses). */
+  grad: any;
+}
+
+export interface Lab {
+  readonly version: string;
+  /** True when the wasm SIMD build is in use. */
+  readonly simd: boolean;
+  /** Every family's kinds with their parameters, defaults and ranges. */
+  readonly registry: { schedulers: KindInfo[]; losses: KindInfo[]; [family: string]: KindInfo[] };
+  readonly schedulers: string[];
+  readonly losses: string[];
+  /** Element k: the learning rate after k calls of step(); element 0 the initial one. */
+  schedule(spec: SchedulerSpec, n: number, options?: { metrics?: ArrayLike<number> }): Float64Array;
+  createScheduler(spec: SchedulerSpec): Scheduler;
+  restoreScheduler(state: SchedulerState): Scheduler;
+  /** A loss and its gradient; two- and three-input losses take [x1, x2] or [anchor, positive, negative]. */
+  loss(spec: LossSpec, input: Numbers | Numbers[], target?: Numbers): LossResult;
+}
