@@ -104,6 +104,8 @@ esbuild web/lib/steplab.mjs --bundle --format=esm --platform=neutral --loader:.g
   --log-level=warning --outfile=dist/steplab.mjs
 esbuild web/worker/worker.js --bundle --format=iife --loader:.gz=binary --minify --log-level=warning --outfile=dist/build/worker.txt
 esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --minify --log-level=warning --outfile=dist/app.js
-cp web/index.html dist/index.html
+esbuild web/components/embed.js --bundle --format=iife --loader:.txt=text --loader:.css=text --minify --log-level=warning \
+  --outfile=dist/steplab-embed.js
+cp web/index.html web/embed.html dist/
 cp web/lib/steplab.d.ts dist/steplab.d.ts
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2

@@ -2,14 +2,16 @@
 // a log-scale toggle, drag to zoom and double-click to reset, and export of
 // the picture (PNG) and the numbers (CSV, JSON).
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 
 // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
 export class LineChart {
-  constructor(container, { xLabel, yLabel }) {
+  // styleRoot: the element whose CSS custom properties (--fg, --grid) colour the axes.
+  constructor(container, { xLabel, yLabel, styleRoot = document.documentElement, height }) {
     this.container = container;
+    this.styleRoot = styleRoot;
+    this.fixedHeight = height;
     this.xLabel = xLabel;
     this.yLabel = yLabel;
     this.log = false;
@@ -47,13 +49,13 @@ export class LineChart {
 
   _build() {
     this.plot?.destroy();
-    const css = getComputedStyle(document.documentElement);
+    const css = getComputedStyle(this.styleRoot);
     const fg = css.getPropertyValue('--fg').trim() || '#222';
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     const opts = {
       width: Math.max(200, this.container.clientWidth),
-      height: Math.max(200, Math.min(420, Math.round(this.container.clientWidth * 0.6))),
+      height: this._height(),
       scales: { x: { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
       axes: [{ ...axis, label: this.xLabel }, { ...axis, label: this.yLabel, size: 70,
         values: (u, ticks) => ticks.map(fmtTick) }],
@@ -75,7 +77,11 @@ export class LineChart {
   _resize() {
     if (!this.plot) return;
     const w = Math.max(200, this.container.clientWidth);
-    if (Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: Math.max(200, Math.min(420, Math.round(w * 0.6))) });
+    if (Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: this._height() });
+  }
+
+  _height() {
+    return this.fixedHeight || Math.max(200, Math.min(420, Math.round(this.container.clientWidth * 0.6)));
   }
 
   resetZoom() {

@@ -1,6 +1,7 @@
 // The lab page's shell: rooms with their own hash routes, the worker that
 // owns the core, the notice line, "Copy link". Bundled as a classic script
 // (dist/app.js) so the page also runs opened from disk.
+import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import { startLab } from './client.js';
 import { parseHash, readState, writeHash } from './state.js';
