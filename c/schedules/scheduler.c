@@ -659,9 +659,15 @@ sl_status sl_scheduler_restore(const void *buf, int len, sl_scheduler **out)
     else if (s->type < 0 || s->type >= T_COUNT || s->n_leaves < 1 || s->n_leaves > SL_MAX_CHILDREN ||
              s->n_milestones < 0 || s->n_milestones > SL_MAX_CHILDREN - 1 || s->last_epoch < 0 || s->last_epoch > SL_MAX_STEPS)
         why = "has an invalid header";
+    else if (s->type == T_SequentialLR || s->type == T_ChainedScheduler
+                 ? s->n_milestones != (s->type == T_SequentialLR ? s->n_leaves - 1 : 0)
+                 : s->n_leaves != 1 || s->leaf[0].type != s->type || s->n_milestones != 0)
+        why = "has an invalid header (its type does not match what it holds)";
     else
         for (int i = 0; i < s->n_leaves && !why; i++)
-            if (!leaf_valid(&s->leaf[i])) why = "has an invalid scheduler inside";
+            if (!leaf_valid(&s->leaf[i]) || (s->n_leaves > 1 || s->type == T_SequentialLR || s->type == T_ChainedScheduler
+                                             ? s->leaf[i].type == T_ReduceLROnPlateau : 0))
+                why = "has an invalid scheduler inside";
     if (why) {
         free(s);
         return sl_fail(SL_STATUS_STATE, "scheduler", "state", "%s", why);

@@ -124,7 +124,7 @@ void test_schedules(void)
     /* a state with a valid checksum but hostile fields is refused, field by field */
     sl_scheduler *h = make("{\"type\":\"CyclicLR\",\"base_lr\":0.01,\"max_lr\":0.1,\"step_size_up\":4}");
     if (h) {
-        for (int k = 0; k < 6; k++) {
+        for (int k = 0; k < 8; k++) {
             sl_scheduler copy = *h, *back = NULL;
             unsigned char *buf = malloc(sizeof copy);
             switch (k) {
@@ -134,6 +134,8 @@ void test_schedules(void)
             case 3: copy.last_epoch = 2147483647; break;
             case 4: copy.n_leaves = 9; break;
             case 5: copy.leaf[0].n_phases = 3; break;         /* only OneCycleLR has phases */
+            case 6: copy.type = 12; break;                    /* a ReduceLROnPlateau header over a CyclicLR (found by fuzzing) */
+            case 7: copy.n_milestones = 2; break;             /* milestones without SequentialLR */
             }
             sl_scheduler_state_save(&copy, buf);
             CHECK_ERR(sl_scheduler_restore(buf, (int)sizeof copy, &back), SL_STATUS_STATE, "invalid");
