@@ -5,6 +5,7 @@ import wasmGz from '../../dist/build/steplab.wasm.gz';
 import { instantiate, gunzip, simdSupported } from './core.mjs';
 import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
+import { install as installOptimizers } from './optimizers.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -32,7 +33,10 @@ export async function loadSteplab(options = {}) {
     simd: core.x.sl_simd() === 1,
     registry,
     schedulers: registry.schedulers.map((k) => k.name),
+    optimizers: registry.optimizers.map((k) => k.name),
+    surfaces: registry.surfaces.map((k) => k.name),
   };
   installSchedules(lab, core);
+  installOptimizers(lab, core);
   return Object.freeze(lab);
 }
