@@ -73,7 +73,7 @@ static num pymax(num a, num b) { return lt(a, b) ? b : a; }
 static num pymin(num a, num b) { return lt(b, a) ? b : a; }
 
 /* _cubic_interpolate: minimiser of the cubic through (x1, f1, g1), (x2, f2, g2), within bounds */
-static num cubic(num x1, num f1, num g1, num x2, num f2, num g2, const num *bounds)
+SL_COMPACT static num cubic(num x1, num f1, num g1, num x2, num f2, num g2, const num *bounds)
 {
     num lo, hi;
     if (bounds) lo = bounds[0], hi = bounds[1];
@@ -101,7 +101,7 @@ typedef struct {
 } search;
 
 /* PyTorch's _directional_evaluate: loss and gradient at x + t d, params left at x. */
-static sl_status dir_eval(search *s, const float *x, num t, const float *d, int into, num *f)
+SL_COMPACT static sl_status dir_eval(search *s, const float *x, num t, const float *d, int into, num *f)
 {
     int n = s->o->n;
     axpy(s->params, x, t.v, d, n);
@@ -123,7 +123,7 @@ static int free_slot(int a, int b, int c)
 static num armijo(num f, num t, num gtd) { return add(f, mul(mul(py(1e-4), t), gtd)); }
 
 /* _strong_wolfe: on return slot[*g_out] holds the gradient at the accepted t. */
-static sl_status strong_wolfe(search *s, const float *x, num *t_io, const float *d, num f, num gtd, num *f_out,
+SL_COMPACT static sl_status strong_wolfe(search *s, const float *x, num *t_io, const float *d, num f, num gtd, num *f_out,
                               int *g_out, int *evals)
 {
     const num c2 = py(0.9), tolerance_change = py(s->o->h.tolerance_change);
@@ -228,7 +228,7 @@ static sl_status strong_wolfe(search *s, const float *x, num *t_io, const float 
     return SL_STATUS_OK;
 }
 
-static sl_status run(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss_out, int *evals_out)
+SL_COMPACT static sl_status run(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss_out, int *evals_out)
 {
     const sl_hyper *h = &o->h;
     const int n = o->n, H = h->history_size;
@@ -346,7 +346,7 @@ static sl_status run(sl_optimizer *o, float *params, sl_closure fn, void *ctx, d
     return SL_STATUS_OK;
 }
 
-sl_status sl_lbfgs_step(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss, int *evals)
+SL_COMPACT sl_status sl_lbfgs_step(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss, int *evals)
 {
     /* a failing closure leaves the optimizer and the parameters as they were */
     size_t bytes = o->size, pbytes = (size_t)o->n * sizeof(float);

@@ -140,7 +140,7 @@ static void pair_default(const char *name, double *v)
 }
 
 /* Checks rules that span fields; shared by create and restore. */
-static sl_status check_rules(int type, const sl_hyper *h)
+SL_COMPACT static sl_status check_rules(int type, const sl_hyper *h)
 {
     const char *name = KINDS[type].head.name;
     char a[48], b[48];
@@ -169,7 +169,7 @@ static sl_status check_rules(int type, const sl_hyper *h)
 }
 
 /* Every numeric field again within its descriptor's range (used on restore). */
-static sl_status check_ranges(int type, const sl_hyper *h)
+SL_COMPACT static sl_status check_ranges(int type, const sl_hyper *h)
 {
     const sl_kind *k = &KINDS[type].head;
     for (int i = 0; i < k->n_params; i++) {
@@ -190,7 +190,7 @@ static sl_status check_ranges(int type, const sl_hyper *h)
     return check_rules(type, h);
 }
 
-static sl_status decode(const sl_json *doc, int obj, int type, sl_hyper *h)
+SL_COMPACT static sl_status decode(const sl_json *doc, int obj, int type, sl_hyper *h)
 {
     const sl_kind *k = &KINDS[type].head;
     sl_args a;
@@ -279,7 +279,7 @@ static void put_str(text *t, const char *s)
     put(t, "\"", 1);
 }
 
-static void emit(text *t, const sl_json *doc, int i)
+SL_COMPACT static void emit(text *t, const sl_json *doc, int i)
 {
     const sl_jnode *n = &doc->nodes[i];
     const char *s;
@@ -304,7 +304,7 @@ static void emit(text *t, const sl_json *doc, int i)
     }
 }
 
-static sl_status make_scheduler(const sl_json *doc, int node, const char *name, double lr, sl_scheduler *dst)
+SL_COMPACT static sl_status make_scheduler(const sl_json *doc, int node, const char *name, double lr, sl_scheduler *dst)
 {
     char got[64];
     if (doc->nodes[node].type != SL_J_OBJ) {
@@ -344,7 +344,7 @@ static sl_status make_scheduler(const sl_json *doc, int node, const char *name, 
 
 /* ---- create / free ---- */
 
-static sl_status build(const sl_json *doc, int n, sl_optimizer **out)
+SL_COMPACT static sl_status build(const sl_json *doc, int n, sl_optimizer **out)
 {
     const sl_kind *kind;
     sl_status st = sl_spec_lookup(doc, 0, KINDS, sizeof KINDS[0], O_COUNT, "optimizer", &kind);
@@ -410,7 +410,7 @@ static sl_status build(const sl_json *doc, int n, sl_optimizer **out)
     return SL_STATUS_OK;
 }
 
-sl_status sl_optimizer_create(const char *json, int len, int n, sl_optimizer **out)
+SL_COMPACT sl_status sl_optimizer_create(const char *json, int len, int n, sl_optimizer **out)
 {
     sl_json doc;
     *out = NULL;
@@ -461,7 +461,7 @@ static inline simde_v128_t vfmadd(simde_v128_t a, simde_v128_t b, simde_v128_t c
 
 typedef struct { float neg_lr, momentum, one_minus_dampening, weight_decay; int use_momentum, first, nesterov, maximize; } sgd_k;
 
-static void sgd_update(float *param, float *buf, const float *grad, int n, const sgd_k *k)
+SL_COMPACT static void sgd_update(float *param, float *buf, const float *grad, int n, const sgd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -492,7 +492,7 @@ static void sgd_update(float *param, float *buf, const float *grad, int n, const
 
 typedef struct { float neg_clr, weight_decay, eps; int maximize; } adagrad_k;
 
-static void adagrad_update(float *param, float *sum, const float *grad, int n, const adagrad_k *k)
+SL_COMPACT static void adagrad_update(float *param, float *sum, const float *grad, int n, const adagrad_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -517,7 +517,7 @@ static void adagrad_update(float *param, float *sum, const float *grad, int n, c
 
 typedef struct { float neg_lr, alpha, one_minus_alpha, eps, weight_decay, momentum; int centered, use_momentum, maximize; } rmsprop_k;
 
-static void rmsprop_update(float *param, float *sq, float *gavg, float *buf, const float *grad, int n, const rmsprop_k *k)
+SL_COMPACT static void rmsprop_update(float *param, float *sq, float *gavg, float *buf, const float *grad, int n, const rmsprop_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -563,7 +563,7 @@ static void rmsprop_update(float *param, float *sq, float *gavg, float *buf, con
 
 typedef struct { float neg_lr, rho, one_minus_rho, eps, weight_decay; int maximize; } adadelta_k;
 
-static void adadelta_update(float *param, float *sq, float *acc, const float *grad, int n, const adadelta_k *k)
+SL_COMPACT static void adadelta_update(float *param, float *sq, float *acc, const float *grad, int n, const adadelta_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -597,7 +597,7 @@ typedef struct {
 } adam_k;
 
 /* Adam and AdamW: decoupled multiplies the parameter by decay = 1 - lr * weight_decay first. */
-static void adam_update(float *param, float *m, float *v, float *vmax, const float *grad, int n, const adam_k *k)
+SL_COMPACT static void adam_update(float *param, float *m, float *v, float *vmax, const float *grad, int n, const adam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -638,7 +638,7 @@ static void adam_update(float *param, float *m, float *v, float *vmax, const flo
 
 typedef struct { float beta1, one_minus_beta1, beta2, eps, weight_decay, neg_clr; int maximize; } adamax_k;
 
-static void adamax_update(float *param, float *m, float *u, const float *grad, int n, const adamax_k *k)
+SL_COMPACT static void adamax_update(float *param, float *m, float *u, const float *grad, int n, const adamax_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -669,7 +669,7 @@ static void adamax_update(float *param, float *m, float *u, const float *grad, i
 
 typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, bc2, eps, c_grad, c_avg; } nadam_k;
 
-static void nadam_update(float *param, float *m, float *v, const float *grad, int n, const nadam_k *k)
+SL_COMPACT static void nadam_update(float *param, float *m, float *v, const float *grad, int n, const nadam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -702,7 +702,7 @@ static void nadam_update(float *param, float *m, float *v, const float *grad, in
 
 typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, bc1, lr, bc2_sqrt, eps, rect; int rectify; } radam_k;
 
-static void radam_update(float *param, float *m, float *v, const float *grad, int n, const radam_k *k)
+SL_COMPACT static void radam_update(float *param, float *m, float *v, const float *grad, int n, const radam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -736,7 +736,7 @@ static void radam_update(float *param, float *m, float *v, const float *grad, in
 
 typedef struct { float etaminus, etaplus, step_min, step_max; int maximize; } rprop_k;
 
-static void rprop_update(float *param, float *prev, float *step, const float *grad, int n, const rprop_k *k)
+SL_COMPACT static void rprop_update(float *param, float *prev, float *step, const float *grad, int n, const rprop_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -773,7 +773,7 @@ static void rprop_update(float *param, float *prev, float *step, const float *gr
 
 typedef struct { float neg_lr, beta, one_minus_beta, min_gain, max_gain; } dbd_k;
 
-static void dbd_update(float *param, float *gain, float *prev, const float *grad, int n, const dbd_k *k)
+SL_COMPACT static void dbd_update(float *param, float *gain, float *prev, const float *grad, int n, const dbd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -809,7 +809,7 @@ static double momentum_now(const sl_optimizer *o, double own)
     return o->momentum_from_scheduler ? sl_scheduler_momentum(&o->sched) : own;
 }
 
-static void update(sl_optimizer *o, float *params, const float *grads)
+SL_COMPACT static void update(sl_optimizer *o, float *params, const float *grads)
 {
     const sl_hyper *h = &o->h;
     int n = o->n;
@@ -917,7 +917,7 @@ static sl_status check_n(const sl_optimizer *o, int n, const char *field)
     return SL_STATUS_OK;
 }
 
-sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, int n)
+SL_COMPACT sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, int n)
 {
     sl_status st = check_n(o, n, "grads");
     if (st) return st;
@@ -927,7 +927,7 @@ sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, 
     return after_step(o);
 }
 
-sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, int n, sl_closure fn, void *ctx, double *loss,
+SL_COMPACT sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, int n, sl_closure fn, void *ctx, double *loss,
                                     int *evals)
 {
     sl_status st = check_n(o, n, "params");
@@ -984,7 +984,7 @@ void sl_optimizer_state_save(sl_optimizer *o, void *buf)
     memcpy(buf, o, o->size);
 }
 
-sl_status sl_optimizer_restore(const void *buf, int len, sl_optimizer **out)
+SL_COMPACT sl_status sl_optimizer_restore(const void *buf, int len, sl_optimizer **out)
 {
     *out = NULL;
     sl_optimizer head;
@@ -1031,7 +1031,7 @@ sl_status sl_optimizer_restore(const void *buf, int len, sl_optimizer **out)
 
 /* ---- replay ---- */
 
-sl_status sl_optimizer_replay(const char *json, int len, const float *params0, int n, const float *grads, int n_steps,
+SL_COMPACT sl_status sl_optimizer_replay(const char *json, int len, const float *params0, int n, const float *grads, int n_steps,
                               float *out)
 {
     sl_optimizer *o;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../base/simd.h"
+#include "../optimizers/internal.h"
 
 #define INF INFINITY
 #define TWO_PI_F ((float)(2 * SL_PI))
@@ -252,7 +253,7 @@ static sl_status closure(void *ctx, float *x, float *grad, int n, double *loss)
 
 static int in_range(float v) { return isfinite(v) && fabsf(v) <= SL_TRACE_LIMIT; }
 
-sl_status sl_trace_run(const char *surface_json, int surface_len, const char *optimizer_json, int optimizer_len, double x0,
+SL_COMPACT sl_status sl_trace_run(const char *surface_json, int surface_len, const char *optimizer_json, int optimizer_len, double x0,
                        double y0, double steps, double noise, double seed, sl_trace **out)
 {
     *out = NULL;
