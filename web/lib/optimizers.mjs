@@ -90,7 +90,13 @@ export class Optimizer {
     const core = this._core;
     const n = this.nParams;
     const ctx = nextCtx++;
-    const entry = { fn, error: null };
+    const type = this.type;
+    const checked = (x, grad) => {
+      const loss = fn(x, grad);
+      if (typeof loss !== 'number') fail(type, 'closure', `must return the loss as a number, got ${describe(loss)}`);
+      return loss;
+    };
+    const entry = { fn: checked, error: null };
     core.closures.set(ctx, entry);
     try {
       return core.scoped((s) => {
