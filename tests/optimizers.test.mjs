@@ -48,6 +48,7 @@ for (const t of fx.traces) {
       worstTrace = Math.max(worstTrace, assertClose(r[key], t[key], 1e-3, `${t.label} ${key}`));
     }
     assert.deepEqual(Array.from(r.evals.slice(0, 200)), t.evals, `${t.label}: objective evaluations per step`);
+    assertClose(r.lr, t.lr, 1e-12, `${t.label} lr`);
   });
 }
 

@@ -181,13 +181,18 @@ TRACE_OPTS = {
               ('LBFGS', {'lr': 0.1, 'max_iter': 2}), ('LBFGS', {'line_search_fn': 'strong_wolfe', 'max_iter': 2})],
     'quadratic': [('SGD', {'lr': 0.05, 'momentum': 0.9}), ('Adam', {'lr': 0.1}),
                   ('LBFGS', {'lr': 0.5, 'max_iter': 1}), ('LBFGS', {'line_search_fn': 'strong_wolfe', 'max_iter': 1}),
-                  ('LBFGS', {})],
+                  ('LBFGS', {}),
+                  ('Adam', {'lr': 0.3, 'scheduler': {'type': 'StepLR', 'step_size': 25, 'gamma': 0.5}})],
 }
+# with a scheduler: OneCycleLR also cycles SGD's momentum
+TRACE_OPTS['rosenbrock'].append(('SGD', {'lr': 1e-4, 'momentum': 0.9,
+                                         'scheduler': {'type': 'OneCycleLR', 'max_lr': 2e-3, 'total_steps': 200}}))
 
 
 def trace(fn, name, opts):
     xy = torch.tensor(STARTS[fn], dtype=torch.float32, requires_grad=True)
     opt = CLASSES[name]([xy], **torch_kwargs(name, opts))
+    sched = attach(opt, opts.get('scheduler'))
     f = SURFACES[fn]
     evals = [0]
 
@@ -209,15 +214,19 @@ def trace(fn, name, opts):
         with torch.no_grad():
             return f(xy[0].clone(), xy[1].clone())[0]
 
-    xs, ys, losses, ev = [f32(xy[0])], [f32(xy[1])], [f32(value())], []
+    xs, ys, losses, ev, lrs = [f32(xy[0])], [f32(xy[1])], [f32(value())], [], []
     for _ in range(TRACE_STEPS):
+        lrs.append(opt.param_groups[0]['lr'])
         evals[0] = 0
         opt.step(closure)
+        if sched is not None:
+            sched.step()
         ev.append(evals[0])
         xs.append(f32(xy[0]))
         ys.append(f32(xy[1]))
         losses.append(f32(value()))
-    return xs, ys, losses, ev
+    lrs.append(opt.param_groups[0]['lr'])
+    return xs, ys, losses, ev, lrs
 
 
 def main():
@@ -229,10 +238,10 @@ def main():
     traces = []
     for fn, lst in TRACE_OPTS.items():
         for name, opts in lst:
-            xs, ys, losses, ev = trace(fn, name, opts)
+            xs, ys, losses, ev, lrs = trace(fn, name, opts)
             traces.append({'label': f'{fn} {name} {json.dumps(opts, sort_keys=True)}', 'fn': fn, 'start': STARTS[fn],
                            'optimizer': {'type': name, **opts}, 'steps': TRACE_STEPS,
-                           'x': xs, 'y': ys, 'loss': losses, 'evals': ev})
+                           'x': xs, 'y': ys, 'loss': losses, 'evals': ev, 'lr': lrs})
     doc = {
         'torch': torch.__version__,
         'n': N,
