@@ -8,6 +8,20 @@
 // step k uses lab.schedule({ ...scheduler, lr }, k + 1)[k]. ReduceLROnPlateau
 // needs the monitored value: call optimizer.schedulerStep(metric) yourself
 // (lab.trace passes the loss of each step).
+//
+// lab.trace({ fn, fn_params?, start: [x, y], optimizer, scheduler?, steps, noise?, seed? })
+//   walks a surface (lab.surfaces) with one optimizer.step per step (LBFGS: one
+//   step(closure), which may evaluate the surface several times). Returns typed
+//   arrays over the points 0..stopped_at (point 0 is the start): x, y, loss,
+//   grad_norm (of the noiseless gradient), lr (the lr of the step taken from the
+//   point) and evals (objective evaluations of that step), plus diverged. A run
+//   stops with diverged: true when a coordinate or the loss leaves +-1e12 or is
+//   not finite; that point is not recorded, so the arrays never hold NaN.
+//   steps is at most TRACE_MAX_STEPS (100000); noise is the sigma of Gaussian
+//   noise added to each gradient component, drawn from seed.
+// lab.landscape({ fn, fn_params?, x: [min, max], y: [min, max], nx, ny })
+//   Float32Array of nx * ny values, row-major with y outer: value[j * nx + i]
+//   is at x = min + (max - min) * i / (nx - 1). At most 4096 x 4096 points.
 import { fail, describe } from './errors.mjs';
 import { specText, thingOf } from './spec.mjs';
 import { toBase64, fromBase64 } from './base64.mjs';
@@ -40,6 +54,8 @@ export class Optimizer {
     this._ptr = ptr;
     this.type = core.cstring(core.x.sl_optimizer_type(ptr));
     this.nParams = core.x.sl_optimizer_n(ptr);
+    /** Objective evaluations made by the last step(params, closure). */
+    this.lastEvals = 0;
     finalizer?.register(this, { core, ptr }, this);
   }
 
