@@ -179,6 +179,9 @@ test('a closure that throws leaves LBFGS and the parameters untouched; the next 
   assert.deepEqual(p, saved);
   assert.equal(opt.state().data, before.data);
   assertError(() => opt.step(p, [1, 2]), 'LBFGS: closure is required');
+  assertError(() => opt.step(p, (x, g) => { opt.step(p, clo); return 0; }), 'LBFGS: cannot step from inside its own step');
+  assertError(() => opt.step(p, (x, g) => { opt.dispose(); return 0; }), 'LBFGS: cannot dispose it from inside');
+  assert.deepEqual(p, saved);
   assertError(() => opt.step(p, (x, g) => { clo(x, g); return 'small'; }), "LBFGS: closure must return the loss as a number, got 'small'");
   assert.deepEqual(p, saved);
   assert.ok(opt.step(p, clo) >= 0);

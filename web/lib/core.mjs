@@ -51,7 +51,7 @@ export class Core {
   constructor(exports, memory) {
     this.x = exports;
     this.memory = memory;
-    this.closures = new Map(); // ctx -> fn(x, grad, n) returning the loss; set while a step runs
+    this.closures = new Map(); // ctx -> { fn(x, grad) returning the loss, error }; set while a step runs
   }
 
   // Called by the core (import env.sl_host_closure): runs the JS closure for ctx on a copy of x,

@@ -64,6 +64,12 @@ export class Optimizer {
     return this._ptr;
   }
 
+  // Calls that would change or free the C object while its own closure runs are refused.
+  _idle(what) {
+    if (this._busy) fail(this.type, null, `cannot ${what} from inside its own step's closure`);
+    return this._live();
+  }
+
   /** The learning rate the next step uses (PyTorch: optimizer.param_groups[0]['lr']). */
   get lr() { return this._core.x.sl_optimizer_lr(this._live()); }
 
@@ -81,7 +87,7 @@ export class Optimizer {
    * times). With a closure, returns the loss at the starting point.
    */
   step(params, gradsOrClosure) {
-    const ptr = this._live();
+    const ptr = this._idle('step');
     const core = this._core;
     const n = this.nParams;
     if (!(params instanceof Float32Array) || params.length !== n) {
@@ -114,6 +120,7 @@ export class Optimizer {
     };
     const entry = { fn: checked, error: null };
     core.closures.set(ctx, entry);
+    this._busy = true;
     try {
       return core.scoped((s) => {
         const pp = s.f32(params);
@@ -127,13 +134,14 @@ export class Optimizer {
         return core.f64[lp >> 3];
       });
     } finally {
+      this._busy = false;
       core.closures.delete(ctx);
     }
   }
 
   /** ReduceLROnPlateau's step(metric), for an attached scheduler that needs a metric. Returns the new lr. */
   schedulerStep(metric) {
-    const ptr = this._live();
+    const ptr = this._idle('step its scheduler');
     if (typeof metric !== 'number') fail(this.type, 'metric', `must be a finite number, got ${describe(metric)}`);
     this._core.check(this._core.x.sl_optimizer_scheduler_step(ptr, metric));
     return this.lr;
@@ -155,6 +163,7 @@ export class Optimizer {
   /** Frees the C object; safe to call twice. */
   dispose() {
     if (!this._ptr) return;
+    this._idle('dispose it');
     finalizer?.unregister(this);
     this._core.x.sl_optimizer_free(this._ptr);
     this._ptr = 0;
