@@ -371,3 +371,26 @@ test('a million parameters: memory grows under the optimizer and one SIMD Adam s
   assert.ok(ms < 200);
   opt.dispose();
 });
+
+test('PyTorch parity: LBFGS.step(params, closure) on a 7-D function, 20 steps', () => {
+  const { w, c, cases } = fx.lbfgs_closure;
+  const f = Math.fround;
+  // float32 in PyTorch's order: d = x - c, d2 = d * d, grad = w * (2 d + d2 d); the loss sums w (d2 + d2 d2 / 4)
+  const closure = (x, g) => {
+    let loss = 0;
+    for (let i = 0; i < x.length; i++) {
+      const d = f(x[i] - c[i]), d2 = f(d * d);
+      g[i] = f(w[i] * f(f(2 * d) + f(d2 * d)));
+      loss += w[i] * (d2 + d2 * d2 / 4);
+    }
+    return f(loss);
+  };
+  for (const cs of cases) {
+    const opt = lab.createOptimizer(cs.spec, 7);
+    const p = Float32Array.from(fx.params0);
+    cs.params.forEach((want, k) => {
+      opt.step(p, closure);
+      assertClose(p, want, 1e-5, `${cs.label} step ${k + 1}`);
+    });
+  }
+});

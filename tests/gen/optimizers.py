@@ -229,6 +229,32 @@ def trace(fn, name, opts):
     return xs, ys, losses, ev, lrs
 
 
+# ---- LBFGS on a 7-D function through a closure, as lab.createOptimizer().step(params, closure) runs it:
+# f(x) = sum_i w_i (d_i^2 + d_i^4 / 4), d = x - c, in float32, gradient w (2 d + d^3) ----
+W = torch.arange(1, N + 1, dtype=torch.float32)
+C = (params0 * 0.5).clone()
+LBFGS_CLOSURE = [{'max_iter': 3}, {'max_iter': 3, 'line_search_fn': 'strong_wolfe', 'history_size': 3}, {'lr': 0.3, 'max_iter': 1}]
+
+
+def lbfgs_closure(opts, steps=20):
+    x = params0.clone().requires_grad_(True)
+    opt = torch.optim.LBFGS([x], **opts)
+
+    def closure():
+        with torch.no_grad():
+            d = x - C
+            d2 = d * d
+            loss = torch.sum(W * (d2 + d2 * d2 / 4.0))
+            x.grad = W * (2.0 * d + d2 * d)
+        return loss
+
+    out = []
+    for _ in range(steps):
+        opt.step(closure)
+        out.append([f32(v) for v in x.detach()])
+    return out
+
+
 def main():
     cases = []
     for name, opts in REPLAY:
@@ -242,6 +268,8 @@ def main():
             traces.append({'label': f'{fn} {name} {json.dumps(opts, sort_keys=True)}', 'fn': fn, 'start': STARTS[fn],
                            'optimizer': {'type': name, **opts}, 'steps': TRACE_STEPS,
                            'x': xs, 'y': ys, 'loss': losses, 'evals': ev, 'lr': lrs})
+    lbfgs = [{'label': 'LBFGS ' + json.dumps(o, sort_keys=True), 'spec': {'type': 'LBFGS', **o}, 'params': lbfgs_closure(o)}
+             for o in LBFGS_CLOSURE]
     doc = {
         'torch': torch.__version__,
         'n': N,
@@ -250,6 +278,7 @@ def main():
         'grads': [[f32(v) for v in row] for row in grads],
         'cases': cases,
         'traces': traces,
+        'lbfgs_closure': {'w': [f32(v) for v in W], 'c': [f32(v) for v in C], 'cases': lbfgs},
     }
     with open(OUT, 'w') as fh:
         json.dump(doc, fh, separators=(',', ':'))
