@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* a * b + c rounded once, as PyTorch's fused add(x, alpha=) */
+/* a * b + c as PyTorch's fused add(x, alpha=) (see fmadd in optimizer.c) */
 static inline float fmadd(float a, float b, float c) { return (float)((double)a * (double)b + (double)c); }
 
 static float dot(const float *a, const float *b, int n)
