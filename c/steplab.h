@@ -10,6 +10,8 @@
 #include "base/formula.h"
 #include "schedules/scheduler.h"
 #include "losses/loss.h"
+#include "optimizers/optimizer.h"
+#include "surfaces/surface.h"
 
 #define STEPLAB_VERSION "0.1.0"
 

@@ -23,8 +23,13 @@ export async function gunzip(bytes) {
 
 export async function instantiate(wasmBytes) {
   let memory;
+  let core;
   const imports = {
-    env: { emscripten_notify_memory_growth() {} },
+    env: {
+      emscripten_notify_memory_growth() {},
+      // LBFGS's closure: the C core calls back into JS during optimizer.step (web/lib/optimizers.mjs)
+      sl_host_closure: (ctx, x, grad, n, loss) => core.hostClosure(ctx, x, grad, n, loss),
+    },
     wasi_snapshot_preview1: new Proxy({}, {
       get: (_, name) => () => {
         throw new SteplabError(`core: unexpected system call ${String(name)}`, { code: 'internal' });
@@ -35,7 +40,8 @@ export async function instantiate(wasmBytes) {
   const x = instance.exports;
   memory = x.memory;
   if (x._initialize) x._initialize();
-  return new Core(x, memory);
+  core = new Core(x, memory);
+  return core;
 }
 
 const enc = new TextEncoder();
@@ -45,6 +51,25 @@ export class Core {
   constructor(exports, memory) {
     this.x = exports;
     this.memory = memory;
+    this.closures = new Map(); // ctx -> { fn(x, grad) returning the loss, error }; set while a step runs
+  }
+
+  // Called by the core (import env.sl_host_closure): runs the JS closure for ctx on a copy of x,
+  // writes its gradient and loss back; returns 1 (and keeps the error for the caller) when it throws.
+  hostClosure(ctx, xPtr, gradPtr, n, lossPtr) {
+    const entry = this.closures.get(ctx);
+    if (!entry) return 1;
+    try {
+      const x = this.f32.slice(xPtr >> 2, (xPtr >> 2) + n);
+      const grad = new Float32Array(n);
+      const loss = entry.fn(x, grad);
+      this.f32.set(grad, gradPtr >> 2);
+      this.f64[lossPtr >> 3] = Number(loss);
+      return 0;
+    } catch (e) {
+      entry.error = e;
+      return 1;
+    }
   }
 
   get u8() { return new Uint8Array(this.memory.buffer); }

@@ -6,6 +6,7 @@ import { instantiate, gunzip, simdSupported } from './core.mjs';
 import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
 import { install as installLosses } from './losses.mjs';
+import { install as installOptimizers } from './optimizers.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -34,8 +35,11 @@ export async function loadSteplab(options = {}) {
     registry,
     schedulers: registry.schedulers.map((k) => k.name),
     losses: registry.losses.map((k) => k.name),
+    optimizers: registry.optimizers.map((k) => k.name),
+    surfaces: registry.surfaces.map((k) => k.name),
   };
   installSchedules(lab, core);
   installLosses(lab, core);
+  installOptimizers(lab, core);
   return Object.freeze(lab);
 }

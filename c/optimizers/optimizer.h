@@ -1,0 +1,100 @@
+/* Optimizers with torch.optim's names, parameters, defaults and single-tensor
+ * (foreach=False) update order (PyTorch 1.13): SGD, Adagrad, RMSprop,
+ * Adadelta, Adam, AdamW, Adamax, NAdam, RAdam, Rprop, LBFGS, plus the
+ * course's per-weight local-gain rule DeltaBarDelta.
+ *
+ * An optimizer sees only (params, grads, state, n): the trainer's update and
+ * lab.createOptimizer().step() are the same call. One optimizer is one
+ * allocation of plain data: a header (hyper-parameters, counters, an embedded
+ * copy of its scheduler) followed by float32 state arrays addressed by
+ * offsets, so saving is a byte copy with a checksum and a restored optimizer
+ * continues bit-identically. */
+#ifndef SL_OPTIMIZER_H
+#define SL_OPTIMIZER_H
+
+#include <stdint.h>
+#include "../base/spec.h"
+#include "../schedules/scheduler.h"
+
+#define SL_OPT_MAX_N 50000000       /* most parameters one optimizer accepts */
+#define SL_OPT_MAX_BYTES 1500000000.0 /* most bytes one optimizer may allocate */
+#define SL_OPT_ARRAYS 10
+
+/* Hyper-parameters, decoded from the spec by name (PyTorch's spelling). */
+typedef struct {
+    double lr, momentum, dampening, weight_decay, alpha, eps, rho, lr_decay, initial_accumulator_value;
+    double beta1, beta2, momentum_decay, etaminus, etaplus, step_size_min, step_size_max;
+    double beta, min_gain, max_gain, tolerance_grad, tolerance_change;
+    int nesterov, maximize, centered, amsgrad, max_iter, max_eval, history_size, strong_wolfe;
+} sl_hyper;
+
+typedef struct sl_optimizer {
+    uint32_t magic, version, size, checksum;
+    int type;           /* index into the optimizer registry */
+    int n;              /* parameters */
+    int has_scheduler;
+    int momentum_from_scheduler; /* the scheduler cycles momentum (SGD, RMSprop) or beta1 (Adam family) */
+    sl_hyper h;
+    double lr;          /* the group's lr now (PyTorch: param_groups[0]['lr']) */
+    double steps;       /* step() calls so far (PyTorch's state['step']) */
+    int buf_ready;      /* SGD: momentum buffer exists */
+    float mu_product;   /* NAdam: float32 as in PyTorch */
+    /* LBFGS */
+    int func_evals, n_iter, hist_len, hist_start, t_f32;
+    double t, prev_loss;
+    float H_diag;
+    int off[SL_OPT_ARRAYS]; /* float offsets of the state arrays after the header */
+    int n_floats;
+    sl_scheduler sched; /* valid when has_scheduler */
+} sl_optimizer;
+
+/* The objective for LBFGS: writes the gradient at x into grad, returns the loss
+ * through *loss; a non-zero status aborts the step and leaves the optimizer and
+ * params as they were. */
+typedef sl_status (*sl_closure)(void *ctx, float *x, float *grad, int n, double *loss);
+
+/* Creates an optimizer for n parameters from a JSON spec (an optional
+ * "scheduler" member is a scheduler spec without lr; its lr is the
+ * optimizer's). The caller frees it with sl_optimizer_free. */
+sl_status sl_optimizer_create(const char *json, int len, int n, sl_optimizer **out);
+void sl_optimizer_free(sl_optimizer *o);
+
+/* One optimizer.step() on params (updated in place) with grads, both n floats;
+ * then one scheduler.step() unless the scheduler needs a metric. Not for LBFGS. */
+sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, int n);
+/* One LBFGS.step(closure); *loss gets the first evaluation's loss and *evals
+ * the number of closure calls (either may be NULL). Works for every optimizer:
+ * the others call the closure once and step with its gradient. */
+sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, int n, sl_closure fn, void *ctx, double *loss,
+                                    int *evals);
+/* ReduceLROnPlateau's step(metric) for an attached scheduler that needs one. */
+sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric);
+
+double sl_optimizer_lr(const sl_optimizer *o);
+int sl_optimizer_n(const sl_optimizer *o);
+double sl_optimizer_steps(const sl_optimizer *o);
+const char *sl_optimizer_type(const sl_optimizer *o);
+int sl_optimizer_needs_closure(const sl_optimizer *o);
+/* 1 when an attached scheduler must be stepped by hand with a metric. */
+int sl_optimizer_needs_metric(const sl_optimizer *o);
+/* LBFGS's state['func_evals'] (closure calls so far), 0 for the others. */
+int sl_optimizer_func_evals(const sl_optimizer *o);
+
+/* Saved state: exactly sl_optimizer_state_size() bytes. */
+int sl_optimizer_state_size(const sl_optimizer *o);
+void sl_optimizer_state_save(sl_optimizer *o, void *buf);
+sl_status sl_optimizer_restore(const void *buf, int len, sl_optimizer **out);
+
+/* lab.optimizerSteps: replays n_steps gradient vectors (grads, n_steps * n)
+ * from params0 (n); out (n_steps * n) gets the parameters after each step. */
+sl_status sl_optimizer_replay(const char *json, int len, const float *params0, int n, const float *grads, int n_steps,
+                              float *out);
+
+int sl_optimizers_json(char **buf, int len, int *cap);
+
+#ifdef __EMSCRIPTEN__
+/* LBFGS from JS: the closure is the host's sl_host_closure import, called with ctx. */
+sl_status sl_optimizer_step_host(sl_optimizer *o, float *params, int n, int ctx, double *loss, int *evals);
+#endif
+
+#endif

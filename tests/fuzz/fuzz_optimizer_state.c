@@ -1,0 +1,63 @@
+/* libFuzzer target: saved optimizer states from untrusted bytes. Whatever
+ * restores must step without crashing; the first bytes choose which valid
+ * state to damage so the fuzzer reaches past the header checks. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steplab.h"
+
+static sl_status bowl(void *ctx, float *x, float *g, int n, double *loss)
+{
+    (void)ctx;
+    double f = 0;
+    for (int i = 0; i < n; i++) {
+        g[i] = x[i] - 1.0f;
+        f += 0.5 * (x[i] - 1.0) * (x[i] - 1.0);
+    }
+    *loss = f;
+    return SL_STATUS_OK;
+}
+
+static const char *SPECS[] = {
+    "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}",
+    "{\"type\":\"Adam\",\"amsgrad\":true}",
+    "{\"type\":\"LBFGS\",\"history_size\":3,\"line_search_fn\":\"strong_wolfe\"}",
+    "{\"type\":\"Rprop\"}",
+    "{\"type\":\"NAdam\",\"scheduler\":{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":100}}",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    enum { N = 3 };
+    if (size < 2) return 0;
+    sl_optimizer *o = NULL, *r = NULL;
+    const char *spec = SPECS[data[0] % 5];
+    if (sl_optimizer_create(spec, (int)strlen(spec), N, &o)) abort();
+    float p[N] = { 2, -1, 0.5f }, g[N] = { 0.3f, -0.2f, 0.1f };
+    for (int k = 0; k < 4; k++) {
+        if (sl_optimizer_needs_closure(o)) sl_optimizer_step_closure(o, p, N, bowl, NULL, NULL, NULL);
+        else sl_optimizer_step(o, p, g, N);
+    }
+    int n = sl_optimizer_state_size(o);
+    unsigned char *buf = malloc((size_t)n);
+    sl_optimizer_state_save(o, buf);
+    /* overwrite bytes at fuzzer-chosen offsets, or use the input as the whole state */
+    int len = n;
+    if (data[1] & 1) {
+        for (size_t i = 2; i + 2 < size; i += 3) buf[((size_t)data[i] << 8 | data[i + 1]) % (size_t)n] = data[i + 2];
+    } else {
+        len = (int)(size - 2 < (size_t)n ? size - 2 : (size_t)n);
+        memcpy(buf, data + 2, (size_t)len);
+    }
+    if (sl_optimizer_restore(buf, len, &r) == SL_STATUS_OK) {
+        for (int k = 0; k < 4; k++) {
+            if (sl_optimizer_needs_closure(r)) sl_optimizer_step_closure(r, p, N, bowl, NULL, NULL, NULL);
+            else sl_optimizer_step(r, p, g, N);
+        }
+        sl_optimizer_free(r);
+    }
+    free(buf);
+    sl_optimizer_free(o);
+    return 0;
+}

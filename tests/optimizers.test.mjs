@@ -1,0 +1,396 @@
+// Optimizers: PyTorch 1.13 parity (tests/fixtures/optimizers.json, made by
+// tests/gen/optimizers.py), schedulers attached, state round trips, the
+// local-gain rule's closed form, LBFGS with a JS closure, errors, and the
+// SIMD build against the scalar build.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { lab, fixture, assertClose, assertError, SteplabError } from './helpers.mjs';
+import { loadSteplab } from '../dist/steplab.mjs';
+
+const fx = fixture('optimizers.json');
+const TORCH = ['SGD', 'Adagrad', 'RMSprop', 'Adadelta', 'Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam', 'Rprop', 'LBFGS'];
+
+test('the fixtures cover every torch.optim optimizer and lab.optimizers lists them', () => {
+  const covered = new Set([...fx.cases.map((c) => c.spec.type), ...fx.traces.map((t) => t.optimizer.type)]);
+  for (const name of TORCH) {
+    assert.ok(covered.has(name), `no fixture for ${name}`);
+    assert.ok(lab.optimizers.includes(name), `lab.optimizers lacks ${name}`);
+  }
+  assert.ok(lab.optimizers.includes('DeltaBarDelta'));
+  assert.equal(lab.optimizers.length, 12);
+  const adam = lab.registry.optimizers.find((k) => k.name === 'Adam');
+  assert.deepEqual(adam.params.map((p) => p.name), ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize']);
+  assert.equal(adam.params[0].default, 1e-3);
+  const sgd = lab.registry.optimizers.find((k) => k.name === 'SGD');
+  assert.equal(sgd.params[0].required, true); // PyTorch's SGD has no default lr
+  assert.ok(fx.cases.length >= 50 && fx.cases.every((c) => c.params.length === 50 && c.params[0].length === 7));
+});
+
+let worstReplay = 0;
+for (const c of fx.cases) {
+  test(`PyTorch parity, 50 steps: ${c.label}`, () => {
+    const got = lab.optimizerSteps(c.spec, fx.params0, fx.grads);
+    assert.equal(got.length, 50);
+    got.forEach((row, k) => {
+      worstReplay = Math.max(worstReplay, assertClose(row, c.params[k], 1e-5, `${c.label} step ${k + 1}`));
+    });
+  });
+}
+
+let worstTrace = 0;
+for (const t of fx.traces) {
+  test(`PyTorch trace parity, 200 steps: ${t.label}`, () => {
+    const r = lab.trace({ fn: t.fn, start: t.start, optimizer: t.optimizer, steps: t.steps });
+    assert.equal(r.diverged, false);
+    assert.equal(r.stopped_at, 200);
+    for (const key of ['x', 'y', 'loss']) {
+      worstTrace = Math.max(worstTrace, assertClose(r[key], t[key], 1e-3, `${t.label} ${key}`));
+    }
+    assert.deepEqual(Array.from(r.evals.slice(0, 200)), t.evals, `${t.label}: objective evaluations per step`);
+    assertClose(r.lr, t.lr, 1e-12, `${t.label} lr`);
+  });
+}
+
+test('worst relative differences against PyTorch', () => {
+  // printed for the record; the per-case tests above enforce the bounds
+  console.log(`# worst relative difference: replay ${worstReplay.toExponential(2)}, traces ${worstTrace.toExponential(2)}`);
+  assert.ok(worstReplay <= 1e-5 && worstTrace <= 1e-3);
+});
+
+test('createOptimizer().step is the same update as optimizerSteps', () => {
+  for (const c of fx.cases.filter((_, i) => i % 5 === 0)) {
+    const opt = lab.createOptimizer(c.spec, 7);
+    assert.equal(opt.type, c.spec.type);
+    assert.equal(opt.nParams, 7);
+    const p = Float32Array.from(fx.params0);
+    for (let k = 0; k < 50; k++) {
+      opt.step(p, Float32Array.from(fx.grads[k]));
+      assertClose(p, c.params[k], 1e-5, `${c.label} step ${k + 1}`);
+    }
+    assert.equal(opt.steps, 50);
+    opt.dispose();
+    opt.dispose();
+    assertError(() => opt.step(p, fx.grads[0]), 'was disposed');
+  }
+});
+
+test("an attached scheduler's lr sequence equals lab.schedule for the same spec", () => {
+  const schedulers = [
+    { type: 'StepLR', step_size: 7, gamma: 0.5 },
+    { type: 'OneCycleLR', max_lr: 0.3, total_steps: 40 },
+    { type: 'CosineAnnealingWarmRestarts', T_0: 5, T_mult: 2 },
+    { type: 'CyclicLR', base_lr: 0.01, max_lr: 0.2, step_size_up: 4, mode: 'triangular2' },
+    { type: 'SequentialLR', schedulers: [{ type: 'LinearLR', start_factor: 0.1, total_iters: 5 },
+      { type: 'ExponentialLR', gamma: 0.9 }], milestones: [5] },
+    { type: 'LambdaLR', lr_lambda: '0.95 ^ epoch' },
+  ];
+  for (const type of ['SGD', 'Adam', 'RMSprop', 'Rprop', 'DeltaBarDelta']) {
+    for (const sched of schedulers) {
+      if (type !== 'SGD' && type !== 'RMSprop' && type !== 'Adam' && ['OneCycleLR', 'CyclicLR'].includes(sched.type)) continue;
+      if (type === 'Adam' && sched.type === 'CyclicLR') continue;
+      const lr = 0.1;
+      const opt = lab.createOptimizer({ type, lr, momentum: type === 'SGD' ? 0.9 : undefined, scheduler: sched }, 3);
+      const want = lab.schedule({ ...sched, lr }, 40);
+      const got = [];
+      const p = new Float32Array([1, -1, 0.5]);
+      for (let k = 0; k < 40; k++) {
+        got.push(opt.lr);
+        opt.step(p, [0.1, -0.2, 0.3]);
+      }
+      assert.deepEqual(got, Array.from(want), `${type} + ${sched.type}`);
+      opt.dispose();
+    }
+  }
+  // the trace reports the same sequence
+  const sched = { type: 'ExponentialLR', gamma: 0.97 };
+  const r = lab.trace({ fn: 'quadratic', start: [1, 1], optimizer: { type: 'Adam', lr: 0.05 }, scheduler: sched, steps: 30 });
+  assert.deepEqual(Array.from(r.lr), Array.from(lab.schedule({ ...sched, lr: 0.05 }, 31)));
+});
+
+test('ReduceLROnPlateau is stepped by hand with a metric (and by trace with the loss)', () => {
+  const opt = lab.createOptimizer({ type: 'SGD', lr: 1, scheduler: { type: 'ReduceLROnPlateau', patience: 1, factor: 0.5 } }, 1);
+  const p = new Float32Array([0]);
+  const want = lab.schedule({ type: 'ReduceLROnPlateau', lr: 1, patience: 1, factor: 0.5 }, 6, { metrics: [5, 5, 5, 5, 5] });
+  const got = [opt.lr];
+  for (let k = 0; k < 5; k++) {
+    opt.step(p, [0]);
+    got.push(opt.schedulerStep(5));
+  }
+  assert.deepEqual(got, Array.from(want));
+  assertError(() => lab.createOptimizer({ type: 'SGD', lr: 1, scheduler: { type: 'StepLR', step_size: 2 } }, 1).schedulerStep(1),
+    'SGD: scheduler StepLR steps with the optimizer');
+  const r = lab.trace({ fn: 'saddle', start: [1, 0], optimizer: { type: 'SGD', lr: 0.5 },
+    scheduler: { type: 'ReduceLROnPlateau', patience: 0, factor: 0.1 }, steps: 4 });
+  // x jumps 1 -> 0 and stays; the metric of step k is the loss at point k (1, 0, 0, 0): the first
+  // step without improvement (step 2) cuts the lr used from point 3 on
+  assert.deepEqual(Array.from(r.x), [1, 0, 0, 0, 0]);
+  assert.deepEqual(Array.from(r.lr).map((v) => +v.toPrecision(12)), [0.5, 0.5, 0.5, 0.05, 0.005]);
+});
+
+test('CyclicLR / OneCycleLR cycle SGD momentum and Adam beta1 as PyTorch does (fixture cases), and refuse the rest', () => {
+  const labels = fx.cases.filter((c) => c.spec.scheduler).map((c) => c.label).join('\n');
+  assert.match(labels, /OneCycleLR/);
+  assert.match(labels, /CyclicLR/);
+  assertError(() => lab.createOptimizer({ type: 'Adagrad', scheduler: { type: 'OneCycleLR', max_lr: 1, total_steps: 9 } }, 2),
+    'Adagrad: scheduler cycles momentum', 'cycle_momentum: false');
+  assertError(() => lab.createOptimizer({ type: 'Adam', scheduler: { type: 'CyclicLR', base_lr: 0.001, max_lr: 0.01 } }, 2),
+    'Adam: scheduler CyclicLR cycles momentum, but Adam has betas');
+  assert.equal(lab.createOptimizer({ type: 'Adam', scheduler: { type: 'CyclicLR', base_lr: 0.001, max_lr: 0.01,
+    cycle_momentum: false } }, 2).lr, 0.001);
+});
+
+function closureFor(fn) {
+  // float32 arithmetic in the same order as the C surface (quadratic a = 1, b = 10)
+  const f = Math.fround;
+  return (x, g) => {
+    g[0] = x[0];
+    g[1] = f(10 * x[1]);
+    return f(0.5 * f(f(x[0] * x[0]) + f(10 * f(x[1] * x[1]))));
+  };
+}
+
+test('LBFGS.step(params, closure) from JS is the same computation as the trace on the C surface', () => {
+  for (const extra of [{}, { line_search_fn: 'strong_wolfe' }, { max_iter: 3, history_size: 2, lr: 0.5 }]) {
+    const spec = { type: 'LBFGS', ...extra };
+    const t = lab.trace({ fn: 'quadratic', start: [-4, 1], optimizer: spec, steps: 6 });
+    const opt = lab.createOptimizer(spec, 2);
+    const p = new Float32Array([-4, 1]);
+    let calls = 0;
+    const clo = closureFor();
+    for (let k = 0; k < 6; k++) {
+      const loss = opt.step(p, (x, g) => { calls++; return clo(x, g); });
+      assert.equal(loss, t.loss[k], `${JSON.stringify(extra)} loss at step ${k}`);
+      assert.equal(opt.lastEvals, t.evals[k]);
+      assert.deepEqual([p[0], p[1]], [t.x[k + 1], t.y[k + 1]], `${JSON.stringify(extra)} step ${k}`);
+    }
+    assert.equal(opt.funcEvals, calls);
+  }
+});
+
+test('a closure that throws leaves LBFGS and the parameters untouched; the next step works', () => {
+  const opt = lab.createOptimizer({ type: 'LBFGS', line_search_fn: 'strong_wolfe' }, 2);
+  const p = new Float32Array([-4, 1]);
+  const clo = closureFor();
+  const before = opt.state();
+  const saved = Float32Array.from(p);
+  let n = 0;
+  assert.throws(() => opt.step(p, (x, g) => { if (++n === 2) throw new RangeError('boom'); return clo(x, g); }), RangeError);
+  assert.deepEqual(p, saved);
+  assert.equal(opt.state().data, before.data);
+  assertError(() => opt.step(p, [1, 2]), 'LBFGS: closure is required');
+  assertError(() => opt.step(p, (x, g) => { opt.step(p, clo); return 0; }), 'LBFGS: cannot step from inside its own step');
+  assertError(() => opt.step(p, (x, g) => { opt.dispose(); return 0; }), 'LBFGS: cannot dispose it from inside');
+  assert.deepEqual(p, saved);
+  assertError(() => opt.step(p, (x, g) => { clo(x, g); return 'small'; }), "LBFGS: closure must return the loss as a number, got 'small'");
+  assert.deepEqual(p, saved);
+  assert.ok(opt.step(p, clo) >= 0);
+});
+
+test('state() and restoreOptimizer continue bit-identically, for every optimizer, with a scheduler', () => {
+  const n = 13;
+  const grad = (k) => Float32Array.from({ length: n }, (_, i) => Math.sin(1.3 * k + 0.7 * i) * (1 + (i % 3)));
+  const specs = lab.optimizers.map((type) => ({
+    type,
+    lr: type === 'LBFGS' ? 0.5 : 0.05,
+    ...(type === 'SGD' ? { momentum: 0.9, nesterov: true } : {}),
+    ...(type === 'Adam' ? { amsgrad: true } : {}),
+    ...(type === 'RMSprop' ? { centered: true, momentum: 0.5 } : {}),
+    ...(type === 'LBFGS' ? { history_size: 4, max_iter: 3 } : {}),
+    scheduler: type === 'LBFGS' ? undefined : { type: 'CosineAnnealingLR', T_max: 9 },
+  }));
+  const quartic = (x, g) => {
+    let f = 0;
+    for (let i = 0; i < x.length; i++) { g[i] = Math.fround(4 * x[i] ** 3 + x[i]); f += x[i] ** 4 + 0.5 * x[i] ** 2; }
+    return f;
+  };
+  for (const spec of specs) {
+    const a = lab.createOptimizer(spec, n);
+    const pa = Float32Array.from({ length: n }, (_, i) => (i - 6) / 4);
+    const step = (o, p, k) => (spec.type === 'LBFGS' ? o.step(p, quartic) : o.step(p, grad(k)));
+    for (let k = 0; k < 10; k++) step(a, pa, k);
+    const saved = JSON.parse(JSON.stringify(a.state()));
+    const b = lab.restoreOptimizer(saved);
+    const pb = Float32Array.from(pa);
+    assert.equal(b.lr, a.lr);
+    assert.equal(b.steps, 10);
+    for (let k = 10; k < 25; k++) {
+      step(a, pa, k);
+      step(b, pb, k);
+      assert.deepEqual(pb, pa, `${spec.type} step ${k}`);
+      assert.equal(b.lr, a.lr);
+    }
+    assert.equal(b.state().data, a.state().data, spec.type);
+    a.dispose();
+    b.dispose();
+  }
+});
+
+test('damaged optimizer states are refused', () => {
+  const s = lab.createOptimizer({ type: 'Adam' }, 4).state();
+  const bytes = Buffer.from(s.data, 'base64');
+  const damaged = (fn) => { const b = Buffer.from(bytes); fn(b); return { ...s, data: b.toString('base64') }; };
+  assertError(() => lab.restoreOptimizer(damaged((b) => { b[b.length - 3] ^= 1; })), 'checksum');
+  assertError(() => lab.restoreOptimizer({ ...s, data: bytes.subarray(0, 100).toString('base64') }), 'optimizer: state');
+  assertError(() => lab.restoreOptimizer(damaged((b) => { b[0] ^= 1; })), 'not a steplab optimizer state');
+  assertError(() => lab.restoreOptimizer({ format: 'x' }), 'optimizer: state must be an object returned by optimizer.state()');
+  assert.equal(lab.restoreOptimizer(s).type, 'Adam');
+});
+
+test('DeltaBarDelta: gain +beta on a kept sign, x(1 - beta) on a flip, clipped; first step keeps the gain', () => {
+  const f = Math.fround;
+  const lr = 0.1, beta = 0.25, min_gain = 0.5, max_gain = 1.6;
+  const grads = [[1, -2], [2, 1], [0.5, -1], [3, -1], [1, -1], [1, -1], [-1, 1], [-1, 1], [2, 0]];
+  const got = lab.optimizerSteps({ type: 'DeltaBarDelta', lr, beta, min_gain, max_gain }, [0, 0], grads);
+  // by hand from the rule: the gain used at each step (weight 0, weight 1)
+  const byHand = [[1, 1], [1.25, 0.75], [1.5, 0.5625], [1.6, 0.8125], [1.6, 1.0625], [1.6, 1.3125], [1.2, 0.984375],
+    [1.45, 1.234375], [1.0875, 1.234375]];
+  const gain = [1, 1], prev = [0, 0], p = [0, 0];
+  grads.forEach((g, k) => {
+    for (let i = 0; i < 2; i++) {
+      const prod = f(g[i] * prev[i]);
+      if (prod > 0) gain[i] = f(gain[i] + f(beta));
+      else if (prod < 0) gain[i] = f(gain[i] * f(1 - beta));
+      gain[i] = Math.min(Math.max(gain[i], f(min_gain)), f(max_gain));
+      assert.ok(Math.abs(gain[i] - byHand[k][i]) < 1e-6, `gain ${i} at step ${k + 1}: ${gain[i]}`);
+      p[i] = f(p[i] + f(f(-lr) * f(gain[i] * g[i])));
+      prev[i] = g[i];
+    }
+    assert.deepEqual(Array.from(got[k]), p, `step ${k + 1}`);
+  });
+  // course example: the gain stops at max_gain on a long run of one sign
+  const long = lab.optimizerSteps({ type: 'DeltaBarDelta', lr: 1, beta: 0.5, max_gain: 3 }, [0], Array(10).fill([1]));
+  assert.equal(long[9][0], -(1 + 1.5 + 2 + 2.5 + 3 * 6));
+});
+
+test('course: momentum v <- 0.9 v + g, w <- w - lr v for a constant gradient', () => {
+  const got = lab.optimizerSteps({ type: 'SGD', lr: 0.1, momentum: 0.9 }, [0], Array(30).fill([1]));
+  let v = 0, w = 0;
+  for (let k = 0; k < 30; k++) {
+    v = 0.9 * v + 1;
+    w -= 0.1 * v;
+    assert.ok(Math.abs(got[k][0] - w) <= 1e-5 * Math.abs(w), `step ${k + 1}: ${got[k][0]} vs ${w}`);
+  }
+  // Adam's first step moves every weight by lr, whatever the gradient's size
+  const adam = lab.optimizerSteps({ type: 'Adam', lr: 0.01 }, [0, 0, 0], [[1e-3, 5, -300]]);
+  assertClose(adam[0], [-0.01, -0.01, 0.01], 1e-5, 'Adam first step');
+});
+
+test('bad input gets a SteplabError naming the optimizer, the field and what was given; the module keeps working', () => {
+  const ok = () => lab.createOptimizer({ type: 'Adam', lr: 0.01 }, 3);
+  assertError(() => lab.createOptimizer({ type: 'Adamm' }, 3), 'optimizer: type must be one of SGD, Adagrad', "got 'Adamm'");
+  assertError(() => lab.createOptimizer({ type: 'Adam', lr: 0 }, 3), 'Adam: lr must be a number > 0, got 0');
+  assertError(() => lab.createOptimizer({ type: 'Adam', lr: -1 }, 3), 'Adam: lr must be a number > 0, got -1');
+  assertError(() => lab.createOptimizer({ type: 'Adam', lr: NaN }, 3), 'Adam: lr', 'got NaN');
+  assertError(() => lab.createOptimizer({ type: 'SGD', lr: Infinity }, 3), 'SGD: lr', 'got Infinity');
+  assertError(() => lab.createOptimizer({ type: 'SGD' }, 3), 'SGD: lr is required');
+  assertError(() => lab.createOptimizer({ type: 'Adam', betas: [0.9, 1] }, 3), 'Adam: betas', '[1] must be a number in [0, 1), got 1');
+  assertError(() => lab.createOptimizer({ type: 'NAdam', betas: [-0.1, 0.9] }, 3), 'NAdam: betas', '[0]', 'got -0.1');
+  assertError(() => lab.createOptimizer({ type: 'AdamW', betas: [0.9] }, 3), 'AdamW: betas must have 2 numbers, got 1');
+  assertError(() => lab.createOptimizer({ type: 'SGD', lr: 0.1, nesterov: true }, 3),
+    'SGD: nesterov requires a momentum > 0 and zero dampening', 'got momentum 0 and dampening 0');
+  assertError(() => lab.createOptimizer({ type: 'SGD', lr: 0.1, nesterov: true, momentum: 0.9, dampening: 0.1 }, 3),
+    'SGD: nesterov', 'dampening 0.1');
+  assertError(() => lab.createOptimizer({ type: 'Adam', eps: 0 }, 3), 'Adam: eps must be a number > 0, got 0');
+  assertError(() => lab.createOptimizer({ type: 'Adagrad', eps: -1e-10 }, 3), 'Adagrad: eps', 'got -1e-10');
+  assertError(() => lab.createOptimizer({ type: 'Rprop', etas: [1.2, 0.5] }, 3), 'Rprop: etas must satisfy 0 < etas[0] < 1 < etas[1], got [1.2, 0.5]');
+  assertError(() => lab.createOptimizer({ type: 'Adam', momentum: 0.9 }, 3), "Adam: unknown parameter 'momentum'");
+  assertError(() => lab.createOptimizer({ type: 'Adam', scheduler: { type: 'StepLR', step_size: 2, lr: 1 } }, 3),
+    'Adam: scheduler must not set lr');
+  assertError(() => lab.createOptimizer({ type: 'Adam', scheduler: { type: 'StepLR' } }, 3), 'StepLR: step_size is required');
+  assertError(() => lab.createOptimizer({ type: 'Adam' }, 0), 'Adam: nParams must be an integer in [1, 50000000], got 0');
+  assertError(() => lab.createOptimizer({ type: 'Adam' }, 2.5), 'Adam: nParams', 'got 2.5');
+  assertError(() => lab.createOptimizer({ type: 'LBFGS', history_size: 1000 }, 1e6), 'LBFGS: nParams', 'cap');
+  const opt = ok();
+  const p = new Float32Array(3);
+  assertError(() => opt.step(p, new Float32Array(4)), 'Adam: grads must be a Float32Array (or array of numbers) of 3 (nParams), got a Float32Array of 4');
+  assertError(() => opt.step(p, [1, 2]), 'Adam: grads', 'got an array of 2');
+  assertError(() => opt.step(p, [1, 'x', 2]), 'Adam: grads [1] must be a number');
+  assertError(() => opt.step([0, 0, 0], [1, 2, 3]), 'Adam: params must be a Float32Array of 3', 'got an array of 3');
+  assertError(() => opt.schedulerStep(1), 'Adam: scheduler is not attached');
+  assertError(() => lab.optimizerSteps({ type: 'Adam' }, [1, 2], [[1, 2], [3]]), 'Adam: grads[1] must be a Float32Array', 'got an array of 1');
+  assertError(() => lab.optimizerSteps({ type: 'LBFGS' }, [1, 2], [[1, 2]]), 'LBFGS: grads cannot be replayed');
+  assertError(() => lab.optimizerSteps({ type: 'Adam' }, [], []), 'Adam: params0');
+  assert.throws(() => lab.createOptimizer(null, 3), SteplabError);
+  // after all that, the same calls work
+  opt.step(p, [1, 2, 3]);
+  assertClose(p, [-0.01, -0.01, -0.01], 1e-5, 'after errors');
+  assert.equal(lab.optimizerSteps({ type: 'SGD', lr: 1 }, [1], [[0.5]])[0][0], 0.5);
+});
+
+test('the SIMD build and the scalar build give bit-identical updates, landscapes and traces', async () => {
+  const bytes = fs.readFileSync(new URL('../dist/steplab-scalar.wasm', import.meta.url));
+  const scalar = await loadSteplab({ wasm: bytes });
+  assert.equal(scalar.simd, false);
+  const n = 37; // nine SIMD blocks and a tail of one
+  const p0 = Array.from({ length: n }, (_, i) => Math.cos(i) * 2);
+  const grads = Array.from({ length: 40 }, (_, k) => Array.from({ length: n }, (_, i) => Math.sin(k * 0.9 + i * i) * (1 + (i % 5))));
+  const specs = [
+    { type: 'SGD', lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.01, maximize: true },
+    { type: 'SGD', lr: 0.1, momentum: 0.5, dampening: 0.3 },
+    { type: 'Adagrad', lr_decay: 0.01, weight_decay: 0.1 },
+    { type: 'RMSprop', centered: true, momentum: 0.9, weight_decay: 0.1 },
+    { type: 'RMSprop', maximize: true },
+    { type: 'Adadelta', weight_decay: 0.1 },
+    { type: 'Adam', amsgrad: true, weight_decay: 0.1, maximize: true },
+    { type: 'AdamW', amsgrad: true },
+    { type: 'Adamax', weight_decay: 0.1 },
+    { type: 'NAdam', weight_decay: 0.1 },
+    { type: 'RAdam', weight_decay: 0.1 },
+    { type: 'Rprop', maximize: true },
+    { type: 'DeltaBarDelta', beta: 0.2, min_gain: 0.3, max_gain: 2 },
+  ];
+  for (const spec of specs) {
+    const a = lab.optimizerSteps(spec, p0, grads);
+    const b = scalar.optimizerSteps(spec, p0, grads);
+    a.forEach((row, k) => assert.deepEqual(row, b[k], `${spec.type} step ${k + 1}`));
+  }
+  for (const fn of lab.surfaces) {
+    const o = { fn, x: [-2.5, 3.1], y: [-1.7, 2.3], nx: 103, ny: 21 };
+    assert.deepEqual(lab.landscape(o), scalar.landscape(o), fn);
+  }
+  const t = { fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'LBFGS', line_search_fn: 'strong_wolfe' }, steps: 20 };
+  assert.deepEqual(lab.trace(t), scalar.trace(t));
+});
+
+test('a million parameters: memory grows under the optimizer and one SIMD Adam step stays fast', () => {
+  const n = 1_000_003;
+  const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01 }, n);
+  const p = new Float32Array(n).fill(1);
+  const g = Float32Array.from({ length: n }, (_, i) => ((i % 7) - 3) * 0.5);
+  opt.step(p, g);
+  const t0 = performance.now();
+  for (let k = 0; k < 5; k++) opt.step(p, g);
+  const ms = (performance.now() - t0) / 5;
+  console.log(`# Adam step, 1e6 parameters: ${ms.toFixed(2)} ms`);
+  // with a constant gradient Adam moves every weight by lr per step, against the gradient's sign
+  for (const i of [0, 1, 2, 3, 4, 5, 6, n - 4, n - 1]) {
+    const s = Math.sign(g[i]);
+    assert.ok(Math.abs(p[i] - (1 - 6 * 0.01 * s)) < 1e-5, `p[${i}] = ${p[i]}`);
+  }
+  assert.ok(ms < 200);
+  opt.dispose();
+});
+
+test('PyTorch parity: LBFGS.step(params, closure) on a 7-D function, 20 steps', () => {
+  const { w, c, cases } = fx.lbfgs_closure;
+  const f = Math.fround;
+  // float32 in PyTorch's order: d = x - c, d2 = d * d, grad = w * (2 d + d2 d); the loss sums w (d2 + d2 d2 / 4)
+  const closure = (x, g) => {
+    let loss = 0;
+    for (let i = 0; i < x.length; i++) {
+      const d = f(x[i] - c[i]), d2 = f(d * d);
+      g[i] = f(w[i] * f(f(2 * d) + f(d2 * d)));
+      loss += w[i] * (d2 + d2 * d2 / 4);
+    }
+    return f(loss);
+  };
+  for (const cs of cases) {
+    const opt = lab.createOptimizer(cs.spec, 7);
+    const p = Float32Array.from(fx.params0);
+    cs.params.forEach((want, k) => {
+      opt.step(p, closure);
+      assertClose(p, want, 1e-5, `${cs.label} step ${k + 1}`);
+    });
+  }
+});

@@ -1,0 +1,154 @@
+// 2-D surfaces: values against double references, landscape layout and speed,
+// traces (start point, divergence, noise, caps) and their errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lab, assertClose, assertError } from './helpers.mjs';
+
+// double-precision references, written from the textbook definitions
+const REF = {
+  rosenbrock: (x, y, p = {}) => ((p.a ?? 1) - x) ** 2 + (p.b ?? 100) * (y - x * x) ** 2,
+  beale: (x, y) => (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2,
+  himmelblau: (x, y) => (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,
+  booth: (x, y) => (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2,
+  quadratic: (x, y, p = {}) => 0.5 * ((p.a ?? 1) * x * x + (p.b ?? 10) * y * y),
+  saddle: (x, y) => x * x - y * y,
+  rastrigin: (x, y) => 20 + (x * x - 10 * Math.cos(2 * Math.PI * x)) + (y * y - 10 * Math.cos(2 * Math.PI * y)),
+  six_hump_camel: (x, y) => (4 - 2.1 * x * x + x ** 4 / 3) * x * x + x * y + (-4 + 4 * y * y) * y * y,
+};
+
+test('lab.surfaces lists every surface of the issue, with parameters and summaries', () => {
+  assert.deepEqual(lab.surfaces, Object.keys(REF));
+  const rosen = lab.registry.surfaces.find((k) => k.name === 'rosenbrock');
+  assert.deepEqual(rosen.params.map((p) => [p.name, p.default]), [['a', 1], ['b', 100]]);
+  assert.ok(lab.registry.surfaces.every((k) => k.summary.length > 10));
+});
+
+test('landscape values match double-precision references (row-major, y outer)', () => {
+  for (const fn of lab.surfaces) {
+    const nx = 31, ny = 17, x = [-2.2, 2.9], y = [-1.3, 2.1];
+    const v = lab.landscape({ fn, x, y, nx, ny });
+    assert.equal(v.length, nx * ny);
+    const want = new Float64Array(nx * ny);
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const xi = Math.fround(x[0] + (x[1] - x[0]) * i / (nx - 1)), yj = Math.fround(y[0] + (y[1] - y[0]) * j / (ny - 1));
+        want[j * nx + i] = REF[fn](xi, yj);
+      }
+    }
+    // float32 arithmetic against double: relative to the grid's scale (values cross zero)
+    const scale = Math.max(...want.map(Math.abs));
+    for (let k = 0; k < want.length; k++) {
+      assert.ok(Math.abs(v[k] - want[k]) <= 2e-6 * scale, `${fn} [${k}]: ${v[k]} vs ${want[k]}`);
+    }
+  }
+  const q = lab.landscape({ fn: 'quadratic', fn_params: { a: 2, b: 50 }, x: [-1, 1], y: [0, 2], nx: 3, ny: 2 });
+  assert.deepEqual(Array.from(q), [1, 0, 1, 101, 100, 101]);
+  // the known minima
+  const at = (fn, px, py) => lab.landscape({ fn, x: [px, px + 1], y: [py, py + 1], nx: 2, ny: 2 })[0];
+  assert.equal(at('rosenbrock', 1, 1), 0);
+  assert.equal(at('beale', 3, 0.5), 0);
+  assert.equal(at('himmelblau', 3, 2), 0);
+  assert.equal(at('booth', 1, 3), 0);
+  assert.equal(at('rastrigin', 0, 0), 0);
+  assert.ok(Math.abs(at('six_hump_camel', 0.0898, -0.7126) + 1.0316) < 1e-4);
+});
+
+test('a 400 x 400 landscape is fast enough for every slider move', () => {
+  const o = { fn: 'rosenbrock', x: [-2, 2], y: [-1, 3], nx: 400, ny: 400 };
+  for (let i = 0; i < 5; i++) lab.landscape(o);
+  for (const fn of ['rosenbrock', 'rastrigin', 'six_hump_camel']) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) lab.landscape({ ...o, fn });
+    const ms = (performance.now() - t0) / 20;
+    console.log(`# landscape 400x400 ${fn}: ${ms.toFixed(2)} ms`);
+    assert.ok(ms < 16, `${fn}: ${ms} ms per grid`);
+  }
+});
+
+test('trace: x[0] is the start, arrays are typed and as long as the points, loss and grad_norm follow the surface', () => {
+  const r = lab.trace({ fn: 'booth', start: [-3, 4], optimizer: { type: 'SGD', lr: 0.05, momentum: 0.5 }, steps: 300 });
+  assert.ok(r.x instanceof Float32Array && r.lr instanceof Float64Array && r.evals instanceof Int32Array);
+  assert.equal(r.x.length, 301);
+  assert.deepEqual([r.x[0], r.y[0]], [-3, 4]);
+  assert.equal(r.loss[0], REF.booth(-3, 4));
+  const gx = 2 * (-3 + 8 - 7) + 4 * (-6 + 4 - 5), gy = 4 * (-3 + 8 - 7) + 2 * (-6 + 4 - 5);
+  assert.ok(Math.abs(r.grad_norm[0] - Math.hypot(gx, gy)) < 1e-5);
+  assert.equal(r.diverged, false);
+  assert.equal(r.stopped_at, 300);
+  assert.ok(Math.abs(r.x[300] - 1) < 1e-4 && Math.abs(r.y[300] - 3) < 1e-4, 'reaches the minimum (1, 3)');
+  for (let k = 0; k <= 300; k++) assert.ok(Math.abs(r.loss[k] - REF.booth(r.x[k], r.y[k])) <= 1e-5 * (1 + r.loss[k]));
+  assert.deepEqual(Array.from(r.evals.slice(0, 3)), [1, 1, 1]);
+});
+
+test('diverging runs stop with diverged: true and never hold NaN', () => {
+  const a = lab.trace({ fn: 'saddle', start: [0.5, 0.01], optimizer: { type: 'SGD', lr: 0.01 }, steps: 100000 });
+  assert.equal(a.diverged, true);
+  assert.ok(a.stopped_at > 100 && a.stopped_at < 100000);
+  assert.equal(a.x.length, a.stopped_at + 1);
+  for (const key of ['x', 'y', 'loss', 'grad_norm', 'lr']) assert.ok(a[key].every(Number.isFinite), key);
+  assert.ok(Math.abs(a.y.at(-1)) <= 1e12 && Math.abs(a.loss.at(-1)) <= 1e12);
+  const b = lab.trace({ fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'SGD', lr: 1 }, steps: 200 });
+  assert.equal(b.diverged, true);
+  assert.ok(b.stopped_at < 10);
+  for (const key of ['x', 'y', 'loss', 'grad_norm']) assert.ok(b[key].every(Number.isFinite), key);
+  // a run that stays bounded is not flagged
+  assert.equal(lab.trace({ fn: 'saddle', start: [0.5, 0], optimizer: { type: 'SGD', lr: 0.01 }, steps: 500 }).diverged, false);
+});
+
+test('gradient noise: the same seed gives the same path, another seed another, and sigma 0 no noise', () => {
+  const o = { fn: 'quadratic', start: [-4, 1], optimizer: { type: 'SGD', lr: 0.05 }, steps: 100 };
+  const clean = lab.trace(o);
+  const a = lab.trace({ ...o, noise: 0.5, seed: 7 });
+  const b = lab.trace({ ...o, noise: 0.5, seed: 7 });
+  const c = lab.trace({ ...o, noise: 0.5, seed: 8 });
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a.x, c.x);
+  assert.notDeepEqual(a.x, clean.x);
+  assert.deepEqual(lab.trace({ ...o, noise: 0, seed: 3 }), clean);
+  // the noise has the requested size: with lr 1 and a zero gradient, each step is the noise itself
+  const flat = lab.trace({ fn: 'quadratic', fn_params: { a: 0, b: 0 }, start: [0, 0], optimizer: { type: 'SGD', lr: 1 },
+    noise: 2, seed: 1, steps: 4000 });
+  const d = [];
+  for (let k = 1; k < flat.x.length; k++) d.push(flat.x[k] - flat.x[k - 1], flat.y[k] - flat.y[k - 1]);
+  const mean = d.reduce((s, v) => s + v, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((s, v) => s + (v - mean) ** 2, 0) / d.length);
+  assert.ok(Math.abs(mean) < 0.1 && Math.abs(sd - 2) < 0.1, `mean ${mean}, sd ${sd}`);
+});
+
+test('LBFGS traces count objective evaluations per step', () => {
+  const r = lab.trace({ fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'LBFGS', line_search_fn: 'strong_wolfe' }, steps: 5 });
+  assert.ok(r.evals[0] > 1);
+  assert.equal(r.evals[5], 0);
+  assert.ok(r.loss[5] < 1e-8, 'L-BFGS arrives in a handful of steps');
+});
+
+test('bad trace and landscape input gets a SteplabError; everything keeps working', () => {
+  const ok = { fn: 'rosenbrock', start: [-1, 1], optimizer: { type: 'Adam', lr: 0.1 }, steps: 10 };
+  assertError(() => lab.trace({ ...ok, fn: 'rosenbrok' }), 'surface: type must be one of rosenbrock, beale', "got 'rosenbrok'");
+  assertError(() => lab.trace({ ...ok, optimizer: { type: 'Adamw' } }), 'optimizer: type must be one of', "got 'Adamw'");
+  assertError(() => lab.trace({ ...ok, start: [1] }), 'trace: start must be two finite numbers [x, y], got an array of 1');
+  assertError(() => lab.trace({ ...ok, start: [1, NaN] }), 'trace: start must be two finite numbers', 'NaN');
+  assertError(() => lab.trace({ ...ok, start: 'here' }), 'trace: start', "got 'here'");
+  assertError(() => lab.trace({ ...ok, steps: 0 }), 'trace: steps must be an integer in [1, 100000], got 0');
+  assertError(() => lab.trace({ ...ok, steps: -3 }), 'trace: steps', 'got -3');
+  assertError(() => lab.trace({ ...ok, steps: 100001 }), 'trace: steps', 'got 100001');
+  assertError(() => lab.trace({ ...ok, steps: 2.5 }), 'trace: steps', 'got 2.5');
+  assertError(() => lab.trace({ ...ok, noise: -1 }), 'trace: noise must be a finite number >= 0, got -1');
+  assertError(() => lab.trace({ ...ok, seed: 1.5 }), 'trace: seed', 'got 1.5');
+  assertError(() => lab.trace({ ...ok, fn_params: { c: 1 } }), "rosenbrock: unknown parameter 'c'");
+  assertError(() => lab.trace({ ...ok, optimizer: { type: 'Adam', lr: -1 } }), 'Adam: lr must be a number > 0, got -1');
+  assertError(() => lab.trace({ ...ok, optimizer: { type: 'Adam', scheduler: { type: 'StepLR', step_size: 1 } },
+    scheduler: { type: 'StepLR', step_size: 2 } }), 'trace: scheduler is given twice');
+  assertError(() => lab.trace({ ...ok, fn: 'quadratic', optimizer: { type: 'SGD', lr: 0.01 },
+    scheduler: { type: 'OneCycleLR', max_lr: 0.1, total_steps: 5 } }),
+    'OneCycleLR: total_steps is 5');
+  assertError(() => lab.trace(null), 'trace: takes an options object');
+  assertError(() => lab.landscape({ fn: 'beale', x: [1, 1], y: [0, 1], nx: 4, ny: 4 }), 'beale: x must be [min, max] with finite min < max, got [1, 1]');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 1, ny: 4 }), 'beale: nx and ny must be integers >= 2');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 5000, ny: 5000 }), 'nx * ny <= 16777216');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0], y: [0, 1], nx: 4, ny: 4 }), 'beale: x must be [min, max] (two numbers)');
+  assertError(() => lab.landscape({ fn: 'cliff', x: [0, 1], y: [0, 1], nx: 4, ny: 4 }), "surface: type must be one of", "got 'cliff'");
+  const r = lab.trace(ok);
+  assert.equal(r.x.length, 11);
+  assert.equal(lab.landscape({ fn: 'booth', x: [1, 2], y: [3, 4], nx: 2, ny: 2 })[0], 0);
+});
