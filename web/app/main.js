@@ -8,9 +8,11 @@ import { parseHash, readState, writeHash } from './state.js';
 import { el, clear } from './dom.js';
 import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
 import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
+import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
 
 const ROOMS = {
   schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
+  race: { title: 'Optimizers', props: RACE_PROPS, create: createRaceRoom, validate: validateRace },
   losses: { title: 'Losses', props: LOSS_PROPS, create: createLossesRoom, validate: async () => [] },
 };
 
@@ -25,6 +27,18 @@ async function validateSchedules(lab, values) {
     }
   }
   return [];
+}
+
+// Optimizers and surface parameters from a link are checked by the core too.
+async function validateRace(lab, values) {
+  try {
+    await lab.call('landscape', { fn: values.fn, fn_params: values.fnp, x: [0, 1], y: [0, 1], nx: 2, ny: 2 });
+  } catch (e) {
+    return [`surface: ${e.message}`];
+  }
+  const res = await lab.call('race', { fn: values.fn, fn_params: values.fnp, start: values.start, steps: 1, noise: values.noise, seed: values.seed, optimizers: values.opts });
+  const bad = res.find((r) => r.error);
+  return bad ? [`optimizer: ${bad.error.message}`] : [];
 }
 
 const $ = (id) => document.getElementById(id);

@@ -13,6 +13,20 @@ const handlers = {
   formula: (lab, { text, n }) => lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: text }, n),
   lossCurves,
   lossTables,
+  landscape: (lab, args) => lab.landscape(args),
+  // Every optimizer's whole path at once; the page animates it. Errors are per optimizer.
+  race: (lab, { fn, fn_params, start, steps, noise, seed, optimizers }) => optimizers.map((optimizer) => {
+    try {
+      return lab.trace({ fn, fn_params, start, optimizer, steps, noise, seed });
+    } catch (e) {
+      return { error: { message: e.message, field: e.field || '' } };
+    }
+  }),
+  // The gradient at a point, read off one plain SGD step with lr 1: x1 = x0 - grad.
+  gradient: (lab, { fn, fn_params, at }) => {
+    const t = lab.trace({ fn, fn_params, start: at, optimizer: { type: 'SGD', lr: 1 }, steps: 1 });
+    return t.x.length > 1 ? [t.x[0] - t.x[1], t.y[0] - t.y[1]] : [NaN, NaN];
+  },
 };
 
 self.onmessage = async (ev) => {
