@@ -28,6 +28,7 @@ fi
 
 export NODE_PATH=/usr/share/nodejs   # emcc's JS optimizer needs acorn from here
 # emcc must not see -I/usr/include (it breaks its libc): a folder holding only a link to SIMDe.
+mkdir -p dist/build/inc dist/native
 ln -sfn /usr/include/simde dist/build/inc/simde
 
 core_src=$(find c -name '*.c' | sort)
