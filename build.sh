@@ -77,4 +77,5 @@ esbuild web/lib/steplab.mjs --bundle --format=esm --platform=neutral --loader:.g
   --log-level=warning --outfile=dist/steplab.mjs
 esbuild web/app/main.js --bundle --format=iife --loader:.gz=binary --log-level=warning --outfile=dist/app.js
 cp web/index.html dist/index.html
+cp c/data/digits.bin.gz dist/steplab-digits.bin.gz   # the optical digits, loaded on request: loadSteplab({ digits })
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2

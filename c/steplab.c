@@ -39,6 +39,7 @@ const char *sl_registry_json(void)
     if (!buf) return "{}";
     buf[0] = '{';
     len = add_family(&buf, len, &cap, "schedulers", sl_schedulers_json);
+    len = add_family(&buf, len, &cap, "datasets", sl_datasets_json);
     if (len < 0 || len + 2 > cap) {
         char *nb = len < 0 ? NULL : realloc(buf, (size_t)len + 2);
         if (!nb) {

@@ -9,6 +9,8 @@
 #include "base/spec.h"
 #include "base/formula.h"
 #include "schedules/scheduler.h"
+#include "base/rng.h"
+#include "data/data.h"
 
 #define STEPLAB_VERSION "0.1.0"
 

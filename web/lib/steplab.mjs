@@ -5,6 +5,7 @@ import wasmGz from '../../dist/build/steplab.wasm.gz';
 import { instantiate, gunzip, simdSupported } from './core.mjs';
 import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
+import { install as installData } from './data.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -12,6 +13,7 @@ export const version = '0.1.0';
 /**
  * Loads the core. options.wasm: the bytes of another build of the core (e.g.
  * dist/steplab-scalar.wasm, the build without SIMD) instead of the embedded one.
+ * options.digits: the bytes of dist/steplab-digits.bin.gz, for lab.dataset({ name: 'digits' }).
  */
 export async function loadSteplab(options = {}) {
   let bytes = options.wasm;
@@ -32,7 +34,9 @@ export async function loadSteplab(options = {}) {
     simd: core.x.sl_simd() === 1,
     registry,
     schedulers: registry.schedulers.map((k) => k.name),
+    datasets: registry.datasets.map((k) => k.name),
   };
   installSchedules(lab, core);
+  await installData(lab, core, options);
   return Object.freeze(lab);
 }

@@ -1,0 +1,138 @@
+// lab.dataset: the data sets of the C core (c/data/data.c) as plain typed
+// arrays for plotting and training. A spec names a data set
+// ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
+// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed }).
+// The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz,
+// passed as loadSteplab({ digits: bytes }).
+import { fail, describe } from './errors.mjs';
+import { specText } from './spec.mjs';
+import { gunzip } from './core.mjs';
+
+const TASKS = ['binary', 'multiclass', 'regression'];
+const THING = 'dataset';
+
+// Flattens rows of numbers into a Float64Array, checking the shape; values are checked in C.
+function flattenRows(X) {
+  if (!Array.isArray(X)) fail(THING, 'X', `must be an array of rows (arrays of numbers), got ${describe(X)}`);
+  const n = X.length;
+  if (n < 2) fail(THING, 'X', `must have 2 to 1000000 rows, got ${n}`);
+  const row0 = X[0];
+  if (!Array.isArray(row0) && !ArrayBuffer.isView(row0)) fail(THING, 'X', `row 0 must be an array of numbers, got ${describe(row0)}`);
+  const d = row0.length;
+  if (d < 1) fail(THING, 'X', 'row 0 must hold at least one feature, got an empty row');
+  if (n * d > 16777216) fail(THING, 'X', `must hold at most 16777216 values, got ${n} x ${d}`);
+  const flat = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = X[i];
+    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) fail(THING, 'X', `row ${i} must be an array of numbers, got ${describe(row)}`);
+    if (row.length !== d) fail(THING, 'X', `row ${i} must have ${d} features like row 0, got ${row.length}`);
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') fail(THING, 'X', `row ${i}, column ${j} must be a finite number, got ${describe(v)}`);
+      flat[i * d + j] = v;
+    }
+  }
+  return { flat, n, d };
+}
+
+function targets(y, n) {
+  if (!Array.isArray(y) && !ArrayBuffer.isView(y)) fail(THING, 'y', `must be an array of ${n} numbers (class indices or targets), got ${describe(y)}`);
+  if (y.length !== n) fail(THING, 'y', `must have one value per row of X (${n}), got ${y.length}`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (typeof y[i] !== 'number') fail(THING, 'y', `row ${i} must be a number, got ${describe(y[i])}`);
+    out[i] = y[i];
+  }
+  return out;
+}
+
+function splitNames(text) {
+  return text ? text.split('|') : undefined;
+}
+
+// Copies a C data set into JS arrays and frees it.
+function read(core, ptr) {
+  const x = core.x;
+  try {
+    const n = x.sl_dataset_n_samples(ptr);
+    const d = x.sl_dataset_n_features(ptr);
+    const task = TASKS[x.sl_dataset_task(ptr)];
+    const n_train = x.sl_dataset_n_train(ptr);
+    const Xp = x.sl_dataset_X(ptr) >> 2;
+    const yp = x.sl_dataset_y(ptr) >> 2;
+    const mp = x.sl_dataset_mean(ptr) >> 3;
+    const sp = x.sl_dataset_scale(ptr) >> 3;
+    const f32 = core.f32;
+    const ys = f32.subarray(yp, yp + n);
+    const out = {
+      name: core.cstring(x.sl_dataset_name(ptr)),
+      X: f32.slice(Xp, Xp + n * d),
+      y: task === 'regression' ? Float32Array.from(ys) : Int32Array.from(ys),
+      n_samples: n,
+      n_features: d,
+      n_classes: x.sl_dataset_n_classes(ptr),
+      task,
+      n_train,
+      n_val: n - n_train,
+      mean: core.f64.slice(mp, mp + d),
+      scale: core.f64.slice(sp, sp + d),
+    };
+    const features = splitNames(core.cstring(x.sl_dataset_feature_names(ptr)));
+    const classes = splitNames(core.cstring(x.sl_dataset_class_names(ptr)));
+    if (features) out.feature_names = features;
+    if (classes) out.class_names = classes;
+    return out;
+  } finally {
+    x.sl_dataset_free(ptr);
+  }
+}
+
+export async function install(lab, core, options = {}) {
+  const x = core.x;
+
+  if (options.digits !== undefined) {
+    let bytes = options.digits;
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    if (!(bytes instanceof Uint8Array)) {
+      fail('digits', 'data', `must be the bytes (Uint8Array or ArrayBuffer) of dist/steplab-digits.bin.gz, got ${describe(options.digits)}`, 'state');
+    }
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzip(bytes);
+    core.scoped((s) => core.check(x.sl_data_digits_load(s.bytes(bytes), bytes.length)));
+  }
+
+  /**
+   * A data set as { name, X (Float32Array, n_samples x n_features, row-major), y (Int32Array class
+   * indices or Float32Array targets), n_samples, n_features, n_classes, task, n_train, n_val, mean,
+   * scale, feature_names?, class_names? }. Rows [0, n_train) are the training split, the rest the
+   * validation split; X is standardised (X = (raw - mean) / scale) unless standardize: false.
+   */
+  lab.dataset = (spec) => {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      fail(THING, null, `spec must be an object with a 'name' (or X and y), got ${describe(spec)}`);
+    }
+    if (spec.X === undefined && spec.y === undefined) {
+      const text = specText(spec, typeof spec.name === 'string' ? spec.name : THING);
+      const ptr = core.scoped((s) => {
+        const [sp, sl] = s.string(text);
+        const out = s.outPtr();
+        core.check(x.sl_dataset_create(sp, sl, out));
+        return s.readPtr(out);
+      });
+      return read(core, ptr);
+    }
+    if (spec.name !== undefined) fail(THING, 'name', 'must not be given with X and y (a named data set or explicit arrays, not both)');
+    const { flat, n, d } = flattenRows(spec.X);
+    const y = targets(spec.y, n);
+    const options = { ...spec, X: undefined, y: undefined };
+    const text = specText(options, THING);
+    const ptr = core.scoped((s) => {
+      const xp = s.f64(flat);
+      const yp = s.f64(y);
+      const [sp, sl] = s.string(text);
+      const out = s.outPtr();
+      core.check(x.sl_dataset_from_arrays(xp, n, d, yp, sp, sl, out));
+      return s.readPtr(out);
+    });
+    return read(core, ptr);
+  };
+}
