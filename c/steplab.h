@@ -11,6 +11,7 @@
 #include "schedules/scheduler.h"
 #include "base/rng.h"
 #include "data/data.h"
+#include "model/mlp.h"
 
 #define STEPLAB_VERSION "0.1.0"
 

@@ -6,12 +6,14 @@ int sl_checks_passed, sl_checks_failed;
 void test_base(void);
 void test_schedules(void);
 void test_data(void);
+void test_model(void);
 
 int main(void)
 {
     test_base();
     test_schedules();
     test_data();
+    test_model();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;
 }

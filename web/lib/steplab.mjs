@@ -6,6 +6,7 @@ import { instantiate, gunzip, simdSupported } from './core.mjs';
 import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
 import { install as installData } from './data.mjs';
+import { install as installModel } from './model.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -38,5 +39,6 @@ export async function loadSteplab(options = {}) {
   };
   installSchedules(lab, core);
   await installData(lab, core, options);
+  installModel(lab, core);
   return Object.freeze(lab);
 }

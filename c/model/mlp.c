@@ -1,0 +1,203 @@
+/* The MLP: validation, seeded initialisation, forward and backward through
+ * the kernels of kernels.c. PyTorch reference: nn.Sequential of nn.Linear and
+ * one activation module, with autograd's gradients. */
+#include "mlp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/rng.h"
+
+/* Cold code (run once per data set or model): built for size, not speed. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
+#define SL_MLP_MAGIC 0x4d4c5031u /* "MLP1" */
+#define SL_MLP_VERSION 1u
+
+static const char *THING = "MLP";
+
+static const sl_param P_MLP[] = {
+    { "sizes", SL_P_NUMS, NAN, 1, SL_MLP_MAX_WIDTH, SL_F_REQUIRED, NULL, 2, SL_MLP_MAX_LAYERS + 1,
+      "layer widths: inputs, hidden layers, outputs" },
+    { "activation", SL_P_ENUM, 0, 0, 0, 0, SL_ACT_NAMES, 0, 0, "activation of the hidden layers" },
+    { "init", SL_P_ENUM, 0, 0, 0, 0, SL_INIT_NAMES, 0, 0, "weight initialisation" },
+    { "seed", SL_P_INT, 0, 0, 4294967295.0, 0, NULL, 0, 0, "seed of the initialisation" },
+};
+static const sl_kind K_MLP = { "MLP", P_MLP, 4, "multilayer perceptron" };
+
+/* Bytes before the parameters, rounded to 16 so the float arrays are vector aligned. */
+static size_t head_bytes(void) { return (sizeof(sl_mlp) + 15) & ~(size_t)15; }
+
+float *sl_mlp_params(sl_mlp *m) { return (float *)((char *)m + head_bytes()); }
+float *sl_mlp_grads(sl_mlp *m) { return sl_mlp_params(m) + m->n_params; }
+int sl_mlp_n_params(const sl_mlp *m) { return m->n_params; }
+
+sl_status sl_mlp_create(const int *sizes, int n_sizes, int activation, sl_mlp **out)
+{
+    *out = NULL;
+    if (n_sizes < 2 || n_sizes > SL_MLP_MAX_LAYERS + 1)
+        return sl_fail(SL_STATUS_INVALID, THING, "sizes", "must have 2 to %d numbers, got %d", SL_MLP_MAX_LAYERS + 1, n_sizes);
+    for (int i = 0; i < n_sizes; i++)
+        if (sizes[i] < 1 || sizes[i] > SL_MLP_MAX_WIDTH)
+            return sl_fail(SL_STATUS_INVALID, THING, "sizes", "[%d] must be an integer in [1, %d], got %d", i,
+                           SL_MLP_MAX_WIDTH, sizes[i]);
+    if (activation < 0 || activation >= SL_ACT_COUNT)
+        return sl_fail(SL_STATUS_INVALID, THING, "activation", "must be one of %s, got %d", SL_ACT_NAMES, activation);
+    double total = 0;
+    for (int l = 0; l + 1 < n_sizes; l++) total += ((double)sizes[l] + 1) * sizes[l + 1];
+    if (total > SL_MLP_MAX_PARAMS)
+        return sl_fail(SL_STATUS_NOMEM, THING, "sizes", "give %s parameters, more than the limit of %d",
+                       sl_num(total).s, SL_MLP_MAX_PARAMS);
+    size_t bytes = head_bytes() + 2 * (size_t)total * sizeof(float);
+    sl_mlp *m = calloc(1, bytes);
+    if (!m) return sl_fail(SL_STATUS_NOMEM, THING, "sizes", "give a model of %zu bytes that does not fit in memory", bytes);
+    m->magic = SL_MLP_MAGIC;
+    m->version = SL_MLP_VERSION;
+    m->size = (uint32_t)bytes;
+    m->n_layers = n_sizes - 1;
+    m->activation = activation;
+    int off = 0;
+    for (int l = 0; l < n_sizes; l++) m->sizes[l] = sizes[l];
+    for (int l = 0; l < m->n_layers; l++) {
+        m->w_off[l] = off;
+        off += sizes[l] * sizes[l + 1];
+        m->b_off[l] = off;
+        off += sizes[l + 1];
+    }
+    m->n_params = off;
+    *out = m;
+    return SL_STATUS_OK;
+}
+
+sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out)
+{
+    sl_json doc;
+    sl_args a;
+    *out = NULL;
+    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
+    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
+    if (st) return st;
+    if (doc.nodes[0].type != SL_J_OBJ) {
+        char got[64];
+        sl_json_describe(&doc, 0, got, sizeof got);
+        st = sl_fail(SL_STATUS_INVALID, THING, NULL, "spec must be an object, got %s", got);
+    }
+    if (!st) st = sl_spec_decode(&doc, 0, &K_MLP, "", &a);
+    int sizes[SL_MLP_MAX_LAYERS + 1], n = 0;
+    if (!st) {
+        for (int c = doc.nodes[a.node[0]].child; c >= 0; c = doc.nodes[c].next, n++) {
+            double v = doc.nodes[c].num;
+            if (floor(v) != v) {
+                st = sl_fail(SL_STATUS_INVALID, THING, "sizes", "[%d] must be an integer in [1, %d], got %s", n,
+                             SL_MLP_MAX_WIDTH, sl_num(v).s);
+                break;
+            }
+            sizes[n] = (int)v;
+        }
+    }
+    if (!st) st = sl_mlp_create(sizes, n, (int)a.v[1], out);
+    if (!st) sl_mlp_init(*out, (int)a.v[2], (uint64_t)a.v[3]);
+    sl_json_free(&doc);
+    return st;
+}
+
+void sl_mlp_free(sl_mlp *m) { free(m); }
+
+void sl_mlp_init(sl_mlp *m, int init, uint64_t seed)
+{
+    sl_rng r;
+    sl_rng_seed(&r, seed, 0x4d4c50); /* the model's own stream */
+    float *p = sl_mlp_params(m);
+    for (int l = 0; l < m->n_layers; l++) {
+        int in = m->sizes[l], out = m->sizes[l + 1];
+        double a = init == SL_INIT_XAVIER ? sqrt(6.0 / (in + out)) : init == SL_INIT_HE ? sqrt(6.0 / in) : 1 / sqrt((double)in);
+        float *W = p + m->w_off[l], *b = p + m->b_off[l];
+        for (int i = 0; i < in * out; i++) W[i] = (float)sl_rng_range(&r, -a, a);
+        for (int i = 0; i < out; i++) b[i] = init == SL_INIT_PYTORCH ? (float)sl_rng_range(&r, -a, a) : 0.0f;
+    }
+    memset(sl_mlp_grads(m), 0, (size_t)m->n_params * sizeof(float));
+}
+
+sl_status sl_mlp_work_create(const sl_mlp *m, int cap, sl_mlp_work **out)
+{
+    *out = NULL;
+    if (cap < 1 || cap > SL_MLP_MAX_BATCH)
+        return sl_fail(SL_STATUS_INVALID, THING, "batch", "must be an integer in [1, %d], got %d", SL_MLP_MAX_BATCH, cap);
+    size_t head = (sizeof(sl_mlp_work) + 15) & ~(size_t)15;
+    long off = 0;
+    int widest = 0;
+    sl_mlp_work tmp;
+    memset(&tmp, 0, sizeof tmp);
+    for (int l = 0; l < m->n_layers; l++) {
+        int w = m->sizes[l + 1];
+        long span = ((long)cap * w + 3) & ~3L; /* keep every buffer 16-byte aligned */
+        tmp.z_off[l] = (int)off;
+        off += span;
+        tmp.a_off[l] = l + 1 < m->n_layers ? (int)off : tmp.z_off[l];
+        if (l + 1 < m->n_layers) off += span;
+    }
+    for (int l = 0; l <= m->n_layers; l++) widest = m->sizes[l] > widest ? m->sizes[l] : widest;
+    long dspan = ((long)cap * widest + 3) & ~3L;
+    tmp.d_off[0] = (int)off;
+    tmp.d_off[1] = (int)(off + dspan);
+    off += 2 * dspan;
+    size_t bytes = head + (size_t)off * sizeof(float);
+    if (off > 0x1fffffffL) return sl_fail(SL_STATUS_NOMEM, THING, "batch", "of %d rows needs more memory than the limit", cap);
+    sl_mlp_work *w = calloc(1, bytes);
+    if (!w) return sl_fail(SL_STATUS_NOMEM, THING, "batch", "of %d rows needs %zu bytes, which do not fit in memory", cap, bytes);
+    *w = tmp;
+    w->cap = cap;
+    *out = w;
+    return SL_STATUS_OK;
+}
+
+void sl_mlp_work_free(sl_mlp_work *w) { free(w); }
+
+static float *wbuf(sl_mlp_work *w) { return (float *)((char *)w + ((sizeof(sl_mlp_work) + 15) & ~(size_t)15)); }
+
+const float *sl_mlp_forward(const sl_mlp *m, sl_mlp_work *w, const float *X, int batch)
+{
+    if (batch < 1 || batch > w->cap) return NULL;
+    const float *p = (const float *)((const char *)m + head_bytes());
+    float *buf = wbuf(w);
+    const float *in = X;
+    w->batch = batch;
+    for (int l = 0; l < m->n_layers; l++) {
+        float *z = buf + w->z_off[l], *a = buf + w->a_off[l];
+        int n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        sl_gemm_nt(z, in, p + m->w_off[l], p + m->b_off[l], batch, n_out, n_in);
+        if (l + 1 < m->n_layers) sl_act_forward(m->activation, a, z, batch * n_out);
+        in = a;
+    }
+    return buf + w->z_off[m->n_layers - 1];
+}
+
+void sl_mlp_backward(sl_mlp *m, sl_mlp_work *w, const float *X, const float *dOut)
+{
+    float *p = sl_mlp_params(m), *g = sl_mlp_grads(m), *buf = wbuf(w);
+    int batch = w->batch, L = m->n_layers;
+    memset(g, 0, (size_t)m->n_params * sizeof(float));
+    /* dz holds dL/dz_l of the layer being processed; the output layer is linear, so dz_L = dOut */
+    const float *dz = dOut;
+    int cur = 0;
+    for (int l = L - 1; l >= 0; l--) {
+        int n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        const float *in = l > 0 ? buf + w->a_off[l - 1] : X;
+        sl_gemm_tn_acc(g + m->w_off[l], dz, in, batch, n_out, n_in);
+        sl_colsum_acc(g + m->b_off[l], dz, batch, n_out);
+        if (l == 0) break;
+        /* dL/da_{l-1} = dz W_l, then through the activation to dL/dz_{l-1} */
+        float *da = buf + w->d_off[cur];
+        sl_gemm_nn(da, dz, p + m->w_off[l], batch, n_out, n_in);
+        sl_act_backward(m->activation, da, da, buf + w->z_off[l - 1], buf + w->a_off[l - 1], batch * n_in);
+        dz = da;
+        cur ^= 1;
+    }
+}
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
