@@ -40,6 +40,22 @@ uint32_t sl_rng_below(sl_rng *r, uint32_t n)
     }
 }
 
+/* Natural log of s in (0, 1] with + - * / only: exact IEEE operations give the
+ * same bits on every platform (libm's log may differ in the last place between
+ * musl and glibc), and the module needs no log table. s = m 2^e with m in
+ * [sqrt(1/2), sqrt(2)), log m = 2 atanh(z), z = (m - 1) / (m + 1), |z| < 0.172. */
+static double log_unit(double s)
+{
+    int e = 0;
+    while (s < 0.70710678118654752) s *= 2, e--;
+    double z = (s - 1) / (s + 1), z2 = z * z, term = z, sum = 0;
+    for (int k = 1; k < 40; k += 2) {
+        sum += term / k;
+        term *= z2;
+    }
+    return 2 * sum + e * 0.69314718055994531;
+}
+
 double sl_rng_normal(sl_rng *r)
 {
     if (r->has_spare) {
@@ -52,7 +68,7 @@ double sl_rng_normal(sl_rng *r)
         v = 2 * sl_rng_uniform(r) - 1;
         s = u * u + v * v;
     } while (s >= 1 || s == 0);
-    double f = sqrt(-2 * log(s) / s);
+    double f = sqrt(-2 * log_unit(s) / s);
     r->spare = v * f;
     r->has_spare = 1;
     return u * f;

@@ -23,9 +23,17 @@ static float dot(const float *a, const float *b, int n)
     float s = 0;
 #if SL_SIMD
     if (n >= 4) {
-        simde_v128_t acc = simde_wasm_f32x4_splat(0);
-        VEC for (; k + 4 <= n; k += 4)
+        /* two accumulators: the adds of one can issue while the other's are in flight */
+        simde_v128_t acc = simde_wasm_f32x4_splat(0), acc2 = acc;
+        VEC for (; k + 8 <= n; k += 8) {
             acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + k), simde_wasm_v128_load(b + k)));
+            acc2 = simde_wasm_f32x4_add(acc2, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + k + 4), simde_wasm_v128_load(b + k + 4)));
+        }
+        if (k + 4 <= n) {
+            acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + k), simde_wasm_v128_load(b + k)));
+            k += 4;
+        }
+        acc = simde_wasm_f32x4_add(acc, acc2);
         s = (simde_wasm_f32x4_extract_lane(acc, 0) + simde_wasm_f32x4_extract_lane(acc, 1)) +
             (simde_wasm_f32x4_extract_lane(acc, 2) + simde_wasm_f32x4_extract_lane(acc, 3));
     }
@@ -47,21 +55,34 @@ static void axpy(float *y, float alpha, const float *x, int n)
     TAIL for (; k < n; k++) y[k] += alpha * x[k];
 }
 
+/* Rows are taken in blocks of ROWS so that each row of B, once in cache, serves
+ * the whole block; the result of every element does not depend on the blocking. */
+#define ROWS 8
+
 void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int M, int N, int K)
 {
-    for (int i = 0; i < M; i++) {
-        const float *a = A + (long)i * K;
-        float *c = C + (long)i * N;
-        for (int j = 0; j < N; j++) c[j] = dot(a, B + (long)j * K, K) + (bias ? bias[j] : 0.0f);
+    for (int i0 = 0; i0 < M; i0 += ROWS) {
+        int i1 = i0 + ROWS < M ? i0 + ROWS : M;
+        for (int j = 0; j < N; j++) {
+            const float *b = B + (long)j * K;
+            float bj = bias ? bias[j] : 0.0f;
+            for (int i = i0; i < i1; i++) C[(long)i * N + j] = dot(A + (long)i * K, b, K) + bj;
+        }
     }
 }
 
 void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)
 {
-    for (int i = 0; i < M; i++) {
-        const float *a = A + (long)i * N, *b = B + (long)i * K;
-        for (int j = 0; j < N; j++)
-            if (a[j] != 0.0f) axpy(C + (long)j * K, a[j], b, K);
+    /* each row of C takes a block's updates while it is in cache, in the order i = 0, 1, ... */
+    for (int i0 = 0; i0 < M; i0 += ROWS) {
+        int i1 = i0 + ROWS < M ? i0 + ROWS : M;
+        for (int j = 0; j < N; j++) {
+            float *c = C + (long)j * K;
+            for (int i = i0; i < i1; i++) {
+                float aij = A[(long)i * N + j];
+                if (aij != 0.0f) axpy(c, aij, B + (long)i * K, K);
+            }
+        }
     }
 }
 

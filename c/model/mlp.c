@@ -126,30 +126,32 @@ sl_status sl_mlp_work_create(const sl_mlp *m, int cap, sl_mlp_work **out)
     *out = NULL;
     if (cap < 1 || cap > SL_MLP_MAX_BATCH)
         return sl_fail(SL_STATUS_INVALID, THING, "batch", "must be an integer in [1, %d], got %d", SL_MLP_MAX_BATCH, cap);
-    size_t head = (sizeof(sl_mlp_work) + 15) & ~(size_t)15;
-    long off = 0;
+    /* float offsets: z and a per layer (the output layer's a is its z), then two gradient buffers */
+    int64_t z_off[SL_MLP_MAX_LAYERS], a_off[SL_MLP_MAX_LAYERS], off = 0;
     int widest = 0;
-    sl_mlp_work tmp;
-    memset(&tmp, 0, sizeof tmp);
     for (int l = 0; l < m->n_layers; l++) {
-        int w = m->sizes[l + 1];
-        long span = ((long)cap * w + 3) & ~3L; /* keep every buffer 16-byte aligned */
-        tmp.z_off[l] = (int)off;
+        int64_t span = ((int64_t)cap * m->sizes[l + 1] + 3) & ~(int64_t)3; /* keeps every buffer 16-byte aligned */
+        z_off[l] = off;
         off += span;
-        tmp.a_off[l] = l + 1 < m->n_layers ? (int)off : tmp.z_off[l];
+        a_off[l] = l + 1 < m->n_layers ? off : z_off[l];
         if (l + 1 < m->n_layers) off += span;
     }
     for (int l = 0; l <= m->n_layers; l++) widest = m->sizes[l] > widest ? m->sizes[l] : widest;
-    long dspan = ((long)cap * widest + 3) & ~3L;
-    tmp.d_off[0] = (int)off;
-    tmp.d_off[1] = (int)(off + dspan);
+    int64_t dspan = ((int64_t)cap * widest + 3) & ~(int64_t)3, d0 = off;
     off += 2 * dspan;
-    size_t bytes = head + (size_t)off * sizeof(float);
-    if (off > 0x1fffffffL) return sl_fail(SL_STATUS_NOMEM, THING, "batch", "of %d rows needs more memory than the limit", cap);
+    if (off > SL_MLP_MAX_WORK)
+        return sl_fail(SL_STATUS_NOMEM, THING, "batch", "of %d rows needs %s floats of workspace, more than the limit of %d", cap,
+                       sl_num((double)off).s, SL_MLP_MAX_WORK);
+    size_t head = (sizeof(sl_mlp_work) + 15) & ~(size_t)15, bytes = head + (size_t)off * sizeof(float);
     sl_mlp_work *w = calloc(1, bytes);
     if (!w) return sl_fail(SL_STATUS_NOMEM, THING, "batch", "of %d rows needs %zu bytes, which do not fit in memory", cap, bytes);
-    *w = tmp;
     w->cap = cap;
+    for (int l = 0; l < m->n_layers; l++) {
+        w->z_off[l] = (int)z_off[l];
+        w->a_off[l] = (int)a_off[l];
+    }
+    w->d_off[0] = (int)d0;
+    w->d_off[1] = (int)(d0 + dspan);
     *out = w;
     return SL_STATUS_OK;
 }

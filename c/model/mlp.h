@@ -20,6 +20,7 @@
 #define SL_MLP_MAX_WIDTH 4096
 #define SL_MLP_MAX_PARAMS 16777216 /* 64 MB of float parameters */
 #define SL_MLP_MAX_BATCH 65536
+#define SL_MLP_MAX_WORK 134217728 /* floats of workspace (512 MB) */
 
 enum { SL_INIT_XAVIER, SL_INIT_HE, SL_INIT_PYTORCH, SL_INIT_COUNT };
 #define SL_INIT_NAMES "xavier|he|pytorch"

@@ -239,6 +239,15 @@ static void test_errors(void)
     CHECK(sl_mlp_work_create(m, 256, &w) == SL_STATUS_OK && w);
     sl_mlp_work_free(w);
     sl_mlp_free(m);
+    /* a workspace beyond the limit is refused before anything is allocated */
+    const int big[] = { 64, 4096 };
+    w = NULL;
+    CHECK(sl_mlp_create(big, 2, SL_ACT_RELU, &m) == SL_STATUS_OK);
+    if (m) {
+        CHECK_ERR(sl_mlp_work_create(m, 65536, &w), SL_STATUS_NOMEM, "MLP: batch of 65536 rows needs 805306368 floats of workspace");
+        CHECK(w == NULL);
+        sl_mlp_free(m);
+    }
 }
 
 void test_model(void)
