@@ -117,13 +117,13 @@ test('bad specs, weights and inputs are SteplabErrors naming the field; then it 
   assertError(() => lab.mlpForward({ ...spec, weights: W.slice(0, 1) }, [[1, 2]]), 'MLP: weights must be an array of 2 { W, b }');
   assertError(() => lab.mlpForward({ ...spec, weights: [{ W: [[1, 2]], b: [0, 0] }, W[1]] }, [[1, 2]]), 'MLP: weights[0].W must have 2 rows (out_features)');
   assertError(() => lab.mlpForward({ ...spec, weights: [{ W: [[1, 2, 3], [3, 4, 5]], b: [0, 0] }, W[1]] }, [[1, 2]]),
-    'MLP: weights[0].W [0] must be a row of 2 numbers (in_features), got an array of 3');
-  assertError(() => lab.mlpForward({ ...spec, weights: [W[0], { W: [[1, NaN]], b: [0] }] }, [[1, 2]]), 'MLP: weights[1].W [0][1] must be a finite number, got NaN');
+    'MLP: weights[0].W row 0 must be an array of 2 numbers, got an array of 3');
+  assertError(() => lab.mlpForward({ ...spec, weights: [W[0], { W: [[1, NaN]], b: [0] }] }, [[1, 2]]), 'MLP: weights[1].W row 0, column 1 must be a finite number, got NaN');
   assertError(() => lab.mlpForward({ ...spec, weights: [W[0], { W: [[1, 1]], b: [] }] }, [[1, 2]]), 'MLP: weights[1].b must have 1 numbers');
-  assertError(() => lab.mlpForward(spec, [[1, 2, 3]]), 'MLP: X [0] must be a row of 2 numbers, got an array of 3');
-  assertError(() => lab.mlpForward(spec, []), 'MLP: X must be a non-empty array of rows of 2 numbers');
-  assertError(() => lab.mlpForward(spec, new Float32Array(3)), 'MLP: X must hold a positive multiple of 2 numbers, got 3');
-  assertError(() => lab.mlpForward(spec, [[1, Infinity]]), 'MLP: X [0][1] must be a finite number, got Infinity');
+  assertError(() => lab.mlpForward(spec, [[1, 2, 3]]), 'MLP: X row 0 must be an array of 2 numbers, got an array of 3');
+  assertError(() => lab.mlpForward(spec, []), 'MLP: X must have 1 to 1000000 rows, got 0');
+  assertError(() => lab.mlpForward(spec, new Float32Array(3)), 'MLP: X must be a multiple of 2 numbers, got a Float32Array of 3');
+  assertError(() => lab.mlpForward(spec, [[1, Infinity]]), 'MLP: X row 0, column 1 must be a finite number, got Infinity');
   assertError(() => lab.mlpBackward(spec, [[1, 2]]), 'MLP: dOut is required');
   assertError(() => lab.mlpBackward(spec, [[1, 2]], [[1], [2]]), 'MLP: dOut must have one row per row of X (1), got 2');
   assertError(() => lab.mlpInit({ sizes: [2, 1], seed: -1 }), 'MLP: seed must be an integer in [0, 4294967295], got -1');

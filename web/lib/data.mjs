@@ -11,39 +11,28 @@ import { gunzip } from './core.mjs';
 const TASKS = ['binary', 'multiclass', 'regression'];
 const THING = 'dataset';
 
-// Flattens rows of numbers into a Float64Array, checking the shape; values are checked in C.
-function flattenRows(X) {
-  if (!Array.isArray(X)) fail(THING, 'X', `must be an array of rows (arrays of numbers), got ${describe(X)}`);
-  const n = X.length;
-  if (n < 2) fail(THING, 'X', `must have 2 to 1000000 rows, got ${n}`);
-  const row0 = X[0];
-  if (!Array.isArray(row0) && !ArrayBuffer.isView(row0)) fail(THING, 'X', `row 0 must be an array of numbers, got ${describe(row0)}`);
-  const d = row0.length;
-  if (d < 1) fail(THING, 'X', 'row 0 must hold at least one feature, got an empty row');
-  if (n * d > 16777216) fail(THING, 'X', `must hold at most 16777216 values, got ${n} x ${d}`);
-  const flat = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const row = X[i];
-    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) fail(THING, 'X', `row ${i} must be an array of numbers, got ${describe(row)}`);
-    if (row.length !== d) fail(THING, 'X', `row ${i} must have ${d} features like row 0, got ${row.length}`);
-    for (let j = 0; j < d; j++) {
-      const v = row[j];
-      if (typeof v !== 'number') fail(THING, 'X', `row ${i}, column ${j} must be a finite number, got ${describe(v)}`);
-      flat[i * d + j] = v;
+// Rows of `width` finite numbers (width = row 0's length when not given), or one
+// flat typed array when `flat` is allowed, as { data: Type array, n, width }.
+export function numberRows(v, { thing, field, width, min = 1, Type = Float64Array, flat = false }) {
+  const bad = (where, what) => fail(thing, field, `${where}must be ${what}, got ${describe(v)}`);
+  const isRow = (r) => Array.isArray(r) || (ArrayBuffer.isView(r) && !(r instanceof DataView));
+  if (flat && isRow(v) && !Array.isArray(v)) {
+    if (!v.length || v.length % width) bad('', `a multiple of ${width} numbers`);
+    v = Array.from({ length: v.length / width }, (_, i) => v.subarray(i * width, (i + 1) * width));
+  }
+  if (!Array.isArray(v)) bad('', 'an array of rows (arrays of numbers)');
+  if (v.length < min || v.length > 1000000) fail(thing, field, `must have ${min} to 1000000 rows, got ${v.length}`);
+  width ??= isRow(v[0]) ? v[0].length : 0;
+  if (!width || v.length * width > 16777216) fail(thing, field, `rows must hold 1 to ${Math.floor(16777216 / v.length)} numbers, got ${describe(v[0])}`);
+  const data = new Type(v.length * width);
+  v.forEach((row, i) => {
+    if (!isRow(row) || row.length !== width) fail(thing, field, `row ${i} must be an array of ${width} numbers, got ${describe(row)}`);
+    for (let j = 0; j < width; j++) {
+      if (!Number.isFinite(row[j])) fail(thing, field, `row ${i}, column ${j} must be a finite number, got ${describe(row[j])}`);
+      data[i * width + j] = row[j];
     }
-  }
-  return { flat, n, d };
-}
-
-function targets(y, n) {
-  if (!Array.isArray(y) && !ArrayBuffer.isView(y)) fail(THING, 'y', `must be an array of ${n} numbers (class indices or targets), got ${describe(y)}`);
-  if (y.length !== n) fail(THING, 'y', `must have one value per row of X (${n}), got ${y.length}`);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (typeof y[i] !== 'number') fail(THING, 'y', `row ${i} must be a number, got ${describe(y[i])}`);
-    out[i] = y[i];
-  }
-  return out;
+  });
+  return { data, n: v.length, width };
 }
 
 function splitNames(text) {
@@ -121,16 +110,20 @@ export async function install(lab, core, options = {}) {
       return read(core, ptr);
     }
     if (spec.name !== undefined) fail(THING, 'name', 'must not be given with X and y (a named data set or explicit arrays, not both)');
-    const { flat, n, d } = flattenRows(spec.X);
-    const y = targets(spec.y, n);
+    const X = numberRows(spec.X, { thing: THING, field: 'X', min: 2 });
+    const n = X.n;
+    if ((!Array.isArray(spec.y) && !ArrayBuffer.isView(spec.y)) || spec.y.length !== n) {
+      fail(THING, 'y', `must hold one number per row of X (${n}), got ${describe(spec.y)}`);
+    }
+    const y = Float64Array.from(spec.y, (v, i) => (Number.isFinite(v) ? v : fail(THING, 'y', `row ${i} must be a finite number, got ${describe(v)}`)));
     const options = { ...spec, X: undefined, y: undefined };
     const text = specText(options, THING);
     const ptr = core.scoped((s) => {
-      const xp = s.f64(flat);
+      const xp = s.f64(X.data);
       const yp = s.f64(y);
       const [sp, sl] = s.string(text);
       const out = s.outPtr();
-      core.check(x.sl_dataset_from_arrays(xp, n, d, yp, sp, sl, out));
+      core.check(x.sl_dataset_from_arrays(xp, n, X.width, yp, sp, sl, out));
       return s.readPtr(out);
     });
     return read(core, ptr);
