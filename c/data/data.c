@@ -7,6 +7,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,12 @@ int sl_data_digits_loaded(void) { return g_digits != NULL; }
 /* ---- layout ---- */
 
 static size_t head_bytes(void) { return (sizeof(sl_dataset) + 15) & ~(size_t)15; }
+
+static size_t total_bytes(int n, int d)
+{
+    size_t floats = (size_t)n * d + (size_t)n;
+    return head_bytes() + ((floats * sizeof(float) + 15) & ~(size_t)15) + 2 * (size_t)d * sizeof(double);
+}
 float *sl_dataset_X(sl_dataset *ds) { return (float *)((char *)ds + head_bytes()); }
 float *sl_dataset_y(sl_dataset *ds) { return sl_dataset_X(ds) + (size_t)ds->n_samples * ds->n_features; }
 double *sl_dataset_mean(sl_dataset *ds)
@@ -161,8 +168,7 @@ const char *sl_dataset_class_names(const sl_dataset *ds) { return ds->kind >= 0 
 
 static sl_status allocate(int kind, int task, int n, int d, int n_classes, sl_dataset **out)
 {
-    size_t floats = (size_t)n * d + (size_t)n;
-    size_t bytes = head_bytes() + ((floats * sizeof(float) + 15) & ~(size_t)15) + 2 * (size_t)d * sizeof(double);
+    size_t bytes = total_bytes(n, d);
     sl_dataset *ds = calloc(1, bytes);
     if (!ds) return sl_fail(SL_STATUS_NOMEM, kind >= 0 ? KINDS[kind].head.name : THING, "n_samples",
                             "of %d rows of %d features do not fit in memory", n, d);
@@ -451,14 +457,14 @@ static sl_status shuffle_rows(sl_dataset *ds, sl_rng *r)
 
 /* ---- entry points ---- */
 
-static sl_status lookup_name(const sl_json *doc, int *kind)
+static sl_status lookup_name(const sl_json *doc, int obj, int *kind)
 {
     char got[64];
-    if (doc->nodes[0].type != SL_J_OBJ) {
-        sl_json_describe(doc, 0, got, sizeof got);
+    if (obj < 0 || doc->nodes[obj].type != SL_J_OBJ) {
+        sl_json_describe(doc, obj, got, sizeof got);
         return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec must be an object with a 'name', got %s", got);
     }
-    int t = sl_json_get(doc, 0, "name");
+    int t = sl_json_get(doc, obj, "name");
     if (t < 0) return sl_fail(SL_STATUS_INVALID, THING, "name", "is required (one of the data sets, or give X and y)");
     for (int i = 0; t >= 0 && doc->nodes[t].type == SL_J_STR && i < D_COUNT; i++)
         if (strcmp(KINDS[i].head.name, doc->nodes[t].str) == 0) {
@@ -475,15 +481,22 @@ static sl_status lookup_name(const sl_json *doc, int *kind)
 sl_status sl_dataset_create(const char *json, int len, sl_dataset **out)
 {
     sl_json doc;
-    sl_args a;
-    int kind = -1;
     *out = NULL;
     if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
     sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
     if (st) return st;
-    st = lookup_name(&doc, &kind);
-    if (!st) st = sl_spec_decode(&doc, 0, &KINDS[kind].head, "name", &a);
+    st = sl_dataset_from_spec(&doc, 0, out);
     sl_json_free(&doc);
+    return st;
+}
+
+sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out)
+{
+    sl_args a;
+    int kind = -1;
+    *out = NULL;
+    sl_status st = lookup_name(doc, obj, &kind);
+    if (!st) st = sl_spec_decode(doc, obj, &KINDS[kind].head, "name", &a);
     if (st) return st;
     const char *name = KINDS[kind].head.name;
     const double *p = a.v;
@@ -588,6 +601,62 @@ sl_status sl_dataset_from_arrays(const double *X, int n, int d, const double *y,
 }
 
 void sl_dataset_free(sl_dataset *ds) { free(ds); }
+
+/* ---- saved state ---- */
+
+static uint32_t state_checksum(const unsigned char *p, size_t size)
+{
+    const size_t at = offsetof(sl_dataset, checksum);
+    const unsigned char zero[4] = { 0, 0, 0, 0 };
+    uint32_t h = fnv1a(p, at);
+    for (int i = 0; i < 4; i++) h = (h ^ zero[i]) * 16777619u;
+    for (size_t i = at + 4; i < size; i++) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+int sl_dataset_state_size(const sl_dataset *ds) { return (int)ds->size; }
+
+void sl_dataset_state_save(sl_dataset *ds, void *buf)
+{
+    ds->checksum = state_checksum((const unsigned char *)ds, ds->size);
+    memcpy(buf, ds, ds->size);
+}
+
+sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out)
+{
+    sl_dataset h;
+    *out = NULL;
+    if (!buf || len < (int)sizeof h) return sl_fail(SL_STATUS_STATE, THING, "state", "is truncated: %d bytes", len);
+    memcpy(&h, buf, sizeof h);
+    if (h.magic != SL_DATA_MAGIC) return sl_fail(SL_STATUS_STATE, THING, "state", "is not a saved data set");
+    if (h.version != SL_DATA_VERSION)
+        return sl_fail(SL_STATUS_STATE, THING, "state", "has version %u; this build reads version %u", h.version, SL_DATA_VERSION);
+    if (h.size != (uint32_t)len) return sl_fail(SL_STATUS_STATE, THING, "state", "is %d bytes, its header says %u", len, h.size);
+    int ok = h.kind >= -1 && h.kind < D_COUNT && h.task >= 0 && h.task < SL_TASK_COUNT && h.n_samples >= 2 &&
+             h.n_samples <= SL_DATA_MAX_SAMPLES && h.n_features >= 1 && h.n_features <= SL_DATA_MAX_FEATURES &&
+             (double)h.n_samples * h.n_features <= SL_DATA_MAX_VALUES && h.n_train >= 1 && h.n_train <= h.n_samples &&
+             h.n_val == h.n_samples - h.n_train && (h.standardized == 0 || h.standardized == 1) &&
+             (h.task == SL_TASK_REGRESSION ? h.n_classes == 0 : h.n_classes >= 2 && h.n_classes <= SL_DATA_MAX_CLASSES) &&
+             total_bytes(h.n_samples, h.n_features) == h.size;
+    if (!ok) return sl_fail(SL_STATUS_STATE, THING, "state", "is damaged (its layout is inconsistent)");
+    if (state_checksum(buf, h.size) != h.checksum) return sl_fail(SL_STATUS_STATE, THING, "state", "is damaged (checksum mismatch)");
+    sl_dataset *ds = malloc(h.size);
+    if (!ds) return sl_fail(SL_STATUS_NOMEM, THING, "state", "of %u bytes does not fit in memory", h.size);
+    memcpy(ds, buf, h.size);
+    /* values: features and targets finite, class labels integers in range, scales positive */
+    const float *X = sl_dataset_X(ds), *y = sl_dataset_y(ds);
+    const double *mean = sl_dataset_mean(ds), *scale = sl_dataset_scale(ds);
+    for (size_t i = 0; ok && i < (size_t)h.n_samples * h.n_features; i++) ok = isfinite(X[i]);
+    for (int i = 0; ok && i < h.n_samples; i++)
+        ok = h.task == SL_TASK_REGRESSION ? isfinite(y[i]) : (y[i] >= 0 && y[i] < h.n_classes && floorf(y[i]) == y[i]);
+    for (int j = 0; ok && j < h.n_features; j++) ok = isfinite(mean[j]) && isfinite(scale[j]) && scale[j] > 0;
+    if (!ok) {
+        free(ds);
+        return sl_fail(SL_STATUS_STATE, THING, "state", "is damaged (a value is out of range)");
+    }
+    *out = ds;
+    return SL_STATUS_OK;
+}
 
 int sl_datasets_json(char **buf, int len, int *cap)
 {

@@ -37,6 +37,8 @@ typedef struct sl_dataset {
  * "noise": 0.1, "seed": 0, "val_fraction": 0.2, "standardize": true}); the
  * caller frees it with sl_dataset_free. */
 sl_status sl_dataset_create(const char *json, int len, sl_dataset **out);
+/* Same, from an already parsed spec object (a trainer's "dataset" member). */
+sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out);
 
 /* A data set from explicit rows: X (n, d) and y (n) as doubles, options as
  * JSON {"task": "binary", "val_fraction": 0.2, "standardize": true, "seed": 0}.
@@ -45,6 +47,13 @@ sl_status sl_dataset_create(const char *json, int len, sl_dataset **out);
 sl_status sl_dataset_from_arrays(const double *X, int n, int d, const double *y, const char *json, int len,
                                  sl_dataset **out);
 void sl_dataset_free(sl_dataset *ds);
+
+/* Saved state: exactly sl_dataset_state_size() bytes; restore validates magic,
+ * version, size, checksum, the layout and every value (finite features, class
+ * labels in range) before use. */
+int sl_dataset_state_size(const sl_dataset *ds);
+void sl_dataset_state_save(sl_dataset *ds, void *buf);
+sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out);
 
 float *sl_dataset_X(sl_dataset *ds);
 float *sl_dataset_y(sl_dataset *ds);

@@ -4,6 +4,7 @@
 #include "mlp.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,9 +36,11 @@ float *sl_mlp_params(sl_mlp *m) { return (float *)((char *)m + head_bytes()); }
 float *sl_mlp_grads(sl_mlp *m) { return sl_mlp_params(m) + m->n_params; }
 int sl_mlp_n_params(const sl_mlp *m) { return m->n_params; }
 
-sl_status sl_mlp_create(const int *sizes, int n_sizes, int activation, sl_mlp **out)
+/* Fills the header of a model of this shape (offsets, counts, byte size); 0 if
+ * the shape is outside the limits, with the error recorded. */
+static sl_status layout(const int *sizes, int n_sizes, int activation, sl_mlp *h)
 {
-    *out = NULL;
+    memset(h, 0, sizeof *h);
     if (n_sizes < 2 || n_sizes > SL_MLP_MAX_LAYERS + 1)
         return sl_fail(SL_STATUS_INVALID, THING, "sizes", "must have 2 to %d numbers, got %d", SL_MLP_MAX_LAYERS + 1, n_sizes);
     for (int i = 0; i < n_sizes; i++)
@@ -51,23 +54,79 @@ sl_status sl_mlp_create(const int *sizes, int n_sizes, int activation, sl_mlp **
     if (total > SL_MLP_MAX_PARAMS)
         return sl_fail(SL_STATUS_NOMEM, THING, "sizes", "give %s parameters, more than the limit of %d",
                        sl_num(total).s, SL_MLP_MAX_PARAMS);
-    size_t bytes = head_bytes() + 2 * (size_t)total * sizeof(float);
-    sl_mlp *m = calloc(1, bytes);
-    if (!m) return sl_fail(SL_STATUS_NOMEM, THING, "sizes", "give a model of %zu bytes that does not fit in memory", bytes);
-    m->magic = SL_MLP_MAGIC;
-    m->version = SL_MLP_VERSION;
-    m->size = (uint32_t)bytes;
-    m->n_layers = n_sizes - 1;
-    m->activation = activation;
+    h->magic = SL_MLP_MAGIC;
+    h->version = SL_MLP_VERSION;
+    h->size = (uint32_t)(head_bytes() + 2 * (size_t)total * sizeof(float));
+    h->n_layers = n_sizes - 1;
+    h->activation = activation;
     int off = 0;
-    for (int l = 0; l < n_sizes; l++) m->sizes[l] = sizes[l];
-    for (int l = 0; l < m->n_layers; l++) {
-        m->w_off[l] = off;
+    for (int l = 0; l < n_sizes; l++) h->sizes[l] = sizes[l];
+    for (int l = 0; l < h->n_layers; l++) {
+        h->w_off[l] = off;
         off += sizes[l] * sizes[l + 1];
-        m->b_off[l] = off;
+        h->b_off[l] = off;
         off += sizes[l + 1];
     }
-    m->n_params = off;
+    h->n_params = off;
+    return SL_STATUS_OK;
+}
+
+sl_status sl_mlp_create(const int *sizes, int n_sizes, int activation, sl_mlp **out)
+{
+    sl_mlp h;
+    *out = NULL;
+    sl_status st = layout(sizes, n_sizes, activation, &h);
+    if (st) return st;
+    sl_mlp *m = calloc(1, h.size);
+    if (!m) return sl_fail(SL_STATUS_NOMEM, THING, "sizes", "give a model of %u bytes that does not fit in memory", h.size);
+    *m = h;
+    *out = m;
+    return SL_STATUS_OK;
+}
+
+static uint32_t fnv1a(const unsigned char *p, size_t n, uint32_t h)
+{
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+/* FNV-1a of a saved object's bytes with its checksum field read as 0. */
+static uint32_t checksum(const unsigned char *p, size_t size)
+{
+    const size_t at = offsetof(sl_mlp, checksum);
+    const unsigned char zero[4] = { 0, 0, 0, 0 };
+    uint32_t h = fnv1a(p, at, 2166136261u);
+    h = fnv1a(zero, 4, h);
+    return fnv1a(p + at + 4, size - at - 4, h);
+}
+
+int sl_mlp_state_size(const sl_mlp *m) { return (int)m->size; }
+
+void sl_mlp_state_save(sl_mlp *m, void *buf)
+{
+    m->checksum = checksum((const unsigned char *)m, m->size);
+    memcpy(buf, m, m->size);
+}
+
+sl_status sl_mlp_restore(const void *buf, int len, sl_mlp **out)
+{
+    sl_mlp h, want;
+    *out = NULL;
+    if (!buf || len < (int)sizeof h) return sl_fail(SL_STATUS_STATE, THING, "state", "is truncated: %d bytes", len);
+    memcpy(&h, buf, sizeof h);
+    if (h.magic != SL_MLP_MAGIC) return sl_fail(SL_STATUS_STATE, THING, "state", "is not a saved model");
+    if (h.version != SL_MLP_VERSION)
+        return sl_fail(SL_STATUS_STATE, THING, "state", "has version %u; this build reads version %u", h.version, SL_MLP_VERSION);
+    if (h.size != (uint32_t)len) return sl_fail(SL_STATUS_STATE, THING, "state", "is %d bytes, its header says %u", len, h.size);
+    if (h.n_layers < 1 || h.n_layers > SL_MLP_MAX_LAYERS || layout(h.sizes, h.n_layers + 1, h.activation, &want) ||
+        want.size != h.size || memcmp(want.w_off, h.w_off, sizeof h.w_off) || memcmp(want.b_off, h.b_off, sizeof h.b_off) ||
+        want.n_params != h.n_params || memcmp(want.sizes, h.sizes, sizeof h.sizes) || h.pad_ != 0)
+        return sl_fail(SL_STATUS_STATE, THING, "state", "is damaged (its layout is inconsistent)");
+    /* the header is consistent, so size bytes can be read as a model */
+    if (checksum(buf, h.size) != h.checksum) return sl_fail(SL_STATUS_STATE, THING, "state", "is damaged (checksum mismatch)");
+    sl_mlp *m = malloc(h.size);
+    if (!m) return sl_fail(SL_STATUS_NOMEM, THING, "state", "of %u bytes does not fit in memory", h.size);
+    memcpy(m, buf, h.size);
     *out = m;
     return SL_STATUS_OK;
 }

@@ -65,6 +65,13 @@ int sl_mlp_n_params(const sl_mlp *m);
  * pytorch: nn.Linear's own reset_parameters: W and b ~ U(-1/sqrt(in), 1/sqrt(in)). */
 void sl_mlp_init(sl_mlp *m, int init, uint64_t seed);
 
+/* Saved state: exactly sl_mlp_state_size() bytes (header, parameters and
+ * gradients); a restored model continues bit-identically. Restore validates
+ * magic, version, size, checksum and the whole layout before using any of it. */
+int sl_mlp_state_size(const sl_mlp *m);
+void sl_mlp_state_save(sl_mlp *m, void *buf);
+sl_status sl_mlp_restore(const void *buf, int len, sl_mlp **out);
+
 /* Workspace for batches of up to cap rows; the caller frees it with sl_mlp_work_free. */
 sl_status sl_mlp_work_create(const sl_mlp *m, int cap, sl_mlp_work **out);
 void sl_mlp_work_free(sl_mlp_work *w);

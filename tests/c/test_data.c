@@ -313,9 +313,51 @@ static void test_errors(void)
 
 void test_data_checksums(void);
 
+static void test_state(void)
+{
+    sl_dataset *ds = make("{\"name\":\"blobs\",\"n_samples\":40,\"centers\":4,\"seed\":2}"), *r = NULL;
+    if (!ds) return;
+    int size = sl_dataset_state_size(ds);
+    unsigned char *buf = malloc((size_t)size);
+    sl_dataset_state_save(ds, buf);
+    CHECK(sl_dataset_restore(buf, size, &r) == SL_STATUS_OK && r);
+    if (r) {
+        CHECK(memcmp(r, ds, (size_t)size) == 0 && strcmp(sl_dataset_name(r), "blobs") == 0);
+        sl_dataset_free(r);
+        r = NULL;
+    }
+    CHECK_ERR(sl_dataset_restore(buf, size - 8, &r), SL_STATUS_STATE, "dataset: state is");
+    CHECK_ERR(sl_dataset_restore(NULL, 0, &r), SL_STATUS_STATE, "dataset: state is truncated: 0 bytes");
+    buf[size / 2] ^= 4;
+    CHECK_ERR(sl_dataset_restore(buf, size, &r), SL_STATUS_STATE, "dataset: state is damaged (checksum mismatch)");
+    buf[size / 2] ^= 4;
+    /* a label out of range with a checksum that matches is still refused */
+    sl_dataset *copy = malloc((size_t)size);
+    memcpy(copy, buf, (size_t)size);
+    sl_dataset_y(copy)[3] = 4;
+    sl_dataset_state_save(copy, buf);
+    CHECK_ERR(sl_dataset_restore(buf, size, &r), SL_STATUS_STATE, "dataset: state is damaged (a value is out of range)");
+    sl_dataset_y(copy)[3] = 1;
+    copy->n_train = 0;
+    sl_dataset_state_save(copy, buf);
+    CHECK_ERR(sl_dataset_restore(buf, size, &r), SL_STATUS_STATE, "dataset: state is damaged (its layout is inconsistent)");
+    copy->n_train = ds->n_train;
+    copy->kind = 99;
+    sl_dataset_state_save(copy, buf);
+    CHECK_ERR(sl_dataset_restore(buf, size, &r), SL_STATUS_STATE, "its layout is inconsistent");
+    CHECK(r == NULL);
+    sl_dataset_state_save(ds, buf);
+    CHECK(sl_dataset_restore(buf, size, &r) == SL_STATUS_OK && r);
+    sl_dataset_free(r);
+    free(copy);
+    free(buf);
+    sl_dataset_free(ds);
+}
+
 void test_data(void)
 {
     test_data_checksums();
+    test_state();
     test_rng();
     test_shapes();
     test_split();

@@ -250,8 +250,61 @@ static void test_errors(void)
     }
 }
 
+static void test_state(void)
+{
+    sl_mlp *m = NULL, *r = NULL;
+    sl_mlp_work *w = NULL;
+    const char *spec = "{\"sizes\":[3,5,2],\"activation\":\"gelu\",\"init\":\"pytorch\",\"seed\":8}";
+    CHECK(sl_mlp_create_spec(spec, (int)strlen(spec), &m) == SL_STATUS_OK);
+    if (!m || sl_mlp_work_create(m, 2, &w)) return;
+    float X[6] = { 1, 2, 3, -1, 0.5f, 0 }, d[4] = { 1, -1, 0.5f, 2 };
+    sl_mlp_forward(m, w, X, 2);
+    sl_mlp_backward(m, w, X, d);
+    int size = sl_mlp_state_size(m);
+    CHECK(size == (int)m->size);
+    unsigned char *buf = malloc((size_t)size + 1);
+    sl_mlp_state_save(m, buf);
+    CHECK(sl_mlp_restore(buf, size, &r) == SL_STATUS_OK && r);
+    if (r) {
+        CHECK(memcmp(r, m, (size_t)size) == 0); /* parameters and gradients, bit for bit */
+        float a[4], b[4];
+        memcpy(a, sl_mlp_forward(m, w, X, 2), sizeof a);
+        memcpy(b, sl_mlp_forward(r, w, X, 2), sizeof b);
+        CHECK(memcmp(a, b, sizeof a) == 0);
+        sl_mlp_free(r);
+        r = NULL;
+    }
+    /* damaged states are refused before use */
+    CHECK_ERR(sl_mlp_restore(buf, size - 1, &r), SL_STATUS_STATE, "MLP: state is");
+    CHECK_ERR(sl_mlp_restore(buf, 10, &r), SL_STATUS_STATE, "MLP: state is truncated: 10 bytes");
+    buf[size - 5] ^= 1;
+    CHECK_ERR(sl_mlp_restore(buf, size, &r), SL_STATUS_STATE, "MLP: state is damaged (checksum mismatch)");
+    buf[size - 5] ^= 1;
+    sl_mlp *h = (sl_mlp *)(void *)buf;
+    h->sizes[1] = 6; /* a consistent checksum cannot hide an inconsistent layout */
+    h->checksum = 0;
+    CHECK_ERR(sl_mlp_restore(buf, size, &r), SL_STATUS_STATE, "MLP: state is damaged (its layout is inconsistent)");
+    h->sizes[1] = 5;
+    h->activation = 77;
+    CHECK_ERR(sl_mlp_restore(buf, size, &r), SL_STATUS_STATE, "its layout is inconsistent");
+    h->activation = SL_ACT_GELU;
+    h->magic = 1;
+    CHECK_ERR(sl_mlp_restore(buf, size, &r), SL_STATUS_STATE, "MLP: state is not a saved model");
+    h->magic = m->magic;
+    h->version = 9;
+    CHECK_ERR(sl_mlp_restore(buf, size, &r), SL_STATUS_STATE, "MLP: state has version 9");
+    CHECK(r == NULL);
+    sl_mlp_state_save(m, buf);
+    CHECK(sl_mlp_restore(buf, size, &r) == SL_STATUS_OK && r);
+    sl_mlp_free(r);
+    free(buf);
+    sl_mlp_work_free(w);
+    sl_mlp_free(m);
+}
+
 void test_model(void)
 {
+    test_state();
     test_kernels();
     test_activations();
     test_gradients();

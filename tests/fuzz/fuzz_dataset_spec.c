@@ -1,13 +1,22 @@
 /* libFuzzer target: data-set specs and explicit arrays as they cross the JS
- * seam, and the digits file. The first byte chooses the entry point; for
- * explicit arrays the next bytes choose the shape and values (with NaN,
- * infinities and values beyond float32), the rest is the options JSON. */
+ * seam, the digits file, and saved data-set states. The first byte chooses the
+ * entry point; for explicit arrays the next bytes choose the shape and values
+ * (with NaN, infinities and values beyond float32), the rest is the options
+ * JSON; for states, the bytes overwrite parts of a real saved state whose
+ * checksum is then made to match, so that the layout and value checks run. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "steplab.h"
+
+static uint32_t sum_state(const unsigned char *p, size_t size)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < size; i++) h = (h ^ (i - 12 < 4 ? 0 : p[i])) * 16777619u; /* checksum field at 12 read as 0 */
+    return h;
+}
 
 static double value(uint8_t b)
 {
@@ -24,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 4 || size > 4096) return 0;
     sl_dataset *ds = NULL;
-    int mode = data[0] % 3;
+    int mode = data[0] % 4;
     if (mode == 0) {
         /* spec text; big n_samples are capped by the spec's range, so keep the run short */
         if (sl_dataset_create((const char *)data + 1, (int)size - 1, &ds) == SL_STATUS_OK) {
@@ -47,8 +56,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         free(X);
         free(y);
-    } else {
+    } else if (mode == 2) {
         (void)sl_data_digits_load(data + 1, (int)size - 1);
+    } else {
+        const char *spec = data[1] & 1 ? "{\"name\":\"sine\",\"n_samples\":12}" : "{\"name\":\"blobs\",\"n_samples\":12,\"centers\":3}";
+        sl_dataset *src = NULL;
+        if (sl_dataset_create(spec, (int)strlen(spec), &src)) abort();
+        int len = sl_dataset_state_size(src);
+        unsigned char *buf = malloc((size_t)len);
+        sl_dataset_state_save(src, buf);
+        for (size_t i = 2; i + 1 < size; i += 2) buf[data[i] % (unsigned)len] = data[i + 1];
+        if (data[1] & 2) {
+            uint32_t c = sum_state(buf, (size_t)len);
+            memcpy(buf + 12, &c, 4);
+        }
+        if (sl_dataset_restore(buf, len - (data[1] & 4 ? 1 : 0), &ds) == SL_STATUS_OK) sl_dataset_free(ds);
+        free(buf);
+        sl_dataset_free(src);
     }
     return 0;
 }

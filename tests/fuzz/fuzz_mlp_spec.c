@@ -1,6 +1,8 @@
 /* libFuzzer target: model specs as they cross the JS seam, then a forward and
  * backward pass of whatever was accepted, on a batch size and inputs taken
- * from the bytes. Layout: [batch] then the spec text. */
+ * from the bytes, then a saved state of it damaged by the bytes (its checksum
+ * made to match when the batch byte's high bit is set) and restored.
+ * Layout: [batch] then the spec text. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!sl_mlp_forward(m, w, X, batch)) abort();
     sl_mlp_backward(m, w, X, d);
     if (sl_mlp_forward(m, w, X, batch + w->cap) != NULL) abort();
+    int len = sl_mlp_state_size(m);
+    unsigned char *buf = malloc((size_t)len);
+    sl_mlp_state_save(m, buf);
+    for (size_t i = 1; i + 1 < size && i < 64; i += 2) buf[data[i] % (unsigned)(len < 300 ? len : 300)] ^= data[i + 1];
+    if (data[0] & 128) {
+        uint32_t h = 2166136261u;
+        for (int i = 0; i < len; i++) h = (h ^ (i >= 12 && i < 16 ? 0 : buf[i])) * 16777619u;
+        memcpy(buf + 12, &h, 4);
+    }
+    sl_mlp *r = NULL;
+    if (sl_mlp_restore(buf, len, &r) == SL_STATUS_OK) {
+        if (!sl_mlp_forward(r, w, X, batch)) abort();
+        sl_mlp_free(r);
+    }
+    free(buf);
     free(X);
     free(d);
     sl_mlp_work_free(w);
