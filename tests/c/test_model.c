@@ -302,8 +302,63 @@ static void test_state(void)
     sl_mlp_free(m);
 }
 
+/* The same kernels built with SL_SCALAR=1 (test_model_scalar.c). */
+void scalar_gemm_nt(float *C, const float *A, const float *B, const float *bias, int M, int N, int K);
+void scalar_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K);
+void scalar_gemm_nn(float *C, const float *A, const float *B, int M, int N, int K);
+void scalar_colsum_acc(float *out, const float *A, int M, int N);
+void scalar_act_forward(int act, float *a, const float *z, int n);
+void scalar_act_backward(int act, float *dz, const float *da, const float *z, const float *a, int n);
+
+/* SIMD kernels against their scalar tails in one binary: elementwise kernels
+ * agree bit for bit; dot products to float32 rounding of their terms (the
+ * lanes change the summation order). */
+static void test_model_simd_vs_scalar(void)
+{
+    sl_rng r;
+    sl_rng_seed(&r, 21, 5);
+    enum { M = 7, N = 19, K = 37 };
+    float A[M * K], B[N * K], G[M * N], bias[N], c1[N * K], c2[N * K];
+    for (int i = 0; i < M * K; i++) A[i] = (float)sl_rng_range(&r, -2, 2);
+    for (int i = 0; i < N * K; i++) B[i] = (float)sl_rng_range(&r, -1, 1);
+    for (int i = 0; i < M * N; i++) G[i] = (float)sl_rng_range(&r, -1, 1);
+    for (int i = 0; i < N; i++) bias[i] = (float)sl_rng_range(&r, -1, 1);
+    double worst = 0;
+    /* each kernel through both builds; error relative to the sum of |terms| */
+    sl_gemm_nt(c1, A, B, bias, M, N, K);
+    scalar_gemm_nt(c2, A, B, bias, M, N, K);
+    for (int i = 0; i < M * N; i++) worst = fmax(worst, fabs(c1[i] - c2[i]) / (double)K);
+    for (int i = 0; i < N * K; i++) c1[i] = c2[i] = 0.25f;
+    sl_gemm_tn_acc(c1, G, A, M, N, K);
+    scalar_gemm_tn_acc(c2, G, A, M, N, K);
+    int same = memcmp(c1, c2, sizeof(float) * N * K) == 0; /* axpy: one product and one add per element, in the same order */
+    sl_gemm_nn(c1, G, B, M, N, K);
+    scalar_gemm_nn(c2, G, B, M, N, K);
+    same &= memcmp(c1, c2, sizeof(float) * M * K) == 0;
+    float s1[N], s2[N];
+    memcpy(s1, bias, sizeof s1);
+    memcpy(s2, bias, sizeof s2);
+    sl_colsum_acc(s1, G, M, N);
+    scalar_colsum_acc(s2, G, M, N);
+    same &= memcmp(s1, s2, sizeof s1) == 0;
+    CHECK(same);
+    CHECK(worst < 1e-6);
+    /* activations: identical values and derivatives, SIMD lanes or not */
+    float z[M * K], a1[M * K], a2[M * K], d1[M * K], d2[M * K];
+    for (int i = 0; i < M * K; i++) z[i] = A[i] * 2;
+    z[3] = 0;
+    for (int act = 0; act < SL_ACT_COUNT; act++) {
+        sl_act_forward(act, a1, z, M * K);
+        scalar_act_forward(act, a2, z, M * K);
+        sl_act_backward(act, d1, B, z, a1, M * K);
+        scalar_act_backward(act, d2, B, z, a2, M * K);
+        CHECK(memcmp(a1, a2, sizeof a1) == 0 && memcmp(d1, d2, sizeof d1) == 0);
+    }
+}
+
 void test_model(void)
 {
+    test_model_simd_vs_scalar();
     test_state();
     test_kernels();
     test_activations();
