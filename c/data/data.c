@@ -20,7 +20,6 @@
 #pragma clang attribute push(__attribute__((minsize)), apply_to = function)
 #endif
 
-#define INF INFINITY
 #define SL_DATA_MAGIC 0x44415441u /* "DATA" */
 #define SL_DATA_VERSION 1u
 #define DIGITS_N 1797
@@ -33,7 +32,8 @@ enum {
     D_imbalanced, D_iris, D_digits, D_COUNT
 };
 
-/* Every kind's parameters begin with these four, in this order. */
+/* Every kind's parameters begin with these four, in this order. Ranges keep
+ * every generated value far inside float32. */
 #define COMMON                                                                                        \
     { "seed", SL_P_INT, 0, 0, 4294967295.0, 0, NULL, 0, 0, "seed of the points and of the split" },   \
     { "val_fraction", SL_P_NUM, 0.2, 0, 1, SL_F_HI_OPEN, NULL, 0, 0, "fraction held out for validation (stratified by class)" }, \
@@ -48,26 +48,26 @@ static const sl_param P_CIRCLE[] = { COMMON, N_SAMPLES(500), NOISE(0, 1, "label 
 static const sl_param P_XOR[] = { COMMON, N_SAMPLES(500), NOISE(0, 1, "label noise near the axes (playground: 0 to 0.5)") };
 static const sl_param P_GAUSS[] = { COMMON, N_SAMPLES(500), NOISE(0, 1, "spread: variance 0.5 + 7 noise") };
 static const sl_param P_SPIRAL[] = { COMMON, N_SAMPLES(500), NOISE(0, 5, "uniform jitter of +-noise on each coordinate") };
-static const sl_param P_MOONS[] = { COMMON, N_SAMPLES(100), NOISE(0, INF, "standard deviation of Gaussian noise") };
+static const sl_param P_MOONS[] = { COMMON, N_SAMPLES(100), NOISE(0, 100, "standard deviation of Gaussian noise") };
 static const sl_param P_BLOBS[] = {
-    COMMON, N_SAMPLES(100), INT("centers", 3, 1, SL_DATA_MAX_CLASSES, "number of blobs (classes)"),
-    INT("n_features", 2, 1, 64, "dimensions"), NUM("cluster_std", 1, 0, INF, 0, "standard deviation of each blob"),
+    COMMON, N_SAMPLES(100), INT("centers", 3, 2, SL_DATA_MAX_CLASSES, "number of blobs (classes)"),
+    INT("n_features", 2, 1, 64, "dimensions"), NUM("cluster_std", 1, 0, 100, 0, "standard deviation of each blob"),
 };
 static const sl_param P_SPIRALS[] = {
     COMMON, N_SAMPLES(300), INT("n_classes", 3, 2, 16, "number of arms"),
     NOISE(0.2, 5, "standard deviation of the angle noise (radians)"),
 };
-static const sl_param P_SINE[] = { COMMON, N_SAMPLES(200), NOISE(0.1, INF, "standard deviation of the target noise") };
+static const sl_param P_SINE[] = { COMMON, N_SAMPLES(200), NOISE(0.1, 100, "standard deviation of the target noise") };
 static const sl_param P_OUTLIERS[] = {
-    COMMON, N_SAMPLES(200), NOISE(0.1, INF, "standard deviation of the target noise"),
-    NUM("slope", 2, -INF, INF, 0, "slope of the true line"), NUM("intercept", 1, -INF, INF, 0, "intercept of the true line"),
+    COMMON, N_SAMPLES(200), NOISE(0.1, 100, "standard deviation of the target noise"),
+    NUM("slope", 2, -1000, 1000, 0, "slope of the true line"), NUM("intercept", 1, -1000, 1000, 0, "intercept of the true line"),
     NUM("outlier_fraction", 0.1, 0, 0.5, 0, "fraction of gross outliers"),
 };
 static const sl_param P_PLANE[] = { COMMON, N_SAMPLES(500), NOISE(0, 1, "noise on the inputs of the target (playground: 0 to 0.5)") };
 static const sl_param P_IMBALANCED[] = {
     COMMON, N_SAMPLES(1000), NUM("positive_rate", 0.05, 0, 0.5, SL_F_LO_OPEN, "fraction of positive points"),
-    NUM("class_sep", 2, 0, INF, 0, "distance between the class centres along each axis"),
-    NUM("cluster_std", 1, 0, INF, 0, "standard deviation of each class"),
+    NUM("class_sep", 2, 0, 100, 0, "distance between the class centres along each axis"),
+    NUM("cluster_std", 1, 0, 100, 0, "standard deviation of each class"),
 };
 static const sl_param P_SHIPPED[] = { COMMON };
 
@@ -380,24 +380,42 @@ static sl_status finish(sl_dataset *ds, const char *thing, double val_fraction, 
             free(idx), free(is_val), free(tmp);
             return sl_fail(SL_STATUS_NOMEM, thing, "val_fraction", "split of %d rows does not fit in memory", n);
         }
+        /* round(val_fraction n) rows in all, shared among the classes by largest
+         * remainders (as sklearn's stratified split), each class keeping a training row */
+        int count[SL_DATA_MAX_CLASSES] = { 0 }, quota[SL_DATA_MAX_CLASSES] = { 0 }, nonempty = 0, n_val = 0;
+        for (int i = 0; i < n; i++) count[groups == 1 ? 0 : (int)y[i]]++;
+        for (int g = 0; g < groups; g++) nonempty += count[g] > 0;
+        int target = (int)floor(val_fraction * n + 0.5);
+        if (target > n - nonempty) target = n - nonempty;
+        if (target < 1) {
+            free(idx), free(is_val), free(tmp);
+            return sl_fail(SL_STATUS_INVALID, thing, "val_fraction", "%s of %d samples leaves the validation split empty "
+                           "(use 0 for no validation split)", sl_num(val_fraction).s, n);
+        }
+        for (int g = 0; g < groups; g++) {
+            quota[g] = (int)floor(val_fraction * count[g]);
+            if (quota[g] > count[g] - 1) quota[g] = count[g] > 0 ? count[g] - 1 : 0;
+            n_val += quota[g];
+        }
+        while (n_val < target) {
+            int best = -1;
+            double best_rem = -2;
+            for (int g = 0; g < groups; g++) {
+                double rem = val_fraction * count[g] - quota[g];
+                if (quota[g] < count[g] - 1 && rem > best_rem) best = g, best_rem = rem;
+            }
+            if (best < 0) break;
+            quota[best]++;
+            n_val++;
+        }
         sl_rng r;
         sl_rng_seed(&r, seed, 2);
-        int n_val = 0;
         for (int g = 0; g < groups; g++) {
             int m = 0;
             for (int i = 0; i < n; i++)
                 if (groups == 1 || (int)y[i] == g) idx[m++] = i;
-            if (m == 0) continue;
-            int k = (int)floor(val_fraction * m + 0.5);
-            if (k > m - 1) k = m - 1; /* every class keeps a training row */
             sl_rng_shuffle(&r, idx, m);
-            for (int j = 0; j < k; j++) is_val[idx[j]] = 1;
-            n_val += k;
-        }
-        if (n_val == 0) {
-            free(idx), free(is_val), free(tmp);
-            return sl_fail(SL_STATUS_INVALID, thing, "val_fraction", "%s of %d samples leaves the validation split empty "
-                           "(use 0 for no validation split)", sl_num(val_fraction).s, n);
+            for (int j = 0; j < quota[g]; j++) is_val[idx[j]] = 1;
         }
         int row = 0;
         for (int pass = 0; pass < 2; pass++)

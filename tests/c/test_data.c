@@ -284,6 +284,30 @@ static void test_arrays(void)
     }
 }
 
+/* the largest parameters every range allows still give finite, standardisable data */
+static void test_extremes(void)
+{
+    const char *specs[] = {
+        "{\"name\":\"circle\",\"noise\":1,\"n_samples\":50}", "{\"name\":\"xor\",\"noise\":1,\"n_samples\":50}",
+        "{\"name\":\"gaussians\",\"noise\":1,\"n_samples\":50}", "{\"name\":\"spiral\",\"noise\":5,\"n_samples\":50}",
+        "{\"name\":\"moons\",\"noise\":100}", "{\"name\":\"blobs\",\"cluster_std\":100,\"centers\":256,\"n_samples\":512,\"n_features\":64}",
+        "{\"name\":\"spirals\",\"noise\":5,\"n_classes\":16,\"n_samples\":32}", "{\"name\":\"sine\",\"noise\":100}",
+        "{\"name\":\"linear_outliers\",\"noise\":100,\"slope\":-1000,\"intercept\":1000,\"outlier_fraction\":0.5}",
+        "{\"name\":\"plane\",\"noise\":1}", "{\"name\":\"imbalanced\",\"class_sep\":100,\"cluster_std\":100,\"positive_rate\":0.5}",
+        "{\"name\":\"imbalanced\",\"n_samples\":2,\"positive_rate\":0.01,\"val_fraction\":0}",
+    };
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        sl_dataset *ds = make(specs[k]);
+        CHECK(ds != NULL);
+        if (!ds) continue;
+        int finite = 1;
+        for (int i = 0; i < sl_dataset_n_samples(ds) * sl_dataset_n_features(ds); i++) finite &= isfinite(sl_dataset_X(ds)[i]) != 0;
+        for (int i = 0; i < sl_dataset_n_samples(ds); i++) finite &= isfinite(sl_dataset_y(ds)[i]) != 0;
+        CHECK(finite);
+        sl_dataset_free(ds);
+    }
+}
+
 static void test_errors(void)
 {
     sl_dataset *ds = NULL;
@@ -292,7 +316,9 @@ static void test_errors(void)
     CHECK_ERR(CREATE("{\"n_samples\":5}"), SL_STATUS_INVALID, "dataset: name is required");
     CHECK_ERR(CREATE("[1]"), SL_STATUS_INVALID, "dataset: spec must be an object with a 'name', got an array of 1");
     CHECK_ERR(CREATE("{\"name\":\"moons\",\"n_samples\":0}"), SL_STATUS_INVALID, "moons: n_samples must be an integer in [2, 1000000], got 0");
-    CHECK_ERR(CREATE("{\"name\":\"moons\",\"noise\":-1}"), SL_STATUS_INVALID, "moons: noise must be a number >= 0, got -1");
+    CHECK_ERR(CREATE("{\"name\":\"moons\",\"noise\":-1}"), SL_STATUS_INVALID, "moons: noise must be a number in [0, 100], got -1");
+    CHECK_ERR(CREATE("{\"name\":\"blobs\",\"cluster_std\":1e300}"), SL_STATUS_INVALID, "blobs: cluster_std must be a number in [0, 100], got 1e+300");
+    CHECK_ERR(CREATE("{\"name\":\"blobs\",\"centers\":1}"), SL_STATUS_INVALID, "blobs: centers must be an integer in [2, 256], got 1");
     CHECK_ERR(CREATE("{\"name\":\"moons\",\"val_fraction\":1}"), SL_STATUS_INVALID, "moons: val_fraction must be a number in [0, 1), got 1");
     CHECK_ERR(CREATE("{\"name\":\"iris\",\"noise\":0.1}"), SL_STATUS_INVALID, "iris: unknown parameter 'noise'");
     CHECK_ERR(CREATE("{\"name\":\"blobs\",\"n_samples\":4,\"centers\":5}"), SL_STATUS_INVALID,
@@ -362,6 +388,7 @@ void test_data(void)
     test_shapes();
     test_split();
     test_arrays();
+    test_extremes();
     test_errors();
 }
 
