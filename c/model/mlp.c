@@ -10,7 +10,8 @@
 
 #include "../base/rng.h"
 
-/* Cold code (run once per data set or model): built for size, not speed. */
+/* Built for size, not speed: the work of a pass is in the kernels (kernels.c);
+ * what is here runs once per model or once per layer of a pass. */
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((minsize)), apply_to = function)
 #endif
@@ -36,8 +37,8 @@ float *sl_mlp_params(sl_mlp *m) { return (float *)((char *)m + head_bytes()); }
 float *sl_mlp_grads(sl_mlp *m) { return sl_mlp_params(m) + m->n_params; }
 int sl_mlp_n_params(const sl_mlp *m) { return m->n_params; }
 
-/* Fills the header of a model of this shape (offsets, counts, byte size); 0 if
- * the shape is outside the limits, with the error recorded. */
+/* Fills the header of a model of this shape (offsets, counts, byte size), or
+ * fails naming the field when the shape is outside the limits. */
 static sl_status layout(const int *sizes, int n_sizes, int activation, sl_mlp *h)
 {
     memset(h, 0, sizeof *h);
@@ -224,34 +225,38 @@ const float *sl_mlp_forward(const sl_mlp *m, sl_mlp_work *w, const float *X, int
     if (batch < 1 || batch > w->cap) return NULL;
     const float *p = (const float *)((const char *)m + head_bytes());
     float *buf = wbuf(w);
-    const float *in = X;
+    const float *in = X; /* (batch, sizes[l]) */
     w->batch = batch;
     for (int l = 0; l < m->n_layers; l++) {
-        float *z = buf + w->z_off[l], *a = buf + w->a_off[l];
         int n_in = m->sizes[l], n_out = m->sizes[l + 1];
-        sl_gemm_nt(z, in, p + m->w_off[l], p + m->b_off[l], batch, n_out, n_in);
+        const float *W = p + m->w_off[l]; /* (n_out, n_in) */
+        const float *b = p + m->b_off[l]; /* (n_out) */
+        float *z = buf + w->z_off[l];     /* (batch, n_out) */
+        float *a = buf + w->a_off[l];     /* (batch, n_out); the same array as z for the output layer */
+        sl_gemm_nt(z, in, W, b, batch, n_out, n_in);
         if (l + 1 < m->n_layers) sl_act_forward(m->activation, a, z, batch * n_out);
         in = a;
     }
-    return buf + w->z_off[m->n_layers - 1];
+    return in;
 }
 
 void sl_mlp_backward(sl_mlp *m, sl_mlp_work *w, const float *X, const float *dOut)
 {
     float *p = sl_mlp_params(m), *g = sl_mlp_grads(m), *buf = wbuf(w);
-    int batch = w->batch, L = m->n_layers;
+    int batch = w->batch, cur = 0;
     memset(g, 0, (size_t)m->n_params * sizeof(float));
-    /* dz holds dL/dz_l of the layer being processed; the output layer is linear, so dz_L = dOut */
+    /* dz = dL/dz_l of the layer being processed (batch, n_out); the output layer is linear, so it starts as dOut */
     const float *dz = dOut;
-    int cur = 0;
-    for (int l = L - 1; l >= 0; l--) {
+    for (int l = m->n_layers - 1; l >= 0; l--) {
         int n_in = m->sizes[l], n_out = m->sizes[l + 1];
-        const float *in = l > 0 ? buf + w->a_off[l - 1] : X;
-        sl_gemm_tn_acc(g + m->w_off[l], dz, in, batch, n_out, n_in);
-        sl_colsum_acc(g + m->b_off[l], dz, batch, n_out);
-        if (l == 0) break;
-        /* dL/da_{l-1} = dz W_l, then through the activation to dL/dz_{l-1} */
-        float *da = buf + w->d_off[cur];
+        const float *in = l > 0 ? buf + w->a_off[l - 1] : X; /* (batch, n_in) */
+        float *dW = g + m->w_off[l];                           /* (n_out, n_in) */
+        float *db = g + m->b_off[l];                           /* (n_out) */
+        sl_gemm_tn_acc(dW, dz, in, batch, n_out, n_in);
+        sl_colsum_acc(db, dz, batch, n_out);
+        if (l == 0) break; /* nothing needs dL/dX */
+        /* dL/da_{l-1} = dz W_l, then through the activation to dL/dz_{l-1}, in one of two buffers */
+        float *da = buf + w->d_off[cur]; /* (batch, n_in) */
         sl_gemm_nn(da, dz, p + m->w_off[l], batch, n_out, n_in);
         sl_act_backward(m->activation, da, da, buf + w->z_off[l - 1], buf + w->a_off[l - 1], batch * n_in);
         dz = da;
