@@ -101,11 +101,12 @@ fi
 
 # The JS module (wasm embedded) and the page.
 esbuild web/lib/steplab.mjs --bundle --format=esm --platform=neutral --loader:.gz=binary \
-  --log-level=warning --outfile=dist/steplab.mjs
+  --minify --log-level=warning --outfile=dist/steplab.mjs
 esbuild web/worker/worker.js --bundle --format=iife --loader:.gz=binary --minify --log-level=warning --outfile=dist/build/worker.txt
 esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --minify --log-level=warning --outfile=dist/app.js
 esbuild web/components/embed.js --bundle --format=iife --loader:.txt=text --loader:.css=text --minify --log-level=warning \
   --outfile=dist/steplab-embed.js
 cp web/index.html web/embed.html dist/
 cp web/lib/steplab.d.ts dist/steplab.d.ts
+cp c/data/digits.bin.gz dist/steplab-digits.bin.gz   # the optical digits, loaded on request: loadSteplab({ digits })
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2

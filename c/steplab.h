@@ -12,6 +12,9 @@
 #include "losses/loss.h"
 #include "optimizers/optimizer.h"
 #include "surfaces/surface.h"
+#include "base/rng.h"
+#include "data/data.h"
+#include "model/mlp.h"
 
 #define STEPLAB_VERSION "0.1.0"
 

@@ -7,6 +7,8 @@ void test_base(void);
 void test_schedules(void);
 void test_losses(void);
 void test_optimizers(void);
+void test_data(void);
+void test_model(void);
 
 int main(void)
 {
@@ -14,6 +16,8 @@ int main(void)
     test_schedules();
     test_losses();
     test_optimizers();
+    test_data();
+    test_model();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;
 }

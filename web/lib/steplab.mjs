@@ -7,6 +7,8 @@ import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
 import { install as installLosses } from './losses.mjs';
 import { install as installOptimizers } from './optimizers.mjs';
+import { install as installData } from './data.mjs';
+import { install as installModel } from './model.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -14,6 +16,7 @@ export const version = '0.1.0';
 /**
  * Loads the core. options.wasm: the bytes of another build of the core (e.g.
  * dist/steplab-scalar.wasm, the build without SIMD) instead of the embedded one.
+ * options.digits: the bytes of dist/steplab-digits.bin.gz, for lab.dataset({ name: 'digits' }).
  */
 export async function loadSteplab(options = {}) {
   let bytes = options.wasm;
@@ -37,9 +40,12 @@ export async function loadSteplab(options = {}) {
     losses: registry.losses.map((k) => k.name),
     optimizers: registry.optimizers.map((k) => k.name),
     surfaces: registry.surfaces.map((k) => k.name),
+    datasets: registry.datasets.map((k) => k.name),
   };
   installSchedules(lab, core);
   installLosses(lab, core);
   installOptimizers(lab, core);
+  await installData(lab, core, options);
+  installModel(lab, core);
   return Object.freeze(lab);
 }

@@ -1,0 +1,134 @@
+// lab.dataset: the data sets of the C core (c/data/data.c) as plain typed
+// arrays for plotting and training. A spec names a data set
+// ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
+// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed }).
+// The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz
+// (44 KB; base64-embedded it would take 59 KB of the module's 150 KB), passed as
+// loadSteplab({ digits: bytes }): in a browser
+//   loadSteplab({ digits: await (await fetch('steplab-digits.bin.gz')).arrayBuffer() })
+// and in Node fs.readFileSync('node_modules/steplab/dist/steplab-digits.bin.gz').
+import { fail, describe } from './errors.mjs';
+import { specText } from './spec.mjs';
+import { gunzip } from './core.mjs';
+
+const TASKS = ['binary', 'multiclass', 'regression'];
+const THING = 'dataset';
+
+// Rows of `width` finite numbers (width = row 0's length when not given), or one
+// flat typed array when `flat` is allowed, as { data: Type array, n, width }.
+export function numberRows(v, { thing, field, width, min = 1, Type = Float64Array, flat = false }) {
+  const bad = (where, what) => fail(thing, field, `${where}must be ${what}, got ${describe(v)}`);
+  const isRow = (r) => Array.isArray(r) || (ArrayBuffer.isView(r) && !(r instanceof DataView));
+  if (flat && isRow(v) && !Array.isArray(v)) {
+    if (!v.length || v.length % width) bad('', `a multiple of ${width} numbers`);
+    v = Array.from({ length: v.length / width }, (_, i) => v.subarray(i * width, (i + 1) * width));
+  }
+  if (!Array.isArray(v)) bad('', 'an array of rows (arrays of numbers)');
+  if (v.length < min || v.length > 1000000) fail(thing, field, `must have ${min} to 1000000 rows, got ${v.length}`);
+  width ??= isRow(v[0]) ? v[0].length : 0;
+  if (!width || v.length * width > 16777216) fail(thing, field, `rows must hold 1 to ${Math.floor(16777216 / v.length)} numbers, got ${describe(v[0])}`);
+  const data = new Type(v.length * width);
+  v.forEach((row, i) => {
+    if (!isRow(row) || row.length !== width) fail(thing, field, `row ${i} must be an array of ${width} numbers, got ${describe(row)}`);
+    for (let j = 0; j < width; j++) {
+      if (!Number.isFinite(row[j])) fail(thing, field, `row ${i}, column ${j} must be a finite number, got ${describe(row[j])}`);
+      data[i * width + j] = row[j];
+    }
+  });
+  return { data, n: v.length, width };
+}
+
+function splitNames(text) {
+  return text ? text.split('|') : undefined;
+}
+
+// Copies a C data set into JS arrays and frees it.
+function read(core, ptr) {
+  const x = core.x;
+  try {
+    const n = x.sl_dataset_n_samples(ptr);
+    const d = x.sl_dataset_n_features(ptr);
+    const task = TASKS[x.sl_dataset_task(ptr)];
+    const n_train = x.sl_dataset_n_train(ptr);
+    const Xp = x.sl_dataset_X(ptr) >> 2;
+    const yp = x.sl_dataset_y(ptr) >> 2;
+    const mp = x.sl_dataset_mean(ptr) >> 3;
+    const sp = x.sl_dataset_scale(ptr) >> 3;
+    const f32 = core.f32;
+    const ys = f32.subarray(yp, yp + n);
+    const out = {
+      name: core.cstring(x.sl_dataset_name(ptr)),
+      X: f32.slice(Xp, Xp + n * d),
+      y: task === 'regression' ? Float32Array.from(ys) : Int32Array.from(ys),
+      n_samples: n,
+      n_features: d,
+      n_classes: x.sl_dataset_n_classes(ptr),
+      task,
+      n_train,
+      n_val: n - n_train,
+      mean: core.f64.slice(mp, mp + d),
+      scale: core.f64.slice(sp, sp + d),
+    };
+    const features = splitNames(core.cstring(x.sl_dataset_feature_names(ptr)));
+    const classes = splitNames(core.cstring(x.sl_dataset_class_names(ptr)));
+    if (features) out.feature_names = features;
+    if (classes) out.class_names = classes;
+    return out;
+  } finally {
+    x.sl_dataset_free(ptr);
+  }
+}
+
+export async function install(lab, core, options = {}) {
+  const x = core.x;
+
+  if (options.digits !== undefined) {
+    let bytes = options.digits;
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    if (!(bytes instanceof Uint8Array)) {
+      fail('digits', 'data', `must be the bytes (Uint8Array or ArrayBuffer) of dist/steplab-digits.bin.gz, got ${describe(options.digits)}`, 'state');
+    }
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzip(bytes);
+    core.scoped((s) => core.check(x.sl_data_digits_load(s.bytes(bytes), bytes.length)));
+  }
+
+  /**
+   * A data set as { name, X (Float32Array, n_samples x n_features, row-major), y (Int32Array class
+   * indices or Float32Array targets), n_samples, n_features, n_classes, task, n_train, n_val, mean,
+   * scale, feature_names?, class_names? }. Rows [0, n_train) are the training split, the rest the
+   * validation split; X is standardised (X = (raw - mean) / scale) unless standardize: false.
+   */
+  lab.dataset = (spec) => {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      fail(THING, null, `spec must be an object with a 'name' (or X and y), got ${describe(spec)}`);
+    }
+    if (spec.X === undefined && spec.y === undefined) {
+      const text = specText(spec, typeof spec.name === 'string' ? spec.name : THING);
+      const ptr = core.scoped((s) => {
+        const [sp, sl] = s.string(text);
+        const out = s.outPtr();
+        core.check(x.sl_dataset_create(sp, sl, out));
+        return s.readPtr(out);
+      });
+      return read(core, ptr);
+    }
+    if (spec.name !== undefined) fail(THING, 'name', 'must not be given with X and y (a named data set or explicit arrays, not both)');
+    const X = numberRows(spec.X, { thing: THING, field: 'X', min: 2 });
+    const n = X.n;
+    if ((!Array.isArray(spec.y) && !ArrayBuffer.isView(spec.y)) || spec.y.length !== n) {
+      fail(THING, 'y', `must hold one number per row of X (${n}), got ${describe(spec.y)}`);
+    }
+    const y = Float64Array.from(spec.y, (v, i) => (Number.isFinite(v) ? v : fail(THING, 'y', `row ${i} must be a finite number, got ${describe(v)}`)));
+    const options = { ...spec, X: undefined, y: undefined };
+    const text = specText(options, THING);
+    const ptr = core.scoped((s) => {
+      const xp = s.f64(X.data);
+      const yp = s.f64(y);
+      const [sp, sl] = s.string(text);
+      const out = s.outPtr();
+      core.check(x.sl_dataset_from_arrays(xp, n, X.width, yp, sp, sl, out));
+      return s.readPtr(out);
+    });
+    return read(core, ptr);
+  };
+}
