@@ -17,6 +17,14 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof SteplabError) console.log(e.field, e.code, lr[0], next, l.value);
   }
+  const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01, betas: [0.9, 0.99], scheduler: { type: 'StepLR', step_size: 10 } }, 2);
+  const p = new Float32Array([1, 2]);
+  opt.step(p, new Float32Array([0.1, -0.2]));
+  const t = lab.trace({ fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'LBFGS', line_search_fn: 'strong_wolfe' }, steps: 20 });
+  const d = lab.dataset({ name: 'moons', n_samples: 200, noise: 0.1 });
+  console.log(t.diverged, d.n_train, opt.lr);
+  // @ts-expect-error: no such surface
+  lab.trace({ fn: 'volcano', start: [0, 0], optimizer: { type: 'SGD', lr: 0.1 }, steps: 1 });
   // @ts-expect-error: anneal_strategy is 'cos' or 'linear'
   lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, anneal_strategy: 'cosine' }, 3);
   // @ts-expect-error: StepLR needs step_size

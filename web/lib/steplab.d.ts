@@ -14,6 +14,8 @@ export class SteplabError extends Error {
 export interface LoadOptions {
   /** The bytes of another build of the core, e.g. dist/steplab-scalar.wasm (no SIMD). */
   wasm?: Uint8Array | ArrayBuffer;
+  /** The bytes of dist/steplab-digits.bin.gz, for lab.dataset({ name: 'digits' }). */
+  digits?: Uint8Array | ArrayBuffer;
 }
 
 /** Loads the wasm core (embedded in the module). */
@@ -116,12 +118,133 @@ export interface LossResult {
   grad: any;
 }
 
+type WithoutLr<T> = T extends unknown ? Omit<T, 'lr'> : never;
+
+/** An optimizer spec: torch.optim's class and parameter names, optionally with a scheduler (without its own lr). */
+export interface OptimizerSpec {
+  type: 'SGD' | 'Adagrad' | 'RMSprop' | 'Adadelta' | 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Rprop' | 'LBFGS' | 'DeltaBarDelta';
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weight_decay?: number;
+  maximize?: boolean;
+  betas?: [number, number];
+  eps?: number;
+  amsgrad?: boolean;
+  alpha?: number;
+  centered?: boolean;
+  rho?: number;
+  lr_decay?: number;
+  initial_accumulator_value?: number;
+  momentum_decay?: number;
+  etas?: [number, number];
+  step_sizes?: [number, number];
+  max_iter?: number;
+  max_eval?: number | null;
+  tolerance_grad?: number;
+  tolerance_change?: number;
+  history_size?: number;
+  line_search_fn?: 'strong_wolfe' | null;
+  beta?: number;
+  min_gain?: number;
+  max_gain?: number;
+  scheduler?: WithoutLr<SchedulerSpec>;
+}
+
+export interface OptimizerState {
+  format: 'steplab.optimizer';
+  type: string;
+  data: string;
+  [key: string]: unknown;
+}
+
+export interface Optimizer {
+  readonly type: string;
+  /** The learning rate the next step uses. */
+  readonly lr: number;
+  /** step() calls so far. */
+  readonly steps: number;
+  /** LBFGS: objective evaluations so far; 0 for the others. */
+  readonly funcEvals: number;
+  /** One optimizer.step(): params updated in place, from a gradient or (LBFGS) a closure (x, grad) => loss. */
+  step(params: Float32Array, gradsOrClosure: Float32Array | number[] | ((x: Float32Array, grad: Float32Array) => number)): number | undefined;
+  /** ReduceLROnPlateau's step(metric) for an attached scheduler. Returns the new lr. */
+  schedulerStep(metric: number): number;
+  state(): OptimizerState;
+  dispose(): void;
+}
+
+export type SurfaceName = 'rosenbrock' | 'beale' | 'himmelblau' | 'booth' | 'quadratic' | 'saddle' | 'rastrigin' | 'six_hump_camel';
+
+export interface TraceOptions {
+  fn: SurfaceName;
+  fn_params?: Record<string, number>;
+  start: [number, number];
+  optimizer: OptimizerSpec;
+  steps: number;
+  /** Sigma of Gaussian noise added to each gradient component. */
+  noise?: number;
+  seed?: number;
+}
+
+export interface Trace {
+  x: Float32Array;
+  y: Float32Array;
+  loss: Float32Array;
+  lr: Float64Array;
+  grad_norm: Float32Array;
+  /** Objective evaluations of each step (LBFGS may evaluate several times). */
+  evals: Int32Array;
+  diverged: boolean;
+  stopped_at: number;
+}
+
+export interface DatasetSpec {
+  name?: 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'blobs' | 'spirals' | 'sine' | 'linear_outliers' | 'plane' | 'imbalanced' | 'iris' | 'digits';
+  X?: number[][];
+  y?: number[];
+  task?: 'binary' | 'multiclass' | 'regression';
+  n_samples?: number;
+  noise?: number;
+  seed?: number;
+  val_fraction?: number;
+  standardize?: boolean;
+  [param: string]: unknown;
+}
+
+export interface Dataset {
+  name: string;
+  X: Float32Array;
+  y: Float32Array;
+  n_samples: number;
+  n_features: number;
+  n_classes: number;
+  task: 'binary' | 'multiclass' | 'regression';
+  /** The first n_train rows are the training split. */
+  n_train: number;
+  n_val: number;
+  mean: Float32Array | number[];
+  scale: Float32Array | number[];
+  feature_names?: string[];
+  class_names?: string[];
+}
+
+export interface MlpSpec {
+  sizes: number[];
+  activation?: 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'linear';
+  init?: 'xavier' | 'he' | 'pytorch';
+  seed?: number;
+  /** One { W, b } per linear layer, W as out_features rows of in_features (nn.Linear's layout). */
+  weights?: { W: number[][]; b: number[] }[];
+}
+
 export interface Lab {
   readonly version: string;
   /** True when the wasm SIMD build is in use. */
   readonly simd: boolean;
   /** Every family's kinds with their parameters, defaults and ranges. */
-  readonly registry: { schedulers: KindInfo[]; losses: KindInfo[]; [family: string]: KindInfo[] };
+  readonly registry: { schedulers: KindInfo[]; losses: KindInfo[]; optimizers: KindInfo[]; surfaces: KindInfo[]; datasets: KindInfo[]; [family: string]: KindInfo[] };
   readonly schedulers: string[];
   readonly losses: string[];
   /** Element k: the learning rate after k calls of step(); element 0 the initial one. */
@@ -130,4 +253,19 @@ export interface Lab {
   restoreScheduler(state: SchedulerState): Scheduler;
   /** A loss and its gradient; two- and three-input losses take [x1, x2] or [anchor, positive, negative]. */
   loss(spec: LossSpec, input: Numbers | Numbers[], target?: Numbers): LossResult;
+  readonly optimizers: string[];
+  readonly surfaces: string[];
+  readonly datasets: string[];
+  createOptimizer(spec: OptimizerSpec, nParams: number): Optimizer;
+  restoreOptimizer(state: OptimizerState): Optimizer;
+  /** The parameters after each step when step k is given grads[k] (not LBFGS). */
+  optimizerSteps(spec: OptimizerSpec, params0: ArrayLike<number>, grads: ArrayLike<number>[]): Float32Array[];
+  /** One optimizer's path on a 2-D surface; stops (diverged) instead of producing NaN. */
+  trace(options: TraceOptions): Trace;
+  /** nx * ny surface values, row-major with y outer. */
+  landscape(options: { fn: SurfaceName; fn_params?: Record<string, number>; x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
+  dataset(spec: DatasetSpec): Dataset;
+  mlpInit(spec: MlpSpec): { W: Float32Array[]; b: Float32Array }[];
+  mlpForward(spec: MlpSpec, X: number[][] | Float32Array): Float32Array;
+  mlpBackward(spec: MlpSpec, X: number[][] | Float32Array, dOut: number[][] | Float32Array): { W: Float32Array[]; b: Float32Array }[];
 }
