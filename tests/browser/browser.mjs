@@ -33,6 +33,11 @@ export async function openPage(browser, url, sink) {
   page.on('console', (m) => { if (m.type() === 'error') sink.errors.push(m.text()); });
   page.on('dialog', (d) => { sink.errors.push(`dialog: ${d.message()}`); d.dismiss(); });
   page.on('request', (r) => { if (!/^(file|blob|data):/.test(r.url()) && !r.url().startsWith('http://127.0.0.1')) sink.foreign.push(r.url()); });
+  // Content-Security-Policy violations, reported by the page itself
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
   return page;

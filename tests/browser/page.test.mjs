@@ -143,3 +143,16 @@ test('over http the page works the same, and dist/steplab.mjs imports in the bro
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
 });
+
+test('every room runs under the page\'s strict Content-Security-Policy with no violation', async () => {
+  for (const room of ['schedules', 'race', 'losses']) {
+    const page = await openPage(distUrl(`index.html#/${room}`));
+    await page.waitForTimeout(300);
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(csp, /script-src[^;]*unsafe-inline/);
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], room);
+    await page.close();
+  }
+  assert.deepEqual(errors, []);
+});
