@@ -6,7 +6,8 @@
 #   dist/index.html, dist/app.js   the lab page
 #   dist/native/               native builds: the C tests under ASan+UBSan, and an -O3 library
 # Installs its own toolchain from Debian's packages when run as root on Debian/Ubuntu
-# (with --test, also what the tests need: Chromium), and npm packages with npm ci.
+# (with --test, also what the tests need: Chromium, clang), and npm packages with npm ci.
+# --dist-only skips the native and fuzz builds.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -69,7 +70,8 @@ fi
 # Native: the core's own C tests under AddressSanitizer and UndefinedBehaviorSanitizer, and an -O3 library.
 ccflags=(-std=c11 -Wall -Wextra -Werror -Wno-format-truncation -Idist/build/inc -Ic)
 test_src=$(find tests/c -name '*.c' | sort)
-if [ ! -f dist/build/native.stamp ] || [ "$(cat dist/build/native.stamp)" != "$stamp_src$(cat $test_src | md5sum)" ]; then
+dist_only=0; [ "${1:-}" = "--dist-only" ] && dist_only=1   # only what ships in dist/ (the reproducibility check)
+if [ $dist_only = 0 ] && { [ ! -f dist/build/native.stamp ] || [ "$(cat dist/build/native.stamp)" != "$stamp_src$(cat $test_src | md5sum)" ]; }; then
   echo "build.sh: compiling the native tests (ASan+UBSan) and library" >&2
   pids=()
   gcc "${ccflags[@]}" -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -86,7 +88,7 @@ fi
 # libFuzzer targets (clang, ASan + UBSan) for the untrusted inputs, when clang is here.
 fuzz_src=$(find tests/fuzz -name '*.c' | sort)
 fuzz_stamp="$stamp_src$(cat $fuzz_src | md5sum)"
-if command -v clang >/dev/null 2>&1 && { [ ! -f dist/build/fuzz.stamp ] || [ "$(cat dist/build/fuzz.stamp)" != "$fuzz_stamp" ]; }; then
+if [ $dist_only = 0 ] && command -v clang >/dev/null 2>&1 && { [ ! -f dist/build/fuzz.stamp ] || [ "$(cat dist/build/fuzz.stamp)" != "$fuzz_stamp" ]; }; then
   echo "build.sh: compiling the fuzz targets" >&2
   mkdir -p dist/fuzz
   pids=()
@@ -109,4 +111,7 @@ esbuild web/components/embed.js --bundle --format=iife --loader:.txt=text --load
 cp web/index.html web/embed.html dist/
 cp web/lib/steplab.d.ts dist/steplab.d.ts
 cp c/data/digits.bin.gz dist/steplab-digits.bin.gz   # the optical digits, loaded on request: loadSteplab({ digits })
+# What ships, with hashes: two clean builds of the same commit give the same manifest.
+( cd dist && sha256sum steplab.mjs steplab.wasm steplab-scalar.wasm steplab.d.ts steplab-digits.bin.gz steplab-embed.js \
+    app.js app.css index.html embed.html > MANIFEST.sha256 )
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2
