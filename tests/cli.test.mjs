@@ -42,6 +42,24 @@ test('a spec can come from a file, and loss prints value and gradient', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('trace prints the path as the core computes it, and says when it diverged', () => {
+  const o = { fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'Adam', lr: 0.05 }, steps: 20 };
+  const want = lab.trace(o);
+  const r = run('trace', JSON.stringify(o), '--csv');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n');
+  assert.equal(rows[0], 'step,x,y,loss,lr');
+  assert.equal(rows[21], `20,${want.x[20]},${want.y[20]},${want.loss[20]},${want.lr[20]}`);
+  const d = run('trace', JSON.stringify({ fn: 'saddle', start: [-1, 0.01], optimizer: { type: 'SGD', lr: 0.5 }, steps: 500 }));
+  assert.equal(d.status, 0);
+  assert.match(d.stderr, /SGD diverged at step \d+/);
+  assert.ok(!d.stdout.includes('NaN'));
+  assert.match(run('trace', JSON.stringify(o), '--plot').stdout, /Adam on rosenbrock: loss per step \(20 steps\)/);
+  const bad = run('trace', JSON.stringify({ ...o, optimizer: { type: 'Adam', betas: [0.9, 1] } }));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /Adam: betas/);
+});
+
 test('bad input exits 2 with the message naming the field; help and version exit 0', () => {
   const cases = [
     [['schedule', '{"type":"OneCycleLR","max_lr":0.1,"total_steps":10,"pct_start":1.5}'], 'OneCycleLR: pct_start must be a number in (0, 1), got 1.5'],

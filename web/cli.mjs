@@ -10,6 +10,9 @@ Usage:
   steplab schedule '<json spec>' [--steps N] [--metrics a,b,...] [--csv | --json | --plot]
       Learning rate after k calls of scheduler.step(), k = 0..N-1 (default N = 100).
       The spec uses torch.optim.lr_scheduler's names; "lr" is the optimizer's initial rate.
+  steplab trace '<json>' [--csv | --json | --plot]
+      One optimizer on a 2-D surface: {"fn", "start": [x, y], "optimizer": {...}, "steps", "noise"?, "seed"?}.
+      Prints step, x, y, loss, lr per line; stops at divergence and says so.
   steplab loss '<json spec>' '<json input>' '<json target>' [--json]
       A loss and its gradient, as torch.nn computes them.
   steplab list [schedulers | losses]
@@ -22,6 +25,7 @@ Examples:
   steplab schedule '{"type":"OneCycleLR","max_lr":0.1,"total_steps":100}' --steps 100 --plot
   steplab schedule '{"type":"StepLR","lr":0.1,"step_size":30,"gamma":0.1}' --steps 90 --csv > lr.csv
   steplab schedule '{"type":"ReduceLROnPlateau","patience":1}' --steps 5 --metrics 1,1,1,1
+  steplab trace '{"fn":"rosenbrock","start":[-1.5,2],"optimizer":{"type":"Adam","lr":0.05},"steps":300}' --plot
   steplab loss '{"type":"HuberLoss","delta":5}' '[98,153,199,182,140]' '[100,150,200,180,120]'
 `;
 
@@ -108,6 +112,23 @@ async function main(argv, out, err) {
       else out(Array.from(lr, (v) => String(v)).join('\n') + '\n');
       return 0;
     }
+    case 'trace': {
+      const o = readJson(args[0], 'the trace options');
+      const t = lab.trace(o);
+      const n = t.x.length;
+      const note = t.diverged ? `diverged at step ${t.stopped_at}` : `${n - 1} steps`;
+      if (flags.json) {
+        out(JSON.stringify({ x: Array.from(t.x), y: Array.from(t.y), loss: Array.from(t.loss), lr: Array.from(t.lr),
+          grad_norm: Array.from(t.grad_norm), evals: Array.from(t.evals), diverged: t.diverged, stopped_at: t.stopped_at }) + '\n');
+      } else if (flags.plot) {
+        out(textPlot(t.loss, { title: `${o.optimizer?.type} on ${o.fn}: loss per step (${note})` }));
+      } else {
+        const rows = Array.from({ length: n }, (_, k) => `${k},${t.x[k]},${t.y[k]},${t.loss[k]},${t.lr[k]}`);
+        out((flags.csv ? 'step,x,y,loss,lr\n' : '') + rows.join('\n') + '\n');
+        if (t.diverged) err(`steplab: ${o.optimizer?.type} ${note}; the last finite point is step ${n - 1}\n`);
+      }
+      return 0;
+    }
     case 'loss': {
       const spec = readJson(args[0], 'the loss spec');
       const input = readJson(args[1], 'the input');
@@ -126,7 +147,7 @@ async function main(argv, out, err) {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command '${cmd}'; commands are schedule, loss, list (steplab --help)`);
+      throw new UsageError(`unknown command '${cmd}'; commands are schedule, trace, loss, list (steplab --help)`);
   }
 }
 
