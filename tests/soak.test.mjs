@@ -1,0 +1,63 @@
+// Soak: long runs and many create/dispose cycles leave the wasm heap where it
+// was after warm-up (a leak of even a few bytes per call would show).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadSteplab } from '../dist/steplab.mjs';
+
+const lab = await loadSteplab();
+// The size of the module's wasm memory, read through a scheduler's handle on the core.
+function wasmPages() {
+  const s = lab.createScheduler({ type: 'StepLR', step_size: 1 });
+  const n = s._core.memory.buffer.byteLength;
+  s.dispose();
+  return n;
+}
+
+test('one million optimizer steps: the wasm memory stops growing after warm-up', () => {
+  const n = 64;
+  const opt = lab.createOptimizer({ type: 'Adam', lr: 1e-3, scheduler: { type: 'CosineAnnealingWarmRestarts', T_0: 1000, T_mult: 2 } }, n);
+  const p = new Float32Array(n).fill(0.5);
+  const g = new Float32Array(n);
+  const step = (k) => {
+    for (let i = 0; i < n; i++) g[i] = Math.sin(k * 0.001 + i) * 0.1 + p[i] * 0.01;
+    opt.step(p, g);
+  };
+  for (let k = 0; k < 10000; k++) step(k);
+  const warm = wasmPages();
+  const t0 = performance.now();
+  for (let k = 10000; k < 1_000_000; k++) step(k);
+  const ms = performance.now() - t0;
+  assert.equal(wasmPages(), warm);
+  assert.equal(opt.steps, 1_000_000);
+  assert.ok(p.every(Number.isFinite));
+  console.log(`1e6 Adam steps on 64 parameters with a scheduler: ${(ms / 1000).toFixed(2)} s`);
+  opt.dispose();
+});
+
+test('10 000 create/dispose cycles of every object type do not grow the heap', () => {
+  const cycle = () => {
+    lab.createScheduler({ type: 'SequentialLR', schedulers: [{ type: 'LinearLR', total_iters: 3 }, { type: 'LambdaLR', lr_lambda: '0.9 ^ epoch' }], milestones: [3] }).dispose();
+    const o = lab.createOptimizer({ type: 'LBFGS', line_search_fn: 'strong_wolfe' }, 8);
+    o.dispose();
+    const a = lab.createOptimizer({ type: 'SGD', lr: 0.1, momentum: 0.9 }, 16);
+    lab.restoreOptimizer(a.state()).dispose();
+    a.dispose();
+    const s = lab.createScheduler({ type: 'ReduceLROnPlateau' });
+    lab.restoreScheduler(s.state()).dispose();
+    s.dispose();
+    lab.loss({ type: 'WeightedSum', terms: [{ weight: 1, loss: { type: 'MSELoss' } }, { weight: 0.1, loss: { type: 'L1Loss' } }] }, [1, 2], [0, 1]);
+    lab.trace({ fn: 'rosenbrock', start: [-1, 1], optimizer: { type: 'Adam', lr: 0.01 }, steps: 3 });
+    lab.dataset({ name: 'moons', n_samples: 20 });
+    lab.mlpForward({ sizes: [2, 4, 1], activation: 'tanh', init: 'xavier', seed: 1 }, [[0.1, 0.2]]);
+  };
+  for (let i = 0; i < 200; i++) cycle();
+  const warm = wasmPages();
+  for (let i = 0; i < 10000; i++) cycle();
+  assert.equal(wasmPages(), warm);
+  // and errors in between leak nothing either
+  for (let i = 0; i < 2000; i++) {
+    assert.throws(() => lab.createOptimizer({ type: 'Adam', betas: [0.9, 2] }, 4));
+    assert.throws(() => lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, total_steps: 3 }, 10));
+  }
+  assert.equal(wasmPages(), warm);
+});
