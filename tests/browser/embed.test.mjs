@@ -90,3 +90,22 @@ test('attributes, setState and reset drive a component; bad values show the core
   assert.equal(await page.evaluate(() => customElements.get('steplab-loss').workerCount), 1);
   assert.deepEqual(errors, []);
 });
+
+test('<steplab-race> draws the core\'s paths, plays to the end and reports each optimizer', async () => {
+  await rendered('ex-race');
+  const done = page.evaluate(() => new Promise((resolve) => document.getElementById('ex-race')
+    .addEventListener('steplab-done', (e) => resolve(e.detail), { once: true })));
+  await page.evaluate(() => { const r = document.getElementById('ex-race'); r._state.speed = 1000; r.play(); });
+  // (a first frame timed before the call once made the step negative: the read-out must never say NaN or undefined)
+  const detail = await done;
+  assert.equal(detail.step, 150);
+  const want = lab.trace({ fn: 'quadratic', fn_params: { a: 1, b: 20 }, start: [-4.5, 2], optimizer: { type: 'SGD', lr: 0.02, momentum: 0.9 }, steps: 150 });
+  assert.equal(detail.results[1].loss, want.loss[150]);
+  assert.equal(await page.evaluate(() => customElements.get('steplab-race').workerCount), 1);
+  const n = Number(await page.evaluate(() => document.getElementById('ex-race').dataset.rendered));
+  await page.evaluate(() => document.getElementById('ex-race').setAttribute('fn', 'volcano'));
+  await page.waitForFunction(() => document.getElementById('ex-race').shadowRoot.querySelector('.error').textContent.includes('fn must be one of'));
+  await page.evaluate(() => document.getElementById('ex-race').setAttribute('fn', 'quadratic'));
+  await rendered('ex-race', n);
+  assert.deepEqual(errors, []);
+});

@@ -272,10 +272,11 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
     if (matchMedia('(prefers-reduced-motion: reduce)').matches) { setStep(state.steps); return; }
     playing = true;
     playBtn.textContent = 'Pause';
-    lastFrame = performance.now();
+    lastFrame = null; // the first frame's time: rAF times can precede performance.now() at the call
     let acc = k;
     const tick = (now) => {
       if (!playing) return;
+      if (lastFrame === null) lastFrame = now;
       frameTimes.push(now - lastFrame);
       if (frameTimes.length > 600) frameTimes.shift();
       acc += ((now - lastFrame) / 1000) * state.speed;
