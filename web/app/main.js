@@ -6,6 +6,7 @@ import './app.css';
 import { startLab } from './client.js';
 import { parseHash, readState, writeHash } from './state.js';
 import { el, clear } from './dom.js';
+import { startFrameApi } from './frame.js';
 import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
 import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
@@ -74,7 +75,10 @@ async function main() {
       problems.length ? 'warn' : 'info');
     for (const a of nav.querySelectorAll('a')) a.setAttribute('aria-current', a.dataset.route === route ? 'page' : 'false');
     const state = structuredClone(values);
-    const setState = (s) => history.replaceState(null, '', writeHash(route, room.props, s));
+    const setState = (s) => {
+      history.replaceState(null, '', writeHash(route, room.props, s));
+      frame?.changed();
+    };
     setState(state);
     if (current?.route === route) {
       current.api.setState(state);
@@ -88,6 +92,7 @@ async function main() {
   };
 
   addEventListener('hashchange', () => { open(); });
+  let frame = null;
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);
@@ -97,6 +102,10 @@ async function main() {
     }
   });
   await open();
+  frame = startFrameApi({
+    currentHash: () => location.hash,
+    onSet: (hash) => { if (hash === location.hash) open(); else location.hash = hash; },
+  });
   document.body.dataset.ready = 'true';
 }
 
