@@ -7,7 +7,7 @@
 #   dist/native/               native builds: the C tests under ASan+UBSan, and an -O3 library
 # Installs its own toolchain from Debian's packages when run as root on Debian/Ubuntu
 # (with --test, also what the tests need: Chromium, clang), and npm packages with npm ci.
-# --dist-only skips the native and fuzz builds.
+# --dist-only skips npm ci and the native and fuzz builds (it uses the node_modules it finds).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -34,7 +34,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 # npm packages (test tools) from the committed lock file
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ "${1:-}" != "--dist-only" ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
