@@ -43,6 +43,19 @@ input[type=number] { width: 7em; }
 .u-legend { font-size: 12px; color: var(--fg); }
 ${uplotCss}`;
 
+// Styles go in through constructable style sheets where the browser has them, which a
+// page's Content-Security-Policy does not block (a <style> element needs style-src
+// 'unsafe-inline'); older browsers get a <style> element.
+function adoptStyle(root, css) {
+  if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    root.append(el('style', {}, css));
+  }
+}
+
 // "max-lr" -> "max_lr"; "t-max" -> "T_max" via the registry's names.
 function paramName(attr, kind) {
   const snake = attr.replace(/-/g, '_');
@@ -75,7 +88,8 @@ class SteplabFigure extends HTMLElement {
     this._chartBox = el('div', { class: 'chart', part: 'chart' });
     this._error = el('div', { class: 'error', role: 'alert', part: 'error' });
     this._readout = el('div', { class: 'sr', 'aria-live': 'polite' });
-    root.append(el('style', {}, STYLE), this._controls, this._chartBox, this._error, this._readout);
+    adoptStyle(root, STYLE);
+    root.append(this._controls, this._chartBox, this._error, this._readout);
   }
 
   get config() { return this._configProp; }
@@ -274,12 +288,12 @@ class SteplabRace extends HTMLElement {
     this._counter = el('span', {});
     this._status = el('ul', { class: 'status', 'aria-live': 'polite' });
     this._error = el('div', { class: 'error', role: 'alert' });
-    root.append(el('style', {}, `${STYLE}
+    adoptStyle(root, `${STYLE}
       canvas { width: 100%; aspect-ratio: 4 / 3; display: block; border-radius: 6px; background: #222; }
       .bar { display: flex; gap: 8px; align-items: center; margin: 6px 0; }
       button { font: inherit; color: inherit; background: var(--bg); border: 1px solid #8a93a6; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
-      ul.status { list-style: none; margin: 0; padding: 0; font-size: 13px; } ul.status li { padding: 1px 6px; }`),
-    this._canvas, el('div', { class: 'bar' }, [this._play, this._reset, this._counter]), this._status, this._error);
+      ul.status { list-style: none; margin: 0; padding: 0; font-size: 13px; } ul.status li { padding: 1px 6px; }`);
+    root.append(this._canvas, el('div', { class: 'bar' }, [this._play, this._reset, this._counter]), this._status, this._error);
     this._k = 0;
     this._playing = false;
     this._traces = [];
@@ -420,8 +434,10 @@ class SteplabRace extends HTMLElement {
       g.arc(a, b, 4.5, 0, Math.PI * 2);
       g.fill();
       const diverged = t.diverged && this._k >= t.x.length - 1;
-      this._status.append(el('li', { style: `border-left: 4px solid ${colour}` },
-        `${describeOptimizer(s.optimizers[i])}: ${diverged ? `diverged at step ${t.stopped_at}` : `loss ${fmtValue(t.loss[upto])}`}`));
+      const li = el('li', {},
+        `${describeOptimizer(s.optimizers[i])}: ${diverged ? `diverged at step ${t.stopped_at}` : `loss ${fmtValue(t.loss[upto])}`}`);
+      li.style.borderLeft = `4px solid ${colour}`;
+      this._status.append(li);
     });
     this._counter.textContent = `step ${this._k} / ${s.steps}`;
   }
