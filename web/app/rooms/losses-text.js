@@ -1,15 +1,8 @@
 // The Losses room's explanations (the lab's words), rules as MathML and the
 // PyTorch code for each panel. Project constants only.
 
-const mi = (x) => `<mi>${x}</mi>`;
-const mn = (x) => `<mn>${x}</mn>`;
-const mo = (x) => `<mo>${x}</mo>`;
-const row = (...xs) => `<mrow>${xs.join('')}</mrow>`;
-const sup = (a, b) => `<msup>${a}${b}</msup>`;
-const sub = (a, b) => `<msub>${a}${b}</msub>`;
-const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
-const paren = (...xs) => row(mo('('), ...xs, mo(')'));
-const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
+import { mi, mn, mo, row, sup, sub, frac, paren, math } from '../mathml.js';
+
 const half = frac(mn('1'), mn('2'));
 
 export const LOSS_TEXT = {

@@ -1,17 +1,9 @@
 // The race room's explanations (the lab's words), update rules as MathML and
 // the PyTorch code for the current race. Project constants only.
 
-const mi = (x) => `<mi>${x}</mi>`;
-const mn = (x) => `<mn>${x}</mn>`;
-const mo = (x) => `<mo>${x}</mo>`;
-const row = (...xs) => `<mrow>${xs.join('')}</mrow>`;
-const sub = (a, b) => `<msub>${a}${b}</msub>`;
-const sup = (a, b) => `<msup>${a}${b}</msup>`;
-const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
-const sqrt = (x) => `<msqrt>${x}</msqrt>`;
-const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
+import { mi, mn, mo, row, sub, sup, frac, sqrt, math, lines } from '../mathml.js';
+
 const th = mi('θ'), g = mi('g'), eta = mi('η');
-const lines = (...rows) => `<math display="block"><mtable>${rows.map((r) => `<mtr><mtd>${r}</mtd></mtr>`).join('')}</mtable></math>`;
 
 export const RACE_TEXT = {
   SGD: ['Gradient descent steps against the gradient. With momentum the velocity remembers past gradients, like a ball rolling downhill: it damps the zig-zag across a ravine and speeds up along it, but can overshoot. Nesterov looks ahead before it steps and corrects earlier.',

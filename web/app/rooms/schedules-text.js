@@ -1,15 +1,8 @@
 // What each scheduler does, in the lab's words, with its rule as MathML.
 // These strings are the project's own constants (never data from outside).
 
-const mi = (x) => `<mi>${x}</mi>`;
-const mn = (x) => `<mn>${x}</mn>`;
-const mo = (x) => `<mo>${x}</mo>`;
-const row = (...xs) => `<mrow>${xs.join('')}</mrow>`;
-const sub = (a, b) => `<msub>${a}${b}</msub>`;
-const sup = (a, b) => `<msup>${a}${b}</msup>`;
-const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
-const paren = (...xs) => row(mo('('), ...xs, mo(')'));
-const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
+import { mi, mn, mo, row, sub, sup, frac, paren, math } from '../mathml.js';
+
 const eta = (s) => sub(mi('η'), s);
 const et = eta(mi('t'));
 const e0 = eta(mn('0'));
