@@ -16,45 +16,46 @@
 
 static const char *THING = "Trainer";
 
+/* Not in the registry (the trainer is configured as a whole), so no help texts. */
 static const sl_param P_TRAIN[] = {
-    { "dataset", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "data-set spec or explicit arrays" },
-    { "model", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "{ hidden, activation, init, init_weights }" },
-    { "loss", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "loss spec" },
-    { "optimizer", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "optimizer spec" },
-    { "scheduler", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "scheduler spec (its lr is the optimizer's)" },
-    { "regularization", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "L1, L2 or ElasticNet penalty on every parameter" },
-    { "batch_size", SL_P_ANY, 32, 0, 0, 0, NULL, 0, 0, "rows per step, or 'full'" },
-    { "epochs", SL_P_INT, 10, 1, 1000000, 0, NULL, 0, 0, "passes over the training split" },
-    { "seed", SL_P_INT, 0, 0, 4294967295.0, 0, NULL, 0, 0, "seed of the initialisation and shuffling" },
-    { "shuffle", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, "reshuffle the training rows every epoch" },
-    { "scheduler_interval", SL_P_ENUM, 0, 0, 0, 0, "step|epoch", 0, 0, "step the scheduler per batch or per epoch" },
-    { "grad_clip", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "{ max_norm, norm_type } or { clip_value }" },
-    { "early_stopping", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "{ patience, min_delta, restore_best }" },
+    { "dataset", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "model", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "loss", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "optimizer", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "scheduler", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "regularization", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "batch_size", SL_P_ANY, 32, 0, 0, 0, NULL, 0, 0, NULL },
+    { "epochs", SL_P_INT, 10, 1, 1000000, 0, NULL, 0, 0, NULL },
+    { "seed", SL_P_INT, 0, 0, 4294967295.0, 0, NULL, 0, 0, NULL },
+    { "shuffle", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, NULL },
+    { "scheduler_interval", SL_P_ENUM, 0, 0, 0, 0, "step|epoch", 0, 0, NULL },
+    { "grad_clip", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "early_stopping", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
 };
 enum { T_DATASET, T_MODEL, T_LOSS, T_OPT, T_SCHED, T_REG, T_BATCH, T_EPOCHS, T_SEED, T_SHUFFLE, T_INTERVAL, T_CLIP,
        T_ES, T_N };
-static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, T_N, "training loop" };
+static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, T_N, NULL };
 
 static const sl_param P_MODEL[] = {
-    { "hidden", SL_P_NUMS, NAN, 1, SL_MLP_MAX_WIDTH, 0, NULL, 0, SL_MLP_MAX_LAYERS - 1, "hidden layer widths" },
-    { "activation", SL_P_ENUM, 0, 0, 0, 0, SL_ACT_NAMES, 0, 0, "activation of the hidden layers" },
-    { "init", SL_P_ENUM, SL_INIT_PYTORCH, 0, 0, 0, SL_INIT_NAMES, 0, 0, "weight initialisation" },
+    { "hidden", SL_P_NUMS, NAN, 1, SL_MLP_MAX_WIDTH, 0, NULL, 0, SL_MLP_MAX_LAYERS - 1, NULL },
+    { "activation", SL_P_ENUM, 0, 0, 0, 0, SL_ACT_NAMES, 0, 0, NULL },
+    { "init", SL_P_ENUM, SL_INIT_PYTORCH, 0, 0, 0, SL_INIT_NAMES, 0, 0, NULL },
 };
-static const sl_kind K_MODEL = { "model", P_MODEL, 3, "MLP" };
+static const sl_kind K_MODEL = { "model", P_MODEL, 3, NULL };
 
 static const sl_param P_CLIP[] = {
-    { "max_norm", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, "clip_grad_norm_'s max_norm" },
-    { "norm_type", SL_P_NUM, 2, 1, INFINITY, 0, NULL, 0, 0, "p of the norm (Infinity allowed as a string)" },
-    { "clip_value", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, "clip_grad_value_'s clip_value" },
+    { "max_norm", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
+    { "norm_type", SL_P_NUM, 2, 1, INFINITY, 0, NULL, 0, 0, NULL },
+    { "clip_value", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
 };
-static const sl_kind K_CLIP = { "grad_clip", P_CLIP, 3, "gradient clipping" };
+static const sl_kind K_CLIP = { "grad_clip", P_CLIP, 3, NULL };
 
 static const sl_param P_ES[] = {
-    { "patience", SL_P_INT, 5, 0, 1000000, 0, NULL, 0, 0, "epochs without improvement before stopping" },
-    { "min_delta", SL_P_NUM, 0, 0, INFINITY, 0, NULL, 0, 0, "smallest decrease of val loss that counts" },
-    { "restore_best", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, "restore the best epoch's weights when stopping" },
+    { "patience", SL_P_INT, 5, 0, 1000000, 0, NULL, 0, 0, NULL },
+    { "min_delta", SL_P_NUM, 0, 0, INFINITY, 0, NULL, 0, 0, NULL },
+    { "restore_best", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, NULL },
 };
-static const sl_kind K_ES = { "early_stopping", P_ES, 3, "early stopping on validation loss" };
+static const sl_kind K_ES = { "early_stopping", P_ES, 3, NULL };
 
 /* Losses that fit each task; hinge losses read labels -1 and 1. */
 static const char *FITS[SL_TASK_COUNT] = {
@@ -129,7 +130,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
     }
     if ((st = sl_spec_decode(doc, 0, &K_TRAIN, "", &a))) return st;
     int mn = a.node[T_MODEL];
-    if (mn < 0) return sl_fail(SL_STATUS_INVALID, THING, "model", "is required: { hidden: [16, 16], activation: 'tanh' }");
+    if (mn < 0) return sl_fail(SL_STATUS_INVALID, THING, "model", "is required");
     if ((st = decode_obj(doc, mn, &K_MODEL, "init_weights", &am))) return st;
     int sizes[SL_MLP_MAX_LAYERS + 1], n_sizes = 1;
     if (am.node[0] >= 0)
@@ -159,7 +160,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
 
     /* the data set, then everything shaped by it */
     if (ds) st = copy_dataset(ds, &t->ds);
-    else if (a.node[T_DATASET] < 0) st = sl_fail(SL_STATUS_INVALID, THING, "dataset", "is required: { name: 'moons' } or { X, y, task }");
+    else if (a.node[T_DATASET] < 0) st = sl_fail(SL_STATUS_INVALID, THING, "dataset", "is required");
     else st = sl_dataset_from_spec(doc, a.node[T_DATASET], &t->ds);
     if (st) return st;
     t->task = sl_dataset_task(t->ds);
@@ -215,8 +216,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
     }
     if ((st = sl_optimizer_create(opt, opt_len, np, &t->opt))) return st;
     if (sl_optimizer_needs_closure(t->opt))
-        return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure over the whole data set; use full-batch "
-                       "training with another optimizer", sl_optimizer_type(t->opt));
+        return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
 
     t->cap = t->batch > t->n_train ? t->batch : t->n_train;
     if (t->n_val > t->cap) t->cap = t->n_val;
@@ -459,6 +459,141 @@ int sl_trainer_steps_per_epoch(const sl_trainer *t) { return (t->n_train + t->ba
 sl_mlp *sl_trainer_model(sl_trainer *t) { return t->m; }
 sl_dataset *sl_trainer_dataset(sl_trainer *t) { return t->ds; }
 sl_optimizer *sl_trainer_optimizer(sl_trainer *t) { return t->opt; }
+
+/* ---- saved state ---- */
+
+#define SL_TRAIN_MAGIC 0x544c5331u /* "TLS1" */
+#define SL_TRAIN_VERSION 1u
+
+/* The loop's state, then int perm[n_train], float best[n_params], and the
+ * saved data set, model and optimizer, each section padded to 16 bytes. */
+typedef struct {
+    uint32_t magic, version, size, checksum;
+    int n_params, n_train, ds_bytes, m_bytes, o_bytes, status, cursor, epoch, es_bad, es_best_epoch;
+    sl_rng rng;
+    double steps, last_loss, diverged_step, es_best;
+    double record[SL_EP_COUNT];
+} saved;
+
+static int pad16(int n) { return (n + 15) & ~15; }
+
+static int section(const saved *h, int i)
+{
+    int s[5] = { pad16((int)sizeof(saved)), pad16(h->n_train * 4), pad16(h->n_params * 4), pad16(h->ds_bytes),
+                 pad16(h->m_bytes) };
+    int off = 0;
+    for (int k = 0; k < i; k++) off += s[k];
+    return off;
+}
+
+static uint32_t fnv(const unsigned char *b, int len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a over every byte, the checksum field read as 0 */
+    for (int i = 0; i < len; i++) h = (h ^ (i >= 12 && i < 16 ? 0 : b[i])) * 16777619u;
+    return h;
+}
+
+int sl_trainer_state_size(const sl_trainer *t)
+{
+    saved h = { .n_train = t->n_train, .n_params = sl_mlp_n_params(t->m), .ds_bytes = sl_dataset_state_size(t->ds),
+                .m_bytes = sl_mlp_state_size(t->m) };
+    return section(&h, 5) + pad16(sl_optimizer_state_size(t->opt));
+}
+
+void sl_trainer_state_save(sl_trainer *t, void *buf)
+{
+    int size = sl_trainer_state_size(t);
+    unsigned char *b = buf;
+    memset(b, 0, (size_t)size);
+    saved h = { SL_TRAIN_MAGIC, SL_TRAIN_VERSION, (uint32_t)size, 0, sl_mlp_n_params(t->m), t->n_train,
+                sl_dataset_state_size(t->ds), sl_mlp_state_size(t->m), sl_optimizer_state_size(t->opt), t->status,
+                t->cursor, t->epoch, t->es_bad, t->es_best_epoch, t->rng, t->steps, t->last_loss, t->diverged_step,
+                t->es_best, { 0 } };
+    memcpy(h.record, t->record, sizeof h.record);
+    memcpy(b, &h, sizeof h);
+    memcpy(b + section(&h, 1), t->perm, (size_t)h.n_train * 4);
+    memcpy(b + section(&h, 2), t->best, (size_t)h.n_params * 4);
+    sl_dataset_state_save(t->ds, b + section(&h, 3));
+    sl_mlp_state_save(t->m, b + section(&h, 4));
+    sl_optimizer_state_save(t->opt, b + section(&h, 5));
+    h.checksum = fnv(b, size);
+    memcpy(b + 12, &h.checksum, 4);
+}
+
+static sl_status bad_state(const char *why) { return sl_fail(SL_STATUS_STATE, THING, "state", "%s", why); }
+
+/* Checks the loop state against the trainer rebuilt from the saved config and copies it in. */
+static sl_status adopt(sl_trainer *t, const saved *h, const unsigned char *b)
+{
+    int np = sl_mlp_n_params(t->m);
+    if (h->n_params != np || h->n_train != t->n_train) return bad_state("does not match its config");
+    if (h->status < 0 || h->status > SL_TRAIN_DIVERGED || h->cursor < 0 || h->cursor >= t->n_train || h->epoch < 0 ||
+        h->epoch > t->epochs || h->es_bad < 0 || h->es_best_epoch < 0 || h->es_best_epoch > h->epoch ||
+        !(h->steps >= 0 && h->steps <= 9e15) || (h->status == SL_TRAIN_RUNNING && h->epoch == t->epochs))
+        return bad_state("has an invalid loop state");
+    const unsigned char *pp = b + section(h, 1);
+    unsigned char *seen = calloc((size_t)t->n_train, 1);
+    if (!seen) return sl_fail(SL_STATUS_NOMEM, THING, "state", "out of memory");
+    int ok = 1;
+    for (int i = 0; i < t->n_train && ok; i++) {
+        int r;
+        memcpy(&r, pp + 4 * (size_t)i, 4);
+        ok = r >= 0 && r < t->n_train && !seen[r];
+        if (ok) seen[r] = 1, t->perm[i] = r;
+    }
+    free(seen);
+    if (!ok) return bad_state("has an invalid loop state");
+    memcpy(t->best, b + section(h, 2), (size_t)np * 4);
+    for (int i = 0; i < np; i++)
+        if (!isfinite(t->best[i])) return bad_state("has an invalid loop state");
+    t->status = h->status, t->cursor = h->cursor, t->epoch = h->epoch, t->es_bad = h->es_bad;
+    t->es_best_epoch = h->es_best_epoch, t->rng = h->rng, t->steps = h->steps, t->last_loss = h->last_loss;
+    t->diverged_step = h->diverged_step, t->es_best = h->es_best;
+    memcpy(t->record, h->record, sizeof h->record);
+    return SL_STATUS_OK;
+}
+
+sl_status sl_trainer_restore(const void *buf, int len, const char *json, int jlen, const char *loss, int loss_len,
+                             const char *opt, int opt_len, const char *reg, int reg_len, sl_trainer **out)
+{
+    *out = NULL;
+    const unsigned char *b = buf;
+    saved h;
+    if (!buf || len < (int)sizeof h) return bad_state("is truncated");
+    memcpy(&h, b, sizeof h);
+    if (h.magic != SL_TRAIN_MAGIC) return bad_state("is not a saved trainer");
+    if (h.version != SL_TRAIN_VERSION) return bad_state("is from another version of steplab");
+    if (h.size != (uint32_t)len) return bad_state("has the wrong size (truncated?)");
+    if (h.checksum != fnv(b, len)) return bad_state("is corrupted (checksum mismatch)");
+    if (h.n_train < 1 || h.n_train > SL_DATA_MAX_SAMPLES || h.n_params < 1 || h.n_params > SL_MLP_MAX_PARAMS ||
+        h.ds_bytes < 1 || h.m_bytes < 1 || h.o_bytes < 1 || (double)section(&h, 5) + pad16(h.o_bytes) != len)
+        return bad_state("has an invalid layout");
+    sl_dataset *ds = NULL;
+    sl_mlp *m = NULL;
+    sl_optimizer *o = NULL;
+    sl_trainer *t = NULL;
+    sl_status st = sl_dataset_restore(b + section(&h, 3), h.ds_bytes, &ds);
+    if (!st) st = sl_mlp_restore(b + section(&h, 4), h.m_bytes, &m);
+    if (!st) st = sl_optimizer_restore(b + section(&h, 5), h.o_bytes, &o);
+    if (!st) st = sl_trainer_create(json, jlen, ds, loss, loss_len, opt, opt_len, reg, reg_len, NULL, 0, &t);
+    if (!st && (m->n_layers != t->m->n_layers || m->activation != t->m->activation ||
+                memcmp(m->sizes, t->m->sizes, sizeof m->sizes) || o->type != t->opt->type || o->n != t->opt->n))
+        st = bad_state("does not match its config");
+    if (!st) st = adopt(t, &h, b);
+    if (!st) {
+        memcpy(sl_mlp_params(t->m), sl_mlp_params(m), (size_t)h.n_params * 2 * sizeof(float));
+        sl_optimizer_free(t->opt);
+        t->opt = o;
+        o = NULL;
+        *out = t;
+        t = NULL;
+    }
+    sl_dataset_free(ds);
+    sl_mlp_free(m);
+    sl_optimizer_free(o);
+    sl_trainer_free(t);
+    return st;
+}
 
 #if defined(__clang__)
 #pragma clang attribute pop

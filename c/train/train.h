@@ -93,4 +93,13 @@ sl_mlp *sl_trainer_model(sl_trainer *t);
 sl_dataset *sl_trainer_dataset(sl_trainer *t);
 sl_optimizer *sl_trainer_optimizer(sl_trainer *t);
 
+/* Saved state: exactly sl_trainer_state_size() bytes (the loop, row order,
+ * best weights, data set, model and optimizer; versioned and checksummed).
+ * Restore takes the same config texts as create, validates everything before
+ * use and continues bit-identically. */
+int sl_trainer_state_size(const sl_trainer *t);
+void sl_trainer_state_save(sl_trainer *t, void *buf);
+sl_status sl_trainer_restore(const void *buf, int len, const char *json, int jlen, const char *loss, int loss_len,
+                             const char *opt, int opt_len, const char *reg, int reg_len, sl_trainer **out);
+
 #endif

@@ -161,6 +161,8 @@ export interface Trainer {
   predict(X: Numbers): Float32Array;
   predictGrid(grid: { x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   weights(): { W: Float32Array[]; b: Float32Array }[];
+  /** The whole run as bytes; lab.restoreTrainer continues it bit-identically. */
+  save(): Uint8Array;
   dispose(): void;
 }
 
@@ -179,4 +181,5 @@ export interface Lab {
   /** A loss and its gradient; two- and three-input losses take [x1, x2] or [anchor, positive, negative]. */
   loss(spec: LossSpec, input: Numbers | Numbers[], target?: Numbers): LossResult;
   createTrainer(config: TrainerConfig): Trainer;
+  restoreTrainer(bytes: Uint8Array | ArrayBuffer): Trainer;
 }
