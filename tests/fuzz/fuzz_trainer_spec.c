@@ -2,7 +2,9 @@
  * loss, optimizer and penalty texts), then a few steps, an evaluation of both
  * splits and a prediction with whatever was accepted.
  * Layout: [steps] then config, loss, optimizer and (optionally) penalty texts
- * separated by newlines. Inputs with numbers of five or more digits (or an
+ * separated by newlines. The run is then saved, the saved bytes damaged by the
+ * input (the checksum made to match when the steps byte's high bit is set) and
+ * restored with the same texts; what restores must train on. Inputs with numbers of five or more digits (or an
  * exponent) are skipped so that data sets and models stay small and runs fast. */
 #include <math.h>
 #include <stdint.h>
@@ -55,6 +57,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     float *pred = malloc(sizeof(float) * (size_t)(rows * sl_trainer_n_out(t)) + 4);
     sl_trainer_predict(t, sl_dataset_X(ds), rows, pred);
     free(pred);
+    int nb = sl_trainer_state_size(t);
+    unsigned char *buf = malloc((size_t)nb);
+    sl_trainer_state_save(t, buf);
+    for (size_t i = 1; i + 1 < size && i < 64; i += 2) buf[data[i] % (unsigned)(nb < 512 ? nb : 512)] ^= data[i + 1];
+    if (data[0] & 128) {
+        uint32_t h = 2166136261u;
+        for (int i = 0; i < nb; i++) h = (h ^ (i >= 12 && i < 16 ? 0 : buf[i])) * 16777619u;
+        memcpy(buf + 12, &h, 4);
+    }
+    sl_trainer *r = NULL;
+    if (sl_trainer_restore(buf, nb, part[0], len[0], part[1], len[1], part[2], len[2], part[3], len[3], &r) == SL_STATUS_OK) {
+        sl_trainer_run(r, k, out, &done);
+        sl_trainer_free(r);
+    }
+    free(buf);
     free(out);
     sl_trainer_free(t);
     return 0;
