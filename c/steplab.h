@@ -15,6 +15,7 @@
 #include "base/rng.h"
 #include "data/data.h"
 #include "model/mlp.h"
+#include "train/train.h"
 
 #define STEPLAB_VERSION "0.1.0"
 

@@ -9,6 +9,8 @@ void test_losses(void);
 void test_optimizers(void);
 void test_data(void);
 void test_model(void);
+void test_train(void);
+void test_train_state(void);
 
 int main(void)
 {
@@ -18,6 +20,8 @@ int main(void)
     test_optimizers();
     test_data();
     test_model();
+    test_train();
+    test_train_state();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;
 }

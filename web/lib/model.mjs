@@ -13,7 +13,7 @@ import { numberRows } from './data.mjs';
 const thing = 'MLP';
 
 // The flat parameter array of a spec's weights, every shape checked.
-function flatWeights(sizes, weights) {
+export function flatWeights(sizes, weights) {
   const layers = sizes.length - 1;
   if (!Array.isArray(weights) || weights.length !== layers) {
     fail(thing, 'weights', `must be an array of ${layers} { W, b } (one per linear layer), got ${describe(weights)}`);
@@ -31,7 +31,7 @@ function flatWeights(sizes, weights) {
 }
 
 // A flat parameter (or gradient) array as [{ W: rows, b }, ...].
-function layersOf(flat, sizes) {
+export function layersOf(flat, sizes) {
   let off = 0;
   const take = (n) => flat.slice(off, (off += n));
   return sizes.slice(1).map((n_out, l) => ({ W: Array.from({ length: n_out }, () => take(sizes[l])), b: take(n_out) }));

@@ -239,6 +239,56 @@ export interface MlpSpec {
   weights?: { W: number[][]; b: number[] }[];
 }
 
+/** lab.createTrainer's config; dataset, loss, optimizer and scheduler are the specs of their families. */
+export interface TrainerConfig {
+  dataset: { name: string; [param: string]: unknown } | { X: ArrayLike<number>[]; y: ArrayLike<number>; task?: 'binary' | 'multiclass' | 'regression'; val_fraction?: number; standardize?: boolean; seed?: number };
+  model: { hidden: number[]; activation?: 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'linear'; init?: 'xavier' | 'he' | 'pytorch'; init_weights?: { W: number[][]; b: number[] }[] };
+  loss: LossSpec;
+  optimizer: OptimizerSpec;
+  scheduler?: { type: string; [param: string]: unknown };
+  scheduler_interval?: 'step' | 'epoch';
+  /** An L1, L2 or ElasticNet loss spec, added to the objective on every parameter. */
+  regularization?: LossSpec;
+  batch_size?: number | 'full';
+  epochs?: number;
+  seed?: number;
+  shuffle?: boolean;
+  grad_clip?: { max_norm: number; norm_type?: number } | { clip_value: number };
+  early_stopping?: { patience?: number; min_delta?: number; restore_best?: boolean };
+}
+
+export interface TrainerEvaluation {
+  loss: number;
+  accuracy?: number; precision?: number; recall?: number; f1?: number; auroc?: number;
+  /** Rows: true class, columns: predicted class. */
+  confusion?: number[][];
+  mse?: number; mae?: number;
+}
+
+export interface Trainer {
+  readonly task: 'binary' | 'multiclass' | 'regression';
+  readonly status: 'running' | 'done' | 'stopped' | 'diverged';
+  readonly done: boolean;
+  readonly steps_per_epoch: number;
+  readonly epochs_done: number;
+  readonly steps_done: number;
+  readonly lr: number;
+  readonly best_epoch: number;
+  readonly diverged: { step: number; last_loss: number } | null;
+  /** Per step: loss, lr, grad_norm; per epoch: train/val loss and accuracy (or mse and mae), lr. */
+  readonly history: { steps: { loss: Float64Array; lr: Float64Array; grad_norm: Float64Array }; epochs: Record<string, Float64Array> };
+  step(k?: number): number;
+  epoch(): number;
+  fit(): Trainer;
+  evaluate(split?: 'train' | 'val'): TrainerEvaluation;
+  predict(X: Numbers): Float32Array;
+  predictGrid(grid: { x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
+  weights(): { W: Float32Array[]; b: Float32Array }[];
+  /** The whole run as bytes; lab.restoreTrainer continues it bit-identically. */
+  save(): Uint8Array;
+  dispose(): void;
+}
+
 export interface Lab {
   readonly version: string;
   /** True when the wasm SIMD build is in use. */
@@ -268,4 +318,6 @@ export interface Lab {
   mlpInit(spec: MlpSpec): { W: Float32Array[]; b: Float32Array }[];
   mlpForward(spec: MlpSpec, X: number[][] | Float32Array): Float32Array;
   mlpBackward(spec: MlpSpec, X: number[][] | Float32Array, dOut: number[][] | Float32Array): { W: Float32Array[]; b: Float32Array }[];
+  createTrainer(config: TrainerConfig): Trainer;
+  restoreTrainer(bytes: Uint8Array | ArrayBuffer): Trainer;
 }

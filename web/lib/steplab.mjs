@@ -9,6 +9,7 @@ import { install as installLosses } from './losses.mjs';
 import { install as installOptimizers } from './optimizers.mjs';
 import { install as installData } from './data.mjs';
 import { install as installModel } from './model.mjs';
+import { install as installTrain } from './train.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -47,5 +48,6 @@ export async function loadSteplab(options = {}) {
   installOptimizers(lab, core);
   await installData(lab, core, options);
   installModel(lab, core);
+  installTrain(lab, core);
   return Object.freeze(lab);
 }

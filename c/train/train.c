@@ -1,0 +1,600 @@
+/* The training loop of train.h. Every numeric step is a call into the other
+ * families: sl_mlp_forward / sl_mlp_backward, sl_loss_eval, sl_optimizer_step,
+ * so a trainer's update is the one lab.loss and lab.createOptimizer make.
+ * What is here: batching, the penalty, gradient clipping (PyTorch's
+ * clip_grad_norm_ / clip_grad_value_), epoch metrics, epoch-wise scheduling,
+ * early stopping and divergence. */
+#include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
+static const char *THING = "Trainer";
+
+/* Not in the registry (the trainer is configured as a whole), so no help texts. */
+static const sl_param P_TRAIN[] = {
+    { "dataset", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "model", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "loss", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "optimizer", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "scheduler", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "regularization", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "batch_size", SL_P_ANY, 32, 0, 0, 0, NULL, 0, 0, NULL },
+    { "epochs", SL_P_INT, 10, 1, 1000000, 0, NULL, 0, 0, NULL },
+    { "seed", SL_P_INT, 0, 0, 4294967295.0, 0, NULL, 0, 0, NULL },
+    { "shuffle", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, NULL },
+    { "scheduler_interval", SL_P_ENUM, 0, 0, 0, 0, "step|epoch", 0, 0, NULL },
+    { "grad_clip", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "early_stopping", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+};
+enum { T_DATASET, T_MODEL, T_LOSS, T_OPT, T_SCHED, T_REG, T_BATCH, T_EPOCHS, T_SEED, T_SHUFFLE, T_INTERVAL, T_CLIP,
+       T_ES, T_N };
+static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, T_N, NULL };
+
+static const sl_param P_MODEL[] = {
+    { "hidden", SL_P_NUMS, NAN, 1, SL_MLP_MAX_WIDTH, 0, NULL, 0, SL_MLP_MAX_LAYERS - 1, NULL },
+    { "activation", SL_P_ENUM, 0, 0, 0, 0, SL_ACT_NAMES, 0, 0, NULL },
+    { "init", SL_P_ENUM, SL_INIT_PYTORCH, 0, 0, 0, SL_INIT_NAMES, 0, 0, NULL },
+};
+static const sl_kind K_MODEL = { "model", P_MODEL, 3, NULL };
+
+static const sl_param P_CLIP[] = {
+    { "max_norm", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
+    { "norm_type", SL_P_NUM, 2, 1, INFINITY, 0, NULL, 0, 0, NULL },
+    { "clip_value", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
+};
+static const sl_kind K_CLIP = { "grad_clip", P_CLIP, 3, NULL };
+
+static const sl_param P_ES[] = {
+    { "patience", SL_P_INT, 5, 0, 1000000, 0, NULL, 0, 0, NULL },
+    { "min_delta", SL_P_NUM, 0, 0, INFINITY, 0, NULL, 0, 0, NULL },
+    { "restore_best", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, NULL },
+};
+static const sl_kind K_ES = { "early_stopping", P_ES, 3, NULL };
+
+/* Losses that fit each task; hinge losses read labels -1 and 1. */
+static const char *FITS[SL_TASK_COUNT] = {
+    "BCEWithLogitsLoss|FocalLoss|HingeLoss|SquaredHingeLoss",
+    "CrossEntropyLoss|MultiMarginLoss|FocalLoss",
+    "MSELoss|L1Loss|HuberLoss|SmoothL1Loss",
+};
+
+static int word_in(const char *words, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = words; *p;) {
+        const char *e = strchr(p, '|');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncmp(p, w, n)) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+static sl_status decode_obj(const sl_json *doc, int node, const sl_kind *k, const char *extra, sl_args *a)
+{
+    char got[64];
+    if (doc->nodes[node].type != SL_J_OBJ) {
+        sl_json_describe(doc, node, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, THING, k->name, "must be an object, got %s", got);
+    }
+    return sl_spec_decode(doc, node, k, extra, a);
+}
+
+void sl_trainer_free(sl_trainer *t)
+{
+    if (!t) return;
+    sl_dataset_free(t->ds);
+    sl_mlp_work_free(t->w);
+    sl_mlp_free(t->m);
+    sl_loss_free(t->loss);
+    sl_loss_free(t->reg);
+    sl_optimizer_free(t->opt);
+    free(t->perm);
+    free(t->confusion);
+    free(t->Xb);
+    free(t->yb);
+    free(t->tgt);
+    free(t->g);
+    free(t->gpen);
+    free(t->best);
+    free(t);
+}
+
+static sl_status copy_dataset(const sl_dataset *src, sl_dataset **out)
+{
+    int size = sl_dataset_state_size(src);
+    void *buf = malloc((size_t)size);
+    if (!buf) return sl_fail(SL_STATUS_NOMEM, THING, "dataset", "out of memory");
+    sl_dataset_state_save((sl_dataset *)src, buf);
+    sl_status st = sl_dataset_restore(buf, size, out);
+    free(buf);
+    return st;
+}
+
+static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, const char *loss, int loss_len,
+                       const char *opt, int opt_len, const char *reg, int reg_len, const float *init, int n_init)
+{
+    sl_args a, am, ac, ae;
+    sl_status st;
+    char got[64];
+    if (doc->nodes[0].type != SL_J_OBJ) {
+        sl_json_describe(doc, 0, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, THING, NULL, "config must be an object, got %s", got);
+    }
+    if ((st = sl_spec_decode(doc, 0, &K_TRAIN, "", &a))) return st;
+    int mn = a.node[T_MODEL];
+    if (mn < 0) return sl_fail(SL_STATUS_INVALID, THING, "model", "is required");
+    if ((st = decode_obj(doc, mn, &K_MODEL, "init_weights", &am))) return st;
+    int sizes[SL_MLP_MAX_LAYERS + 1], n_sizes = 1;
+    if (am.node[0] >= 0)
+        for (int c = doc->nodes[am.node[0]].child; c >= 0; c = doc->nodes[c].next) {
+            double v = doc->nodes[c].num;
+            if (v != floor(v))
+                return sl_fail(SL_STATUS_INVALID, "model", "hidden", "[%d] must be an integer, got %s", n_sizes - 1, sl_num(v).s);
+            sizes[n_sizes++] = (int)v;
+        }
+    t->clip = 0;
+    if (a.node[T_CLIP] >= 0 && doc->nodes[a.node[T_CLIP]].type != SL_J_NULL) {
+        if ((st = decode_obj(doc, a.node[T_CLIP], &K_CLIP, "", &ac))) return st;
+        if (ac.present[0] == ac.present[2])
+            return sl_fail(SL_STATUS_INVALID, "grad_clip", NULL, "needs exactly one of max_norm (clip by norm) and clip_value (clip by value)");
+        t->clip = ac.present[0] ? 1 : 2;
+        t->max_norm = ac.v[0], t->norm_type = ac.v[1], t->clip_value = ac.v[2];
+    }
+    t->es_patience = -1;
+    if (a.node[T_ES] >= 0 && doc->nodes[a.node[T_ES]].type != SL_J_NULL) {
+        if ((st = decode_obj(doc, a.node[T_ES], &K_ES, "", &ae))) return st;
+        t->es_patience = (int)ae.v[0], t->es_min_delta = ae.v[1], t->es_restore = (int)ae.v[2];
+    }
+    t->epochs = (int)a.v[T_EPOCHS];
+    t->shuffle = (int)a.v[T_SHUFFLE];
+    t->epoch_sched = (int)a.v[T_INTERVAL];
+    uint64_t seed = (uint64_t)a.v[T_SEED];
+
+    /* the data set, then everything shaped by it */
+    if (ds) st = copy_dataset(ds, &t->ds);
+    else if (a.node[T_DATASET] < 0) st = sl_fail(SL_STATUS_INVALID, THING, "dataset", "is required");
+    else st = sl_dataset_from_spec(doc, a.node[T_DATASET], &t->ds);
+    if (st) return st;
+    t->task = sl_dataset_task(t->ds);
+    t->n_train = sl_dataset_n_train(t->ds);
+    t->n_val = sl_dataset_n_samples(t->ds) - t->n_train;
+    int n = t->n_train + t->n_val;
+    int bn = a.node[T_BATCH];
+    if (bn >= 0 && doc->nodes[bn].type == SL_J_STR && !strcmp(doc->nodes[bn].str, "full")) {
+        t->batch = t->n_train;
+    } else {
+        double b = bn < 0 ? 32 : doc->nodes[bn].num;
+        if (bn < 0 && b > t->n_train) b = t->n_train;
+        if ((bn >= 0 && doc->nodes[bn].type != SL_J_NUM) || !(b >= 1 && b <= t->n_train) || b != floor(b)) {
+            sl_json_describe(doc, bn, got, sizeof got);
+            return sl_fail(SL_STATUS_INVALID, THING, "batch_size", "must be an integer in [1, %d] (the training rows) or 'full', got %s",
+                           t->n_train, got);
+        }
+        t->batch = (int)b;
+    }
+    if (t->es_patience >= 0 && t->n_val == 0)
+        return sl_fail(SL_STATUS_INVALID, THING, "early_stopping", "needs a validation split (dataset.val_fraction > 0)");
+    t->n_out = t->task == SL_TASK_MULTICLASS ? sl_dataset_n_classes(t->ds) : 1;
+    sizes[0] = sl_dataset_n_features(t->ds);
+    sizes[n_sizes++] = t->n_out;
+    if ((st = sl_mlp_create(sizes, n_sizes, (int)am.v[1], &t->m))) return st;
+    int np = sl_mlp_n_params(t->m);
+    if (init) {
+        if (n_init != np)
+            return sl_fail(SL_STATUS_INVALID, "model", "init_weights", "must hold %d numbers in all, got %d", np, n_init);
+        for (int i = 0; i < np; i++)
+            if (!isfinite(init[i]))
+                return sl_fail(SL_STATUS_INVALID, "model", "init_weights", "must be finite, got %s at %d", sl_num(init[i]).s, i);
+        memcpy(sl_mlp_params(t->m), init, (size_t)np * sizeof(float));
+    } else {
+        sl_mlp_init(t->m, (int)am.v[2], seed);
+    }
+
+    if (!loss || !opt) return sl_fail(SL_STATUS_INVALID, THING, loss ? "optimizer" : "loss", "is required");
+    if ((st = sl_loss_create(loss, loss_len, &t->loss))) return st;
+    const char *lt = sl_loss_type(t->loss);
+    if (!word_in(FITS[t->task], lt))
+        return sl_fail(SL_STATUS_INVALID, THING, "loss", "%s does not fit a %s task; use one of %s", lt,
+                       t->task == SL_TASK_BINARY ? "binary" : t->task == SL_TASK_MULTICLASS ? "multiclass" : "regression",
+                       FITS[t->task]);
+    if (sl_loss_reduction(t->loss) == SL_RED_NONE)
+        return sl_fail(SL_STATUS_INVALID, THING, "loss", "must reduce to one number: reduction 'mean' or 'sum', got 'none'");
+    t->hinge = !strncmp(lt, "Hinge", 5) || !strncmp(lt, "SquaredHinge", 12);
+    if (reg) {
+        if ((st = sl_loss_create(reg, reg_len, &t->reg))) return st;
+        if (!word_in("L1|L2|ElasticNet", sl_loss_type(t->reg)))
+            return sl_fail(SL_STATUS_INVALID, THING, "regularization", "must be an L1, L2 or ElasticNet spec, got %s",
+                           sl_loss_type(t->reg));
+    }
+    if ((st = sl_optimizer_create(opt, opt_len, np, &t->opt))) return st;
+    if (sl_optimizer_needs_closure(t->opt))
+        return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
+
+    t->cap = t->batch > t->n_train ? t->batch : t->n_train;
+    if (t->n_val > t->cap) t->cap = t->n_val;
+    if ((st = sl_mlp_work_create(t->m, t->cap, &t->w))) return st;
+    int d = sizes[0], c = t->n_out;
+    t->perm = malloc((size_t)t->n_train * sizeof(int));
+    t->confusion = calloc((size_t)(c < 2 ? 4 : c * c), sizeof(int));
+    t->Xb = malloc((size_t)t->batch * d * sizeof(float));
+    t->yb = malloc((size_t)t->batch * sizeof(float));
+    t->tgt = malloc((size_t)n * sizeof(float));
+    t->g = malloc((size_t)t->cap * c * sizeof(float));
+    t->gpen = malloc((size_t)np * sizeof(float));
+    t->best = malloc((size_t)np * sizeof(float));
+    if (!t->perm || !t->confusion || !t->Xb || !t->yb || !t->tgt || !t->g || !t->gpen || !t->best)
+        return sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
+    const float *y = sl_dataset_y(t->ds);
+    for (int i = 0; i < n; i++) t->tgt[i] = t->hinge ? 2 * y[i] - 1 : y[i];
+    for (int i = 0; i < t->n_train; i++) t->perm[i] = i;
+    sl_rng_seed(&t->rng, seed, 3);
+    t->es_best = INFINITY;
+    t->es_best_epoch = 0;
+    memcpy(t->best, sl_mlp_params(t->m), (size_t)np * sizeof(float));
+    for (int i = 0; i < SL_EP_COUNT; i++) t->record[i] = NAN;
+    t->last_loss = t->diverged_step = NAN;
+    return SL_STATUS_OK;
+}
+
+sl_status sl_trainer_create(const char *json, int len, const sl_dataset *ds, const char *loss, int loss_len,
+                            const char *opt, int opt_len, const char *reg, int reg_len, const float *init, int n_init,
+                            sl_trainer **out)
+{
+    *out = NULL;
+    sl_json doc;
+    sl_status st = sl_json_parse(json, (size_t)(len < 0 ? 0 : len), &doc, THING);
+    if (st) return st;
+    sl_trainer *t = calloc(1, sizeof *t);
+    if (!t) st = sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
+    else st = build(t, &doc, ds, loss, loss_len, opt, opt_len, reg, reg_len, init, n_init);
+    sl_json_free(&doc);
+    if (st) {
+        sl_trainer_free(t);
+        return st;
+    }
+    *out = t;
+    return SL_STATUS_OK;
+}
+
+/* ---- evaluation ---- */
+
+static int argmax(const float *row, int c)
+{
+    if (c == 1) return row[0] > 0;
+    int k = 0;
+    for (int j = 1; j < c; j++)
+        if (row[j] > row[k]) k = j;
+    return k;
+}
+
+sl_status sl_trainer_evaluate(sl_trainer *t, int split, double *out)
+{
+    int lo = split ? t->n_train : 0, n = split ? t->n_val : t->n_train, c = t->n_out;
+    out[0] = out[1] = out[2] = NAN;
+    if (n == 0) return SL_STATUS_OK;
+    int d = sl_dataset_n_features(t->ds);
+    const float *y = sl_dataset_y(t->ds) + lo;
+    const float *o = sl_mlp_forward(t->m, t->w, sl_dataset_X(t->ds) + (size_t)lo * d, n);
+    sl_status st = sl_loss_eval(t->loss, o, NULL, NULL, t->tgt + lo, n, c, n, t->g, NULL, NULL, out);
+    if (st) return st;
+    int k = c < 2 ? 2 : c;
+    memset(t->confusion, 0, (size_t)k * k * sizeof(int));
+    double s1 = 0, s2 = 0;
+    for (int i = 0; i < n; i++) {
+        if (t->task == SL_TASK_REGRESSION) {
+            double e = (double)o[i] - y[i];
+            s1 += e * e, s2 += fabs(e);
+        } else {
+            int p = argmax(o + (size_t)i * c, c), truth = (int)y[i];
+            t->confusion[truth * k + p]++;
+            s1 += p == truth;
+        }
+    }
+    out[1] = s1 / n;
+    if (t->task == SL_TASK_REGRESSION) out[2] = s2 / n;
+    return SL_STATUS_OK;
+}
+
+sl_status sl_trainer_predict(sl_trainer *t, const float *X, int n, float *out)
+{
+    int d = sl_dataset_n_features(t->ds), c = t->n_out;
+    if (n < 0) return sl_fail(SL_STATUS_INVALID, THING, "X", "must have rows, got %d", n);
+    for (int i0 = 0; i0 < n; i0 += t->cap) {
+        int b = n - i0 < t->cap ? n - i0 : t->cap;
+        const float *o = sl_mlp_forward(t->m, t->w, X + (size_t)i0 * d, b);
+        float *dst = out + (size_t)i0 * c;
+        for (int i = 0; i < b; i++) {
+            const float *r = o + (size_t)i * c;
+            float *q = dst + (size_t)i * c;
+            if (t->task == SL_TASK_REGRESSION) {
+                q[0] = r[0];
+            } else if (c == 1) {
+                q[0] = (float)(1 / (1 + exp(-(double)r[0])));
+            } else {
+                double mx = r[0], s = 0;
+                for (int j = 1; j < c; j++) mx = r[j] > mx ? r[j] : mx;
+                for (int j = 0; j < c; j++) s += exp(r[j] - mx);
+                for (int j = 0; j < c; j++) q[j] = (float)(exp(r[j] - mx) / s);
+            }
+        }
+    }
+    return SL_STATUS_OK;
+}
+
+/* ---- the loop ---- */
+
+static sl_status end_epoch(sl_trainer *t)
+{
+    double tr[3], va[3];
+    sl_status st;
+    t->epoch++;
+    t->cursor = 0;
+    if ((st = sl_trainer_evaluate(t, 0, tr)) || (st = sl_trainer_evaluate(t, 1, va))) return st;
+    sl_optimizer *o = t->opt;
+    if (sl_optimizer_needs_metric(o)) {
+        if ((st = sl_optimizer_scheduler_step(o, t->n_val ? va[0] : tr[0]))) return st;
+    } else if (t->epoch_sched && o->has_scheduler) {
+        /* what sl_optimizer_step does after a step when the interval is 'step' */
+        if ((st = sl_scheduler_step(&o->sched, NAN, 0))) return st;
+        o->lr = sl_scheduler_lr(&o->sched);
+    }
+    double *r = t->record;
+    r[SL_EP_TRAIN_LOSS] = tr[0], r[SL_EP_VAL_LOSS] = va[0];
+    r[SL_EP_TRAIN_METRIC] = tr[1], r[SL_EP_VAL_METRIC] = va[1];
+    r[SL_EP_TRAIN_MAE] = tr[2], r[SL_EP_VAL_MAE] = va[2];
+    r[SL_EP_LR] = sl_optimizer_lr(o);
+    int np = sl_mlp_n_params(t->m);
+    if (t->es_patience >= 0) {
+        if (va[0] < t->es_best - t->es_min_delta) {
+            t->es_best = va[0];
+            t->es_bad = 0;
+            t->es_best_epoch = t->epoch;
+            memcpy(t->best, sl_mlp_params(t->m), (size_t)np * sizeof(float));
+        } else if (++t->es_bad > t->es_patience) {
+            t->status = SL_TRAIN_STOPPED;
+            if (t->es_restore) memcpy(sl_mlp_params(t->m), t->best, (size_t)np * sizeof(float));
+            return SL_STATUS_OK;
+        }
+    }
+    if (t->epoch >= t->epochs) t->status = SL_TRAIN_DONE;
+    return SL_STATUS_OK;
+}
+
+static void diverge(sl_trainer *t)
+{
+    t->status = SL_TRAIN_DIVERGED;
+    t->diverged_step = t->steps;
+}
+
+/* One optimizer step on the next batch; rec gets loss, lr, grad norm. */
+static sl_status step(sl_trainer *t, double *rec)
+{
+    int d = sl_dataset_n_features(t->ds), c = t->n_out, np = sl_mlp_n_params(t->m);
+    if (t->cursor == 0 && t->shuffle) sl_rng_shuffle(&t->rng, t->perm, t->n_train);
+    int b = t->n_train - t->cursor < t->batch ? t->n_train - t->cursor : t->batch;
+    const float *X = sl_dataset_X(t->ds);
+    for (int i = 0; i < b; i++) {
+        int r = t->perm[t->cursor + i];
+        memcpy(t->Xb + (size_t)i * d, X + (size_t)r * d, (size_t)d * sizeof(float));
+        t->yb[i] = t->tgt[r];
+    }
+    float *p = sl_mlp_params(t->m), *g = sl_mlp_grads(t->m);
+    double loss, pen = 0;
+    const float *o = sl_mlp_forward(t->m, t->w, t->Xb, b);
+    sl_status st = sl_loss_eval(t->loss, o, NULL, NULL, t->yb, b, c, b, t->g, NULL, NULL, &loss);
+    if (st) return st;
+    if (t->reg && (st = sl_loss_eval(t->reg, p, NULL, NULL, NULL, 1, np, -1, t->gpen, NULL, NULL, &pen))) return st;
+    loss += pen;
+    if (!isfinite(loss)) {
+        diverge(t);
+        return SL_STATUS_OK;
+    }
+    sl_mlp_backward(t->m, t->w, t->Xb, t->g);
+    double sq = 0, pn = 0, q = t->norm_type;
+    for (int i = 0; i < np; i++) {
+        if (t->reg) g[i] += t->gpen[i];
+        sq += (double)g[i] * g[i];
+        if (t->clip == 1) pn = isinf(q) ? fmax(pn, fabs(g[i])) : pn + pow(fabs(g[i]), q);
+    }
+    double norm = sqrt(sq);
+    if (!isfinite(norm)) {
+        diverge(t);
+        return SL_STATUS_OK;
+    }
+    if (t->clip == 1) {
+        /* torch.nn.utils.clip_grad_norm_: scale by max_norm / (total_norm + 1e-6), clamped to 1 */
+        double total = isinf(q) ? pn : pow(pn, 1 / q), coef = t->max_norm / (total + 1e-6);
+        if (coef < 1)
+            for (int i = 0; i < np; i++) g[i] = (float)(g[i] * coef);
+    } else if (t->clip == 2) {
+        float v = (float)t->clip_value;
+        for (int i = 0; i < np; i++) g[i] = g[i] > v ? v : g[i] < -v ? -v : g[i];
+    }
+    sl_optimizer *op = t->opt;
+    rec[0] = loss, rec[1] = sl_optimizer_lr(op), rec[2] = norm;
+    int hs = op->has_scheduler;
+    if (t->epoch_sched) op->has_scheduler = 0; /* stepped at the end of the epoch instead */
+    st = sl_optimizer_step(op, p, g, np);
+    op->has_scheduler = hs;
+    if (st) return st;
+    t->last_loss = loss;
+    t->steps++;
+    t->cursor += b;
+    return t->cursor >= t->n_train ? end_epoch(t) : SL_STATUS_OK;
+}
+
+sl_status sl_trainer_run(sl_trainer *t, int k, double *out, int *done)
+{
+    *done = 0;
+    while (*done < k && t->status == SL_TRAIN_RUNNING) {
+        int epoch = t->epoch;
+        double *rec = out + 3 * (size_t)*done;
+        sl_status st = step(t, rec);
+        if (st) return st;
+        if (t->status == SL_TRAIN_DIVERGED) break;
+        ++*done;
+        if (t->epoch != epoch) break;
+    }
+    return SL_STATUS_OK;
+}
+
+int sl_trainer_status(const sl_trainer *t) { return t->status; }
+int sl_trainer_epoch(const sl_trainer *t) { return t->epoch; }
+double sl_trainer_steps(const sl_trainer *t) { return t->steps; }
+double sl_trainer_last_loss(const sl_trainer *t) { return t->last_loss; }
+double sl_trainer_diverged_step(const sl_trainer *t) { return t->diverged_step; }
+int sl_trainer_best_epoch(const sl_trainer *t) { return t->es_best_epoch; }
+const double *sl_trainer_record(const sl_trainer *t) { return t->record; }
+const int *sl_trainer_confusion(const sl_trainer *t) { return t->confusion; }
+int sl_trainer_n_out(const sl_trainer *t) { return t->n_out; }
+int sl_trainer_steps_per_epoch(const sl_trainer *t) { return (t->n_train + t->batch - 1) / t->batch; }
+sl_mlp *sl_trainer_model(sl_trainer *t) { return t->m; }
+sl_dataset *sl_trainer_dataset(sl_trainer *t) { return t->ds; }
+sl_optimizer *sl_trainer_optimizer(sl_trainer *t) { return t->opt; }
+
+/* ---- saved state ---- */
+
+#define SL_TRAIN_MAGIC 0x544c5331u /* "TLS1" */
+#define SL_TRAIN_VERSION 1u
+
+/* The loop's state, then int perm[n_train], float best[n_params], and the
+ * saved data set, model and optimizer, each section padded to 16 bytes. */
+typedef struct {
+    uint32_t magic, version, size, checksum;
+    int n_params, n_train, ds_bytes, m_bytes, o_bytes, status, cursor, epoch, es_bad, es_best_epoch;
+    sl_rng rng;
+    double steps, last_loss, diverged_step, es_best;
+    double record[SL_EP_COUNT];
+} saved;
+
+static int pad16(int n) { return (n + 15) & ~15; }
+
+static int section(const saved *h, int i)
+{
+    int s[5] = { pad16((int)sizeof(saved)), pad16(h->n_train * 4), pad16(h->n_params * 4), pad16(h->ds_bytes),
+                 pad16(h->m_bytes) };
+    int off = 0;
+    for (int k = 0; k < i; k++) off += s[k];
+    return off;
+}
+
+static uint32_t fnv(const unsigned char *b, int len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a over every byte, the checksum field read as 0 */
+    for (int i = 0; i < len; i++) h = (h ^ (i >= 12 && i < 16 ? 0 : b[i])) * 16777619u;
+    return h;
+}
+
+int sl_trainer_state_size(const sl_trainer *t)
+{
+    saved h = { .n_train = t->n_train, .n_params = sl_mlp_n_params(t->m), .ds_bytes = sl_dataset_state_size(t->ds),
+                .m_bytes = sl_mlp_state_size(t->m) };
+    return section(&h, 5) + pad16(sl_optimizer_state_size(t->opt));
+}
+
+void sl_trainer_state_save(sl_trainer *t, void *buf)
+{
+    int size = sl_trainer_state_size(t);
+    unsigned char *b = buf;
+    memset(b, 0, (size_t)size);
+    saved h = { SL_TRAIN_MAGIC, SL_TRAIN_VERSION, (uint32_t)size, 0, sl_mlp_n_params(t->m), t->n_train,
+                sl_dataset_state_size(t->ds), sl_mlp_state_size(t->m), sl_optimizer_state_size(t->opt), t->status,
+                t->cursor, t->epoch, t->es_bad, t->es_best_epoch, t->rng, t->steps, t->last_loss, t->diverged_step,
+                t->es_best, { 0 } };
+    memcpy(h.record, t->record, sizeof h.record);
+    memcpy(b, &h, sizeof h);
+    memcpy(b + section(&h, 1), t->perm, (size_t)h.n_train * 4);
+    memcpy(b + section(&h, 2), t->best, (size_t)h.n_params * 4);
+    sl_dataset_state_save(t->ds, b + section(&h, 3));
+    sl_mlp_state_save(t->m, b + section(&h, 4));
+    sl_optimizer_state_save(t->opt, b + section(&h, 5));
+    h.checksum = fnv(b, size);
+    memcpy(b + 12, &h.checksum, 4);
+}
+
+static sl_status bad_state(const char *why) { return sl_fail(SL_STATUS_STATE, THING, "state", "%s", why); }
+
+/* Checks the loop state against the trainer rebuilt from the saved config and copies it in. */
+static sl_status adopt(sl_trainer *t, const saved *h, const unsigned char *b)
+{
+    int np = sl_mlp_n_params(t->m);
+    if (h->n_params != np || h->n_train != t->n_train) return bad_state("does not match its config");
+    if (h->status < 0 || h->status > SL_TRAIN_DIVERGED || h->cursor < 0 || h->cursor >= t->n_train || h->epoch < 0 ||
+        h->epoch > t->epochs || h->es_bad < 0 || h->es_best_epoch < 0 || h->es_best_epoch > h->epoch ||
+        !(h->steps >= 0 && h->steps <= 9e15) || (h->status == SL_TRAIN_RUNNING && h->epoch == t->epochs))
+        return bad_state("has an invalid loop state");
+    const unsigned char *pp = b + section(h, 1);
+    unsigned char *seen = calloc((size_t)t->n_train, 1);
+    if (!seen) return sl_fail(SL_STATUS_NOMEM, THING, "state", "out of memory");
+    int ok = 1;
+    for (int i = 0; i < t->n_train && ok; i++) {
+        int r;
+        memcpy(&r, pp + 4 * (size_t)i, 4);
+        ok = r >= 0 && r < t->n_train && !seen[r];
+        if (ok) seen[r] = 1, t->perm[i] = r;
+    }
+    free(seen);
+    if (!ok) return bad_state("has an invalid loop state");
+    memcpy(t->best, b + section(h, 2), (size_t)np * 4);
+    for (int i = 0; i < np; i++)
+        if (!isfinite(t->best[i])) return bad_state("has an invalid loop state");
+    t->status = h->status, t->cursor = h->cursor, t->epoch = h->epoch, t->es_bad = h->es_bad;
+    t->es_best_epoch = h->es_best_epoch, t->rng = h->rng, t->steps = h->steps, t->last_loss = h->last_loss;
+    t->diverged_step = h->diverged_step, t->es_best = h->es_best;
+    memcpy(t->record, h->record, sizeof h->record);
+    return SL_STATUS_OK;
+}
+
+sl_status sl_trainer_restore(const void *buf, int len, const char *json, int jlen, const char *loss, int loss_len,
+                             const char *opt, int opt_len, const char *reg, int reg_len, sl_trainer **out)
+{
+    *out = NULL;
+    const unsigned char *b = buf;
+    saved h;
+    if (!buf || len < (int)sizeof h) return bad_state("is truncated");
+    memcpy(&h, b, sizeof h);
+    if (h.magic != SL_TRAIN_MAGIC) return bad_state("is not a saved trainer");
+    if (h.version != SL_TRAIN_VERSION) return bad_state("is from another version of steplab");
+    if (h.size != (uint32_t)len) return bad_state("has the wrong size (truncated?)");
+    if (h.checksum != fnv(b, len)) return bad_state("is corrupted (checksum mismatch)");
+    if (h.n_train < 1 || h.n_train > SL_DATA_MAX_SAMPLES || h.n_params < 1 || h.n_params > SL_MLP_MAX_PARAMS ||
+        h.ds_bytes < 1 || h.m_bytes < 1 || h.o_bytes < 1 || (double)section(&h, 5) + pad16(h.o_bytes) != len)
+        return bad_state("has an invalid layout");
+    sl_dataset *ds = NULL;
+    sl_mlp *m = NULL;
+    sl_optimizer *o = NULL;
+    sl_trainer *t = NULL;
+    sl_status st = sl_dataset_restore(b + section(&h, 3), h.ds_bytes, &ds);
+    if (!st) st = sl_mlp_restore(b + section(&h, 4), h.m_bytes, &m);
+    if (!st) st = sl_optimizer_restore(b + section(&h, 5), h.o_bytes, &o);
+    if (!st) st = sl_trainer_create(json, jlen, ds, loss, loss_len, opt, opt_len, reg, reg_len, NULL, 0, &t);
+    if (!st && (m->n_layers != t->m->n_layers || m->activation != t->m->activation ||
+                memcmp(m->sizes, t->m->sizes, sizeof m->sizes) || o->type != t->opt->type || o->n != t->opt->n))
+        st = bad_state("does not match its config");
+    if (!st) st = adopt(t, &h, b);
+    if (!st) {
+        memcpy(sl_mlp_params(t->m), sl_mlp_params(m), (size_t)h.n_params * 2 * sizeof(float));
+        sl_optimizer_free(t->opt);
+        t->opt = o;
+        o = NULL;
+        *out = t;
+        t = NULL;
+    }
+    sl_dataset_free(ds);
+    sl_mlp_free(m);
+    sl_optimizer_free(o);
+    sl_trainer_free(t);
+    return st;
+}
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -1,0 +1,78 @@
+/* libFuzzer target: trainer configs as they cross the JS seam (the config,
+ * loss, optimizer and penalty texts), then a few steps, an evaluation of both
+ * splits and a prediction with whatever was accepted.
+ * Layout: [steps] then config, loss, optimizer and (optionally) penalty texts
+ * separated by newlines. The run is then saved, the saved bytes damaged by the
+ * input (the checksum made to match when the steps byte's high bit is set) and
+ * restored with the same texts; what restores must train on. Inputs with numbers of five or more digits (or an
+ * exponent) are skipped so that data sets and models stay small and runs fast. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steplab.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 4 || size > 4096) return 0;
+    int run = 0;
+    for (size_t i = 1; i < size; i++) {
+        int digit = data[i] >= '0' && data[i] <= '9';
+        run = digit ? run + 1 : 0;
+        if (run > 4 || ((data[i] == 'e' || data[i] == 'E') && i + 1 < size && (data[i + 1] == '-' || data[i + 1] == '+' ||
+                                                                                (data[i + 1] >= '0' && data[i + 1] <= '9'))))
+            return 0;
+    }
+    const char *part[4] = { NULL, NULL, NULL, NULL };
+    int len[4] = { 0, 0, 0, 0 }, n = 0;
+    const char *p = (const char *)data + 1, *end = (const char *)data + size;
+    while (n < 4 && p <= end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        part[n] = p;
+        len[n] = (int)((nl ? nl : end) - p);
+        n++;
+        if (!nl) break;
+        p = nl + 1;
+    }
+    if (n < 3) return 0;
+    sl_trainer *t = NULL;
+    if (sl_trainer_create(part[0], len[0], NULL, part[1], len[1], part[2], len[2], part[3], len[3], NULL, 0, &t))
+        return 0;
+    if (sl_mlp_n_params(sl_trainer_model(t)) > 50000) {
+        sl_trainer_free(t);
+        return 0;
+    }
+    int k = 1 + data[0] % 16, done = 0;
+    double *out = malloc(sizeof(double) * 3 * (size_t)k), ev[3];
+    if (sl_trainer_run(t, k, out, &done) == SL_STATUS_OK) {
+        if (done > k) abort();
+        for (int i = 0; i < done; i++)
+            if (!isfinite(out[3 * i])) abort(); /* the history never holds a non-finite loss */
+    }
+    sl_trainer_evaluate(t, 0, ev);
+    sl_trainer_evaluate(t, 1, ev);
+    sl_dataset *ds = sl_trainer_dataset(t);
+    int rows = sl_dataset_n_samples(ds) < 3 ? sl_dataset_n_samples(ds) : 3;
+    float *pred = malloc(sizeof(float) * (size_t)(rows * sl_trainer_n_out(t)) + 4);
+    sl_trainer_predict(t, sl_dataset_X(ds), rows, pred);
+    free(pred);
+    int nb = sl_trainer_state_size(t);
+    unsigned char *buf = malloc((size_t)nb);
+    sl_trainer_state_save(t, buf);
+    for (size_t i = 1; i + 1 < size && i < 64; i += 2) buf[data[i] % (unsigned)(nb < 512 ? nb : 512)] ^= data[i + 1];
+    if (data[0] & 128) {
+        uint32_t h = 2166136261u;
+        for (int i = 0; i < nb; i++) h = (h ^ (i >= 12 && i < 16 ? 0 : buf[i])) * 16777619u;
+        memcpy(buf + 12, &h, 4);
+    }
+    sl_trainer *r = NULL;
+    if (sl_trainer_restore(buf, nb, part[0], len[0], part[1], len[1], part[2], len[2], part[3], len[3], &r) == SL_STATUS_OK) {
+        sl_trainer_run(r, k, out, &done);
+        sl_trainer_free(r);
+    }
+    free(buf);
+    free(out);
+    sl_trainer_free(t);
+    return 0;
+}
