@@ -53,3 +53,17 @@ test('several labs are independent', async () => {
   assert.throws(() => other.schedule({ type: 'x' }, 1), SteplabError);
   assert.equal(lab.schedule({ type: 'StepLR', step_size: 1, gamma: 0.5, lr: 1 }, 2)[1], 0.5);
 });
+
+test('the Z85 text the core is embedded as round-trips any bytes and refuses damaged text', async () => {
+  const { z85Encode, z85Decode } = await import('../web/lib/z85.mjs');
+  for (const n of [0, 1, 3, 4, 5, 1000, 4097]) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 193 + 7) & 255);
+    const text = z85Encode(bytes);
+    assert.equal(text.length, Math.ceil(n / 4) * 5);
+    assert.ok(!/["'`\\]/.test(text));
+    assert.deepEqual(z85Decode(text, n), bytes);
+  }
+  assert.throws(() => z85Decode('abcd', 3), /multiple of 5/);
+  assert.throws(() => z85Decode('ab"de', 4), /bad character at 2/);
+  assert.throws(() => z85Decode('#####', 4), /out of range/);
+});

@@ -1,7 +1,8 @@
 // steplab's JS module: `const lab = await loadSteplab()` works unchanged in
 // Node 20+ and in browsers, from file:// too: the wasm core is embedded
-// (gzip-compressed) in this module, so there is no second file to fetch.
-import wasmGz from '../../dist/build/steplab.wasm.gz';
+// (gzip-compressed, as Z85 text) in this module, so there is no second file to fetch.
+import wasmText, { length as wasmLength } from '../../dist/build/steplab.wasm.z85.js';
+import { z85Decode } from './z85.mjs';
 import { instantiate, gunzip, simdSupported } from './core.mjs';
 import { SteplabError } from './errors.mjs';
 import { install as installSchedules } from './schedules.mjs';
@@ -29,7 +30,7 @@ export async function loadSteplab(options = {}) {
         { code: 'unsupported' },
       );
     }
-    bytes = await gunzip(wasmGz);
+    bytes = await gunzip(z85Decode(wasmText, wasmLength));
   }
   const core = await instantiate(bytes);
   const registry = JSON.parse(core.cstring(core.x.sl_registry_json()));
