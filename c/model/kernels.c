@@ -1,6 +1,7 @@
-/* Dense kernels and activations; see kernels.h. Summation order is fixed (lane
- * partial sums, then lanes 0+1+2+3, then the tail), so results are identical
- * run to run and between wasm and native SIMD builds. */
+/* Dense kernels and activations; see kernels.h. Summation order is fixed
+ * (sl_gemm_nt: k = 0, 1, ... for every element, in every build; the others:
+ * vector lanes, then the tail), so results are identical run to run and
+ * between wasm and native SIMD builds. */
 #include "kernels.h"
 
 #include <math.h>
@@ -16,31 +17,6 @@
 #define TAIL
 #define VEC
 #endif
-
-static float dot(const float *a, const float *b, int n)
-{
-    int k = 0;
-    float s = 0;
-#if SL_SIMD
-    if (n >= 4) {
-        /* two accumulators: the adds of one can issue while the other's are in flight */
-        simde_v128_t acc = simde_wasm_f32x4_splat(0), acc2 = acc;
-        VEC for (; k + 8 <= n; k += 8) {
-            acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + k), simde_wasm_v128_load(b + k)));
-            acc2 = simde_wasm_f32x4_add(acc2, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + k + 4), simde_wasm_v128_load(b + k + 4)));
-        }
-        if (k + 4 <= n) {
-            acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + k), simde_wasm_v128_load(b + k)));
-            k += 4;
-        }
-        acc = simde_wasm_f32x4_add(acc, acc2);
-        s = (simde_wasm_f32x4_extract_lane(acc, 0) + simde_wasm_f32x4_extract_lane(acc, 1)) +
-            (simde_wasm_f32x4_extract_lane(acc, 2) + simde_wasm_f32x4_extract_lane(acc, 3));
-    }
-#endif
-    TAIL for (; k < n; k++) s += a[k] * b[k];
-    return s;
-}
 
 /* y (n) += alpha * x (n) */
 static void axpy(float *y, float alpha, const float *x, int n)
@@ -59,16 +35,79 @@ static void axpy(float *y, float alpha, const float *x, int n)
  * the whole block; the result of every element does not depend on the blocking. */
 #define ROWS 8
 
-void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int M, int N, int K)
+/* sl_gemm_nt sums every element of C in the order k = 0, 1, ..., K-1 and then
+ * adds the bias, in the SIMD and scalar builds alike, so both give the same
+ * bits. The SIMD path computes 4 x 8 tiles of C in registers (8 accumulators:
+ * 4 rows of A times two vectors of columns) from a panel of B transposed to
+ * PANEL_K x 8, packed on the stack; rows and columns left over take the plain loop. */
+#define PANEL_K 128
+
+/* C[i][j] for i in [i0, i1), j in [j0, j1), the plain loop */
+static void gemm_nt_plain(float *C, const float *A, const float *B, const float *bias, int i0, int i1, int j0, int j1,
+                          int N, int K)
 {
-    for (int i0 = 0; i0 < M; i0 += ROWS) {
-        int i1 = i0 + ROWS < M ? i0 + ROWS : M;
-        for (int j = 0; j < N; j++) {
+    for (int i = i0; i < i1; i++) {
+        const float *a = A + (long)i * K;
+        for (int j = j0; j < j1; j++) {
             const float *b = B + (long)j * K;
-            float bj = bias ? bias[j] : 0.0f;
-            for (int i = i0; i < i1; i++) C[(long)i * N + j] = dot(A + (long)i * K, b, K) + bj;
+            float s = 0;
+            TAIL for (int k = 0; k < K; k++) s += a[k] * b[k];
+            C[(long)i * N + j] = bias ? s + bias[j] : s;
         }
     }
+}
+
+void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int M, int N, int K)
+{
+    int M4 = 0, N8 = 0;
+#if SL_SIMD
+    if (K > 0) {
+        M4 = M - M % 4;
+        N8 = N - N % 8;
+    }
+    float panel[PANEL_K * 8];
+    for (int j0 = 0; j0 < N8; j0 += 8) {
+        for (int k0 = 0; k0 < K; k0 += PANEL_K) {
+            int kb = K - k0 < PANEL_K ? K - k0 : PANEL_K;
+            for (int c = 0; c < 8; c++) {
+                const float *b = B + (long)(j0 + c) * K + k0;
+                for (int k = 0; k < kb; k++) panel[k * 8 + c] = b[k];
+            }
+            for (int i0 = 0; i0 < M4; i0 += 4) {
+                float *c0 = C + (long)i0 * N + j0;
+                const float *a0 = A + (long)i0 * K + k0;
+                simde_v128_t acc[4][2];
+                for (int r = 0; r < 4; r++)
+                    for (int h = 0; h < 2; h++)
+                        acc[r][h] = k0 ? simde_wasm_v128_load(c0 + (long)r * N + 4 * h) : simde_wasm_f32x4_splat(0);
+                for (int k = 0; k < kb; k++) {
+                    simde_v128_t b0 = simde_wasm_v128_load(panel + k * 8), b1 = simde_wasm_v128_load(panel + k * 8 + 4);
+                    for (int r = 0; r < 4; r++) {
+                        simde_v128_t x = simde_wasm_f32x4_splat(a0[(long)r * K + k]);
+                        acc[r][0] = simde_wasm_f32x4_add(acc[r][0], simde_wasm_f32x4_mul(x, b0));
+                        acc[r][1] = simde_wasm_f32x4_add(acc[r][1], simde_wasm_f32x4_mul(x, b1));
+                    }
+                }
+                if (k0 + kb == K && bias) {
+                    simde_v128_t bb0 = simde_wasm_v128_load(bias + j0), bb1 = simde_wasm_v128_load(bias + j0 + 4);
+                    for (int r = 0; r < 4; r++) {
+                        acc[r][0] = simde_wasm_f32x4_add(acc[r][0], bb0);
+                        acc[r][1] = simde_wasm_f32x4_add(acc[r][1], bb1);
+                    }
+                }
+                for (int r = 0; r < 4; r++)
+                    for (int h = 0; h < 2; h++) simde_wasm_v128_store(c0 + (long)r * N + 4 * h, acc[r][h]);
+            }
+        }
+    }
+#endif
+    gemm_nt_plain(C, A, B, bias, 0, M4, N8, N, N, K); /* columns left over */
+    gemm_nt_plain(C, A, B, bias, M4, M, 0, N, N, K);  /* rows left over */
+}
+
+void sl_kernel_matmul(float *C, const float *A, const float *B, int M, int N, int K)
+{
+    sl_gemm_nt(C, A, B, 0, M, N, K);
 }
 
 void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)

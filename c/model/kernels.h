@@ -10,6 +10,9 @@
  * With B = W (out x in), this is a layer's forward pass Y = X W^T + b. */
 void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int M, int N, int K);
 
+/* sl_gemm_nt without bias, exported for the benchmarks (tests/bench). */
+void sl_kernel_matmul(float *C, const float *A, const float *B, int M, int N, int K);
+
 /* C (N x K) += A (M x N)^T . B (M x K): accumulates dW += dZ^T X. */
 void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K);
 
