@@ -77,6 +77,14 @@ export class Core {
   get f32() { return new Float32Array(this.memory.buffer); }
   get i32() { return new Int32Array(this.memory.buffer); }
 
+  // A copy of n elements of Type at byte address ptr. (new + set is about 3x faster
+  // in V8 than .slice() on a view of the whole wasm memory.)
+  copy(Type, ptr, n) {
+    const out = new Type(n);
+    out.set(new Type(this.memory.buffer, ptr, n));
+    return out;
+  }
+
   cstring(ptr) {
     const u8 = this.u8;
     let end = ptr;

@@ -280,14 +280,14 @@ export function install(lab, core) {
       const t = s.readPtr(out);
       try {
         const count = x.sl_trace_count(t);
-        const f32 = (p) => core.f32.slice(p >> 2, (p >> 2) + count);
+        const f32 = (p) => core.copy(Float32Array, p, count);
         return {
           x: f32(x.sl_trace_x(t)),
           y: f32(x.sl_trace_y(t)),
           loss: f32(x.sl_trace_loss(t)),
-          lr: core.f64.slice(x.sl_trace_lr(t) >> 3, (x.sl_trace_lr(t) >> 3) + count),
+          lr: core.copy(Float64Array, x.sl_trace_lr(t), count),
           grad_norm: f32(x.sl_trace_grad_norm(t)),
-          evals: core.i32.slice(x.sl_trace_evals(t) >> 2, (x.sl_trace_evals(t) >> 2) + count),
+          evals: core.copy(Int32Array, x.sl_trace_evals(t), count),
           diverged: x.sl_trace_diverged(t) === 1,
           stopped_at: count - 1,
         };
@@ -310,7 +310,7 @@ export function install(lab, core) {
       const [sp, sl] = s.string(surface);
       const op = count <= 16777216 && count > 0 ? s.alloc(count * 4) : 0;
       core.check(x.sl_landscape(sp, sl, xr[0], xr[1], yr[0], yr[1], o.nx, o.ny, op));
-      return core.f32.slice(op >> 2, (op >> 2) + count);
+      return core.copy(Float32Array, op, count);
     });
   };
 }
