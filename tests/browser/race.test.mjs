@@ -78,7 +78,8 @@ test('clicking the landscape moves the start; a link restores the race; a hostil
   await again.close();
   await page.close();
   for (const bad of [hash({ opts: [{ type: 'SGD', lr: -1 }] }), hash({ fn: 'volcano' }), hash({ start: [1e308, 'x'] }),
-    hash({ opts: [{ type: 'Adam', betas: [0.9, 1.5] }] }), '#/race?steps=1e9&focus=<b>x</b>']) {
+    hash({ opts: [{ type: 'Adam', betas: [0.9, 1.5] }] }), '#/race?steps=1e9&focus=<b>x</b>',
+    hash({ opts: [{ type: 'LBFGS', max_iter: 1000000 }] })]) {
     const p = await openPage(distUrl('index.html' + bad));
     await settled(p);
     assert.match(await p.textContent('#notice'), /not valid and were reset/, bad);

@@ -50,6 +50,14 @@ export const PRESETS = [
     opts: [{ type: 'SGD', lr: 0.05 }, { type: 'SGD', lr: 0.05, momentum: 0.9 }, { type: 'Adam', lr: 0.1 }] },
 ];
 
+// PyTorch lets LBFGS take up to max_iter inner iterations per step (and the core allows 1e6, as PyTorch
+// does); the race keeps each step cheap enough to animate.
+const LBFGS_MAX_ITER = 100;
+function lbfgsBudget(opts) {
+  const bad = opts.find((o) => o.type === 'LBFGS' && ((o.max_iter ?? 20) > LBFGS_MAX_ITER || (o.max_eval ?? 0) > LBFGS_MAX_ITER * 1.25));
+  return bad ? `LBFGS: max_iter must be at most ${LBFGS_MAX_ITER} in the race (max_eval at most ${LBFGS_MAX_ITER * 1.25})` : null;
+}
+
 const finite2 = (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 1e6);
 export const PROPS = {
   fn: { type: 'enum', def: PRESETS[0].fn, choices: SURFACES },
@@ -58,7 +66,7 @@ export const PROPS = {
   steps: { type: 'int', def: PRESETS[0].steps, min: 1, max: 2000 },
   noise: { type: 'num', def: 0, min: 0, max: 1000 },
   seed: { type: 'int', def: 1, min: 0, max: 1e9 },
-  opts: { type: 'json', def: PRESETS[0].opts, check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((o) => o && typeof o === 'object' && !Array.isArray(o) && typeof o.type === 'string' && o.type in STARTERS) ? null : 'opts must be 1 to 6 optimizer specs with a known type') },
+  opts: { type: 'json', def: PRESETS[0].opts, check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((o) => o && typeof o === 'object' && !Array.isArray(o) && typeof o.type === 'string' && o.type in STARTERS) ? lbfgsBudget(v) : 'opts must be 1 to 6 optimizer specs with a known type') },
   focus: { type: 'int', def: 0, min: 0, max: 5 },
   speed: { type: 'int', def: 40, min: 1, max: 1000 },
   log: { type: 'bool', def: false },
@@ -236,6 +244,11 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
     const g = ++gen;
     const view = VIEWS[state.fn];
     settingsErr.textContent = '';
+    const budget = lbfgsBudget(state.opts);
+    if (budget) {
+      settingsErr.textContent = budget;
+      return;
+    }
     let land, res;
     try {
       [land, res] = await Promise.all([
