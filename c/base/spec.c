@@ -68,16 +68,22 @@ sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v)
 sl_status sl_spec_lookup(const sl_json *doc, int obj, const void *table, size_t stride, int n,
                          const char *family, const sl_kind **out)
 {
+    return sl_spec_lookup_by(doc, obj, "type", "is required", table, stride, n, family, out);
+}
+
+sl_status sl_spec_lookup_by(const sl_json *doc, int obj, const char *key, const char *missing, const void *table,
+                            size_t stride, int n, const char *family, const sl_kind **out)
+{
     char got[64];
     if (obj < 0 || doc->nodes[obj].type != SL_J_OBJ) {
         sl_json_describe(doc, obj, got, sizeof got);
-        return sl_fail(SL_STATUS_INVALID, family, NULL, "spec must be an object with a 'type', got %s", got);
+        return sl_fail(SL_STATUS_INVALID, family, NULL, "spec must be an object with a '%s', got %s", key, got);
     }
-    int t = sl_json_get(doc, obj, "type");
-    if (t < 0) return sl_fail(SL_STATUS_INVALID, family, "type", "is required");
+    int t = sl_json_get(doc, obj, key);
+    if (t < 0) return sl_fail(SL_STATUS_INVALID, family, key, "%s", missing);
     if (doc->nodes[t].type != SL_J_STR) {
         sl_json_describe(doc, t, got, sizeof got);
-        return sl_fail(SL_STATUS_INVALID, family, "type", "must be a string, got %s", got);
+        return sl_fail(SL_STATUS_INVALID, family, key, "must be a string, got %s", got);
     }
     for (int i = 0; i < n; i++) {
         const sl_kind *k = (const sl_kind *)((const char *)table + stride * (size_t)i);
@@ -94,7 +100,7 @@ sl_status sl_spec_lookup(const sl_json *doc, int obj, const void *table, size_t 
         o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "", k->name);
     }
     sl_json_describe(doc, t, got, sizeof got);
-    return sl_fail(SL_STATUS_UNKNOWN_TYPE, family, "type", "must be one of %s, got %s", names, got);
+    return sl_fail(SL_STATUS_UNKNOWN_TYPE, family, key, "must be one of %s, got %s", names, got);
 }
 
 int sl_param_index(const sl_kind *kind, const char *name)

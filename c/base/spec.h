@@ -59,6 +59,11 @@ typedef struct {
 sl_status sl_spec_lookup(const sl_json *doc, int obj, const void *table, size_t stride, int n,
                          const char *family, const sl_kind **out);
 
+/* The same, looking the entry up by the member `key` (e.g. "name"); `missing` is the
+ * message when it is absent ("is required"). */
+sl_status sl_spec_lookup_by(const sl_json *doc, int obj, const char *key, const char *missing, const void *table,
+                            size_t stride, int n, const char *family, const sl_kind **out);
+
 /* Decodes object obj against kind->params. Keys in `extra` ('|'-separated,
  * e.g. "type|lr") are allowed and left to the caller. */
 sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const char *extra, sl_args *args);

@@ -477,23 +477,11 @@ static sl_status shuffle_rows(sl_dataset *ds, sl_rng *r)
 
 static sl_status lookup_name(const sl_json *doc, int obj, int *kind)
 {
-    char got[64];
-    if (obj < 0 || doc->nodes[obj].type != SL_J_OBJ) {
-        sl_json_describe(doc, obj, got, sizeof got);
-        return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec must be an object with a 'name', got %s", got);
-    }
-    int t = sl_json_get(doc, obj, "name");
-    if (t < 0) return sl_fail(SL_STATUS_INVALID, THING, "name", "is required (one of the data sets, or give X and y)");
-    for (int i = 0; t >= 0 && doc->nodes[t].type == SL_J_STR && i < D_COUNT; i++)
-        if (strcmp(KINDS[i].head.name, doc->nodes[t].str) == 0) {
-            *kind = i;
-            return SL_STATUS_OK;
-        }
-    char names[400];
-    size_t o = 0;
-    for (int i = 0; i < D_COUNT; i++) o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "", KINDS[i].head.name);
-    sl_json_describe(doc, t, got, sizeof got);
-    return sl_fail(SL_STATUS_UNKNOWN_TYPE, THING, "name", "must be one of %s, got %s", names, got);
+    const sl_kind *k;
+    sl_status st = sl_spec_lookup_by(doc, obj, "name", "is required (one of the data sets, or give X and y)", KINDS,
+                                     sizeof KINDS[0], D_COUNT, THING, &k);
+    if (!st) *kind = (int)(((const char *)k - (const char *)KINDS) / (ptrdiff_t)sizeof KINDS[0]);
+    return st;
 }
 
 sl_status sl_dataset_create(const char *json, int len, sl_dataset **out)
