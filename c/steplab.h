@@ -14,6 +14,7 @@
 #include "surfaces/surface.h"
 #include "base/rng.h"
 #include "data/data.h"
+#include "data/csv.h"
 #include "model/mlp.h"
 #include "train/train.h"
 

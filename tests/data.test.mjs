@@ -220,3 +220,36 @@ test('large data sets are fast and memory is returned', () => {
   assert.deepEqual(lab.dataset({ name: 'moons', n_samples: 5000 }), first);
   assert.ok(performance.now() - t0 < 20000);
 });
+
+test('CSV text becomes an explicit data set: header, delimiters, target and task', () => {
+  const csv = lab.parseCSV('x1,x2,label\r\n0.5, -1 ,1\n# a note\n\n2,.25,0\n-3,4e-1,1\n');
+  assert.deepEqual(csv.feature_names, ['x1', 'x2']);
+  assert.equal(csv.target_name, 'label');
+  assert.equal(csv.dataset.task, 'binary');
+  assert.deepEqual(csv.dataset.X.map((r) => Array.from(r)), [[0.5, -1], [2, 0.25], [-3, 0.4]]);
+  assert.deepEqual(Array.from(csv.dataset.y), [1, 0, 1]);
+  const ds = lab.dataset({ ...csv.dataset, standardize: false, val_fraction: 0 });
+  assert.deepEqual(Array.from(ds.X), [0.5, -1, 2, 0.25, -3, 0.4].map(Math.fround));
+
+  const byName = lab.parseCSV('a;b;c\n1;2;0\n3;4;2\n5;6;1', { target: 'a' });
+  assert.equal(byName.dataset.task, 'multiclass', 'integer targets 1, 3, 5 are read as classes');
+  assert.deepEqual(byName.feature_names, ['b', 'c']);
+  const multi = lab.parseCSV('1\t2\t0\n3\t4\t2\n5\t6\t1\n');
+  assert.equal(multi.dataset.task, 'multiclass');
+  assert.deepEqual(multi.feature_names, ['column 1', 'column 2']);
+  const reg = lab.parseCSV('x,y\n1,0.5\n2,1.5\n');
+  assert.equal(reg.dataset.task, 'regression');
+  assert.equal(lab.parseCSV('x,y\n1,0\n2,1\n', { task: 'regression' }).dataset.task, 'regression');
+});
+
+test('a bad CSV is a SteplabError naming the line and column; nothing is kept; then it still works', () => {
+  assertError(() => lab.parseCSV('a,b\n1,2\n3,<script>\n'), "CSV: line 3, column 2 must be a finite number, got '<script>'");
+  assertError(() => lab.parseCSV('a,b\n1,2,3\n'), 'CSV: line 2 has 3 fields, expected 2');
+  assertError(() => lab.parseCSV('a,b\n1,NaN\n'), "got 'NaN'");
+  assertError(() => lab.parseCSV(''), 'CSV: has no data lines');
+  assertError(() => lab.parseCSV('a\n1\n2\n'), 'CSV: text needs at least 2 columns');
+  assertError(() => lab.parseCSV('a,b\n1,2\n', { target: 'c' }), 'CSV: target must be a column name (a, b)');
+  assertError(() => lab.parseCSV(42), 'CSV: text must be a string, got 42');
+  assertError(() => lab.dataset(lab.parseCSV('a,b\n1,0.5\n2,3\n', { task: 'binary' }).dataset), 'dataset: y row 0 must be a class index');
+  assert.equal(lab.parseCSV('a,b\n1,0\n2,1\n').dataset.X.length, 2);
+});

@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cold code (parsing, validation, messages): compiled for size. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define SL_JSON_MAX_DEPTH 32
 
 typedef struct {
@@ -283,3 +288,7 @@ void sl_json_describe(const sl_json *doc, int i, char *buf, size_t cap)
     case SL_J_OBJ: snprintf(buf, cap, "an object"); break;
     }
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

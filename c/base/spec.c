@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cold code (parsing, validation, messages): compiled for size. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 static int word_in(const char *list, const char *word, int *index)
 {
     int i = 0;
@@ -285,3 +290,7 @@ int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t strid
     }
     return append(buf, len, cap, "]%s%s", "", "");
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

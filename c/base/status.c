@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cold code (parsing, validation, messages): compiled for size. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 static char g_message[600];
 static char g_thing[64];
 static char g_field[64];
@@ -82,3 +87,7 @@ sl_numtext sl_num(double v)
     }
     return t;
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

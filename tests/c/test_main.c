@@ -8,6 +8,7 @@ void test_schedules(void);
 void test_losses(void);
 void test_optimizers(void);
 void test_data(void);
+void test_csv(void);
 void test_model(void);
 void test_train(void);
 void test_train_state(void);
@@ -19,6 +20,7 @@ int main(void)
     test_losses();
     test_optimizers();
     test_data();
+    test_csv();
     test_model();
     test_train();
     test_train_state();

@@ -9,7 +9,7 @@ import path from 'node:path';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const dist = path.join(here, '../../dist/fuzz');
 
-export const TARGETS = ['fuzz_scheduler_spec', 'fuzz_formula', 'fuzz_scheduler_state', 'fuzz_loss_spec', 'fuzz_optimizer_spec', 'fuzz_optimizer_state', 'fuzz_trace', 'fuzz_dataset_spec', 'fuzz_mlp_spec', 'fuzz_trainer_spec'];
+export const TARGETS = ['fuzz_scheduler_spec', 'fuzz_formula', 'fuzz_scheduler_state', 'fuzz_loss_spec', 'fuzz_optimizer_spec', 'fuzz_optimizer_state', 'fuzz_trace', 'fuzz_dataset_spec', 'fuzz_mlp_spec', 'fuzz_trainer_spec', 'fuzz_csv'];
 
 export function runTarget(name, seconds) {
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), `steplab-${name}-`));

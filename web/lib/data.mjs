@@ -131,4 +131,45 @@ export async function install(lab, core, options = {}) {
     });
     return read(core, ptr);
   };
+  /**
+   * CSV text (a header line optional; ',', ';' or tab) read by the core's parser as an explicit
+   * data set: { dataset: { X, y, task }, feature_names, target_name }. The target is the column
+   * named or numbered by options.target (default the last); the task is options.task, or inferred:
+   * integer targets in [0, 255] with at most 20 distinct values are classes (binary when only 0
+   * and 1), anything else is regression.
+   */
+  lab.parseCSV = (text, { target, task } = {}) => {
+    if (typeof text !== 'string') fail('CSV', 'text', `must be a string, got ${describe(text)}`);
+    return core.scoped((s) => {
+      const [tp, tl] = s.string(text);
+      const out = s.outPtr();
+      core.check(x.sl_csv_parse(tp, tl, out));
+      const c = s.readPtr(out);
+      try {
+        const n = x.sl_csv_rows(c);
+        const cols = x.sl_csv_cols(c);
+        const names = splitNames(core.cstring(x.sl_csv_names(c))) ?? Array.from({ length: cols }, (_, j) => `column ${j + 1}`);
+        const t = target === undefined ? cols - 1 : typeof target === 'string' ? names.indexOf(target) : target;
+        if (!Number.isInteger(t) || t < 0 || t >= cols) {
+          fail('CSV', 'target', `must be a column name (${names.join(', ')}) or an index in [0, ${cols - 1}], got ${describe(target)}`);
+        }
+        if (cols < 2) fail('CSV', 'text', `needs at least 2 columns (features and a target), got ${cols}`);
+        const v = core.copy(Float64Array, x.sl_csv_values(c), n * cols);
+        const y = new Float64Array(n);
+        const X = Array.from({ length: n }, (_, i) => {
+          y[i] = v[i * cols + t];
+          const row = new Float64Array(cols - 1);
+          for (let j = 0, k = 0; j < cols; j++) if (j !== t) row[k++] = v[i * cols + j];
+          return row;
+        });
+        if (task === undefined) {
+          const classes = y.every((u) => Number.isInteger(u) && u >= 0 && u <= 255) ? new Set(y) : null;
+          task = classes && classes.size <= 20 ? (y.every((u) => u <= 1) ? 'binary' : 'multiclass') : 'regression';
+        }
+        return { dataset: { X, y, task }, feature_names: names.filter((_, j) => j !== t), target_name: names[t] };
+      } finally {
+        x.sl_csv_free(c);
+      }
+    });
+  };
 }

@@ -315,6 +315,16 @@ export interface Lab {
   /** nx * ny surface values, row-major with y outer. */
   landscape(options: { fn: SurfaceName; fn_params?: Record<string, number>; x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   dataset(spec: DatasetSpec): Dataset;
+  /**
+   * CSV text (header line optional; ',', ';' or tab) as an explicit data set for lab.dataset or
+   * createTrainer. target: a column name or index (default the last column); task: inferred from
+   * the target's values when not given.
+   */
+  parseCSV(text: string, options?: { target?: string | number; task?: 'binary' | 'multiclass' | 'regression' }): {
+    dataset: { X: Float64Array[]; y: Float64Array; task: 'binary' | 'multiclass' | 'regression' };
+    feature_names: string[];
+    target_name: string;
+  };
   mlpInit(spec: MlpSpec): { W: Float32Array[]; b: Float32Array }[];
   mlpForward(spec: MlpSpec, X: number[][] | Float32Array): Float32Array;
   mlpBackward(spec: MlpSpec, X: number[][] | Float32Array, dOut: number[][] | Float32Array): { W: Float32Array[]; b: Float32Array }[];
