@@ -93,14 +93,15 @@ fuzz_src=$(find tests/fuzz -name '*.c' | sort)
 fuzz_stamp="$stamp_src$(cat $fuzz_src | md5sum)"
 if [ $dist_only = 0 ] && command -v clang >/dev/null 2>&1 && { [ ! -f dist/build/fuzz.stamp ] || [ "$(cat dist/build/fuzz.stamp)" != "$fuzz_stamp" ]; }; then
   echo "build.sh: compiling the fuzz targets" >&2
-  mkdir -p dist/fuzz
-  pids=()
-  for f in $fuzz_src; do
-    clang -std=c11 -g -O1 -Wall -Wextra -Werror -Idist/build/inc -Ic \
-      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $core_src "$f" -lm \
-      -o "dist/fuzz/$(basename "$f" .c)" & pids+=($!)
-  done
-  for p in "${pids[@]}"; do wait "$p"; done
+  mkdir -p dist/fuzz dist/build/fuzz
+  rm -f dist/build/fuzz/*.o
+  # the core once (instrumented, not linked with libFuzzer's main), then each target against it,
+  # as many compilers at a time as there are cores
+  fuzzflags=(-std=c11 -g -O1 -Wall -Wextra -Werror -Idist/build/inc -Ic -fno-sanitize-recover=all)
+  printf '%s\n' $core_src | xargs -P "$(nproc)" -I{} sh -c \
+    'clang "$@" -fsanitize=fuzzer-no-link,address,undefined -c {} -o "dist/build/fuzz/$(echo {} | tr / _).o"' _ "${fuzzflags[@]}"
+  printf '%s\n' $fuzz_src | xargs -P "$(nproc)" -I{} sh -c \
+    'clang "$@" -fsanitize=fuzzer,address,undefined {} dist/build/fuzz/*.o -lm -o "dist/fuzz/$(basename {} .c)"' _ "${fuzzflags[@]}"
   echo "$fuzz_stamp" > dist/build/fuzz.stamp
 fi
 

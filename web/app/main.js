@@ -63,9 +63,10 @@ async function main() {
 
   const open = async () => {
     const { route: r, params } = parseHash(location.hash);
-    const route = ROOMS[r] ? r : 'schedules';
+    const known = Object.hasOwn(ROOMS, r); // not ROOMS[r]: a link to '#/toString' must not find Object's
+    const route = known ? r : 'schedules';
     const room = ROOMS[route];
-    const problems = r && !ROOMS[r] ? [`unknown room '${r.slice(0, 40)}'`] : [];
+    const problems = r && !known ? [`unknown room '${r.slice(0, 40)}'`] : [];
     let { values, problems: p2 } = readState(room.props, params);
     problems.push(...p2);
     const p3 = await room.validate(lab, values);

@@ -97,7 +97,7 @@ const stair = (s) => {
 
 function ctor(spec, optName) {
   const { type, lr, schedulers, lr_lambda, ...rest } = spec;
-  if (TEXTBOOK[type]) {
+  if (Object.hasOwn(TEXTBOOK, type)) {
     return `torch.optim.lr_scheduler.LambdaLR(${optName}, lr_lambda=lambda epoch: ${TEXTBOOK[type](spec)})  # ${type}`;
   }
   const args = [optName];

@@ -200,8 +200,10 @@ class SteplabSchedule extends SteplabFigure {
   _readConfig(registry) {
     const cfg = this._configProp || (this.hasAttribute('config') ? JSON.parse(this.getAttribute('config')) : null);
     if (cfg) {
-      const spec = cfg.params ? { ...cfg.params } : { ...(cfg.spec || {}) };
-      return { type: 'schedule', params: spec, steps: cfg.steps ?? 100 };
+      // { spec, steps }, getState()'s { params, steps }, or the scheduler spec itself ({ type: 'StepLR', ... })
+      const { steps = 100, ...rest } = cfg;
+      const spec = cfg.params ? { ...cfg.params } : cfg.spec ? { ...cfg.spec } : rest;
+      return { type: 'schedule', params: spec, steps };
     }
     const type = this.getAttribute('type') || 'StepLR';
     const kind = registry.schedulers.find((k) => k.name.toLowerCase() === type.toLowerCase());
@@ -248,7 +250,7 @@ class SteplabLoss extends SteplabFigure {
   _param(name) {
     const n = name.replace(/-/g, '_');
     const help = { delta: 'Huber δ', beta: 'SmoothL1 β', gamma: 'focal γ', alpha: 'focal α', margin: 'margin m', d_ap: 'triplet d(a,p)' };
-    return help[n] ? { name: n, kind: 'number', default: { alpha: 0.25, gamma: 2 }[n] ?? 1, help: help[n] } : null;
+    return Object.hasOwn(help, n) ? { name: n, kind: 'number', default: { alpha: 0.25, gamma: 2 }[n] ?? 1, help: help[n] } : null;
   }
 
   _get(name) { return this._state.params[name]; }
