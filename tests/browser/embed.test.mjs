@@ -2,7 +2,7 @@
 // they render, share one worker, follow attributes, setState and controls, and fire events.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, distUrl, shotsDir } from './browser.mjs';
+import { launch, watchedPage, distUrl, shotsDir } from './browser.mjs';
 import { lab } from '../helpers.mjs';
 
 let browser;
@@ -18,9 +18,7 @@ const fmt = (v) => (v === 0 ? '0' : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4 ? v
 
 before(async () => {
   browser = await launch();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page = await watchedPage(browser, errors);
   await page.goto(distUrl('embed.html'));
 });
 after(async () => { await browser?.close(); });

@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, shotsDir } from './browser.mjs';
+import { launch, watchedPage, shotsDir } from './browser.mjs';
 import { lab } from '../helpers.mjs';
 
 const revealDir = new URL('../../node_modules/reveal.js/dist/', import.meta.url).pathname;
@@ -32,9 +32,7 @@ before(async () => {
 <script>Reveal.initialize({ hash: false, transition: 'none', controls: false, progress: false }).then(() => { document.body.dataset.deck = 'ready'; });</script>
 </body></html>`);
   browser = await launch();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page = await watchedPage(browser, errors);
   page.on('request', (r) => { if (!/^(file|blob|data):/.test(r.url())) errors.push(`network: ${r.url()}`); });
   await page.goto(`file://${deck}`);
   await page.waitForSelector('body[data-deck="ready"]');

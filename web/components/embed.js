@@ -42,6 +42,8 @@ input[type=number] { width: 7em; }
 .error:empty { display: none; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .u-legend { font-size: 12px; color: var(--fg); }
+img.steplab-print { display: block; }
+@media print { .controls, button { display: none; } }
 ${uplotCss}`;
 
 // Styles go in through constructable style sheets where the browser has them, which a
@@ -647,6 +649,36 @@ class SteplabLrFinder extends SteplabFigure {
     }
   }
 }
+
+// Printing: every component's canvases become images of their current pixels while the page
+// prints (beforeprint, or the print media query where that event is missing), and come back after.
+const TAGS = 'steplab-schedule, steplab-loss, steplab-race, steplab-lrfinder';
+let printed = [];
+function printImages() {
+  if (printed.length) return;
+  for (const host of document.querySelectorAll(TAGS)) {
+    for (const c of host.shadowRoot?.querySelectorAll('canvas') || []) {
+      if (!c.width || !c.height || !c.clientWidth || c.style.display === 'none') continue;
+      const img = el('img', { class: 'steplab-print', alt: c.getAttribute('aria-label') || host.localName, src: c.toDataURL('image/png') });
+      img.style.width = `${c.clientWidth}px`;
+      img.style.maxWidth = '100%';
+      img.style.height = 'auto';
+      c.before(img);
+      c.style.display = 'none';
+      printed.push([c, img]);
+    }
+  }
+}
+function liveCanvases() {
+  for (const [c, img] of printed) {
+    img.remove();
+    c.style.display = '';
+  }
+  printed = [];
+}
+window.addEventListener('beforeprint', printImages);
+window.addEventListener('afterprint', liveCanvases);
+window.matchMedia?.('print').addEventListener?.('change', (e) => (e.matches ? printImages() : liveCanvases()));
 
 if (!customElements.get('steplab-race')) customElements.define('steplab-race', SteplabRace);
 if (!customElements.get('steplab-schedule')) customElements.define('steplab-schedule', SteplabSchedule);
