@@ -3,6 +3,7 @@
 // Typed arrays in results are transferred, not copied.
 import { loadSteplab } from '../lib/steplab.mjs';
 import { lossCurves, lossTables } from './losses.js';
+import { lrFind } from './lrfind.js';
 
 const ready = loadSteplab();
 
@@ -13,6 +14,7 @@ const handlers = {
   formula: (lab, { text, n }) => lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: text }, n),
   lossCurves,
   lossTables,
+  lrFind,
   landscape: (lab, args) => lab.landscape(args),
   // Every optimizer's whole path at once; the page animates it. Errors are per optimizer.
   race: (lab, { fn, fn_params, start, steps, noise, seed, optimizers }) => optimizers.map((optimizer) => {
