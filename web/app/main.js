@@ -10,11 +10,14 @@ import { startFrameApi } from './frame.js';
 import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
 import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
+import { createLrFinderRoom, PROPS as LRF_PROPS, useRegistry as lrfRegistry } from './rooms/lrfinder.js';
+import { createPitfalls } from './rooms/train-pitfalls.js';
 
 const ROOMS = {
   schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
   race: { title: 'Optimizers', props: RACE_PROPS, create: createRaceRoom, validate: validateRace },
   losses: { title: 'Losses', props: LOSS_PROPS, create: createLossesRoom, validate: async () => [] },
+  lrfinder: { title: 'LR finder', props: LRF_PROPS, create: createLrFinderRoom, validate: async () => [], setup: lrfRegistry },
 };
 
 // Curves from a link are checked by the core before they are shown.
@@ -56,6 +59,7 @@ async function main() {
   const info = await lab.call('init');
   $('version').textContent = `core ${info.version}${info.simd ? ', wasm SIMD' : ''}`;
   const nav = $('rooms');
+  for (const room of Object.values(ROOMS)) room.setup?.(info.registry);
   for (const [route, room] of Object.entries(ROOMS)) {
     nav.append(el('a', { href: `#/${route}`, 'data-route': route }, room.title));
   }
@@ -86,7 +90,8 @@ async function main() {
       const root = $('room');
       clear(root);
       root.dataset.room = route;
-      current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify }) };
+      current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify,
+        mountExtras: (box, getConfig) => createPitfalls({ root: box, lab, getConfig }) }) };
     }
     document.title = `steplab: ${room.title}`;
   };
