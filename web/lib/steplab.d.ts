@@ -289,6 +289,43 @@ export interface Trainer {
   dispose(): void;
 }
 
+/** lab.lrFind's options (torch-lr-finder's range_test names). */
+export interface LrFindOptions {
+  /** Default 1e-7; > 0. */
+  start_lr?: number;
+  /** Default 10; > start_lr. */
+  end_lr?: number;
+  /** Steps of the test, default 100, in [2, 100000]. */
+  num_iter?: number;
+  /** exp: lr_i = start_lr * (end_lr / start_lr)^(i / (num_iter - 1)); linear: start_lr + (end_lr - start_lr) * i / (num_iter - 1). */
+  step_mode?: 'exp' | 'linear';
+  /** Loss smoothing in [0, 1), default 0.05: smoothed_i = smooth_f * loss_i + (1 - smooth_f) * smoothed_{i-1}. */
+  smooth_f?: number;
+  /** Stop when smoothed > diverge_th * best smoothed; default 5, > 1. */
+  diverge_th?: number;
+  /** One run per seed (the config's seed replaced); fills runs and spread. */
+  seeds?: number[];
+}
+
+/** fast.ai's four suggestion rules on the smoothed curve; null when the curve is too short for a rule (slide needs 16 points). */
+export interface LrSuggestions { steep: number | null; valley: number | null; minimum: number | null; slide: number | null }
+
+export interface LrFindCurve {
+  /** The lr of each step taken, its batch loss and the smoothed loss. */
+  lrs: Float64Array;
+  losses: Float64Array;
+  smoothed: Float64Array;
+  suggestions: LrSuggestions;
+  /** 'diverged': the smoothed loss passed diverge_th * best, or a loss was not finite. */
+  stopped: 'diverged' | 'num_iter';
+}
+
+export interface LrFindResult extends LrFindCurve {
+  runs?: (LrFindCurve & { seed: number })[];
+  /** Per rule over the seeds' suggestions (median: the middle one, the mean of the two middle ones for an even count); null when no seed had one. */
+  spread?: Record<keyof LrSuggestions, { min: number; median: number; max: number } | null>;
+}
+
 export interface Lab {
   readonly version: string;
   /** True when the wasm SIMD build is in use. */
@@ -320,4 +357,6 @@ export interface Lab {
   mlpBackward(spec: MlpSpec, X: number[][] | Float32Array, dOut: number[][] | Float32Array): { W: Float32Array[]; b: Float32Array }[];
   createTrainer(config: TrainerConfig): Trainer;
   restoreTrainer(bytes: Uint8Array | ArrayBuffer): Trainer;
+  /** The LR range test on fresh trainers of config (its optimizer's lr, scheduler and epochs replaced); they are disposed. */
+  lrFind(config: TrainerConfig, options?: LrFindOptions): LrFindResult;
 }

@@ -11,6 +11,7 @@ import { install as installOptimizers } from './optimizers.mjs';
 import { install as installData } from './data.mjs';
 import { install as installModel } from './model.mjs';
 import { install as installTrain } from './train.mjs';
+import { install as installLrFind } from './lrfind.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -50,5 +51,6 @@ export async function loadSteplab(options = {}) {
   await installData(lab, core, options);
   installModel(lab, core);
   installTrain(lab, core);
+  installLrFind(lab);
   return Object.freeze(lab);
 }

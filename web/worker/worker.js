@@ -4,6 +4,7 @@
 import { loadSteplab } from '../lib/steplab.mjs';
 import { lossCurves, lossTables } from './losses.js';
 import { trainHandlers } from './train.js';
+import { lrFind } from './lrfind.js';
 
 let ready = loadSteplab();
 
@@ -14,6 +15,7 @@ const handlers = {
   formula: (lab, { text, n }) => lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: text }, n),
   lossCurves,
   lossTables,
+  lrFind,
   landscape: (lab, args) => lab.landscape(args),
   // Every optimizer's whole path at once; the page animates it. Errors are per optimizer.
   race: (lab, { fn, fn_params, start, steps, noise, seed, optimizers }) => optimizers.map((optimizer) => {
