@@ -75,7 +75,7 @@ export class LineChart {
       ctx.lineTo(px(m.x), top + height);
       ctx.stroke();
       ctx.fillStyle = m.color;
-      ctx.fillText(m.label, px(m.x) + 4 * devicePixelRatio, top + (14 + 14 * i) * devicePixelRatio);
+      ctx.fillText(m.label, px(m.x) + 4 * devicePixelRatio, top + (14 + 15 * i) * devicePixelRatio);
     });
     ctx.restore();
   }
@@ -94,13 +94,21 @@ export class LineChart {
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     const ticks = { values: (u, ts) => ts.map(fmtTick) };
+    // a log x axis labels and grids powers of ten only, every k-th one when the plot is narrow
+    const decadeFilter = (u, ts) => {
+      const e = (v) => Math.log10(v);
+      const whole = ts.filter((v) => Math.abs(e(v) - Math.round(e(v))) < 1e-9);
+      const k = Math.max(1, Math.ceil((whole.length * 46) / Math.max(1, u.bbox.width / devicePixelRatio)));
+      return ts.map((v) => (whole.includes(v) && Math.round(e(v)) % k === 0 ? v : null));
+    };
+    const decades = { ...ticks, filter: decadeFilter, grid: { ...axis.grid, filter: decadeFilter }, ticks: { ...axis.ticks, filter: decadeFilter } };
     const opts = {
       width: Math.max(200, this.container.clientWidth),
       height: this._height(),
       scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
       bands: this.bands.map(([a, b, fill]) => ({ series: [a + 1, b + 1], fill })),
       hooks: { draw: [(u) => this._drawMarks(u)] },
-      axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? ticks : {}) }, { ...axis, label: this.yLabel, size: 70, ...ticks }],
+      axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades : {}) }, { ...axis, label: this.yLabel, size: 70, ...ticks }],
       series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : fmtValue(v)) },
         ...this.series.map((s, i) => ({
           label: s.label,

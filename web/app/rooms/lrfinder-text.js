@@ -8,10 +8,12 @@ export const LRF_INTRO = 'The learning-rate range test trains the model for one 
 // One line per suggestion rule (the names fastai uses).
 export const RULES = {
   steep: 'steep: where the smoothed loss falls fastest per factor of learning rate (the most negative slope against log lr).',
-  valley: 'valley: the longest stretch where the smoothed loss keeps going down, read off about two thirds of the way down it.',
+  valley: 'valley: the longest run of points whose smoothed loss keeps going down (not necessarily neighbours), read off about half way along it.',
   minimum: 'minimum: the rate of the lowest smoothed loss divided by 10, one order of magnitude before the curve turns.',
-  slide: 'slide: from the lowest loss, slide back towards smaller rates while the curve is still flat, and stop where it starts to fall.',
+  slide: 'slide: two points 15 steps apart slide left from the end of the curve until the slopes at both agree (within 0.005); the left one is the suggestion.',
 };
+
+export const TRIM_TEXT = 'As in fast.ai, the rules read the smoothed curve without its first tenth and its last five points.';
 
 export const BAND_TEXT = 'The band is the range of the smoothed curves over several seeds (each seed a different initialisation and ' +
   'batch order); the shaded strip around each dashed line is how far that suggestion moves between the seeds. A rule whose ' +

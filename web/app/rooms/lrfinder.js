@@ -4,7 +4,7 @@
 // suggestion moves, and one click that sends a rate to the Training room.
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
 import { el, clear } from '../dom.js';
-import { LRF_INTRO, RULES, BAND_TEXT, SEND_TEXT } from './lrfinder-text.js';
+import { LRF_INTRO, RULES, TRIM_TEXT, BAND_TEXT, SEND_TEXT } from './lrfinder-text.js';
 
 export const RULE_NAMES = ['steep', 'valley', 'minimum', 'slide'];
 const RULE_COLORS = { steep: PALETTE[1], valley: PALETTE[2], minimum: PALETTE[3], slide: PALETTE[4] };
@@ -168,22 +168,21 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     btn('CSV', () => downloadText('steplab-lr-finder.csv', chart.csv(), 'text/csv')),
     btn('JSON', () => downloadText('steplab-lr-finder.json', JSON.stringify(resultJson()), 'application/json')),
   ]);
-  main.append(toolbar, chartBox, status);
-  const chart = new LineChart(chartBox, { xLabel: 'learning rate', yLabel: 'loss', xLog: true });
+  const chart = new LineChart(chartBox, { xLabel: 'learning rate', yLabel: 'loss', xLog: true, height: 340 });
   const extras = el('div', { id: 'lrf-extras' });
-  main.append(extras);
 
   // --- suggestions, sending, explanation
   const table = el('table', { id: 'lrf-suggestions' });
   const customIn = num('lrf-custom', { min: '0' });
   const sendLr = btn('Train with this lr', () => send(false), { id: 'lrf-send-lr' });
   const sendCycle = btn('Train one-cycle with max_lr = this', () => send(true), { id: 'lrf-send-onecycle' });
+  main.append(toolbar, chartBox, status, el('div', { class: 'tables' }, table),
+    el('div', { class: 'row send' }, [el('label', { for: 'lrf-custom' }, 'learning rate'), customIn, sendLr, sendCycle]), extras);
   side.append(el('h2', {}, 'LR finder'), el('p', {}, LRF_INTRO),
-    el('h3', {}, 'Suggestions'), el('div', { class: 'tables' }, table),
+    el('h3', {}, 'The four suggestions'),
     el('ul', { class: 'rules' }, RULE_NAMES.map((r) => el('li', { style: `border-left: 4px solid ${RULE_COLORS[r]}` }, RULES[r]))),
-    el('p', { class: 'note' }, BAND_TEXT),
-    el('h3', {}, 'Use it'), el('div', { class: 'row' }, [el('label', { for: 'lrf-custom' }, 'learning rate'), customIn]),
-    el('div', { class: 'row send' }, [sendLr, sendCycle]), el('p', { class: 'note' }, SEND_TEXT));
+    el('p', { class: 'note' }, TRIM_TEXT), el('p', { class: 'note' }, BAND_TEXT),
+    el('h3', {}, 'Use it'), el('p', { class: 'note' }, SEND_TEXT));
   customIn.addEventListener('input', () => {
     const v = Number(customIn.value);
     sendLr.disabled = sendCycle.disabled = !(v > 0 && Number.isFinite(v));
@@ -303,7 +302,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     const several = (r.runs?.length || 0) > 1;
     table.append(el('caption', {}, several ? `First seed, and the spread over ${r.runs.length} seeds` : 'Suggested learning rates'),
       el('tr', {}, [el('th', {}, ''), el('th', {}, 'rule'), el('th', {}, 'lr'),
-        ...(several ? [el('th', {}, 'min'), el('th', {}, 'median'), el('th', {}, 'max'), el('th', {}, 'max/min')] : [])]));
+        ...(several ? [el('th', {}, 'min'), el('th', {}, 'max'), el('th', {}, 'max/min')] : [])]));
     for (const k of RULE_NAMES) {
       const v = r.suggestions[k];
       const s = r.spread?.[k];
@@ -311,10 +310,10 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
       radio.checked = state.pick === k;
       radio.disabled = !(v > 0);
       radio.addEventListener('change', () => { state.pick = k; setState(state); pickValue(); });
-      const cell = (x) => el('td', {}, x > 0 ? fmtValue(x) : '-');
+      const cell = (x) => el('td', {}, x > 0 ? String(+x.toPrecision(3)) : '-');
       table.append(el('tr', { 'data-rule': k }, [el('td', {}, radio),
-        el('th', { scope: 'row', style: `color:${RULE_COLORS[k]}` }, k), el('td', { class: 'lr' }, v > 0 ? fmtValue(v) : 'none'),
-        ...(several ? [cell(s?.min), cell(s?.median), cell(s?.max), el('td', {}, s?.min > 0 ? `×${(s.max / s.min).toPrecision(3)}` : '-')] : [])]));
+        el('th', { scope: 'row', style: `color:${RULE_COLORS[k]}` }, k), el('td', { class: 'lr', 'data-value': v > 0 ? String(v) : null }, v > 0 ? fmtValue(v) : 'none'),
+        ...(several ? [cell(s?.min), cell(s?.max), el('td', {}, s?.min > 0 ? `×${(s.max / s.min).toPrecision(2)}` : '-')] : [])]));
     }
     pickValue();
   }

@@ -64,10 +64,10 @@ export function createPitfalls({ root, lab, getConfig }) {
   const status = el('ul', { class: 'status', id: 'pitfall-status', 'aria-live': 'polite' });
   const lossBox = el('div', { class: 'chart', id: 'pitfall-loss' });
   const lrBox = el('div', { class: 'chart', id: 'pitfall-lr' });
+  const pair = el('div', { class: 'pair', hidden: true }, [el('div', {}, [el('h3', {}, 'Training loss per step'), lossBox]),
+    el('div', {}, [el('h3', {}, 'Learning rate per step'), lrBox])]);
   box.append(el('h2', {}, 'Pitfalls, side by side'),
-    el('div', { class: 'row' }, [select, runBtn]), why,
-    el('div', { class: 'pair' }, [el('div', {}, [el('h3', {}, 'Training loss per step'), lossBox]),
-      el('div', {}, [el('h3', {}, 'Learning rate per step'), lrBox])]), status);
+    el('div', { class: 'row' }, [select, runBtn]), why, pair, status);
   root.append(box);
   const lossChart = new LineChart(lossBox, { xLabel: 'step', yLabel: 'loss', height: 240 });
   const lrChart = new LineChart(lrBox, { xLabel: 'step', yLabel: 'learning rate', height: 240 });
@@ -94,6 +94,7 @@ export function createPitfalls({ root, lab, getConfig }) {
   }
 
   function draw() {
+    pair.hidden = false;
     const s = (key) => live.map((r, i) => ({ label: r.label, values: Float64Array.from(r[key]), color: PALETTE[i] }));
     lossChart.setData(s('loss'));
     lrChart.setData(s('lr'));
