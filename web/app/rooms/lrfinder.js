@@ -103,7 +103,11 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     smooth: num('lrf-smooth'), div: num('lrf-div'), seeds: num('lrf-seeds', { step: '1', min: '1', max: '10' }),
   };
   const setupErr = el('div', { class: 'field-error', id: 'lrf-error', role: 'alert' });
-  const labeled = (key, text) => el('div', { class: 'field' }, [el('label', { for: inputs[key].id }, text), inputs[key]]);
+  const names = {};
+  const labeled = (key, text) => {
+    names[key] = text;
+    return el('div', { class: 'field' }, [el('label', { for: inputs[key].id }, text), inputs[key]]);
+  };
   const momField = labeled('mom', 'momentum (SGD)');
   const noiseField = labeled('noise', 'noise');
   const nField = labeled('n', 'points');
@@ -138,7 +142,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     for (const [key, p] of Object.entries(props)) {
       const v = s[key];
       if ((p.type === 'int' || p.type === 'num') && (!Number.isFinite(v) || v < p.min || v > p.max || (p.type === 'int' && !Number.isInteger(v)))) {
-        return `${key}: expected ${p.type === 'int' ? 'a whole number' : 'a number'} in [${p.min}, ${p.max}], got ${Number.isNaN(v) ? 'nothing' : v}`;
+        return `${names[key] || key}: expected ${p.type === 'int' ? 'a whole number' : 'a number'} in [${p.min}, ${p.max}], got ${Number.isNaN(v) ? 'nothing' : v}`;
       }
       if (p.check) { const bad = p.check(v); if (bad) return bad; }
     }

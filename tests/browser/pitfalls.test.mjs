@@ -1,0 +1,98 @@
+// The pitfall demos in headless Chromium: each runs its trainers in the worker and
+// shows the difference it is about, checked against the same runs in Node.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, distUrl, openPage as openPageIn, shotsDir } from './browser.mjs';
+import { lab } from '../helpers.mjs';
+
+let browser;
+let page;
+const sink = { errors: [], foreign: [] };
+
+// The LR finder room's default setup, which the demos take their data, model and loss from.
+const BASE = {
+  dataset: { name: 'moons', n_samples: 400, noise: 0.2, seed: 0, val_fraction: 0.2 },
+  model: { hidden: [16, 16], activation: 'tanh', init: 'xavier' }, loss: { type: 'BCEWithLogitsLoss' },
+  batch_size: 32, seed: 0, epochs: 15,
+};
+
+function nodeRun(extra) {
+  const run = lab.createTrainer({ ...BASE, ...extra });
+  run.fit();
+  const h = run.history;
+  let s = 0;
+  for (const layer of run.weights()) for (const part of [layer.W, layer.b]) for (const row of Array.isArray(part) ? part : [part]) for (const v of row) s += v * v;
+  const out = { loss: Float64Array.from(h.steps.loss), lr: Float64Array.from(h.steps.lr), norm: Math.sqrt(s), status: run.status };
+  run.dispose();
+  return out;
+}
+
+async function demo(id) {
+  await page.selectOption('#pitfall-choice', id);
+  await page.evaluate(() => { delete document.getElementById('pitfalls').dataset.demo; });
+  await page.click('#pitfall-run');
+  await page.waitForFunction((d) => document.getElementById('pitfalls').dataset.demo === d, id, { timeout: 30000 });
+  return page.$$eval('#pitfall-status li', (li) => li.map((x) => ({ text: x.textContent, ...x.dataset })));
+}
+
+before(async () => {
+  browser = await launch();
+  page = await openPageIn(browser, distUrl('index.html#/lrfinder?iters=30&seeds=1'), sink);
+});
+after(async () => { await browser?.close(); });
+
+test('scheduler stepped before the optimizer: its first lr is the schedule\'s second value', async () => {
+  const runs = await demo('order');
+  const want = lab.schedule({ type: 'LinearLR', lr: 0.1, start_factor: 0.01, total_iters: 10 }, 3);
+  assert.equal(Number(runs[0].firstLr), want[0], runs[0].text);
+  assert.equal(Number(runs[1].firstLr), want[1], runs[1].text);
+  assert.equal(runs[1].steps, '150');
+  assert.match(await page.textContent('#pitfall-why'), /first value of the schedule is never used/);
+});
+
+test('OneCycleLR with total_steps = epochs stops with the error PyTorch raises; the right one runs the whole budget', async () => {
+  const runs = await demo('onecycle');
+  assert.equal(runs[0].steps, '150');
+  assert.equal(runs[0].state, 'done');
+  assert.equal(runs[1].state, 'error');
+  assert.equal(runs[1].steps, '15');
+  assert.match(runs[1].text, /OneCycleLR: total_steps is 15; cannot take step/);
+  // the too-long cycle ends while the rate is still high
+  const long = nodeRun({ optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 }, scheduler_interval: 'step',
+    scheduler: { type: 'OneCycleLR', max_lr: 0.1, total_steps: 450 } });
+  assert.equal(Number(runs[2].lastLoss), long.loss[149]);
+  assert.ok(long.lr[149] > 0.05, `lr at the end of the too-long cycle ${long.lr[149]}`);
+});
+
+test('Adam with weight_decay (L2) and AdamW end with different weights, each equal to the same run in Node', async () => {
+  const runs = await demo('adamw');
+  const adam = nodeRun({ optimizer: { type: 'Adam', lr: 0.01, weight_decay: 0.1 } });
+  const adamw = nodeRun({ optimizer: { type: 'AdamW', lr: 0.01, weight_decay: 0.1 } });
+  assert.equal(Number(runs[0].lastLoss), adam.loss[149]);
+  assert.equal(Number(runs[1].lastLoss), adamw.loss[149]);
+  assert.ok(Math.abs(Number(runs[0].norm) - adam.norm) < 1e-9 * adam.norm, `${runs[0].norm} vs ${adam.norm}`);
+  assert.ok(Math.abs(Number(runs[1].norm) - adamw.norm) < 1e-9 * adamw.norm, `${runs[1].norm} vs ${adamw.norm}`);
+  assert.ok(Math.abs(adam.norm - adamw.norm) > 0.1 * adamw.norm, `norms ${adam.norm} and ${adamw.norm}`);
+});
+
+test('Adam without bias correction trains differently from Adam with it', async () => {
+  const runs = await demo('bias');
+  assert.equal(runs[0].state, 'done', runs[0].text);
+  assert.equal(runs[1].state, 'done', runs[1].text);
+  const off = nodeRun({ optimizer: { type: 'Adam', lr: 0.05, bias_correction: false } });
+  assert.equal(Number(runs[1].lastLoss), off.loss[149]);
+  assert.notEqual(Number(runs[0].lastLoss), Number(runs[1].lastLoss));
+});
+
+test('a learning rate 10x too high or too low ends worse than a good one', async () => {
+  const runs = await demo('lr');
+  const [good, high, low] = runs.map((r) => Number(r.valLoss));
+  assert.ok(high > 2 * good || runs[1].state === 'diverged', `validation loss good ${good}, too high ${high}`);
+  assert.ok(low > 1.5 * good, `validation loss good ${good}, too low ${low}`);
+  await page.screenshot({ path: `${shotsDir}pitfalls-lr.png`, fullPage: true });
+  // after all that, the demos still run
+  const again = await demo('adamw');
+  assert.equal(again.length, 2);
+  assert.deepEqual(sink.errors, []);
+  assert.deepEqual(sink.foreign, []);
+});
