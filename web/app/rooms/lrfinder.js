@@ -296,7 +296,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     const last = r.lrs[r.lrs.length - 1];
     status.textContent = r.stopped === 'diverged'
       ? `Stopped at lr ${fmtValue(last)} after ${r.lrs.length} steps: the smoothed loss passed ${state.div} × its best value (diverged).`
-      : `Ran all ${r.lrs.length} steps up to lr ${fmtValue(last)} without diverging; try a larger end_lr to see the turn.`;
+      : `Ran all ${r.lrs.length} steps up to lr ${fmtValue(last)}; the smoothed loss stayed below ${state.div} × its best value.`;
     renderTable();
   }
 

@@ -48,6 +48,18 @@ function runConfig(base, extra) {
   return { dataset, model, loss, batch_size, seed, shuffle, epochs: EPOCHS, ...extra };
 }
 
+// Batch losses jump from step to step; their running mean (weight 0.1 on the newest,
+// bias-corrected so the start is not pulled to zero) shows the trend.
+function runningMean(loss) {
+  const out = new Float64Array(loss.length);
+  let avg = 0;
+  for (let i = 0; i < loss.length; i++) {
+    avg = 0.9 * avg + 0.1 * loss[i];
+    out[i] = avg / (1 - 0.9 ** (i + 1));
+  }
+  return out;
+}
+
 function weightNorm(layers) {
   let s = 0;
   for (const layer of layers) for (const part of [layer.W, layer.b]) {
@@ -64,7 +76,7 @@ export function createPitfalls({ root, lab, getConfig }) {
   const status = el('ul', { class: 'status', id: 'pitfall-status', 'aria-live': 'polite' });
   const lossBox = el('div', { class: 'chart', id: 'pitfall-loss' });
   const lrBox = el('div', { class: 'chart', id: 'pitfall-lr' });
-  const pair = el('div', { class: 'pair', hidden: true }, [el('div', {}, [el('h3', {}, 'Training loss per step'), lossBox]),
+  const pair = el('div', { class: 'pair', hidden: true }, [el('div', {}, [el('h3', {}, 'Training loss per step (running mean)'), lossBox]),
     el('div', {}, [el('h3', {}, 'Learning rate per step'), lrBox])]);
   box.append(el('h2', {}, 'Pitfalls, side by side'),
     el('div', { class: 'row' }, [select, runBtn]), why, pair, status);
@@ -96,7 +108,7 @@ export function createPitfalls({ root, lab, getConfig }) {
   function draw() {
     pair.hidden = false;
     const s = (key) => live.map((r, i) => ({ label: r.label, values: Float64Array.from(r[key]), color: PALETTE[i] }));
-    lossChart.setData(s('loss'));
+    lossChart.setData(live.map((r, i) => ({ label: r.label, values: runningMean(r.loss), color: PALETTE[i] })));
     lrChart.setData(s('lr'));
     clear(status);
     live.forEach((r, i) => {
