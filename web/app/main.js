@@ -10,11 +10,13 @@ import { startFrameApi } from './frame.js';
 import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
 import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
+import { createTrainRoom, validateTrain, PROPS as TRAIN_PROPS } from './rooms/train.js';
 
 const ROOMS = {
   schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
   race: { title: 'Optimizers', props: RACE_PROPS, create: createRaceRoom, validate: validateRace },
   losses: { title: 'Losses', props: LOSS_PROPS, create: createLossesRoom, validate: async () => [] },
+  train: { title: 'Training', props: TRAIN_PROPS, create: createTrainRoom, validate: validateTrain },
 };
 
 // Curves from a link are checked by the core before they are shown.
