@@ -12,11 +12,13 @@ import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
 import { createLrFinderRoom, PROPS as LRF_PROPS, useRegistry as lrfRegistry } from './rooms/lrfinder.js';
 import { createPitfalls } from './rooms/train-pitfalls.js';
+import { createTrainRoom, validateTrain, PROPS as TRAIN_PROPS } from './rooms/train.js';
 
 const ROOMS = {
   schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
   race: { title: 'Optimizers', props: RACE_PROPS, create: createRaceRoom, validate: validateRace },
   losses: { title: 'Losses', props: LOSS_PROPS, create: createLossesRoom, validate: async () => [] },
+  train: { title: 'Training', props: TRAIN_PROPS, create: createTrainRoom, validate: validateTrain },
   lrfinder: { title: 'LR finder', props: LRF_PROPS, create: createLrFinderRoom, validate: async () => [], setup: lrfRegistry },
 };
 
@@ -91,7 +93,7 @@ async function main() {
       clear(root);
       root.dataset.room = route;
       current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify,
-        mountExtras: (box, getConfig) => createPitfalls({ root: box, lab, getConfig }) }) };
+        mountExtras: (box, roomApi) => createPitfalls({ root: box, lab, getConfig: roomApi.getConfig }) }) };
     }
     document.title = `steplab: ${room.title}`;
   };

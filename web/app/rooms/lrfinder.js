@@ -339,7 +339,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   sendLr.disabled = sendCycle.disabled = true;
   fill();
   refreshTask().then(run);
-  mountExtras?.(extras, config);
+  mountExtras?.(extras, { getConfig: config });
   return {
     setState(next) { state = next; fill(); refreshTask().then(run); },
   };
