@@ -78,3 +78,41 @@ test('changing a setting reruns the test; bad settings are refused with a messag
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('from the Training room, the finder tests its setup and "use this lr" lands in the Training room\'s link', async () => {
+  const page = await openPage(distUrl('index.html#/train'));
+  await page.waitForFunction(() => window.steplabTraining?.getConfig());
+  const train = await page.evaluate(() => window.steplabTraining.getConfig());
+  await page.click('nav a[data-route="lrfinder"]');
+  await settled(page);
+  assert.match(await page.textContent('#lrf-from-training'), /optimizer: Adam/);
+  const setup = { ...train };
+  for (const k of ['scheduler', 'scheduler_interval', 'epochs', 'early_stopping']) delete setup[k];
+  const want = lab.lrFind(setup, { ...OPTIONS, num_iter: 100, seeds: [0, 1, 2, 3, 4] });
+  const valley = Number(await page.getAttribute('#lrf-suggestions tr[data-rule="valley"] td.lr', 'data-value'));
+  assert.equal(valley, want.suggestions.valley);
+  // a constant rate
+  await page.click('#lrf-send-lr');
+  await page.waitForFunction(() => location.hash.startsWith('#/train'));
+  await page.waitForFunction(() => window.steplabTraining?.getConfig()?.optimizer.lr !== 0.01);
+  const sent = +valley.toPrecision(4);
+  const params = new URLSearchParams(decodeURIComponent(page.url()).split('?')[1]);
+  assert.deepEqual(JSON.parse(params.get('opt')), { ...train.optimizer, lr: sent });
+  assert.equal(params.get('sched'), 'null');
+  assert.equal((await page.evaluate(() => window.steplabTraining.getConfig())).optimizer.lr, sent);
+  // a one-cycle schedule peaking at the steep suggestion, over the room's whole budget
+  await page.click('nav a[data-route="lrfinder"]');
+  await settled(page);
+  await page.check('#lrf-pick-steep');
+  await page.click('#lrf-send-onecycle');
+  await page.waitForFunction(() => window.steplabTraining?.getConfig()?.scheduler?.type === 'OneCycleLR');
+  const cfg = await page.evaluate(() => window.steplabTraining.getConfig());
+  const probe = lab.createTrainer(cfg);
+  assert.deepEqual(cfg.scheduler, { type: 'OneCycleLR', max_lr: +want.suggestions.steep.toPrecision(4), total_steps: cfg.epochs * probe.steps_per_epoch });
+  assert.equal(cfg.scheduler_interval, 'step');
+  probe.step(probe.steps_per_epoch * cfg.epochs); // the schedule fits the budget exactly: no error past total_steps
+  assert.equal(probe.status, 'done');
+  probe.dispose();
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});

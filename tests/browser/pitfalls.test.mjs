@@ -9,15 +9,14 @@ let browser;
 let page;
 const sink = { errors: [], foreign: [] };
 
-// The LR finder room's default setup, which the demos take their data, model and loss from.
-const BASE = {
-  dataset: { name: 'moons', n_samples: 400, noise: 0.2, seed: 0, val_fraction: 0.2 },
-  model: { hidden: [16, 16], activation: 'tanh', init: 'xavier' }, loss: { type: 'BCEWithLogitsLoss' },
-  batch_size: 32, seed: 0, epochs: 15,
-};
+// The Training room's setup, which the demos take their data, model, loss, batch size and seed from.
+let BASE;
+let SPE; // steps per epoch of that setup
+const EPOCHS = 15;
 
 function nodeRun(extra) {
-  const run = lab.createTrainer({ ...BASE, ...extra });
+  const { dataset, model, loss, batch_size, seed, shuffle } = BASE;
+  const run = lab.createTrainer({ dataset, model, loss, batch_size, seed, shuffle, epochs: EPOCHS, ...extra });
   run.fit();
   const h = run.history;
   let s = 0;
@@ -37,7 +36,12 @@ async function demo(id) {
 
 before(async () => {
   browser = await launch();
-  page = await openPageIn(browser, distUrl('index.html#/lrfinder?iters=30&seeds=1'), sink);
+  page = await openPageIn(browser, distUrl('index.html#/train'), sink);
+  await page.waitForFunction(() => window.steplabTraining?.getConfig());
+  BASE = await page.evaluate(() => window.steplabTraining.getConfig());
+  const probe = lab.createTrainer({ ...BASE, epochs: 1 });
+  SPE = probe.steps_per_epoch;
+  probe.dispose();
 });
 after(async () => { await browser?.close(); });
 
@@ -46,30 +50,31 @@ test('scheduler stepped before the optimizer: its first lr is the schedule\'s se
   const want = lab.schedule({ type: 'LinearLR', lr: 0.1, start_factor: 0.01, total_iters: 10 }, 3);
   assert.equal(Number(runs[0].firstLr), want[0], runs[0].text);
   assert.equal(Number(runs[1].firstLr), want[1], runs[1].text);
-  assert.equal(runs[1].steps, '150');
+  assert.equal(Number(runs[1].steps), EPOCHS * SPE);
   assert.match(await page.textContent('#pitfall-why'), /first value of the schedule is never used/);
 });
 
 test('OneCycleLR with total_steps = epochs stops with the error PyTorch raises; the right one runs the whole budget', async () => {
   const runs = await demo('onecycle');
-  assert.equal(runs[0].steps, '150');
+  const n = EPOCHS * SPE;
+  assert.equal(Number(runs[0].steps), n);
   assert.equal(runs[0].state, 'done');
   assert.equal(runs[1].state, 'error');
-  assert.equal(runs[1].steps, '15');
-  assert.match(runs[1].text, /OneCycleLR: total_steps is 15; cannot take step/);
+  assert.equal(runs[1].steps, String(EPOCHS));
+  assert.match(runs[1].text, new RegExp(`OneCycleLR: total_steps is ${EPOCHS}; cannot take step`));
   // the too-long cycle ends while the rate is still high
   const long = nodeRun({ optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 }, scheduler_interval: 'step',
-    scheduler: { type: 'OneCycleLR', max_lr: 0.1, total_steps: 450 } });
-  assert.equal(Number(runs[2].lastLoss), long.loss[149]);
-  assert.ok(long.lr[149] > 0.05, `lr at the end of the too-long cycle ${long.lr[149]}`);
+    scheduler: { type: 'OneCycleLR', max_lr: 0.1, total_steps: 3 * n } });
+  assert.equal(Number(runs[2].lastLoss), long.loss[n - 1]);
+  assert.ok(long.lr[n - 1] > 0.05, `lr at the end of the too-long cycle ${long.lr[n - 1]}`);
 });
 
 test('Adam with weight_decay (L2) and AdamW end with different weights, each equal to the same run in Node', async () => {
   const runs = await demo('adamw');
   const adam = nodeRun({ optimizer: { type: 'Adam', lr: 0.01, weight_decay: 0.1 } });
   const adamw = nodeRun({ optimizer: { type: 'AdamW', lr: 0.01, weight_decay: 0.1 } });
-  assert.equal(Number(runs[0].lastLoss), adam.loss[149]);
-  assert.equal(Number(runs[1].lastLoss), adamw.loss[149]);
+  assert.equal(Number(runs[0].lastLoss), adam.loss.at(-1));
+  assert.equal(Number(runs[1].lastLoss), adamw.loss.at(-1));
   assert.ok(Math.abs(Number(runs[0].norm) - adam.norm) < 1e-9 * adam.norm, `${runs[0].norm} vs ${adam.norm}`);
   assert.ok(Math.abs(Number(runs[1].norm) - adamw.norm) < 1e-9 * adamw.norm, `${runs[1].norm} vs ${adamw.norm}`);
   assert.ok(Math.abs(adam.norm - adamw.norm) > 0.1 * adamw.norm, `norms ${adam.norm} and ${adamw.norm}`);
@@ -80,7 +85,7 @@ test('Adam without bias correction trains differently from Adam with it', async 
   assert.equal(runs[0].state, 'done', runs[0].text);
   assert.equal(runs[1].state, 'done', runs[1].text);
   const off = nodeRun({ optimizer: { type: 'Adam', lr: 0.05, bias_correction: false } });
-  assert.equal(Number(runs[1].lastLoss), off.loss[149]);
+  assert.equal(Number(runs[1].lastLoss), off.loss.at(-1));
   assert.notEqual(Number(runs[0].lastLoss), Number(runs[1].lastLoss));
 });
 

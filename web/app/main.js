@@ -11,7 +11,7 @@ import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.
 import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
 import { createLrFinderRoom, PROPS as LRF_PROPS, useRegistry as lrfRegistry } from './rooms/lrfinder.js';
-import { createPitfalls } from './rooms/train-pitfalls.js';
+import { mountTrainExtras } from './rooms/train-extras.js';
 import { createTrainRoom, validateTrain, PROPS as TRAIN_PROPS } from './rooms/train.js';
 
 const ROOMS = {
@@ -66,6 +66,8 @@ async function main() {
     nav.append(el('a', { href: `#/${route}`, 'data-route': route }, room.title));
   }
   let current = null;
+  const lastState = {}; // each room's latest settings, for rooms that hand settings to each other
+  const openRoom = (route, values) => { location.hash = writeHash(route, ROOMS[route].props, values); };
 
   const open = async () => {
     const { route: r, params } = parseHash(location.hash);
@@ -82,6 +84,7 @@ async function main() {
     for (const a of nav.querySelectorAll('a')) a.setAttribute('aria-current', a.dataset.route === route ? 'page' : 'false');
     const state = structuredClone(values);
     const setState = (s) => {
+      lastState[route] = s;
       history.replaceState(null, '', writeHash(route, room.props, s));
       frame?.changed();
     };
@@ -93,7 +96,7 @@ async function main() {
       clear(root);
       root.dataset.room = route;
       current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify,
-        mountExtras: (box, roomApi) => createPitfalls({ root: box, lab, getConfig: roomApi.getConfig }) }) };
+        roomState: (r) => lastState[r] ?? null, openRoom, mountExtras: (box, roomApi) => mountTrainExtras({ root: box, lab, roomApi }) }) };
     }
     document.title = `steplab: ${room.title}`;
   };

@@ -5,6 +5,7 @@
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
 import { el, clear } from '../dom.js';
 import { LRF_INTRO, RULES, TRIM_TEXT, BAND_TEXT, SEND_TEXT } from './lrfinder-text.js';
+import { PROPS as TRAIN_PROPS, trainerConfig } from './train-config.js';
 
 export const RULE_NAMES = ['steep', 'valley', 'minimum', 'slide'];
 const RULE_COLORS = { steep: PALETTE[1], valley: PALETTE[2], minimum: PALETTE[3], slide: PALETTE[4] };
@@ -37,7 +38,44 @@ export const PROPS = {
   div: { type: 'num', def: 5, min: 1.1, max: 1000 },
   seeds: { type: 'int', def: 5, min: 1, max: 10 },
   pick: { type: 'enum', def: 'valley', choices: RULE_NAMES },
+  // the Training room's trainer config when the test runs on its setup; null: this room's own controls
+  setup: { type: 'json', def: null, check: (v) => (v === null || (isObj(v) && isObj(v.dataset) && isObj(v.model) && isObj(v.loss) && isObj(v.optimizer))
+    ? null : 'setup must be a trainer config { dataset, model, loss, optimizer, ... } or null') },
 };
+
+const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// The range test's part of a Training room state: what it trains on, without schedule or budget.
+export function trainSetup(t) {
+  const c = trainerConfig({ ...t, extra: [] }, t.data);
+  for (const k of ['scheduler', 'scheduler_interval', 'scheduler_order', 'epochs', 'early_stopping']) delete c[k];
+  return c;
+}
+
+// The Training room's settings with the chosen rate: a constant lr, or OneCycleLR peaking at it over the
+// room's whole budget (spe: its steps per epoch).
+export function trainStateWith(t, setup, lr, onecycle, spe) {
+  const next = structuredClone(t);
+  next.data = { ...setup.dataset };
+  next.extra = [];
+  next.model = { init: 'xavier', ...setup.model };
+  next.loss = { ...setup.loss };
+  next.opt = { ...setup.optimizer };
+  next.reg = setup.regularization ?? null;
+  next.clip = setup.grad_clip ?? null;
+  next.seed = setup.seed ?? next.seed;
+  if (setup.batch_size === 'full') next.bmode = 'full';
+  else if (setup.batch_size === 1) next.bmode = 'sgd';
+  else { next.bmode = 'mini'; next.batch = setup.batch_size; }
+  if (onecycle) {
+    next.sched = { type: 'OneCycleLR', max_lr: lr, total_steps: next.epochs * spe };
+    next.interval = 'step';
+  } else {
+    next.opt.lr = lr;
+    next.sched = null;
+  }
+  return next;
+}
 
 // Fills the registry's names into PROPS once the core has started.
 export function useRegistry(registry) {
@@ -76,8 +114,11 @@ const TASK_LOSSES = {
   regression: ['MSELoss', 'L1Loss', 'HuberLoss', 'SmoothL1Loss'],
 };
 
-export function createLrFinderRoom({ root, lab, registry, getState, setState, notify, toTraining, mountExtras }) {
+export function createLrFinderRoom({ root, lab, registry, getState, setState, notify, roomState, openRoom }) {
   let state = getState();
+  // coming from the Training room: test its current setup
+  const fromTraining = roomState?.('train');
+  if (fromTraining) { state.setup = trainSetup(fromTraining); setState(state); }
   let generation = 0;
   let result = null;
   let task = null;
@@ -111,12 +152,21 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   const momField = labeled('mom', 'momentum (SGD)');
   const noiseField = labeled('noise', 'noise');
   const nField = labeled('n', 'points');
-  controls.append(
-    el('h2', {}, 'Training setup'),
+  const ownBox = el('div', { id: 'lrf-own' });
+  const fromBox = el('div', { id: 'lrf-from-training' });
+  const sourceBtn = btn('', () => {
+    if (state.setup) state.setup = null;
+    else state.setup = trainSetup(trainState());
+    setState(state);
+    refreshTask().then(schedule);
+  }, { id: 'lrf-source' });
+  controls.append(el('h2', {}, 'Training setup'), fromBox, sourceBtn, ownBox);
+  ownBox.append(
     labeled('ds', 'Data set'), el('div', { class: 'row' }, [nField, noiseField]),
     labeled('hidden', 'Hidden layers (widths, comma separated)'), labeled('act', 'Activation'),
     labeled('loss', 'Loss'), el('div', { class: 'row' }, [labeled('opt', 'Optimizer'), momField]),
-    el('div', { class: 'row' }, [labeled('batch', 'Batch size'), labeled('seed', 'Seed')]),
+    el('div', { class: 'row' }, [labeled('batch', 'Batch size'), labeled('seed', 'Seed')]));
+  controls.append(
     el('h2', {}, 'Range test'),
     el('div', { class: 'row' }, [labeled('start', 'start_lr'), labeled('end', 'end_lr')]),
     el('div', { class: 'row' }, [labeled('iters', 'num_iter'), labeled('mode', 'step_mode')]),
@@ -173,7 +223,6 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     btn('JSON', () => downloadText('steplab-lr-finder.json', JSON.stringify(resultJson()), 'application/json')),
   ]);
   const chart = new LineChart(chartBox, { xLabel: 'learning rate', yLabel: 'loss', xLog: true, height: 340 });
-  const extras = el('div', { id: 'lrf-extras' });
 
   // --- suggestions, sending, explanation
   const table = el('table', { id: 'lrf-suggestions' });
@@ -181,7 +230,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   const sendLr = btn('Train with this lr', () => send(false), { id: 'lrf-send-lr' });
   const sendCycle = btn('Train one-cycle with max_lr = this', () => send(true), { id: 'lrf-send-onecycle' });
   main.append(toolbar, chartBox, status, el('div', { class: 'tables' }, table),
-    el('div', { class: 'row send' }, [el('label', { for: 'lrf-custom' }, 'learning rate'), customIn, sendLr, sendCycle]), extras);
+    el('div', { class: 'row send' }, [el('label', { for: 'lrf-custom' }, 'learning rate'), customIn, sendLr, sendCycle]));
   side.append(el('h2', {}, 'LR finder'), el('p', {}, LRF_INTRO),
     el('h3', {}, 'The four suggestions'),
     el('ul', { class: 'rules' }, RULE_NAMES.map((r) => el('li', { style: `border-left: 4px solid ${RULE_COLORS[r]}` }, RULES[r]))),
@@ -192,16 +241,31 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     sendLr.disabled = sendCycle.disabled = !(v > 0 && Number.isFinite(v));
   });
 
-  function send(onecycle) {
+  async function send(onecycle) {
     const lr = Number(customIn.value);
     if (!(lr > 0 && Number.isFinite(lr))) return;
-    if (!toTraining) { notify('The Training room is not part of this page.', 'warn'); return; }
-    toTraining(config(), lr, onecycle);
+    const base = trainState();
+    let spe = 1;
+    if (onecycle) {
+      // OneCycleLR's total_steps is the Training room's whole budget in batches
+      try {
+        const probe = await lab.call('trainCreate', { config: trainerConfig(trainStateWith(base, config(), lr, false, 1), config().dataset) });
+        spe = probe.steps_per_epoch;
+        await lab.call('trainDispose', { run: probe.run });
+      } catch (e) {
+        setupErr.textContent = e.message;
+        return;
+      }
+    }
+    openRoom('train', trainStateWith(base, config(), lr, onecycle, spe));
   }
 
-  const config = () => setupConfig(state, registry);
+  // the Training room's latest settings, or its defaults when it has not been opened
+  const trainState = () => roomState?.('train') ?? Object.fromEntries(Object.entries(TRAIN_PROPS).map(([k, p]) => [k, structuredClone(p.def)]));
+  const config = () => (state.setup ? structuredClone(state.setup) : setupConfig(state, registry));
 
   async function refreshTask() {
+    if (state.setup) return;
     try {
       const d = await lab.call('dataset', { spec: { name: state.ds, n_samples: 20 } });
       task = d.task;
@@ -216,6 +280,19 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   }
 
   function fill() {
+    ownBox.hidden = !!state.setup;
+    clear(fromBox);
+    if (state.setup) {
+      const c = state.setup;
+      const o = c.optimizer;
+      fromBox.append(el('p', { class: 'note' }, 'The Training room\'s setup (its learning rate is replaced by the test\'s):'),
+        el('ul', { class: 'setup' }, [
+          `data: ${c.dataset.name ?? 'your own points'}${c.dataset.n_samples ? `, ${c.dataset.n_samples} points` : ''}`,
+          `model: ${c.model.hidden.length ? c.model.hidden.join('-') : 'linear'} ${c.model.activation}`,
+          `loss: ${c.loss.type}`, `optimizer: ${o.type}${o.momentum ? ` momentum ${o.momentum}` : ''}${o.weight_decay ? `, weight_decay ${o.weight_decay}` : ''}`,
+          `batch size: ${c.batch_size}, seed ${c.seed}`].map((t) => el('li', {}, t))));
+    }
+    sourceBtn.textContent = state.setup ? 'Edit a setup here instead' : 'Use the Training room\'s setup';
     for (const [key, input] of Object.entries(inputs)) {
       if (key === 'loss') continue;
       input.value = key === 'hidden' ? state.hidden.join(', ') : String(state[key]);
@@ -339,7 +416,6 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   sendLr.disabled = sendCycle.disabled = true;
   fill();
   refreshTask().then(run);
-  mountExtras?.(extras, { getConfig: config });
   return {
     setState(next) { state = next; fill(); refreshTask().then(run); },
   };

@@ -29,7 +29,7 @@ export function createInspectPanel({ root }) {
   ];
   const note = el('p', { class: 'note', id: 'inspect-note' });
   box.append(el('h2', {}, 'Inside the optimizer'), el('p', { class: 'why' }, INSPECT_TEXT), note);
-  const grid = el('div', { class: 'pair' });
+  const grid = el('div', { class: 'pair', hidden: true });
   for (const [key, title, y] of spec) {
     boxes[key] = el('div', { 'data-chart': key }, [el('h3', {}, title), el('div', { class: 'chart', id: `inspect-${key}` })]);
     grid.append(boxes[key]);
@@ -40,6 +40,7 @@ export function createInspectPanel({ root }) {
     charts[key] = new LineChart(boxes[key].querySelector('.chart'), { xLabel: 'step', yLabel: y, height: 220 });
     charts[key].log = true;
   }
+  note.textContent = 'Train a run to see its layers here.';
 
   let names = [];
   let steps = [];
@@ -51,7 +52,8 @@ export function createInspectPanel({ root }) {
     steps = [];
     cols = null;
     for (const c of Object.values(charts)) c.setData([]);
-    note.textContent = '';
+    note.textContent = 'Train a run to see its layers here.';
+    grid.hidden = true;
     box.dataset.points = '0';
   }
 
@@ -69,6 +71,7 @@ export function createInspectPanel({ root }) {
       color: PALETTE[i % PALETTE.length], dash: n.endsWith('.bias') ? [6, 4] : undefined }));
     charts.ratio.setData([...series('ratio'), { label: 'rule of thumb 1e-3', values: new Float64Array(x.length).fill(RULE_OF_THUMB), color: '#8a93a6', dash: [2, 4] }], x);
     charts.eff.setData(series('eff'), x);
+    grid.hidden = false;
     const adaptive = cols.m.some((c) => c.some((v) => v != null));
     boxes.m.hidden = boxes.v.hidden = !adaptive;
     note.textContent = adaptive ? '' : 'This optimizer keeps no m and v (SGD-like): its effective step is the learning rate itself.';
@@ -80,12 +83,13 @@ export function createInspectPanel({ root }) {
   function update(inspect, step = inspect?.step) {
     if (!inspect || !Array.isArray(inspect.layers) || !Number.isFinite(step)) return;
     const layerNames = inspect.layers.map((l) => l.name);
-    if (!cols || layerNames.join() !== names.join()) {
+    const last = steps.length ? steps[steps.length - 1] : -Infinity;
+    if (step === last) return; // the same step read twice
+    if (!cols || layerNames.join() !== names.join() || step < last) { // a new run
       reset();
       names = layerNames;
       cols = { ratio: names.map(() => []), eff: names.map(() => []), m: names.map(() => []), v: names.map(() => []) };
     }
-    if (steps.length && step <= steps[steps.length - 1]) return; // the same step read twice
     steps.push(step);
     inspect.layers.forEach((l, i) => {
       cols.ratio[i].push(l.update_ratio > 0 ? l.update_ratio : null);

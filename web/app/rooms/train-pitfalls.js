@@ -36,9 +36,9 @@ export const PITFALLS = [
     { label: 'Adam, bias_correction false', config: { optimizer: { type: 'Adam', lr: 0.05, bias_correction: false } } },
   ] },
   { id: 'lr', title: 'Learning rate 10× too high, 10× too low', runs: () => [
-    { label: 'SGD momentum, lr 0.1', config: { optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 } } },
-    { label: 'lr 1 (10× too high)', config: { optimizer: { type: 'SGD', lr: 1, momentum: 0.9 } } },
-    { label: 'lr 0.01 (10× too low)', config: { optimizer: { type: 'SGD', lr: 0.01, momentum: 0.9 } } },
+    { label: 'SGD momentum 0.9, lr 0.3', config: { optimizer: { type: 'SGD', lr: 0.3, momentum: 0.9 } } },
+    { label: 'lr 3 (10× too high)', config: { optimizer: { type: 'SGD', lr: 3, momentum: 0.9 } } },
+    { label: 'lr 0.03 (10× too low)', config: { optimizer: { type: 'SGD', lr: 0.03, momentum: 0.9 } } },
   ] },
 ];
 

@@ -125,6 +125,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   const code = el('pre', { class: 'code', id: 'train-code', tabindex: '0' });
   const ckptIn = el('input', { type: 'file', id: 'train-ckpt-file', accept: '.steplab,application/octet-stream' });
   const extras = el('div', { id: 'train-extras' });
+  const hooks = {};
   side.append(el('h2', {}, 'Metrics'), metricsBox,
     el('h2', {}, 'Compare runs'),
     el('p', { class: 'note' }, 'Pin a run, change one setting and train again: pinned runs stay on every chart (dashed) with what differs in the legend. The race re-runs every pinned setup and this one together.'),
@@ -425,6 +426,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     halt();
     if (cur.id !== null) lab.call('trainDispose', { run: cur.id });
     cur = newSlot(state);
+    hooks.reset?.();
     regions = null;
     line = null;
     renderAll();
@@ -443,9 +445,11 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       const r = await lab.call('trainStep', {
         run: slot.id, ...req.args, grid: two && req.pictures ? { x: view.x, y: view.y, nx: GRID, ny: GRID } : undefined,
         line: one && req.pictures ? { x: view.x, n: 160 } : undefined, evaluate: req.evaluate,
+        inspect: slot === cur && hooks.inspect ? true : undefined,
       });
       if (slot === cur && g !== runGen) return;
       absorb(slot, r);
+      if (r.inspect) hooks.inspect?.(r.inspect, r.steps_done);
       if (r.grid) regions = regionImage(r.grid, GRID, GRID, data);
       if (r.line) line = { x: view.x, values: r.line };
     } catch (e) {
@@ -761,6 +765,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   loadData();
 
   const api = {
+    hooks, // { inspect(inspect, step), reset() }: set by the panels mounted below the room
     setState(next) { state = next; loadData(); },
     /** The trainer config of the current settings (createTrainer's shape), or null before the data are loaded. */
     getConfig: () => (data ? config() : null),
