@@ -60,8 +60,9 @@ export const trainHandlers = {
 
   // Trains up to `steps` optimizer steps or for `ms` milliseconds (whichever ends first; at least one
   // step unless the run is over), or with `epoch: true` to the end of the current epoch; returns the
-  // history entries that are new since the previous request for this run.
-  trainStep: (lab, { run: id, steps, ms, epoch, grid, inspect, evaluate }) => {
+  // history entries that are new since the previous request for this run. `line: { x: [a, b], n }`
+  // adds the outputs at n points along the only feature of a 1-feature data set.
+  trainStep: (lab, { run: id, steps, ms, epoch, grid, line, inspect, evaluate }) => {
     const e = entry('trainStep', id);
     const { run } = e;
     if (steps !== undefined && !(Number.isInteger(steps) && steps >= 0 && steps <= 1e9)) {
@@ -71,6 +72,9 @@ export const trainHandlers = {
       fail('trainStep', 'ms', `must be a number of milliseconds in [0, 60000], got ${describe(ms)}`);
     }
     if (grid !== undefined) checkGrid(grid);
+    if (line !== undefined && !(Array.isArray(line?.x) && line.x.length === 2 && line.x.every(Number.isFinite) && Number.isInteger(line.n) && line.n >= 2 && line.n <= 4096)) {
+      fail('trainStep', 'line', `must be { x: [a, b], n } with n in [2, 4096], got ${describe(line)}`);
+    }
     if (epoch) {
       run.epoch();
     } else {
@@ -102,6 +106,8 @@ export const trainHandlers = {
     e.steps = h.steps.loss.length;
     e.epochs = h.epochs.train_loss.length;
     if (grid) out.grid = run.predictGrid(grid);
+    // a 1-feature data set: the model's outputs along the feature axis
+    if (line) out.line = run.predict(Float32Array.from({ length: line.n }, (_, i) => line.x[0] + ((line.x[1] - line.x[0]) * i) / (line.n - 1)));
     if (inspect) out.inspect = typeof run.inspect === 'function' ? run.inspect() : null;
     if (evaluate) out.metrics = { train: run.evaluate('train'), val: run.evaluate('val') };
     return out;

@@ -151,7 +151,16 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     renderControls();
   }
 
+  // Controls are rebuilt after the event that changed them has finished: rebuilding removes the
+  // focused field, whose blur can fire another change while the old nodes are being removed.
+  let renderQueued = false;
   function renderControls() {
+    if (renderQueued) return;
+    renderQueued = true;
+    setTimeout(() => { renderQueued = false; renderControlsNow(); }, 0);
+  }
+
+  function renderControlsNow() {
     renderData();
     renderModel();
     renderLoss();
@@ -159,6 +168,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     renderBatch();
     speedSel.value = String(state.speed);
     logBox.checked = state.log;
+    renderPins();
   }
 
   function renderData() {
@@ -486,6 +496,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     if (cur.status && cur.status !== 'running') reset();
     playing = true;
     playBtn.textContent = 'Pause';
+    lastFrame = 0;
     rate.t = 0;
     rate.steps = 0;
     requestAnimationFrame(tick);
@@ -505,11 +516,16 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   }
 
   // Each animation frame: draw what came back, and ask every running slot for its next slice.
-  function tick() {
+  // The worker trains while the page draws: a slice lasts about one frame of the page as it runs now.
+  let lastFrame = 0;
+  let frameMs = 16;
+  function tick(now) {
     if (!playing) return;
     frames++;
-    const racers = racing ? [cur, ...pins.filter((p) => p.status === 'running')] : [cur];
-    const ms = state.speed === 0 ? Math.max(2, 12 / racers.length) : undefined;
+    if (lastFrame) frameMs = 0.8 * frameMs + 0.2 * Math.min(now - lastFrame, 100);
+    lastFrame = now;
+    const racers = racing ? [cur, ...pins.filter((p) => p.status === 'running' || p.status === null)] : [cur];
+    const ms = state.speed === 0 ? Math.max(2, Math.min(40, 0.9 * frameMs) / racers.length) : undefined;
     for (const s of racers) {
       advance(s, { args: ms ? { ms } : { steps: state.speed }, pictures: s === cur && frames % 3 === 0, evaluate: frames % 20 === 0 });
     }
@@ -630,11 +646,22 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     document.body.dataset.trainSteps = String(st?.steps_done ?? 0);
     document.body.dataset.trainStatus = cur.status || 'new';
     document.body.dataset.trainRate = String(Math.round(rate.value));
-    renderMetrics();
-    drawPicture();
-    if (pinList.childElementCount) for (const [i, li] of [...pinList.children].entries()) li.querySelectorAll('.note')[1].textContent = stopText(pins[i]);
+    // the rest only when it changed
+    if (shown.metrics !== cur.metrics) { shown.metrics = cur.metrics; renderMetrics(); }
+    if (shown.regions !== regions || shown.line !== line || shown.data !== data) {
+      Object.assign(shown, { regions, line, data });
+      drawPicture();
+    }
+    if (pinList.childElementCount) {
+      for (const [i, li] of [...pinList.children].entries()) {
+        const t = stopText(pins[i]);
+        const note = li.querySelectorAll('.note')[1];
+        if (note.textContent !== t) note.textContent = t;
+      }
+    }
     renderCode();
   }
+  const shown = {};
 
   function renderMetrics() {
     clear(metricsBox);
@@ -759,6 +786,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     if (ev.key === 'ArrowRight') { ev.preventDefault(); stepOnce(false); }
   });
   new ResizeObserver(() => drawPicture()).observe(canvas);
+  new ResizeObserver(() => drawPicture()).observe(digitsCanvas);
 
   charts.loss.log = charts.grad.log = state.log;
   renderPins();
