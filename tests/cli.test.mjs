@@ -86,6 +86,108 @@ test('bad input exits 2 with the message naming the field; help and version exit
   assert.match(run('list', 'losses').stdout, /^HuberLoss\s/m);
 });
 
+const moons = {
+  dataset: { name: 'moons', n_samples: 200, noise: 0.1, seed: 3, val_fraction: 0.2 },
+  model: { hidden: [16], activation: 'tanh' },
+  loss: { type: 'BCEWithLogitsLoss' },
+  optimizer: { type: 'Adam', lr: 0.02 },
+  batch_size: 20,
+  epochs: 6,
+  seed: 2,
+};
+
+test('train: final metrics, the history as CSV and JSON, one progress line per epoch when not a terminal', () => {
+  const want = lab.createTrainer(moons);
+  want.fit();
+  const h = want.history.epochs;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-cli-'));
+  const cfg = path.join(dir, 'moons.json');
+  fs.writeFileSync(cfg, JSON.stringify(moons));
+  const csv = path.join(dir, 'history.csv');
+  const r = run('train', cfg, '--out', csv);
+  assert.equal(r.status, 0, r.stderr);
+  const val = want.evaluate('val');
+  assert.match(r.stdout, new RegExp(`^done: 6 epochs, ${want.steps_done} steps in `));
+  assert.ok(r.stdout.includes(`val   loss ${val.loss.toPrecision(4)}  accuracy ${val.accuracy.toPrecision(4)}`), r.stdout);
+  // stderr is a pipe here: plain lines, one per epoch, no bar
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 6, r.stderr);
+  assert.match(lines[5], new RegExp(`^epoch 6  train_loss ${h.train_loss[5].toPrecision(4)}  val_loss ${h.val_loss[5].toPrecision(4)}  `));
+  assert.ok(!r.stderr.includes('\r') && !r.stderr.includes('ETA'));
+  const rows = fs.readFileSync(csv, 'utf8').trim().split('\n');
+  assert.equal(rows[0], 'epoch,train_loss,val_loss,train_accuracy,val_accuracy,lr');
+  assert.equal(rows.length, 7);
+  assert.equal(rows[3], `3,${h.train_loss[2]},${h.val_loss[2]},${h.train_accuracy[2]},${h.val_accuracy[2]},${h.lr[2]}`);
+  const j = run('train', JSON.stringify(moons), '--json', '--quiet');
+  assert.equal(j.stderr, '');
+  const o = JSON.parse(j.stdout);
+  assert.deepEqual(o.history.epochs.val_loss, Array.from(h.val_loss));
+  assert.equal(o.metrics.val.accuracy, val.accuracy);
+  assert.equal(o.status, 'done');
+  want.dispose();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('train on a terminal: a redrawn progress bar with ETA (under script, a pseudo-terminal)', (t) => {
+  if (spawnSync('script', ['--version']).status !== 0) return t.skip('script (util-linux) is not installed');
+  const cmd = [process.execPath, cli, 'train', `'${JSON.stringify({ ...moons, epochs: 300 })}'`].join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
+  const frames = r.stdout.split('\r').filter((f) => f.includes('ETA'));
+  assert.ok(frames.length >= 2, r.stdout);
+  assert.match(frames.at(-1), /█{24} 100%  epoch 300  step 2400\/2400  val_loss \S+  ETA 0\.0s/);
+  assert.match(frames[0], /░ +\d+%  epoch \d+  step \d+\/2400/);
+  assert.ok(!/^epoch 1  train_loss/m.test(r.stdout));
+  assert.match(r.stdout, /\x1b\[Kdone: 300 epochs, 2400 steps in /);
+});
+
+test('lr-find: the range test of lab.lrFind as JSON, CSV, a summary and a plot', () => {
+  const options = { start_lr: 1e-5, end_lr: 10, num_iter: 60 };
+  const want = lab.lrFind(moons, options);
+  const args = ['lr-find', JSON.stringify(moons), '--start-lr', '1e-5', '--end-lr=10', '--num-iter', '60'];
+  const j = run(...args, '--json');
+  assert.equal(j.status, 0, j.stderr);
+  const o = JSON.parse(j.stdout);
+  assert.deepEqual(o.smoothed, Array.from(want.smoothed));
+  assert.deepEqual(o.suggestions, want.suggestions);
+  const c = run(...args, '--csv').stdout.trim().split('\n');
+  assert.equal(c[0], 'seed,step,lr,loss,smoothed');
+  assert.equal(c[4], `2,3,${want.lrs[3]},${want.losses[3]},${want.smoothed[3]}`);
+  const s = run(...args);
+  assert.ok(s.stdout.includes(`valley   ${want.suggestions.valley.toExponential(2).padStart(9)}`), s.stdout);
+  const p = run(...args, '--plot', '--seeds', '1,2,3');
+  assert.equal(p.status, 0, p.stderr);
+  assert.match(p.stdout, /smoothed loss vs learning rate \(steps 6\.\.\d+\)/);
+  assert.match(p.stdout, /\(lr, log scale\)\n +[VSML ]*V/);
+  assert.match(p.stdout, /V valley +\S+ +seeds: min \S+ +median \S+ +max \S+/);
+});
+
+test('train and lr-find: bad input exits 2 naming the field', () => {
+  const cases = [
+    [['train'], 'the trainer config is missing'],
+    [['train', '/nonexistent/config.json'], 'cannot read /nonexistent/config.json: ENOENT'],
+    [['train', '{"dataset":'], 'the trainer config is not valid JSON'],
+    [['train', JSON.stringify({ ...moons, optimizer: { type: 'Adam', lr: -1 } })], 'Adam: lr must be'],
+    [['train', JSON.stringify({ ...moons, epochs: 0 })], 'epochs'],
+    [['train', JSON.stringify(moons), '--out', '/nonexistent/dir/h.csv'], '--out: cannot write /nonexistent/dir/h.csv'],
+    [['lr-find', JSON.stringify(moons), '--smooth-f', '1'], 'lrFind: smooth_f must be a number in [0, 1), got 1'],
+    [['lr-find', JSON.stringify(moons), '--start-lr', 'tiny'], 'lrFind: start_lr must be a finite number > 0, got NaN'],
+    [['lr-find', JSON.stringify(moons), '--step-mode', 'cos'], "lrFind: step_mode must be 'exp' or 'linear', got 'cos'"],
+    [['lr-find', JSON.stringify(moons), '--seeds', '1,,2'], 'lrFind: seeds[1]'],
+    [['lr-find', JSON.stringify({ ...moons, loss: { type: 'Nope' } })], 'Nope'],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status} ${r.stderr}`);
+    assert.ok(r.stderr.includes(message), `${args.join(' ')}: '${r.stderr}' lacks '${message}'`);
+    assert.equal(r.stdout, '');
+  }
+  const h = run('--help').stdout;
+  assert.match(h, /steplab train <config.json> \[--out history.csv\]/);
+  assert.match(h, /Examples:[\s\S]*steplab train [\s\S]*steplab lr-find /);
+  assert.equal(run('train', JSON.stringify({ ...moons, epochs: 1 }), '--quiet').status, 0);
+});
+
 test('npm pack gives a package that installs offline into an empty folder and works there', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-pack-'));
   const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
@@ -103,5 +205,10 @@ test('npm pack gives a package that installs offline into an empty folder and wo
   const bin = spawnSync(path.join(app, 'node_modules/.bin/steplab'), ['schedule', '{"type":"ExponentialLR","gamma":0.5,"lr":1}', '--steps', '3'], { encoding: 'utf8' });
   assert.equal(bin.stdout, '1\n0.5\n0.25\n', bin.stderr);
   assert.ok(fs.existsSync(path.join(app, 'node_modules/steplab/dist/steplab.d.ts')));
+  // the digits data set ships with the package: lr-find on it from the installed command
+  const lf = spawnSync(path.join(app, 'node_modules/.bin/steplab'), ['lr-find', JSON.stringify({ ...moons, dataset: { name: 'digits' },
+    loss: { type: 'CrossEntropyLoss' } }), '--num-iter', '30', '--json'], { encoding: 'utf8' });
+  assert.equal(lf.status, 0, lf.stderr);
+  assert.equal(JSON.parse(lf.stdout).lrs[0], 1e-7);
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -15,11 +15,21 @@ Usage:
       Prints step, x, y, loss, lr per line; stops at divergence and says so.
   steplab loss '<json spec>' '<json input>' '<json target>' [--json]
       A loss and its gradient, as torch.nn computes them.
+  steplab train <config.json> [--out history.csv] [--json] [--quiet]
+      Trains an MLP with lab.createTrainer's config ({"dataset", "model", "loss", "optimizer",
+      "scheduler"?, "batch_size", "epochs", "seed", ...}). Progress goes to stderr: a bar with ETA
+      on a terminal, one line per epoch otherwise. Prints the final metrics; --out writes the
+      per-epoch history as CSV; --json prints history and metrics as JSON.
+  steplab lr-find <config.json> [--start-lr A] [--end-lr B] [--num-iter N] [--step-mode exp|linear]
+                  [--smooth-f F] [--diverge-th T] [--seeds 1,2,3] [--json | --csv | --plot]
+      The learning-rate range test on the same config: the lr grows from A (1e-7) to B (10) over
+      N (100) steps; prints fast.ai's four suggestions (valley is the usual pick).
   steplab list [schedulers | losses]
       The names (and with --json, the parameters) the core knows.
   steplab --help | --version
 
-A spec argument can also be @file.json. Output goes to stdout; errors to stderr.
+A spec argument can also be @file.json, a config a file path or inline JSON. Output goes to stdout;
+errors and progress to stderr.
 
 Examples:
   steplab schedule '{"type":"OneCycleLR","max_lr":0.1,"total_steps":100}' --steps 100 --plot
@@ -27,9 +37,15 @@ Examples:
   steplab schedule '{"type":"ReduceLROnPlateau","patience":1}' --steps 5 --metrics 1,1,1,1
   steplab trace '{"fn":"rosenbrock","start":[-1.5,2],"optimizer":{"type":"Adam","lr":0.05},"steps":300}' --plot
   steplab loss '{"type":"HuberLoss","delta":5}' '[98,153,199,182,140]' '[100,150,200,180,120]'
+  steplab train digits.json --out history.csv
+  steplab train '{"dataset":{"name":"moons"},"model":{"hidden":[16]},"loss":{"type":"BCEWithLogitsLoss"},"optimizer":{"type":"Adam","lr":0.01},"epochs":20}'
+  steplab lr-find digits.json --plot
+  steplab lr-find digits.json --seeds 0,1,2 --end-lr 1 --csv > lr-find.csv
 `;
 
 class UsageError extends Error {}
+
+const VALUE_FLAGS = ['steps', 'metrics', 'width', 'height', 'out', 'start-lr', 'end-lr', 'num-iter', 'step-mode', 'smooth-f', 'diverge-th', 'seeds'];
 
 function parseArgs(argv) {
   const pos = [];
@@ -38,7 +54,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a.startsWith('--')) {
       const [k, v] = a.slice(2).split('=', 2);
-      if (['steps', 'metrics', 'width', 'height'].includes(k)) {
+      if (VALUE_FLAGS.includes(k)) {
         const val = v ?? argv[++i];
         if (val === undefined) throw new UsageError(`--${k} needs a value`);
         flags[k] = val;
@@ -71,7 +87,9 @@ function readFile(path, what) {
 }
 
 // A terminal line plot: one column per step bucket, min..max per column.
-export function textPlot(values, { width = 72, height = 16, title = '' } = {}) {
+// x: the labels of the first and last column and the axis name; marks: [{ at (0..1 across), ch }]
+// are drawn on a line under the axis.
+export function textPlot(values, { width = 72, height = 16, title = '', x = null, marks = [] } = {}) {
   const n = values.length;
   if (!n) return '(no values)\n';
   let lo = Infinity, hi = -Infinity;
@@ -90,16 +108,164 @@ export function textPlot(values, { width = 72, height = 16, title = '' } = {}) {
   const label = (v) => String(+v.toPrecision(4)).padStart(10);
   const lines = grid.map((row, r) => `${r === 0 ? label(hi) : r === height - 1 ? label(lo) : ' '.repeat(10)} │${row.join('')}`);
   lines.push(`${' '.repeat(10)} └${'─'.repeat(cols)}`);
-  lines.push(`${' '.repeat(12)}0${' '.repeat(Math.max(cols - String(n - 1).length - 1, 1))}${n - 1}  (step)`);
+  const [left, right, name] = x || ['0', String(n - 1), 'step'];
+  lines.push(`${' '.repeat(12)}${left}${' '.repeat(Math.max(cols - left.length - right.length, 1))}${right}  (${name})`);
+  if (marks.length) {
+    const row = Array(cols).fill(' ');
+    for (const m of marks) row[Math.min(cols - 1, Math.max(0, Math.round(m.at * (cols - 1))))] = m.ch;
+    lines.push(`${' '.repeat(12)}${row.join('').trimEnd()}`);
+  }
   return (title ? `${title}\n` : '') + lines.join('\n') + '\n';
+}
+
+// A trainer config: inline JSON, @file or a file path.
+function readConfig(text) {
+  if (text === undefined) throw new UsageError('the trainer config is missing; see steplab --help');
+  const t = text.trim();
+  return readJson(t.startsWith('{') || t.startsWith('@') ? t : `@${t}`, 'the trainer config');
+}
+
+const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
+const clock = (s) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
+const SCALARS = ['loss', 'accuracy', 'f1', 'auroc', 'mse', 'mae'];
+
+// Progress of a training run on stderr: a redrawn bar with ETA on a terminal, one plain line per
+// epoch otherwise (logs, CI, pipes).
+function progress(err, tty, total) {
+  const t0 = performance.now();
+  let drawn = 0;
+  let shown = 0;
+  return {
+    update(run, force = false) {
+      const now = performance.now();
+      const el = (now - t0) / 1000;
+      const h = run.history.epochs;
+      const n = h.train_loss.length;
+      if (tty) {
+        if (!force && now - drawn < 80) return;
+        drawn = now;
+        const done = run.steps_done;
+        const f = Math.min(1, done / total);
+        const eta = done > 0 && f < 1 ? clock((el * (total - done)) / done) : '0.0s';
+        const w = 24;
+        const bar = '█'.repeat(Math.round(f * w)) + '░'.repeat(w - Math.round(f * w));
+        const loss = n ? `  val_loss ${fmt(h.val_loss[n - 1])}` : '';
+        err(`\r${bar} ${String(Math.round(f * 100)).padStart(3)}%  epoch ${run.epochs_done}  step ${done}/${total}${loss}  ETA ${eta}\x1b[K`);
+      } else {
+        for (; shown < n; shown++) {
+          const cols = Object.keys(h).filter((k) => k !== 'lr').map((k) => `${k} ${fmt(h[k][shown])}`);
+          err(`epoch ${shown + 1}  ${cols.join('  ')}  lr ${fmt(h.lr[shown])}  (${clock(el)})\n`);
+        }
+      }
+    },
+    end() { if (tty) err('\r\x1b[K'); },
+  };
+}
+
+function train(lab, config, flags, out, err) {
+  const run = lab.createTrainer(config);
+  try {
+    const epochs = config.epochs ?? 10;
+    const total = epochs * run.steps_per_epoch;
+    const tty = Boolean(process.stderr.isTTY);
+    const p = flags.quiet ? null : progress(err, tty, total);
+    const t0 = performance.now();
+    const chunk = Math.max(1, Math.ceil(run.steps_per_epoch / 10));
+    while (!run.done) {
+      run.step(chunk);
+      p?.update(run);
+    }
+    p?.update(run, true);
+    p?.end();
+    const seconds = (performance.now() - t0) / 1000;
+    const h = run.history.epochs;
+    const metrics = { train: run.evaluate('train') };
+    const val = run.evaluate('val');
+    if (Number.isFinite(val.loss)) metrics.val = val;
+    if (flags.out) {
+      if (typeof flags.out !== 'string') throw new UsageError('--out needs a file name');
+      const keys = Object.keys(h);
+      const rows = Array.from(h.train_loss, (_, e) => [e + 1, ...keys.map((k) => h[k][e])].join(','));
+      try {
+        fs.writeFileSync(flags.out, ['epoch,' + keys.join(','), ...rows].join('\n') + '\n');
+      } catch (e) {
+        throw new UsageError(`--out: cannot write ${flags.out}: ${e.code || e.message}`);
+      }
+    }
+    const summary = { status: run.status, epochs_done: run.epochs_done, steps_done: run.steps_done, seconds, diverged: run.diverged };
+    if (flags.json) {
+      const history = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.from(v)]));
+      out(JSON.stringify({ ...summary, history: { epochs: history }, metrics }) + '\n');
+      return 0;
+    }
+    const why = run.diverged ? ` (non-finite loss at step ${run.diverged.step})` : '';
+    out(`${run.status}${why}: ${run.epochs_done} epochs, ${run.steps_done} steps in ${clock(seconds)}\n`);
+    for (const [split, m] of Object.entries(metrics)) {
+      out(`${split.padEnd(6)}${SCALARS.filter((k) => m[k] !== undefined).map((k) => `${k} ${fmt(m[k])}`).join('  ')}\n`);
+    }
+    if (flags.out) out(`history (${h.train_loss.length} epochs) written to ${flags.out}\n`);
+    return 0;
+  } finally {
+    run.dispose();
+  }
+}
+
+const RULES = ['valley', 'steep', 'minimum', 'slide'];
+const MARK = { valley: 'V', steep: 'S', minimum: 'M', slide: 'L' };
+
+function lrFind(lab, config, flags, out) {
+  const num = (k) => (flags[k] === undefined ? undefined : Number(flags[k]));
+  const options = {
+    start_lr: num('start-lr'), end_lr: num('end-lr'), num_iter: num('num-iter'), smooth_f: num('smooth-f'),
+    diverge_th: num('diverge-th'), step_mode: flags['step-mode'],
+    seeds: flags.seeds === undefined ? undefined : String(flags.seeds).split(',').map((v) => (v.trim() === '' ? NaN : Number(v))),
+  };
+  for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
+  const r = lab.lrFind(config, options);
+  const n = r.lrs.length;
+  if (flags.json) {
+    const plain = (c) => ({ lrs: Array.from(c.lrs), losses: Array.from(c.losses), smoothed: Array.from(c.smoothed), suggestions: c.suggestions, stopped: c.stopped });
+    out(JSON.stringify({ ...plain(r), ...(r.runs ? { runs: r.runs.map((c) => ({ seed: c.seed, ...plain(c) })), spread: r.spread } : {}) }) + '\n');
+    return 0;
+  }
+  if (flags.csv) {
+    const runs = r.runs || [{ seed: config.seed ?? 0, ...r }];
+    const rows = runs.flatMap((c) => Array.from(c.lrs, (lr, i) => `${c.seed},${i},${lr},${c.losses[i]},${c.smoothed[i]}`));
+    out(['seed,step,lr,loss,smoothed', ...rows].join('\n') + '\n');
+    return 0;
+  }
+  const e = (v) => (v === null ? '-' : v.toExponential(2));
+  const head = `${config.optimizer?.type} on ${config.dataset?.name ?? 'the given data'}: ${n} steps from ${e(r.lrs[0])} to ${e(r.lrs[n - 1])}` +
+    ` (${options.step_mode ?? 'exp'}), stopped: ${r.stopped === 'diverged' ? 'the loss diverged' : 'num_iter reached'}`;
+  const lines = [head];
+  if (flags.plot) {
+    // the range the rules read (fast.ai's plot leaves out the same ends); columns follow the steps
+    let a = Math.floor((options.num_iter ?? 100) / 10);
+    let b = n - 5;
+    if (b - a < 2) [a, b] = [0, n];
+    const lrs = r.lrs.subarray(a, b);
+    const at = (v) => Math.max(0, lrs.findIndex((lr) => lr >= v)) / Math.max(1, lrs.length - 1);
+    const marks = RULES.filter((k) => r.suggestions[k] !== null).reverse().map((k) => ({ at: r.suggestions[k] > lrs.at(-1) ? 1 : at(r.suggestions[k]), ch: MARK[k] }));
+    const axis = (options.step_mode ?? 'exp') === 'exp' ? 'lr, log scale' : 'lr';
+    lines.push(textPlot(r.smoothed.subarray(a, b), { title: `smoothed loss vs learning rate (steps ${a}..${b - 1})`, x: [e(lrs[0]), e(lrs.at(-1)), axis], marks }).trimEnd());
+  }
+  lines.push("suggestions (fast.ai's rules on the smoothed loss; valley is fast.ai's default):");
+  for (const k of RULES) {
+    const sp = r.spread?.[k];
+    const spread = sp ? `   seeds: min ${e(sp.min)}  median ${e(sp.median)}  max ${e(sp.max)}` : '';
+    lines.push(`  ${flags.plot ? MARK[k] + ' ' : ''}${k.padEnd(8)} ${e(r.suggestions[k]).padStart(9)}${spread}`);
+  }
+  out(lines.join('\n') + '\n');
+  return 0;
 }
 
 async function main(argv, out, err) {
   const { pos, flags } = parseArgs(argv);
   if (flags.version) { out(`${JSON.parse(readFile(new URL('../package.json', import.meta.url).pathname, 'package.json')).version}\n`); return 0; }
   if (flags.help || pos.length === 0) { out(HELP); return pos.length === 0 && !flags.help ? 2 : 0; }
-  const lab = await loadSteplab();
   const [cmd, ...args] = pos;
+  const digits = cmd === 'train' || cmd === 'lr-find' ? fs.readFileSync(new URL('../dist/steplab-digits.bin.gz', import.meta.url)) : undefined;
+  const lab = await loadSteplab({ digits });
   switch (cmd) {
     case 'schedule': {
       const spec = readJson(args[0], 'the scheduler spec');
@@ -146,8 +312,12 @@ async function main(argv, out, err) {
       out(flags.json ? JSON.stringify(reg, null, 2) + '\n' : reg.map((k) => `${k.name.padEnd(28)} ${k.summary}`).join('\n') + '\n');
       return 0;
     }
+    case 'train':
+      return train(lab, readConfig(args[0]), flags, out, err);
+    case 'lr-find':
+      return lrFind(lab, readConfig(args[0]), flags, out);
     default:
-      throw new UsageError(`unknown command '${cmd}'; commands are schedule, trace, loss, list (steplab --help)`);
+      throw new UsageError(`unknown command '${cmd}'; commands are schedule, trace, loss, train, lr-find, list (steplab --help)`);
   }
 }
 

@@ -25,6 +25,14 @@ export async function launch() {
 
 export const distUrl = (file) => new URL(`../../dist/${file}`, import.meta.url).href;
 
+// A new page of browser.context whose page errors and console errors go into errors.
+export async function watchedPage(browser, errors) {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return page;
+}
+
 // Opens url in a new page of browser.context, recording console errors, page
 // errors, dialogs and requests that leave the page's own files into sink.
 export async function openPage(browser, url, sink) {

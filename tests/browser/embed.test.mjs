@@ -2,7 +2,7 @@
 // they render, share one worker, follow attributes, setState and controls, and fire events.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, distUrl, shotsDir } from './browser.mjs';
+import { launch, watchedPage, distUrl, shotsDir } from './browser.mjs';
 import { lab } from '../helpers.mjs';
 
 let browser;
@@ -18,9 +18,7 @@ const fmt = (v) => (v === 0 ? '0' : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4 ? v
 
 before(async () => {
   browser = await launch();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page = await watchedPage(browser, errors);
   await page.goto(distUrl('embed.html'));
 });
 after(async () => { await browser?.close(); });
@@ -107,5 +105,77 @@ test('<steplab-race> draws the core\'s paths, plays to the end and reports each 
   await page.waitForFunction(() => document.getElementById('ex-race').shadowRoot.querySelector('.error').textContent.includes('fn must be one of'));
   await page.evaluate(() => document.getElementById('ex-race').setAttribute('fn', 'quadratic'));
   await rendered('ex-race', n);
+  assert.deepEqual(errors, []);
+});
+
+test('<steplab-lrfinder> runs lab.lrFind in the shared worker, draws it and follows controls and setState', async () => {
+  await rendered('ex-lrfinder');
+  const info = () => page.evaluate(() => {
+    const e = document.getElementById('ex-lrfinder');
+    const r = e.result;
+    return { state: e.getState(), suggestions: r.suggestions, spread: r.spread, n: r.lrs.length, runs: r.runs?.length,
+      text: e.shadowRoot.querySelector('ul.suggestions').textContent };
+  });
+  let got = await info();
+  assert.deepEqual(got.state.options, { start_lr: 1e-5, end_lr: 10, num_iter: 100, seeds: [0, 1, 2] });
+  assert.equal(got.state.config.dataset.name, 'moons');
+  const want = lab.lrFind(got.state.config, got.state.options);
+  assert.deepEqual(got.suggestions, want.suggestions);
+  assert.deepEqual(got.spread, want.spread);
+  assert.equal(got.runs, 3);
+  assert.ok(got.text.includes(`valley (fast.ai's default): ${fmt(want.suggestions.valley)}, seeds ${fmt(want.spread.valley.min)} to ${fmt(want.spread.valley.max)}`), got.text);
+  // the smoothed curve (the accent colour) is on the canvas
+  const blue = await page.evaluate(() => {
+    const c = document.getElementById('ex-lrfinder').shadowRoot.querySelector('canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 40 && d[i + 1] > 90 && d[i + 1] < 140 && d[i + 2] > 150) n++;
+    return n;
+  });
+  assert.ok(blue > 300, `${blue} pixels of the smoothed curve`);
+  const inputs = await page.evaluate(() => [...document.getElementById('ex-lrfinder').shadowRoot.querySelectorAll('[data-param]')].map((x) => x.dataset.param));
+  assert.deepEqual(inputs, ['optimizer', 'end_lr', 'smooth_f', 'seeds']);
+  // the reader picks Adam: a change event at once, a done event with the new test's suggestions
+  let n = Number(await page.evaluate(() => document.getElementById('ex-lrfinder').dataset.rendered));
+  const events = page.evaluate(() => new Promise((resolve) => {
+    const e = document.getElementById('ex-lrfinder');
+    const seen = [];
+    e.addEventListener('steplab-change', (ev) => seen.push(['change', ev.detail.name, ev.detail.value]), { once: true });
+    e.addEventListener('steplab-done', (ev) => resolve([...seen, ['done', ev.detail.suggestions, ev.detail.state]]), { once: true });
+  }));
+  await page.evaluate(() => {
+    const s = document.getElementById('ex-lrfinder').shadowRoot.querySelector('[data-param="optimizer"]');
+    s.value = 'Adam';
+    s.dispatchEvent(new Event('change'));
+  });
+  const [change, done] = await events;
+  assert.deepEqual(change, ['change', 'optimizer', 'Adam']);
+  assert.equal(done[2].config.optimizer.type, 'Adam');
+  assert.deepEqual(done[1], lab.lrFind(done[2].config, done[2].options).suggestions);
+  await rendered('ex-lrfinder', n);
+  // setState, a bad option (the core's message), then a good one again
+  n = Number(await page.evaluate(() => document.getElementById('ex-lrfinder').dataset.rendered));
+  await page.evaluate(() => {
+    const e = document.getElementById('ex-lrfinder');
+    e.setState({ config: e.getState().config, options: { start_lr: 1e-4, end_lr: 1, num_iter: 30, step_mode: 'linear' } });
+  });
+  await rendered('ex-lrfinder', n);
+  got = await info();
+  assert.equal(got.n, 30);
+  assert.equal(got.runs, undefined);
+  // reset: back to the attributes, which then drive it again
+  n = Number(await page.evaluate(() => document.getElementById('ex-lrfinder').dataset.rendered));
+  await page.evaluate(() => document.getElementById('ex-lrfinder').reset());
+  await rendered('ex-lrfinder', n);
+  assert.equal((await info()).runs, 3);
+  await page.evaluate(() => document.getElementById('ex-lrfinder').setAttribute('smooth-f', '1'));
+  await page.waitForFunction(() => document.getElementById('ex-lrfinder').shadowRoot.querySelector('.error').textContent.length > 0);
+  assert.equal(await page.evaluate(() => document.getElementById('ex-lrfinder').shadowRoot.querySelector('.error').textContent),
+    'lrFind: smooth_f must be a number in [0, 1), got 1');
+  n = Number(await page.evaluate(() => document.getElementById('ex-lrfinder').dataset.rendered));
+  await page.evaluate(() => document.getElementById('ex-lrfinder').removeAttribute('smooth-f'));
+  await rendered('ex-lrfinder', n);
+  assert.equal(await page.evaluate(() => document.getElementById('ex-lrfinder').shadowRoot.querySelector('.error').textContent), '');
+  assert.equal(await page.evaluate(() => customElements.get('steplab-lrfinder').workerCount), 1);
   assert.deepEqual(errors, []);
 });
