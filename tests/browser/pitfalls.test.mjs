@@ -101,3 +101,33 @@ test('a learning rate 10x too high or too low ends worse than a good one', async
   assert.deepEqual(sink.errors, []);
   assert.deepEqual(sink.foreign, []);
 });
+
+test('inside the optimizer: per layer, the plotted update ratio, step size and Adam\'s m and v are run.inspect()\'s', async () => {
+  await page.click('#train-reset');
+  await page.click('#train-play');
+  await page.waitForFunction(() => window.steplabTraining.getConfig() && document.getElementById('train-play').textContent === 'Play' &&
+    Number(document.getElementById('inspect').dataset.points) > 0, null, { timeout: 30000 });
+  const got = await page.evaluate(() => document.getElementById('inspect').inspectData());
+  const cfg = await page.evaluate(() => window.steplabTraining.getConfig());
+  assert.equal(cfg.optimizer.type, 'Adam');
+  const run = lab.createTrainer(cfg);
+  const total = cfg.epochs * run.steps_per_epoch;
+  assert.equal(got.steps.length, total);
+  assert.deepEqual(got.names, ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias', 'fc3.weight', 'fc3.bias']);
+  for (const at of [1, 2, Math.round(total / 2), total]) {
+    run.step(at - run.steps_done);
+    const want = run.inspect();
+    assert.equal(got.steps[at - 1], at);
+    want.layers.forEach((l, i) => {
+      assert.equal(got.cols.ratio[i][at - 1], l.update_ratio, `${l.name} update ratio at step ${at}`);
+      assert.equal(got.cols.eff[i][at - 1], l.effective_lr, `${l.name} step size at step ${at}`);
+      assert.equal(got.cols.m[i][at - 1], l.m_rms, `${l.name} m at step ${at}`);
+      assert.equal(got.cols.v[i][at - 1], l.v_rms, `${l.name} v at step ${at}`);
+    });
+  }
+  run.dispose();
+  assert.match(await page.textContent('#inspect-ratio'), /rule of thumb 1e-3/);
+  assert.equal(await page.isVisible('#inspect-m'), true);
+  await (await page.$('#inspect')).screenshot({ path: `${shotsDir}inspect.png` });
+  assert.deepEqual(sink.errors, []);
+});

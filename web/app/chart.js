@@ -94,21 +94,24 @@ export class LineChart {
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     const ticks = { values: (u, ts) => ts.map(fmtTick) };
-    // a log x axis labels and grids powers of ten only, every k-th one when the plot is narrow
-    const decadeFilter = (u, ts) => {
+    // log axes label and grid powers of ten only (every k-th one when they would crowd), unless
+    // the range spans less than two of them
+    const decadeFilter = (dim, px) => (u, ts) => {
       const e = (v) => Math.log10(v);
-      const whole = ts.filter((v) => Math.abs(e(v) - Math.round(e(v))) < 1e-9);
-      const k = Math.max(1, Math.ceil((whole.length * 46) / Math.max(1, u.bbox.width / devicePixelRatio)));
+      const whole = ts.filter((v) => v > 0 && Math.abs(e(v) - Math.round(e(v))) < 1e-9);
+      if (whole.length < 2) return ts;
+      const k = Math.max(1, Math.ceil((whole.length * px) / Math.max(1, u.bbox[dim] / devicePixelRatio)));
       return ts.map((v) => (whole.includes(v) && Math.round(e(v)) % k === 0 ? v : null));
     };
-    const decades = { ...ticks, filter: decadeFilter, grid: { ...axis.grid, filter: decadeFilter }, ticks: { ...axis.ticks, filter: decadeFilter } };
+    const decades = (f) => ({ ...ticks, filter: f, grid: { ...axis.grid, filter: f }, ticks: { ...axis.ticks, filter: f } });
     const opts = {
       width: Math.max(200, this.container.clientWidth),
       height: this._height(),
       scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
       bands: this.bands.map(([a, b, fill]) => ({ series: [a + 1, b + 1], fill })),
       hooks: { draw: [(u) => this._drawMarks(u)] },
-      axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades : {}) }, { ...axis, label: this.yLabel, size: 70, ...ticks }],
+      axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades(decadeFilter('width', 46)) : {}) },
+        { ...axis, label: this.yLabel, size: 70, ...(this.log ? decades(decadeFilter('height', 22)) : ticks) }],
       series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : fmtValue(v)) },
         ...this.series.map((s, i) => ({
           label: s.label,

@@ -62,7 +62,8 @@ export const trainHandlers = {
   // step unless the run is over), or with `epoch: true` to the end of the current epoch; returns the
   // history entries that are new since the previous request for this run. `line: { x: [a, b], n }`
   // adds the outputs at n points along the only feature of a 1-feature data set.
-  trainStep: (lab, { run: id, steps, ms, epoch, grid, line, inspect, evaluate }) => {
+  // `inspect_every: k` also returns `inspects`, run.inspect() after every k-th step of the run in this slice.
+  trainStep: (lab, { run: id, steps, ms, epoch, grid, line, inspect, inspect_every: every, evaluate }) => {
     const e = entry('trainStep', id);
     const { run } = e;
     if (steps !== undefined && !(Number.isInteger(steps) && steps >= 0 && steps <= 1e9)) {
@@ -71,6 +72,10 @@ export const trainHandlers = {
     if (ms !== undefined && !(typeof ms === 'number' && ms >= 0 && ms <= 60000)) {
       fail('trainStep', 'ms', `must be a number of milliseconds in [0, 60000], got ${describe(ms)}`);
     }
+    if (every !== undefined && !(Number.isInteger(every) && every >= 1 && every <= 1e9)) {
+      fail('trainStep', 'inspect_every', `must be an integer in [1, 1000000000], got ${describe(every)}`);
+    }
+    const samples = [];
     if (grid !== undefined) checkGrid(grid);
     if (line !== undefined && !(Array.isArray(line?.x) && line.x.length === 2 && line.x.every(Number.isFinite) && Number.isInteger(line.n) && line.n >= 2 && line.n <= 4096)) {
       fail('trainStep', 'line', `must be { x: [a, b], n } with n in [2, 4096], got ${describe(line)}`);
@@ -84,9 +89,10 @@ export const trainHandlers = {
       let chunk = 1;
       // chunks grow while time is left, so the clock is read a few times per slice, not per step
       while (taken < budget && !run.done) {
-        const n = run.step(Math.min(chunk, budget - taken));
+        const n = run.step(Math.min(chunk, budget - taken, every ? every - (run.steps_done % every) : Infinity));
         if (n === 0) break;
         taken += n;
+        if (every && run.steps_done % every === 0 && typeof run.inspect === 'function') samples.push(run.inspect());
         const used = performance.now() - t0;
         if (ms !== undefined && used >= ms) break;
         if (ms !== undefined) {
@@ -109,6 +115,7 @@ export const trainHandlers = {
     // a 1-feature data set: the model's outputs along the feature axis
     if (line) out.line = run.predict(Float32Array.from({ length: line.n }, (_, i) => line.x[0] + ((line.x[1] - line.x[0]) * i) / (line.n - 1)));
     if (inspect) out.inspect = typeof run.inspect === 'function' ? run.inspect() : null;
+    if (every) out.inspects = samples;
     if (evaluate) out.metrics = { train: run.evaluate('train'), val: run.evaluate('val') };
     return out;
   },

@@ -101,5 +101,7 @@ export function createInspectPanel({ root }) {
     if (!pending) { pending = true; requestAnimationFrame(draw); }
   }
 
+  // what is plotted, for reading back (tests, the console)
+  box.inspectData = () => ({ steps: [...steps], names: [...names], cols: structuredClone(cols) });
   return { update, reset, element: box };
 }

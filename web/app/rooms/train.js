@@ -455,11 +455,11 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       const r = await lab.call('trainStep', {
         run: slot.id, ...req.args, grid: two && req.pictures ? { x: view.x, y: view.y, nx: GRID, ny: GRID } : undefined,
         line: one && req.pictures ? { x: view.x, n: 160 } : undefined, evaluate: req.evaluate,
-        inspect: slot === cur && hooks.inspect ? true : undefined,
+        inspect_every: slot === cur && hooks.inspect ? Math.max(1, Math.round(budget() / 400)) : undefined,
       });
       if (slot === cur && g !== runGen) return;
       absorb(slot, r);
-      if (r.inspect) hooks.inspect?.(r.inspect, r.steps_done);
+      for (const x of r.inspects ?? []) hooks.inspect?.(x, x.step);
       if (r.grid) regions = regionImage(r.grid, GRID, GRID, data);
       if (r.line) line = { x: view.x, values: r.line };
     } catch (e) {
