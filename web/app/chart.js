@@ -94,12 +94,12 @@ export class LineChart {
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     const ticks = { values: (u, ts) => ts.map(fmtTick) };
-    // log axes label and grid powers of ten only (every k-th one when they would crowd), unless
-    // the range spans less than two of them
+    // log axes label and grid powers of ten only (every k-th one when they would crowd), or
+    // 1, 2 and 5 times them when the range spans less than two
     const decadeFilter = (dim, px) => (u, ts) => {
       const e = (v) => Math.log10(v);
       const whole = ts.filter((v) => v > 0 && Math.abs(e(v) - Math.round(e(v))) < 1e-9);
-      if (whole.length < 2) return ts;
+      if (whole.length < 2) return ts.map((v) => ([1, 2, 5].includes(+(v / 10 ** Math.floor(e(v) + 1e-9)).toPrecision(3)) ? v : null));
       const k = Math.max(1, Math.ceil((whole.length * px) / Math.max(1, u.bbox[dim] / devicePixelRatio)));
       return ts.map((v) => (whole.includes(v) && Math.round(e(v)) % k === 0 ? v : null));
     };

@@ -22,9 +22,9 @@ export const PITFALLS = [
     const run = (total_steps) => ({ optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 }, scheduler_interval: 'step',
       scheduler: { type: 'OneCycleLR', max_lr: 0.1, total_steps } });
     return [
-      { label: `total_steps = epochs × steps per epoch = ${EPOCHS * spe}`, config: run(EPOCHS * spe) },
-      { label: `total_steps = epochs = ${EPOCHS}`, config: run(EPOCHS) },
-      { label: `total_steps = 3 × ${EPOCHS * spe}`, config: run(3 * EPOCHS * spe) },
+      { label: `total_steps ${EPOCHS * spe} (epochs × steps per epoch)`, config: run(EPOCHS * spe) },
+      { label: `total_steps ${EPOCHS} (the epochs)`, config: run(EPOCHS) },
+      { label: `total_steps ${3 * EPOCHS * spe} (3 × too long)`, config: run(3 * EPOCHS * spe) },
     ];
   } },
   { id: 'adamw', title: 'Adam with weight_decay is L2, not AdamW', runs: () => [
