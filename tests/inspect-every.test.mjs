@@ -8,7 +8,7 @@ import { trainHandlers as h } from '../web/worker/train.js';
 const config = {
   dataset: { name: 'moons', n_samples: 120, noise: 0.1, seed: 1, val_fraction: 0.25 },
   model: { hidden: [8], activation: 'tanh', init: 'xavier' }, loss: { type: 'BCEWithLogitsLoss' },
-  optimizer: { type: 'Adam', lr: 0.02 }, batch_size: 16, epochs: 4, seed: 3,
+  optimizer: { type: 'Adam', lr: 0.02 }, batch_size: 16, epochs: 200, seed: 3,
 };
 
 test('inspect_every samples run.inspect() at every k-th step of the run, across slices', () => {
@@ -26,7 +26,7 @@ test('inspect_every samples run.inspect() at every k-th step of the run, across 
   // the history is the same as without sampling
   assert.deepEqual([...a.steps.loss, ...b.steps.loss], [...ref.history.steps.loss]);
   // a time slice samples too
-  const c = h.trainStep(lab, { run, ms: 5, inspect_every: 1 });
+  const c = h.trainStep(lab, { run, ms: 2, inspect_every: 1 });
   assert.equal(c.inspects.length, c.steps.loss.length);
   assert.equal(c.inspects.at(-1).step, c.steps_done);
   ref.dispose();
