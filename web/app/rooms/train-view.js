@@ -165,7 +165,7 @@ export function drawDigits(canvas, data, count = 40) {
     const ox = (s % cols) * cell + 2, oy = Math.floor(s / cols) * cell + 2;
     for (let p = 0; p < 64; p++) {
       const raw = data.X[s * 64 + p] * data.scale[p] + data.mean[p];
-      const v = Math.round(255 - Math.min(Math.max(raw / 16, 0), 1) * 255);
+      const v = Math.round(255 - Math.min(Math.max(raw / 16, 0), 1) * 215);
       g.fillStyle = `rgb(${v},${v},${v})`;
       g.fillRect(ox + (p % 8) * px, oy + Math.floor(p / 8) * px, px + 0.5, px + 0.5);
     }

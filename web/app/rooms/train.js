@@ -201,6 +201,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   }
   let addClass = 0;
   let csvError = '';
+  let fitAfterLoad = false;
 
   function renderModel() {
     clear(modelBox);
@@ -345,6 +346,11 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     view = data.n_features <= 2 ? viewOf(data) : null;
     regions = null;
     line = null;
+    if (fitAfterLoad) {
+      fitAfterLoad = false;
+      state.sched = fitSchedule(state.sched);
+      setState(state);
+    }
     if (!LOSS_FITS[data.task][state.loss.type]) {
       state.loss = { type: Object.keys(LOSS_FITS[data.task])[0] };
       setState(state);
@@ -441,9 +447,14 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   }
 
   // One request for a slot: new history appended, pictures and metrics refreshed.
-  async function advance(slot, req) {
-    if (slot.busy || slot.status !== 'running' && slot.id !== null && !req.force) return;
+  function advance(slot, req) {
+    if (slot.busy || (slot.status !== 'running' && slot.id !== null && !req.force)) return slot.inflight;
     slot.busy = true;
+    slot.inflight = advanceNow(slot, req);
+    return slot.inflight;
+  }
+
+  async function advanceNow(slot, req) {
     try {
       await ensureRun(slot);
       if (slot.id === null) return;
@@ -535,6 +546,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
 
   async function stepOnce(epoch) {
     pause();
+    while (cur.busy) await cur.inflight;
     if (cur.status && cur.status !== 'running') return;
     await advance(cur, { args: epoch ? { epoch: true } : { steps: 1 }, pictures: true, evaluate: true });
     renderAll();
@@ -769,6 +781,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     csv = null;
     Object.assign(state, structuredClone(PROPS_DEFAULTS), structuredClone(p.state));
     presetWhy.textContent = p.why;
+    fitAfterLoad = !!state.sched;
     commit('data');
   });
   speedSel.addEventListener('change', () => { state.speed = Number(speedSel.value); setState(state); });
