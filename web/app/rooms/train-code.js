@@ -85,13 +85,19 @@ function lossLines(loss, task) {
       const red = loss.reduction === 'sum' ? 'sum' : 'mean';
       return ['def loss_fn(out, y):', `    # ${type === 'HingeLoss' ? 'max(0, 1 - t f(x))' : 'max(0, 1 - t f(x))^2'} with labels t = -1 / +1`,
         '    t = 2 * y.float() - 1',
-        `    return torch.clamp(1 - t * out.squeeze(1), min=0)${type === 'SquaredHingeLoss' ? ' ** 2' : ''}.${red}()`];
+        `    return (torch.clamp(1 - t * out.squeeze(1), min=0)${type === 'SquaredHingeLoss' ? ' ** 2' : ''}).${red}()`];
     }
     case 'FocalLoss': {
       const alpha = loss.alpha ?? 0.25, gamma = loss.gamma ?? 2, red = loss.reduction ?? 'mean';
       if (squeeze) {
-        return ['from torchvision.ops import sigmoid_focal_loss', '', 'def loss_fn(out, y):',
-          `    return sigmoid_focal_loss(out.squeeze(1), y.float(), alpha=${py(alpha)}, gamma=${py(gamma)}, reduction=${py(red)})`];
+        return ['def loss_fn(out, y):', '    # sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss: alpha_t (1 - p_t)^gamma BCE',
+          '    x, t = out.squeeze(1), y.float()',
+          "    ce = nn.functional.binary_cross_entropy_with_logits(x, t, reduction='none')",
+          '    p = torch.sigmoid(x)',
+          '    p_t = p * t + (1 - p) * (1 - t)',
+          `    loss = ce * (1 - p_t) ** ${py(gamma)}`,
+          ...(alpha >= 0 ? [`    loss = (${py(alpha)} * t + ${py(1 - alpha)} * (1 - t)) * loss`] : []),
+          `    return loss.${red === 'sum' ? 'sum' : 'mean'}()`];
       }
       return ['def loss_fn(out, y):', '    # softmax focal loss: -alpha (1 - p_y)^gamma log p_y',
         '    logp = torch.log_softmax(out, dim=1).gather(1, y[:, None]).squeeze(1)',
@@ -158,7 +164,7 @@ export function trainingScript(config, data, sizes) {
     : task === 'binary' ? ['accuracy', '((out.squeeze(1) > 0).long() == y_val).float().mean().item()']
       : ['accuracy', '(out.argmax(1) == y_val).float().mean().item()'];
   const L = [
-    '# steplab training setup as a PyTorch script (python3 train.py); needs torch' + (config.loss.type === 'FocalLoss' && task !== 'multiclass' ? ' and torchvision' : ''),
+    '# steplab training setup as a PyTorch script (python3 train.py); needs torch' + (LOADERS[config.dataset?.name] && data.n_samples * data.n_features > LITERAL_MAX ? ' and scikit-learn' : ''),
     'import math', 'import torch', 'from torch import nn', '',
     `torch.manual_seed(${config.seed ?? 0})`, '',
     ...dataLines(data, config),
