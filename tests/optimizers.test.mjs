@@ -20,7 +20,7 @@ test('the fixtures cover every torch.optim optimizer and lab.optimizers lists th
   assert.ok(lab.optimizers.includes('DeltaBarDelta'));
   assert.equal(lab.optimizers.length, 12);
   const adam = lab.registry.optimizers.find((k) => k.name === 'Adam');
-  assert.deepEqual(adam.params.map((p) => p.name), ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize']);
+  assert.deepEqual(adam.params.map((p) => p.name), ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'bias_correction']);
   assert.equal(adam.params[0].default, 1e-3);
   const sgd = lab.registry.optimizers.find((k) => k.name === 'SGD');
   assert.equal(sgd.params[0].required, true); // PyTorch's SGD has no default lr
@@ -274,6 +274,46 @@ test('course: momentum v <- 0.9 v + g, w <- w - lr v for a constant gradient', (
   // Adam's first step moves every weight by lr, whatever the gradient's size
   const adam = lab.optimizerSteps({ type: 'Adam', lr: 0.01 }, [0, 0, 0], [[1e-3, 5, -300]]);
   assertClose(adam[0], [-0.01, -0.01, 0.01], 1e-5, 'Adam first step');
+});
+
+test('bias_correction: false drops 1 - beta^t from Adam and AdamW (closed form), true is the default', () => {
+  const f = Math.fround;
+  const lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;
+  const grads = [[0.5, -2, 1e-3], [0.25, 1, -1e-3], [-1, 3, 2e-3]];
+  for (const type of ['Adam', 'AdamW']) {
+    const spec = { type, lr, ...(type === 'AdamW' ? { weight_decay: wd } : {}) };
+    const off = lab.optimizerSteps({ ...spec, bias_correction: false }, [1, 1, 1], grads);
+    // first step: m1 = (1 - b1) g, v1 = (1 - b2) g^2, update = lr m1 / (sqrt(v1) + eps)
+    const p = [1, 1, 1], m = [0, 0, 0], v = [0, 0, 0];
+    grads.forEach((g, k) => {
+      for (let i = 0; i < 3; i++) {
+        if (type === 'AdamW') p[i] *= 1 - lr * wd;
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p[i] -= (lr * m[i]) / (Math.sqrt(v[i]) + eps);
+      }
+      assertClose(off[k], p, 2e-6, `${type} without bias correction, step ${k + 1}`);
+    });
+    const first = grads[0].map((g) => (type === 'AdamW' ? 1 - lr * wd : 1) - (lr * (1 - b1) * g) / (Math.sqrt((1 - b2) * g * g) + eps));
+    assertClose(off[0], first, 1e-6, `${type}: first step lr (1 - b1) g / (sqrt(1 - b2) |g| + eps)`);
+    // about lr * 0.1 / sqrt(0.001) = 3.16 lr for the large gradients: the early-steps pitfall
+    assert.ok(Math.abs(f(1 - off[0][1]) - (type === 'AdamW' ? lr * wd : 0)) > 3 * lr);
+    const on = lab.optimizerSteps(spec, [1, 1, 1], grads);
+    assert.deepEqual(lab.optimizerSteps({ ...spec, bias_correction: true }, [1, 1, 1], grads), on);
+    assert.notDeepEqual(on[0], off[0]);
+  }
+  // the same switch in createOptimizer and trace, which share the registry
+  const opt = lab.createOptimizer({ type: 'Adam', lr, bias_correction: false }, 3);
+  const q = new Float32Array([1, 1, 1]);
+  opt.step(q, new Float32Array(grads[0]));
+  assert.deepEqual(Array.from(q), Array.from(lab.optimizerSteps({ type: 'Adam', lr, bias_correction: false }, [1, 1, 1], grads)[0]));
+  opt.dispose();
+  const tr = (bc) => lab.trace({ fn: 'quadratic', start: [1, 1], optimizer: { type: 'Adam', lr, bias_correction: bc }, steps: 1 });
+  assert.ok(Math.abs(tr(true).x[1] - (1 - lr)) < 1e-6);
+  assert.ok(Math.abs(tr(false).x[1] - (1 - (lr * (1 - b1)) / Math.sqrt(1 - b2))) < 1e-5);
+  assertError(() => lab.createOptimizer({ type: 'Adam', bias_correction: 1 }, 3), 'Adam', 'bias_correction');
+  assertError(() => lab.createOptimizer({ type: 'SGD', lr, bias_correction: false }, 3), 'SGD', 'bias_correction');
+  assert.equal(lab.createOptimizer({ type: 'AdamW', bias_correction: false }, 3).type, 'AdamW');
 });
 
 test('bad input gets a SteplabError naming the optimizer, the field and what was given; the module keeps working', () => {

@@ -781,9 +781,11 @@ static double pdist(const float *x, const float *y, int c, double p, double eps,
 static sl_status eval_triplet(const sl_loss_node *N, const batch *B, float *const g[3], double s, double *vals, double *value)
 {
     int n = B->n, c = B->c;
-    double *buf = malloc((size_t)c * 3 * sizeof(double));
+    double small[3 * 64]; /* rows of up to 64 values (a trainer's embeddings) need no allocation */
+    double *buf = c <= 64 ? small : malloc((size_t)c * 3 * sizeof(double));
     if (!buf) return sl_fail(SL_STATUS_NOMEM, name_of(N), "input", "rows of %d values do not fit in memory", c);
     double *gp = buf, *gn = buf + c, *gs_ = buf + 2 * c;
+    memset(gs_, 0, (size_t)c * sizeof(double)); /* read (times 0) without swap */
     emit e = reduce_setup(N, s, n, vals);
     double total = 0, gs = e.gs;
     for (int i = 0; i < n; i++) {
@@ -806,7 +808,7 @@ static sl_status eval_triplet(const sl_loss_node *N, const batch *B, float *cons
         if (e.vals) e.vals[i] = l;
         total += l;
     }
-    free(buf);
+    if (buf != small) free(buf);
     *value = reduce_value(N, total, n);
     return SL_STATUS_OK;
 }

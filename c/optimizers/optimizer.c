@@ -24,7 +24,7 @@
 
 #define INF INFINITY
 #define SL_OPT_MAGIC 0x4f505432u /* "OPT2" */
-#define SL_OPT_VERSION 1u
+#define SL_OPT_VERSION 2u
 
 /* ---- registry ---- */
 
@@ -57,10 +57,14 @@ static const sl_param P_RMSPROP[] = {
 static const sl_param P_ADADELTA[] = {
     LR(1.0), NUM("rho", 0.9, 0, 1, 0, "coefficient of the running averages"), EPS(1e-6), WD(0), MAXIMIZE,
 };
-static const sl_param P_ADAM[] = { LR(1e-3), BETAS, EPS(1e-8), WD(0), BOOL("amsgrad", 0, "AMSGrad variant"), MAXIMIZE };
+/* bias_correction is not a torch.optim parameter (apex's FusedAdam has it): a teaching switch */
+#define BIAS_CORRECTION BOOL("bias_correction", 1, "divide the moments by 1 - beta^t (false: the early-steps pitfall)")
+static const sl_param P_ADAM[] = {
+    LR(1e-3), BETAS, EPS(1e-8), WD(0), BOOL("amsgrad", 0, "AMSGrad variant"), MAXIMIZE, BIAS_CORRECTION,
+};
 static const sl_param P_ADAMW[] = {
     LR(1e-3), BETAS, EPS(1e-8), NUM("weight_decay", 1e-2, 0, INF, 0, "decoupled weight decay"),
-    BOOL("amsgrad", 0, "AMSGrad variant"), MAXIMIZE,
+    BOOL("amsgrad", 0, "AMSGrad variant"), MAXIMIZE, BIAS_CORRECTION,
 };
 static const sl_param P_ADAMAX[] = { LR(2e-3), BETAS, EPS(1e-8), WD(0), MAXIMIZE };
 static const sl_param P_NADAM[] = {
@@ -122,6 +126,7 @@ static const struct { const char *name; size_t off; int is_int; } FIELDS[] = {
     { "amsgrad", offsetof(sl_hyper, amsgrad), 1 }, { "max_iter", offsetof(sl_hyper, max_iter), 1 },
     { "max_eval", offsetof(sl_hyper, max_eval), 1 }, { "history_size", offsetof(sl_hyper, history_size), 1 },
     { "line_search_fn", offsetof(sl_hyper, strong_wolfe), 1 },
+    { "bias_correction", offsetof(sl_hyper, bias_correction), 1 },
 };
 
 static int field_of(const char *name)
@@ -850,7 +855,7 @@ SL_COMPACT static void update(sl_optimizer *o, float *params, const float *grads
     case O_Adam:
     case O_AdamW: {
         double b1 = momentum_now(o, h->beta1), b2 = h->beta2;
-        double bc1 = 1 - pow(b1, step), bc2 = 1 - pow(b2, step);
+        double bc1 = h->bias_correction ? 1 - pow(b1, step) : 1, bc2 = h->bias_correction ? 1 - pow(b2, step) : 1;
         adam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay,
                      (float)(1 - lr * h->weight_decay), (float)sqrt(bc2), (float)h->eps, (float)-(lr / bc1),
                      h->amsgrad, h->maximize, o->type == O_AdamW };
@@ -973,6 +978,54 @@ const char *sl_optimizer_type(const sl_optimizer *o) { return KINDS[o->type].hea
 int sl_optimizer_needs_closure(const sl_optimizer *o) { return o->type == O_LBFGS; }
 int sl_optimizer_needs_metric(const sl_optimizer *o) { return o->has_scheduler && sl_scheduler_needs_metric(&o->sched); }
 int sl_optimizer_func_evals(const sl_optimizer *o) { return o->func_evals; }
+
+const float *sl_optimizer_moment(sl_optimizer *o, int k)
+{
+    const sl_hyper *h = &o->h;
+    switch (o->type) {
+    case O_SGD: return k == 0 && o->buf_ready ? sl_opt_array(o, 0) : NULL;
+    case O_Adagrad: return k == 1 ? sl_opt_array(o, 0) : NULL;
+    case O_RMSprop: return k == 1 ? sl_opt_array(o, 0) : momentum_now(o, h->momentum) > 0 ? sl_opt_array(o, 2) : NULL;
+    case O_Adadelta: return k == 1 ? sl_opt_array(o, 0) : NULL;
+    case O_Adam: case O_AdamW: case O_Adamax: case O_NAdam: case O_RAdam: return sl_opt_array(o, k);
+    default: return NULL;
+    }
+}
+
+/* The per-element step sizes follow the update kernels above, element by
+ * element in double: the second moment as the last step divided by it. */
+SL_COMPACT double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi)
+{
+    const sl_hyper *h = &o->h;
+    double t = o->steps, s = 0, b2 = h->beta2, bc2 = 1 - pow(b2, t), rect = 1;
+    if (t < 1 || hi <= lo || o->type == O_LBFGS) return NAN;
+    if (o->type == O_SGD) return lr;
+    const float *a0 = sl_opt_array(o, 0), *a1 = sl_opt_array(o, 1), *a2 = sl_opt_array(o, 2);
+    if (o->type == O_RAdam) {
+        double rho_inf = 2 / (1 - b2) - 1, rho_t = rho_inf - 2 * t * pow(b2, t) / bc2;
+        if (rho_t <= 5.) return lr; /* unrectified: plain momentum SGD on m_hat */
+        rect = sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t));
+    }
+    if ((o->type == O_Adam || o->type == O_AdamW) && !h->bias_correction) bc2 = 1;
+    for (int i = lo; i < hi; i++) {
+        double v = o->type == O_RMSprop || o->type == O_Adagrad || o->type == O_Adadelta ? a0[i] : a1[i], e;
+        switch (o->type) {
+        case O_Adagrad: e = lr / (1 + (t - 1) * h->lr_decay) / (sqrt(v) + h->eps); break;
+        case O_RMSprop: e = lr / (sqrt(h->centered ? v - (double)a1[i] * a1[i] : v) + h->eps); break;
+        case O_Adadelta: e = lr * sqrt(a1[i] + h->eps) / sqrt(v + h->eps); break;
+        case O_Adam: case O_AdamW:
+            if (h->amsgrad) v = a2[i];
+            e = lr / (sqrt(v / bc2) + h->eps);
+            break;
+        case O_Adamax: e = lr / v; break;
+        case O_NAdam: case O_RAdam: e = lr * rect / (sqrt(v / bc2) + h->eps); break;
+        case O_Rprop: e = a1[i]; break;
+        default: e = lr * a0[i]; /* DeltaBarDelta */
+        }
+        s += e;
+    }
+    return s / (hi - lo);
+}
 
 /* ---- state ---- */
 

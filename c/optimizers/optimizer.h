@@ -26,6 +26,7 @@ typedef struct {
     double beta1, beta2, momentum_decay, etaminus, etaplus, step_size_min, step_size_max;
     double beta, min_gain, max_gain, tolerance_grad, tolerance_change;
     int nesterov, maximize, centered, amsgrad, max_iter, max_eval, history_size, strong_wolfe;
+    int bias_correction; /* Adam, AdamW: 0 drops the 1 - beta^t corrections (apex's FusedAdam switch) */
 } sl_hyper;
 
 typedef struct sl_optimizer {
@@ -79,6 +80,17 @@ int sl_optimizer_needs_closure(const sl_optimizer *o);
 int sl_optimizer_needs_metric(const sl_optimizer *o);
 /* LBFGS's state['func_evals'] (closure calls so far), 0 for the others. */
 int sl_optimizer_func_evals(const sl_optimizer *o);
+/* The running first (k = 0) or second (k = 1) moment the optimizer keeps, n
+ * floats it owns, or NULL: m is SGD's or RMSprop's momentum buffer or the Adam
+ * family's exp_avg; v is exp_avg_sq, RMSprop's and Adadelta's square_avg,
+ * Adagrad's sum or Adamax's exp_inf. */
+const float *sl_optimizer_moment(sl_optimizer *o, int k);
+/* The mean over params [lo, hi) of the per-element step size of the last step
+ * taken at learning rate lr (what multiplies the gradient, or the bias-corrected
+ * first moment): lr for SGD, lr / (sqrt(v_hat) + eps) for the Adam family,
+ * RMSprop and Adagrad, lr * gain for DeltaBarDelta, the step sizes themselves
+ * for Rprop; NaN before the first step and for LBFGS. */
+double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi);
 
 /* Saved state: exactly sl_optimizer_state_size() bytes. */
 int sl_optimizer_state_size(const sl_optimizer *o);

@@ -6,6 +6,7 @@
  * early stopping and divergence. */
 #include "train.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +32,28 @@ static const sl_param P_TRAIN[] = {
     { "scheduler_interval", SL_P_ENUM, 0, 0, 0, 0, "step|epoch", 0, 0, NULL },
     { "grad_clip", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
     { "early_stopping", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "batch_size_schedule", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
+    { "scheduler_order", SL_P_ENUM, 0, 0, 0, 0, "after|before", 0, 0, NULL },
+    { "mining", SL_P_ENUM, 0, 0, 0, 0, "random|hard|semi-hard", 0, 0, NULL },
 };
 enum { T_DATASET, T_MODEL, T_LOSS, T_OPT, T_SCHED, T_REG, T_BATCH, T_EPOCHS, T_SEED, T_SHUFFLE, T_INTERVAL, T_CLIP,
-       T_ES, T_N };
+       T_ES, T_BSS, T_ORDER, T_MINING, T_N };
 static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, T_N, NULL };
 
 static const sl_param P_MODEL[] = {
     { "hidden", SL_P_NUMS, NAN, 1, SL_MLP_MAX_WIDTH, 0, NULL, 0, SL_MLP_MAX_LAYERS - 1, NULL },
     { "activation", SL_P_ENUM, 0, 0, 0, 0, SL_ACT_NAMES, 0, 0, NULL },
     { "init", SL_P_ENUM, SL_INIT_PYTORCH, 0, 0, 0, SL_INIT_NAMES, 0, 0, NULL },
+    { "embedding_dim", SL_P_INT, 2, 1, SL_MLP_MAX_WIDTH, 0, NULL, 0, 0, NULL },
 };
-static const sl_kind K_MODEL = { "model", P_MODEL, 3, NULL };
+static const sl_kind K_MODEL = { "model", P_MODEL, 4, NULL };
+
+/* like MultiStepLR, for the batch size */
+static const sl_param P_BSS[] = {
+    { "milestones", SL_P_NUMS, NAN, 0, 1000000, SL_F_REQUIRED, NULL, 1, SL_TRAIN_MAX_MILESTONES, NULL },
+    { "gamma", SL_P_NUM, 2, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
+};
+static const sl_kind K_BSS = { "batch_size_schedule", P_BSS, 2, NULL };
 
 static const sl_param P_CLIP[] = {
     { "max_norm", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
@@ -104,6 +116,9 @@ void sl_trainer_free(sl_trainer *t)
     free(t->g);
     free(t->gpen);
     free(t->best);
+    free(t->upd);
+    free(t->eidx);
+    free(t->ebuf);
     free(t);
 }
 
@@ -118,10 +133,22 @@ static sl_status copy_dataset(const sl_dataset *src, sl_dataset **out)
     return st;
 }
 
+/* The batch size of epoch e: batch_size times gamma at each milestone <= e, rounded and clamped each time. */
+static int batch_at(const sl_trainer *t, int e)
+{
+    int b = t->batch0;
+    for (int k = 0; k < t->n_mil; k++)
+        if (t->mil[k] <= e) {
+            double v = floor(b * t->bs_gamma + 0.5);
+            b = v < 1 ? 1 : v > t->n_train ? t->n_train : (int)v;
+        }
+    return b;
+}
+
 static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, const char *loss, int loss_len,
                        const char *opt, int opt_len, const char *reg, int reg_len, const float *init, int n_init)
 {
-    sl_args a, am, ac, ae;
+    sl_args a, am, ac, ae, ab;
     sl_status st;
     char got[64];
     if (doc->nodes[0].type != SL_J_OBJ) {
@@ -153,9 +180,23 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
         if ((st = decode_obj(doc, a.node[T_ES], &K_ES, "", &ae))) return st;
         t->es_patience = (int)ae.v[0], t->es_min_delta = ae.v[1], t->es_restore = (int)ae.v[2];
     }
+    int bss = a.node[T_BSS] >= 0 && doc->nodes[a.node[T_BSS]].type != SL_J_NULL;
+    if (bss) {
+        if ((st = decode_obj(doc, a.node[T_BSS], &K_BSS, "", &ab))) return st;
+        for (int c = doc->nodes[ab.node[0]].child; c >= 0; c = doc->nodes[c].next) {
+            double v = doc->nodes[c].num;
+            if (v != floor(v))
+                return sl_fail(SL_STATUS_INVALID, "batch_size_schedule", "milestones", "[%d] must be an integer epoch, got %s",
+                               t->n_mil, sl_num(v).s);
+            t->mil[t->n_mil++] = (int)v;
+        }
+        t->bs_gamma = ab.v[1];
+    }
     t->epochs = (int)a.v[T_EPOCHS];
     t->shuffle = (int)a.v[T_SHUFFLE];
     t->epoch_sched = (int)a.v[T_INTERVAL];
+    t->sched_before = (int)a.v[T_ORDER];
+    t->mining = (int)a.v[T_MINING];
     uint64_t seed = (uint64_t)a.v[T_SEED];
 
     /* the data set, then everything shaped by it */
@@ -166,10 +207,13 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
     t->task = sl_dataset_task(t->ds);
     t->n_train = sl_dataset_n_train(t->ds);
     t->n_val = sl_dataset_n_samples(t->ds) - t->n_train;
+    t->n_classes = sl_dataset_n_classes(t->ds);
     int n = t->n_train + t->n_val;
     int bn = a.node[T_BATCH];
     if (bn >= 0 && doc->nodes[bn].type == SL_J_STR && !strcmp(doc->nodes[bn].str, "full")) {
-        t->batch = t->n_train;
+        if (bss)
+            return sl_fail(SL_STATUS_INVALID, THING, "batch_size_schedule", "needs a numeric batch_size, got 'full'");
+        t->batch0 = t->n_train;
     } else {
         double b = bn < 0 ? 32 : doc->nodes[bn].num;
         if (bn < 0 && b > t->n_train) b = t->n_train;
@@ -178,11 +222,38 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
             return sl_fail(SL_STATUS_INVALID, THING, "batch_size", "must be an integer in [1, %d] (the training rows) or 'full', got %s",
                            t->n_train, got);
         }
-        t->batch = (int)b;
+        t->batch0 = (int)b;
     }
+    int bmax = t->batch0;
+    for (int e = 0; e < t->n_mil; e++) { /* the batch only changes at milestones */
+        int b = batch_at(t, t->mil[e]);
+        bmax = b > bmax ? b : bmax;
+    }
+    t->batch = batch_at(t, 0);
     if (t->es_patience >= 0 && t->n_val == 0)
         return sl_fail(SL_STATUS_INVALID, THING, "early_stopping", "needs a validation split (dataset.val_fraction > 0)");
-    t->n_out = t->task == SL_TASK_MULTICLASS ? sl_dataset_n_classes(t->ds) : 1;
+
+    if (!loss || !opt) return sl_fail(SL_STATUS_INVALID, THING, loss ? "optimizer" : "loss", "is required");
+    if ((st = sl_loss_create(loss, loss_len, &t->loss))) return st;
+    const char *lt = sl_loss_type(t->loss);
+    t->embed = !strcmp(lt, "ContrastiveLoss") ? SL_EMBED_PAIRS : !strcmp(lt, "TripletMarginLoss") ? SL_EMBED_TRIPLETS : 0;
+    if (t->embed && t->task == SL_TASK_REGRESSION)
+        return sl_fail(SL_STATUS_INVALID, THING, "loss", "%s forms pairs from class labels; it needs a binary or multiclass data set, got a regression one", lt);
+    if (!t->embed && !word_in(FITS[t->task], lt))
+        return sl_fail(SL_STATUS_INVALID, THING, "loss", "%s does not fit a %s task; use one of %s", lt,
+                       t->task == SL_TASK_BINARY ? "binary" : t->task == SL_TASK_MULTICLASS ? "multiclass" : "regression",
+                       FITS[t->task]);
+    if (sl_loss_reduction(t->loss) == SL_RED_NONE)
+        return sl_fail(SL_STATUS_INVALID, THING, "loss", "must reduce to one number: reduction 'mean' or 'sum', got 'none'");
+    t->hinge = !strncmp(lt, "Hinge", 5) || !strncmp(lt, "SquaredHinge", 12);
+    if (reg) {
+        if ((st = sl_loss_create(reg, reg_len, &t->reg))) return st;
+        if (!word_in("L1|L2|ElasticNet", sl_loss_type(t->reg)))
+            return sl_fail(SL_STATUS_INVALID, THING, "regularization", "must be an L1, L2 or ElasticNet spec, got %s",
+                           sl_loss_type(t->reg));
+    }
+
+    t->n_out = t->embed ? (int)am.v[3] : t->task == SL_TASK_MULTICLASS ? t->n_classes : 1;
     sizes[0] = sl_dataset_n_features(t->ds);
     sizes[n_sizes++] = t->n_out;
     if ((st = sl_mlp_create(sizes, n_sizes, (int)am.v[1], &t->m))) return st;
@@ -197,40 +268,33 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
     } else {
         sl_mlp_init(t->m, (int)am.v[2], seed);
     }
-
-    if (!loss || !opt) return sl_fail(SL_STATUS_INVALID, THING, loss ? "optimizer" : "loss", "is required");
-    if ((st = sl_loss_create(loss, loss_len, &t->loss))) return st;
-    const char *lt = sl_loss_type(t->loss);
-    if (!word_in(FITS[t->task], lt))
-        return sl_fail(SL_STATUS_INVALID, THING, "loss", "%s does not fit a %s task; use one of %s", lt,
-                       t->task == SL_TASK_BINARY ? "binary" : t->task == SL_TASK_MULTICLASS ? "multiclass" : "regression",
-                       FITS[t->task]);
-    if (sl_loss_reduction(t->loss) == SL_RED_NONE)
-        return sl_fail(SL_STATUS_INVALID, THING, "loss", "must reduce to one number: reduction 'mean' or 'sum', got 'none'");
-    t->hinge = !strncmp(lt, "Hinge", 5) || !strncmp(lt, "SquaredHinge", 12);
-    if (reg) {
-        if ((st = sl_loss_create(reg, reg_len, &t->reg))) return st;
-        if (!word_in("L1|L2|ElasticNet", sl_loss_type(t->reg)))
-            return sl_fail(SL_STATUS_INVALID, THING, "regularization", "must be an L1, L2 or ElasticNet spec, got %s",
-                           sl_loss_type(t->reg));
-    }
     if ((st = sl_optimizer_create(opt, opt_len, np, &t->opt))) return st;
     if (sl_optimizer_needs_closure(t->opt))
         return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
 
-    t->cap = t->batch > t->n_train ? t->batch : t->n_train;
+    t->cap = bmax > t->n_train ? bmax : t->n_train;
     if (t->n_val > t->cap) t->cap = t->n_val;
     if ((st = sl_mlp_work_create(t->m, t->cap, &t->w))) return st;
-    int d = sizes[0], c = t->n_out;
+    int d = sizes[0], c = t->n_out, k = t->n_classes < 2 ? 2 : t->n_classes;
     t->perm = malloc((size_t)t->n_train * sizeof(int));
-    t->confusion = calloc((size_t)(c < 2 ? 4 : c * c), sizeof(int));
-    t->Xb = malloc((size_t)t->batch * d * sizeof(float));
-    t->yb = malloc((size_t)t->batch * sizeof(float));
+    t->confusion = calloc((size_t)k * k, sizeof(int));
+    t->Xb = malloc((size_t)bmax * d * sizeof(float));
+    t->yb = malloc((size_t)bmax * sizeof(float));
     t->tgt = malloc((size_t)n * sizeof(float));
     t->g = malloc((size_t)t->cap * c * sizeof(float));
     t->gpen = malloc((size_t)np * sizeof(float));
     t->best = malloc((size_t)np * sizeof(float));
-    if (!t->perm || !t->confusion || !t->Xb || !t->yb || !t->tgt || !t->g || !t->gpen || !t->best)
+    t->upd = calloc((size_t)np, sizeof(float));
+    if (t->embed) {
+        /* up to two pairs or one triplet per row: indices (3 x 2 cap), each row's partners (2 x cap),
+         * per-class scratch (k); the three inputs, their gradients (6 x 2 cap x c), the pair labels
+         * (2 cap); centroids (k x c doubles) and distances to them (k) */
+        size_t m2 = 2 * (size_t)t->cap;
+        t->eidx = malloc((3 * m2 + 2 * (size_t)t->cap + (size_t)k) * sizeof(int));
+        t->ebuf = malloc((6 * m2 * c + m2) * sizeof(float) + (size_t)k * (c + 1) * sizeof(double));
+        if (!t->eidx || !t->ebuf) return sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
+    }
+    if (!t->perm || !t->confusion || !t->Xb || !t->yb || !t->tgt || !t->g || !t->gpen || !t->best || !t->upd)
         return sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
     const float *y = sl_dataset_y(t->ds);
     for (int i = 0; i < n; i++) t->tgt[i] = t->hinge ? 2 * y[i] - 1 : y[i];
@@ -240,7 +304,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
     t->es_best_epoch = 0;
     memcpy(t->best, sl_mlp_params(t->m), (size_t)np * sizeof(float));
     for (int i = 0; i < SL_EP_COUNT; i++) t->record[i] = NAN;
-    t->last_loss = t->diverged_step = NAN;
+    t->last_loss = t->diverged_step = t->last_lr = NAN;
     return SL_STATUS_OK;
 }
 
@@ -264,6 +328,121 @@ sl_status sl_trainer_create(const char *json, int len, const sl_dataset *ds, con
     return SL_STATUS_OK;
 }
 
+/* ---- metric learning ---- */
+
+static double dist2(const float *a, const float *b, int c)
+{
+    double s = 0;
+    for (int j = 0; j < c; j++) s += ((double)a[j] - b[j]) * ((double)a[j] - b[j]);
+    return s;
+}
+
+/* Mining: row i's negative becomes the nearest other-label row (hard), or the
+ * nearest one farther than its positive, else the farthest (semi-hard, the
+ * rule of TensorFlow Addons' TripletSemiHardLoss); squared distances of the
+ * outputs o, ties to the first row. */
+static int mine(const sl_trainer *t, const float *o, const float *y, int n, int i, int pos)
+{
+    int c = t->n_out, best = -1, far = -1;
+    double dap = pos >= 0 ? dist2(o + (size_t)i * c, o + (size_t)pos * c, c) : 0, bd = INFINITY, fd = -1;
+    for (int j = 0; j < n; j++) {
+        if (y[j] == y[i]) continue;
+        double d = dist2(o + (size_t)i * c, o + (size_t)j * c, c);
+        if (d < bd && (t->mining == SL_MINE_HARD || d > dap)) bd = d, best = j;
+        if (d > fd) fd = d, far = j;
+    }
+    return best >= 0 ? best : far;
+}
+
+/* The tuples of n rows labelled y (the rule in train.h) into t->eidx: ti, tj
+ * (and tk for triplets), pair labels in the pair-label buffer; returns their
+ * count. One backward pass over the rows repeated twice finds each row's next
+ * same-label row (the last position seen per class) and next different-label
+ * row (a run of equal labels shares it), so the cost is O(n + classes); with
+ * outputs o, the negatives are mined (O(n^2)). */
+static int form_tuples(sl_trainer *t, const float *o, const float *y, int n)
+{
+    int m2 = 2 * t->cap, *ti = t->eidx, *tj = ti + m2, *tk = tj + m2, *pos = tk + m2, *neg = pos + t->cap;
+    int *seen = neg + t->cap, k = t->n_classes < 2 ? 2 : t->n_classes, nd = INT_MAX, m = 0;
+    float *tl = t->ebuf + (size_t)6 * m2 * t->n_out;
+    for (int j = 0; j < k; j++) seen[j] = INT_MAX;
+    for (int p = 2 * n - 1; p >= 0; p--) {
+        int yi = (int)y[p % n];
+        if (p + 1 < 2 * n && (int)y[(p + 1) % n] != yi) nd = p + 1;
+        if (p < n) pos[p] = seen[yi] < p + n ? seen[yi] % n : -1, neg[p] = nd < p + n ? nd % n : -1;
+        seen[yi] = p;
+    }
+    for (int i = 0; i < n; i++) {
+        if (o && t->mining && neg[i] >= 0) neg[i] = mine(t, o, y, n, i, pos[i]);
+        if (t->embed == SL_EMBED_TRIPLETS) {
+            if (pos[i] >= 0 && neg[i] >= 0) ti[m] = i, tj[m] = pos[i], tk[m++] = neg[i];
+            continue;
+        }
+        if (pos[i] >= 0) ti[m] = i, tj[m] = pos[i], tl[m++] = 0;
+        if (neg[i] >= 0) ti[m] = i, tj[m] = neg[i], tl[m++] = 1;
+    }
+    return m;
+}
+
+/* The loss of the tuples of outputs o (n x n_out, labels y); with dO (a
+ * training step: negatives mined as configured), the gradient of o (the
+ * tuples' input gradients summed back onto their rows). */
+static sl_status embed_loss(sl_trainer *t, const float *o, const float *y, int n, float *dO, double *loss)
+{
+    int c = t->n_out, m2 = 2 * t->cap, m = form_tuples(t, dO ? o : NULL, y, n), nin = t->embed == SL_EMBED_TRIPLETS ? 3 : 2;
+    const int *idx[3] = { t->eidx, t->eidx + m2, t->eidx + 2 * m2 };
+    float *x[3], *g[3], *tl = t->ebuf + (size_t)6 * m2 * c;
+    for (int k = 0; k < 3; k++) x[k] = t->ebuf + (size_t)k * m2 * c, g[k] = t->ebuf + (size_t)(3 + k) * m2 * c;
+    if (dO) memset(dO, 0, (size_t)n * c * sizeof(float));
+    *loss = 0;
+    if (m == 0) return SL_STATUS_OK;
+    for (int k = 0; k < nin; k++)
+        for (int r = 0; r < m; r++) memcpy(x[k] + (size_t)r * c, o + (size_t)idx[k][r] * c, (size_t)c * sizeof(float));
+    sl_status st = sl_loss_eval(t->loss, x[0], x[1], x[2], nin == 2 ? tl : NULL, m, c, nin == 2 ? m : -1, g[0], g[1], g[2], loss);
+    if (st || !dO) return st;
+    for (int k = 0; k < nin; k++)
+        for (int r = 0; r < m; r++) {
+            float *dst = dO + (size_t)idx[k][r] * c;
+            const float *src = g[k] + (size_t)r * c;
+            for (int j = 0; j < c; j++) dst[j] += src[j];
+        }
+    return SL_STATUS_OK;
+}
+
+/* Class centroids of the training rows' embeddings (NaN for a class without
+ * rows); *o gets the training rows' outputs. */
+static double *centroids(sl_trainer *t, const float **o)
+{
+    int c = t->n_out, k = t->n_classes < 2 ? 2 : t->n_classes;
+    double *cent = (double *)(t->ebuf + (size_t)6 * 2 * t->cap * c + 2 * (size_t)t->cap);
+    int *cnt = t->eidx + 6 * t->cap + 2 * t->cap; /* the per-class scratch of form_tuples */
+    memset(cent, 0, (size_t)k * c * sizeof(double));
+    memset(cnt, 0, (size_t)k * sizeof(int));
+    const float *e = sl_mlp_forward(t->m, t->w, sl_dataset_X(t->ds), t->n_train), *y = sl_dataset_y(t->ds);
+    for (int i = 0; i < t->n_train; i++) {
+        int cl = (int)y[i];
+        cnt[cl]++;
+        for (int j = 0; j < c; j++) cent[cl * c + j] += e[(size_t)i * c + j];
+    }
+    for (int cl = 0; cl < k; cl++)
+        for (int j = 0; j < c; j++) cent[cl * c + j] = cnt[cl] ? cent[cl * c + j] / cnt[cl] : NAN;
+    if (o) *o = e;
+    return cent;
+}
+
+/* Squared distances of embedding e to the k centroids into d2; returns the nearest class. */
+static int nearest(const sl_trainer *t, const double *cent, const float *e, double *d2)
+{
+    int c = t->n_out, k = t->n_classes < 2 ? 2 : t->n_classes, best = 0;
+    for (int cl = 0; cl < k; cl++) {
+        double s = 0;
+        for (int j = 0; j < c; j++) s += (e[j] - cent[cl * c + j]) * (e[j] - cent[cl * c + j]);
+        d2[cl] = s;
+        if (s < d2[best] || isnan(d2[best])) best = cl;
+    }
+    return best;
+}
+
 /* ---- evaluation ---- */
 
 static int argmax(const float *row, int c)
@@ -280,16 +459,22 @@ sl_status sl_trainer_evaluate(sl_trainer *t, int split, double *out)
     int lo = split ? t->n_train : 0, n = split ? t->n_val : t->n_train, c = t->n_out;
     out[0] = out[1] = out[2] = NAN;
     if (n == 0) return SL_STATUS_OK;
-    int d = sl_dataset_n_features(t->ds);
-    const float *y = sl_dataset_y(t->ds) + lo;
-    const float *o = sl_mlp_forward(t->m, t->w, sl_dataset_X(t->ds) + (size_t)lo * d, n);
-    sl_status st = sl_loss_eval(t->loss, o, NULL, NULL, t->tgt + lo, n, c, n, t->g, NULL, NULL, out);
+    int d = sl_dataset_n_features(t->ds), k = t->n_classes < 2 ? 2 : t->n_classes;
+    const float *y = sl_dataset_y(t->ds) + lo, *o;
+    double *cent = t->embed ? centroids(t, &o) : NULL;
+    double *d2 = cent ? cent + (size_t)k * c : NULL;
+    if (!cent || split) o = sl_mlp_forward(t->m, t->w, sl_dataset_X(t->ds) + (size_t)lo * d, n);
+    sl_status st = t->embed ? embed_loss(t, o, y, n, NULL, out)
+                            : sl_loss_eval(t->loss, o, NULL, NULL, t->tgt + lo, n, c, n, t->g, NULL, NULL, out);
     if (st) return st;
-    int k = c < 2 ? 2 : c;
     memset(t->confusion, 0, (size_t)k * k * sizeof(int));
     double s1 = 0, s2 = 0;
     for (int i = 0; i < n; i++) {
-        if (t->task == SL_TASK_REGRESSION) {
+        if (cent) {
+            int p = nearest(t, cent, o + (size_t)i * c, d2), truth = (int)y[i];
+            t->confusion[truth * k + p]++;
+            s1 += p == truth;
+        } else if (t->task == SL_TASK_REGRESSION) {
             double e = (double)o[i] - y[i];
             s1 += e * e, s2 += fabs(e);
         } else {
@@ -303,19 +488,27 @@ sl_status sl_trainer_evaluate(sl_trainer *t, int split, double *out)
     return SL_STATUS_OK;
 }
 
-sl_status sl_trainer_predict(sl_trainer *t, const float *X, int n, float *out)
+/* Predictions (raw: the outputs as they are) of n rows, in chunks of the workspace's rows. */
+static sl_status outputs(sl_trainer *t, const float *X, int n, float *out, int raw)
 {
-    int d = sl_dataset_n_features(t->ds), c = t->n_out;
+    int d = sl_dataset_n_features(t->ds), c = t->n_out, k = t->n_classes < 2 ? 2 : t->n_classes;
     if (n < 0) return sl_fail(SL_STATUS_INVALID, THING, "X", "must have rows, got %d", n);
+    double *cent = t->embed && !raw ? centroids(t, NULL) : NULL;
+    double *d2 = cent ? cent + (size_t)k * c : NULL;
+    int w = cent ? k : c;
     for (int i0 = 0; i0 < n; i0 += t->cap) {
         int b = n - i0 < t->cap ? n - i0 : t->cap;
         const float *o = sl_mlp_forward(t->m, t->w, X + (size_t)i0 * d, b);
-        float *dst = out + (size_t)i0 * c;
+        float *dst = out + (size_t)i0 * w;
         for (int i = 0; i < b; i++) {
             const float *r = o + (size_t)i * c;
-            float *q = dst + (size_t)i * c;
-            if (t->task == SL_TASK_REGRESSION) {
-                q[0] = r[0];
+            float *q = dst + (size_t)i * w;
+            if (cent) { /* softmax of minus the squared distances; a class without training rows gets 0 */
+                double mn = d2[nearest(t, cent, r, d2)], s = 0;
+                for (int j = 0; j < k; j++) s += isnan(d2[j]) ? 0 : exp(mn - d2[j]);
+                for (int j = 0; j < k; j++) q[j] = isnan(d2[j]) ? 0 : (float)(exp(mn - d2[j]) / s);
+            } else if (raw || t->task == SL_TASK_REGRESSION) {
+                memcpy(q, r, (size_t)c * sizeof(float));
             } else if (c == 1) {
                 q[0] = (float)(1 / (1 + exp(-(double)r[0])));
             } else {
@@ -329,7 +522,19 @@ sl_status sl_trainer_predict(sl_trainer *t, const float *X, int n, float *out)
     return SL_STATUS_OK;
 }
 
+sl_status sl_trainer_predict(sl_trainer *t, const float *X, int n, float *out) { return outputs(t, X, n, out, 0); }
+sl_status sl_trainer_embed(sl_trainer *t, const float *X, int n, float *out) { return outputs(t, X, n, out, 1); }
+
 /* ---- the loop ---- */
+
+/* What sl_optimizer_step does after a step, done by the trainer itself for the
+ * interval 'epoch' and the order 'before'. */
+static sl_status scheduler_step(sl_optimizer *o)
+{
+    sl_status st = sl_scheduler_step(&o->sched, NAN, 0);
+    o->lr = sl_scheduler_lr(&o->sched);
+    return st;
+}
 
 static sl_status end_epoch(sl_trainer *t)
 {
@@ -337,14 +542,13 @@ static sl_status end_epoch(sl_trainer *t)
     sl_status st;
     t->epoch++;
     t->cursor = 0;
+    t->batch = batch_at(t, t->epoch);
     if ((st = sl_trainer_evaluate(t, 0, tr)) || (st = sl_trainer_evaluate(t, 1, va))) return st;
     sl_optimizer *o = t->opt;
     if (sl_optimizer_needs_metric(o)) {
         if ((st = sl_optimizer_scheduler_step(o, t->n_val ? va[0] : tr[0]))) return st;
-    } else if (t->epoch_sched && o->has_scheduler) {
-        /* what sl_optimizer_step does after a step when the interval is 'step' */
-        if ((st = sl_scheduler_step(&o->sched, NAN, 0))) return st;
-        o->lr = sl_scheduler_lr(&o->sched);
+    } else if (t->epoch_sched && o->has_scheduler && (st = scheduler_step(o))) {
+        return st;
     }
     double *r = t->record;
     r[SL_EP_TRAIN_LOSS] = tr[0], r[SL_EP_VAL_LOSS] = va[0];
@@ -389,7 +593,8 @@ static sl_status step(sl_trainer *t, double *rec)
     float *p = sl_mlp_params(t->m), *g = sl_mlp_grads(t->m);
     double loss, pen = 0;
     const float *o = sl_mlp_forward(t->m, t->w, t->Xb, b);
-    sl_status st = sl_loss_eval(t->loss, o, NULL, NULL, t->yb, b, c, b, t->g, NULL, NULL, &loss);
+    sl_status st = t->embed ? embed_loss(t, o, t->yb, b, t->g, &loss)
+                            : sl_loss_eval(t->loss, o, NULL, NULL, t->yb, b, c, b, t->g, NULL, NULL, &loss);
     if (st) return st;
     if (t->reg && (st = sl_loss_eval(t->reg, p, NULL, NULL, NULL, 1, np, -1, t->gpen, NULL, NULL, &pen))) return st;
     loss += pen;
@@ -419,12 +624,15 @@ static sl_status step(sl_trainer *t, double *rec)
         for (int i = 0; i < np; i++) g[i] = g[i] > v ? v : g[i] < -v ? -v : g[i];
     }
     sl_optimizer *op = t->opt;
-    rec[0] = loss, rec[1] = sl_optimizer_lr(op), rec[2] = norm;
-    int hs = op->has_scheduler;
-    if (t->epoch_sched) op->has_scheduler = 0; /* stepped at the end of the epoch instead */
+    int hs = op->has_scheduler, before = hs && t->sched_before && !t->epoch_sched && !sl_optimizer_needs_metric(op);
+    if (before && (st = scheduler_step(op))) return st; /* the classic mistake: the first lr is never used */
+    rec[0] = loss, rec[1] = t->last_lr = sl_optimizer_lr(op), rec[2] = norm;
+    if (t->epoch_sched || before) op->has_scheduler = 0; /* stepped at the end of the epoch, or already */
+    memcpy(t->upd, p, (size_t)np * sizeof(float));
     st = sl_optimizer_step(op, p, g, np);
     op->has_scheduler = hs;
     if (st) return st;
+    for (int i = 0; i < np; i++) t->upd[i] = p[i] - t->upd[i];
     t->last_loss = loss;
     t->steps++;
     t->cursor += b;
@@ -456,6 +664,30 @@ const double *sl_trainer_record(const sl_trainer *t) { return t->record; }
 const int *sl_trainer_confusion(const sl_trainer *t) { return t->confusion; }
 int sl_trainer_n_out(const sl_trainer *t) { return t->n_out; }
 int sl_trainer_steps_per_epoch(const sl_trainer *t) { return (t->n_train + t->batch - 1) / t->batch; }
+int sl_trainer_batch_size(const sl_trainer *t) { return t->batch; }
+int sl_trainer_task(const sl_trainer *t) { return t->embed ? SL_TRAIN_EMBEDDING : t->task; }
+
+static double norm2(const float *x, int n)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++) s += (double)x[i] * x[i];
+    return sqrt(s);
+}
+
+void sl_trainer_inspect(sl_trainer *t, double *out)
+{
+    sl_mlp *m = t->m;
+    const float *mo = sl_optimizer_moment(t->opt, 0), *vo = sl_optimizer_moment(t->opt, 1);
+    for (int l = 0; l < m->n_layers; l++)
+        for (int k = 0; k < 2; k++) {
+            int lo = k ? m->b_off[l] : m->w_off[l], n = m->sizes[l + 1] * (k ? 1 : m->sizes[l]);
+            double *r = out + (size_t)(2 * l + k) * SL_TRAIN_INSPECT;
+            r[0] = norm2(sl_mlp_params(m) + lo, n), r[1] = norm2(sl_mlp_grads(m) + lo, n), r[2] = norm2(t->upd + lo, n);
+            r[3] = sl_optimizer_step_size(t->opt, t->last_lr, lo, lo + n);
+            r[4] = mo ? norm2(mo + lo, n) / sqrt(n) : NAN;
+            r[5] = vo ? norm2(vo + lo, n) / sqrt(n) : NAN;
+        }
+}
 sl_mlp *sl_trainer_model(sl_trainer *t) { return t->m; }
 sl_dataset *sl_trainer_dataset(sl_trainer *t) { return t->ds; }
 sl_optimizer *sl_trainer_optimizer(sl_trainer *t) { return t->opt; }
@@ -463,15 +695,16 @@ sl_optimizer *sl_trainer_optimizer(sl_trainer *t) { return t->opt; }
 /* ---- saved state ---- */
 
 #define SL_TRAIN_MAGIC 0x544c5331u /* "TLS1" */
-#define SL_TRAIN_VERSION 1u
+#define SL_TRAIN_VERSION 2u
 
-/* The loop's state, then int perm[n_train], float best[n_params], and the
- * saved data set, model and optimizer, each section padded to 16 bytes. */
+/* The loop's state, then int perm[n_train], float best[n_params], float
+ * upd[n_params] and the saved data set, model and optimizer, each section
+ * padded to 16 bytes. */
 typedef struct {
     uint32_t magic, version, size, checksum;
-    int n_params, n_train, ds_bytes, m_bytes, o_bytes, status, cursor, epoch, es_bad, es_best_epoch;
+    int n_params, n_train, ds_bytes, m_bytes, o_bytes, status, cursor, epoch, es_bad, es_best_epoch, batch, pad_;
     sl_rng rng;
-    double steps, last_loss, diverged_step, es_best;
+    double steps, last_loss, diverged_step, es_best, last_lr;
     double record[SL_EP_COUNT];
 } saved;
 
@@ -479,8 +712,8 @@ static int pad16(int n) { return (n + 15) & ~15; }
 
 static int section(const saved *h, int i)
 {
-    int s[5] = { pad16((int)sizeof(saved)), pad16(h->n_train * 4), pad16(h->n_params * 4), pad16(h->ds_bytes),
-                 pad16(h->m_bytes) };
+    int s[6] = { pad16((int)sizeof(saved)), pad16(h->n_train * 4), pad16(h->n_params * 4), pad16(h->n_params * 4),
+                 pad16(h->ds_bytes), pad16(h->m_bytes) };
     int off = 0;
     for (int k = 0; k < i; k++) off += s[k];
     return off;
@@ -497,7 +730,7 @@ int sl_trainer_state_size(const sl_trainer *t)
 {
     saved h = { .n_train = t->n_train, .n_params = sl_mlp_n_params(t->m), .ds_bytes = sl_dataset_state_size(t->ds),
                 .m_bytes = sl_mlp_state_size(t->m) };
-    return section(&h, 5) + pad16(sl_optimizer_state_size(t->opt));
+    return section(&h, 6) + pad16(sl_optimizer_state_size(t->opt));
 }
 
 void sl_trainer_state_save(sl_trainer *t, void *buf)
@@ -507,15 +740,16 @@ void sl_trainer_state_save(sl_trainer *t, void *buf)
     memset(b, 0, (size_t)size);
     saved h = { SL_TRAIN_MAGIC, SL_TRAIN_VERSION, (uint32_t)size, 0, sl_mlp_n_params(t->m), t->n_train,
                 sl_dataset_state_size(t->ds), sl_mlp_state_size(t->m), sl_optimizer_state_size(t->opt), t->status,
-                t->cursor, t->epoch, t->es_bad, t->es_best_epoch, t->rng, t->steps, t->last_loss, t->diverged_step,
-                t->es_best, { 0 } };
+                t->cursor, t->epoch, t->es_bad, t->es_best_epoch, t->batch, 0, t->rng, t->steps, t->last_loss,
+                t->diverged_step, t->es_best, t->last_lr, { 0 } };
     memcpy(h.record, t->record, sizeof h.record);
     memcpy(b, &h, sizeof h);
     memcpy(b + section(&h, 1), t->perm, (size_t)h.n_train * 4);
     memcpy(b + section(&h, 2), t->best, (size_t)h.n_params * 4);
-    sl_dataset_state_save(t->ds, b + section(&h, 3));
-    sl_mlp_state_save(t->m, b + section(&h, 4));
-    sl_optimizer_state_save(t->opt, b + section(&h, 5));
+    memcpy(b + section(&h, 3), t->upd, (size_t)h.n_params * 4);
+    sl_dataset_state_save(t->ds, b + section(&h, 4));
+    sl_mlp_state_save(t->m, b + section(&h, 5));
+    sl_optimizer_state_save(t->opt, b + section(&h, 6));
     h.checksum = fnv(b, size);
     memcpy(b + 12, &h.checksum, 4);
 }
@@ -529,7 +763,8 @@ static sl_status adopt(sl_trainer *t, const saved *h, const unsigned char *b)
     if (h->n_params != np || h->n_train != t->n_train) return bad_state("does not match its config");
     if (h->status < 0 || h->status > SL_TRAIN_DIVERGED || h->cursor < 0 || h->cursor >= t->n_train || h->epoch < 0 ||
         h->epoch > t->epochs || h->es_bad < 0 || h->es_best_epoch < 0 || h->es_best_epoch > h->epoch ||
-        !(h->steps >= 0 && h->steps <= 9e15) || (h->status == SL_TRAIN_RUNNING && h->epoch == t->epochs))
+        !(h->steps >= 0 && h->steps <= 9e15) || (h->status == SL_TRAIN_RUNNING && h->epoch == t->epochs) ||
+        h->batch != batch_at(t, h->epoch))
         return bad_state("has an invalid loop state");
     const unsigned char *pp = b + section(h, 1);
     unsigned char *seen = calloc((size_t)t->n_train, 1);
@@ -544,11 +779,12 @@ static sl_status adopt(sl_trainer *t, const saved *h, const unsigned char *b)
     free(seen);
     if (!ok) return bad_state("has an invalid loop state");
     memcpy(t->best, b + section(h, 2), (size_t)np * 4);
+    memcpy(t->upd, b + section(h, 3), (size_t)np * 4);
     for (int i = 0; i < np; i++)
-        if (!isfinite(t->best[i])) return bad_state("has an invalid loop state");
+        if (!isfinite(t->best[i]) || !isfinite(t->upd[i])) return bad_state("has an invalid loop state");
     t->status = h->status, t->cursor = h->cursor, t->epoch = h->epoch, t->es_bad = h->es_bad;
     t->es_best_epoch = h->es_best_epoch, t->rng = h->rng, t->steps = h->steps, t->last_loss = h->last_loss;
-    t->diverged_step = h->diverged_step, t->es_best = h->es_best;
+    t->diverged_step = h->diverged_step, t->es_best = h->es_best, t->last_lr = h->last_lr, t->batch = h->batch;
     memcpy(t->record, h->record, sizeof h->record);
     return SL_STATUS_OK;
 }
@@ -566,15 +802,15 @@ sl_status sl_trainer_restore(const void *buf, int len, const char *json, int jle
     if (h.size != (uint32_t)len) return bad_state("has the wrong size (truncated?)");
     if (h.checksum != fnv(b, len)) return bad_state("is corrupted (checksum mismatch)");
     if (h.n_train < 1 || h.n_train > SL_DATA_MAX_SAMPLES || h.n_params < 1 || h.n_params > SL_MLP_MAX_PARAMS ||
-        h.ds_bytes < 1 || h.m_bytes < 1 || h.o_bytes < 1 || (double)section(&h, 5) + pad16(h.o_bytes) != len)
+        h.ds_bytes < 1 || h.m_bytes < 1 || h.o_bytes < 1 || (double)section(&h, 6) + pad16(h.o_bytes) != len)
         return bad_state("has an invalid layout");
     sl_dataset *ds = NULL;
     sl_mlp *m = NULL;
     sl_optimizer *o = NULL;
     sl_trainer *t = NULL;
-    sl_status st = sl_dataset_restore(b + section(&h, 3), h.ds_bytes, &ds);
-    if (!st) st = sl_mlp_restore(b + section(&h, 4), h.m_bytes, &m);
-    if (!st) st = sl_optimizer_restore(b + section(&h, 5), h.o_bytes, &o);
+    sl_status st = sl_dataset_restore(b + section(&h, 4), h.ds_bytes, &ds);
+    if (!st) st = sl_mlp_restore(b + section(&h, 5), h.m_bytes, &m);
+    if (!st) st = sl_optimizer_restore(b + section(&h, 6), h.o_bytes, &o);
     if (!st) st = sl_trainer_create(json, jlen, ds, loss, loss_len, opt, opt_len, reg, reg_len, NULL, 0, &t);
     if (!st && (m->n_layers != t->m->n_layers || m->activation != t->m->activation ||
                 memcmp(m->sizes, t->m->sizes, sizeof m->sizes) || o->type != t->opt->type || o->n != t->opt->n))

@@ -13,7 +13,22 @@
  * The trainer owns its data set, model, workspace, loss, optimizer and every
  * buffer, all made at create: a step allocates nothing. The model's head is
  * one logit for binary tasks, one logit per class for multi-class, one output
- * for regression. */
+ * for regression, and embedding_dim outputs for metric learning.
+ *
+ * Metric learning (ContrastiveLoss, TripletMarginLoss on a classification
+ * data set): each batch's rows, in the batch's (shuffled, seeded) order, form
+ * the tuples; row i's positive is the first row after it, cyclically within
+ * the batch, with the same label, its negative the first row after it with a
+ * different label. ContrastiveLoss gets the pairs (i, positive) labelled 0 and
+ * (i, negative) labelled 1, TripletMarginLoss the triplets (i, positive,
+ * negative); rows without a partner give none, and a batch without tuples has
+ * loss 0 and a zero gradient (the optimizer still steps). With mining 'hard'
+ * or 'semi-hard', a training batch's negatives are chosen by distance instead
+ * (see mine() in train.c); positives keep the rule. The loss's gradients
+ * of the tuple inputs are summed back onto the rows (the backward of
+ * PyTorch's emb[idx] gathering). Validation loss uses the same rule on the
+ * split in its order; accuracy is the nearest class centroid's in embedding
+ * space, centroids being the means of the training rows' embeddings. */
 #ifndef SL_TRAIN_H
 #define SL_TRAIN_H
 
@@ -24,6 +39,11 @@
 #include "../optimizers/optimizer.h"
 
 enum { SL_TRAIN_RUNNING, SL_TRAIN_DONE, SL_TRAIN_STOPPED, SL_TRAIN_DIVERGED };
+enum { SL_EMBED_PAIRS = 1, SL_EMBED_TRIPLETS = 2 };
+enum { SL_MINE_RANDOM, SL_MINE_HARD, SL_MINE_SEMIHARD };
+#define SL_TRAIN_EMBEDDING SL_TASK_COUNT /* sl_trainer_task of a metric-learning run */
+#define SL_TRAIN_MAX_MILESTONES 64
+#define SL_TRAIN_INSPECT 6 /* doubles per tensor from sl_trainer_inspect */
 #define SL_TRAIN_STATUS_NAMES "running|done|stopped|diverged"
 
 /* One epoch's record: losses on both splits (data loss only, no penalty),
@@ -39,8 +59,13 @@ typedef struct sl_trainer {
     sl_mlp_work *w;
     sl_loss *loss, *reg;    /* reg: L1, L2 or ElasticNet on every parameter, or NULL */
     sl_optimizer *opt;
-    int task, n_out, n_train, n_val, cap;
+    int task, n_out, n_train, n_val, cap, n_classes;
     int batch, epochs, shuffle, epoch_sched, hinge;
+    int batch0, n_mil, mil[SL_TRAIN_MAX_MILESTONES]; /* batch_size_schedule: batch = batch_at(epoch) */
+    double bs_gamma;
+    int sched_before;       /* scheduler_order 'before' */
+    int embed;              /* SL_EMBED_*, 0 for the other losses */
+    int mining;             /* SL_MINE_*: how a training batch picks its negatives */
     int clip;               /* 0 none, 1 by norm, 2 by value */
     double max_norm, norm_type, clip_value;
     int es_patience, es_restore;
@@ -48,10 +73,13 @@ typedef struct sl_trainer {
     int es_bad, es_best_epoch;
     sl_rng rng;
     int status, cursor, epoch;
-    double steps, last_loss, diverged_step;
+    double steps, last_loss, diverged_step, last_lr;
     double record[SL_EP_COUNT];
     int *perm, *confusion;  /* n_train; C x C (rows: true class) of the last evaluation */
     float *Xb, *yb, *tgt, *g, *gpen, *best;
+    float *upd;             /* the last step's update, params after minus before */
+    int *eidx;              /* metric learning: tuple indices and per-class scratch */
+    float *ebuf;            /* metric learning: tuple inputs, their gradients, pair labels, centroids */
 } sl_trainer;
 
 /* Creates a trainer from the config JSON ({ dataset, model, batch_size,
@@ -76,8 +104,17 @@ sl_status sl_trainer_run(sl_trainer *t, int k, double *out, int *done);
  * matrix is left in sl_trainer_confusion. */
 sl_status sl_trainer_evaluate(sl_trainer *t, int split, double *out);
 /* Probabilities (sigmoid of the logit; softmax over classes) or regression
- * outputs for n rows of X in the data set's (standardised) feature space. */
+ * outputs for n rows of X in the data set's (standardised) feature space;
+ * for metric learning, class probabilities softmax(-squared distance to each
+ * class centroid), n x classes. */
 sl_status sl_trainer_predict(sl_trainer *t, const float *X, int n, float *out);
+/* The model's raw outputs (logits, regression outputs or embeddings), n x n_out. */
+sl_status sl_trainer_embed(sl_trainer *t, const float *X, int n, float *out);
+/* Per parameter tensor (W then b of each layer), SL_TRAIN_INSPECT doubles about
+ * the last step: weight 2-norm, gradient 2-norm, update 2-norm, mean
+ * per-element step size (sl_optimizer_step_size), RMS of the optimizer's first
+ * and second moments (NaN when it keeps none). */
+void sl_trainer_inspect(sl_trainer *t, double *out);
 
 int sl_trainer_status(const sl_trainer *t);
 int sl_trainer_epoch(const sl_trainer *t);
@@ -89,12 +126,17 @@ const double *sl_trainer_record(const sl_trainer *t);
 const int *sl_trainer_confusion(const sl_trainer *t);
 int sl_trainer_n_out(const sl_trainer *t);
 int sl_trainer_steps_per_epoch(const sl_trainer *t);
+/* The batch size of the current epoch (batch_size_schedule). */
+int sl_trainer_batch_size(const sl_trainer *t);
+/* SL_TASK_* of the data set, or SL_TRAIN_EMBEDDING for metric learning. */
+int sl_trainer_task(const sl_trainer *t);
 sl_mlp *sl_trainer_model(sl_trainer *t);
 sl_dataset *sl_trainer_dataset(sl_trainer *t);
 sl_optimizer *sl_trainer_optimizer(sl_trainer *t);
 
 /* Saved state: exactly sl_trainer_state_size() bytes (the loop, row order,
  * best weights, data set, model and optimizer; versioned and checksummed).
+ * The last step's update and lr travel with it, so inspect reads the same.
  * Restore takes the same config texts as create, validates everything before
  * use and continues bit-identically. */
 int sl_trainer_state_size(const sl_trainer *t);

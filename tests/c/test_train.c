@@ -70,22 +70,30 @@ void test_train(void)
     sl_trainer_free(t);
 }
 
-/* A saved run restores and continues bit-identically; damaged bytes are refused. */
-void test_train_state(void)
+#define EMB "{\"dataset\":{\"name\":\"blobs\",\"n_samples\":61,\"centers\":3,\"val_fraction\":0.25},\"model\":{\"hidden\":[4]," \
+            "\"embedding_dim\":3},\"seed\":7,\"epochs\":4,\"batch_size\":8,\"batch_size_schedule\":{\"milestones\":[1,2],\"gamma\":1.7}," \
+            "\"scheduler_order\":\"before\"}"
+#define TRIPLET "{\"type\":\"TripletMarginLoss\"}"
+#define ADAM "{\"type\":\"Adam\",\"lr\":0.01,\"scheduler\":{\"type\":\"ExponentialLR\",\"gamma\":0.9}}"
+
+/* Saves a after 3 steps, restores b and checks both continue bit-identically. */
+static void roundtrip(const char *cfg, const char *loss, const char *opt)
 {
     sl_trainer *a = NULL, *b = NULL;
-    const char *cfg = CFG ",\"batch_size\":8,\"epochs\":4}";
-    CHECK(make(cfg, LOSS, SGD, &a) == SL_STATUS_OK);
+    CHECK(make(cfg, loss, opt, &a) == SL_STATUS_OK);
     if (!a) return;
-    double ra[3 * 64], rb[3 * 64];
+    double ra[3 * 64], rb[3 * 64], ia[4 * SL_TRAIN_INSPECT], ib[4 * SL_TRAIN_INSPECT];
     int da = 0, db = 0;
     CHECK(sl_trainer_run(a, 3, ra, &da) == SL_STATUS_OK && da == 3);
     int n = sl_trainer_state_size(a);
     unsigned char *buf = malloc((size_t)n);
     sl_trainer_state_save(a, buf);
-    CHECK(sl_trainer_restore(buf, n, cfg, (int)strlen(cfg), LOSS, (int)strlen(LOSS), SGD, (int)strlen(SGD), NULL, 0, &b) ==
+    CHECK(sl_trainer_restore(buf, n, cfg, (int)strlen(cfg), loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, &b) ==
           SL_STATUS_OK);
     if (b) {
+        sl_trainer_inspect(a, ia);
+        sl_trainer_inspect(b, ib);
+        CHECK(!memcmp(ia, ib, sizeof ia)); /* the last update travels with the state */
         int same = 1;
         for (int e = 0; e < 4; e++) {
             CHECK(sl_trainer_run(a, 64, ra, &da) == SL_STATUS_OK);
@@ -93,17 +101,48 @@ void test_train_state(void)
             same &= da == db && !memcmp(ra, rb, sizeof(double) * 3 * (size_t)da);
         }
         CHECK(same);
+        CHECK(sl_trainer_batch_size(a) == sl_trainer_batch_size(b));
         CHECK(!memcmp(sl_mlp_params(sl_trainer_model(a)), sl_mlp_params(sl_trainer_model(b)),
                       sizeof(float) * (size_t)sl_mlp_n_params(sl_trainer_model(a))));
         sl_trainer_free(b);
     }
     b = NULL;
     buf[n - 3] ^= 4;
-    CHECK_ERR(sl_trainer_restore(buf, n, cfg, (int)strlen(cfg), LOSS, (int)strlen(LOSS), SGD, (int)strlen(SGD), NULL, 0, &b),
+    CHECK_ERR(sl_trainer_restore(buf, n, cfg, (int)strlen(cfg), loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, &b),
               SL_STATUS_STATE, "Trainer: state is corrupted (checksum mismatch)");
-    CHECK_ERR(sl_trainer_restore(buf, n - 16, cfg, (int)strlen(cfg), LOSS, (int)strlen(LOSS), SGD, (int)strlen(SGD), NULL, 0, &b),
+    CHECK_ERR(sl_trainer_restore(buf, n - 16, cfg, (int)strlen(cfg), loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, &b),
               SL_STATUS_STATE, "Trainer: state has the wrong size");
     CHECK(b == NULL);
     free(buf);
     sl_trainer_free(a);
+}
+
+/* A saved run restores and continues bit-identically (a plain run, and a
+ * metric-learning one with a batch-size schedule); damaged bytes are refused.
+ * A metric-learning batch of one row forms no tuple: loss 0, zero gradient. */
+void test_train_state(void)
+{
+    roundtrip(CFG ",\"batch_size\":8,\"epochs\":4}", LOSS, SGD);
+    roundtrip(EMB, TRIPLET, ADAM);
+    sl_trainer *t = NULL;
+    CHECK(make(EMB, TRIPLET, ADAM, &t) == SL_STATUS_OK);
+    if (!t) return;
+    CHECK(sl_trainer_task(t) == SL_TRAIN_EMBEDDING && sl_trainer_n_out(t) == 3);
+    sl_trainer_free(t);
+    t = NULL;
+    char cfg[512];
+    snprintf(cfg, sizeof cfg, "{\"dataset\":{\"name\":\"blobs\",\"n_samples\":61,\"centers\":3,\"val_fraction\":0.25},"
+                              "\"model\":{\"hidden\":[4]},\"batch_size\":%d}", 46 - 1);
+    CHECK(make(cfg, TRIPLET, ADAM, &t) == SL_STATUS_OK);
+    if (!t) return;
+    CHECK(sl_dataset_n_train(sl_trainer_dataset(t)) == 46);
+    double rec[6], ev[3];
+    int done = 0;
+    CHECK(sl_trainer_run(t, 2, rec, &done) == SL_STATUS_OK && done == 2);
+    CHECK(rec[0] > 0 && rec[2] > 0 && rec[3] == 0 && rec[5] == 0);
+    CHECK(sl_trainer_evaluate(t, 1, ev) == SL_STATUS_OK && ev[1] >= 0 && ev[1] <= 1);
+    float probs[2 * 3];
+    CHECK(sl_trainer_predict(t, sl_dataset_X(sl_trainer_dataset(t)), 2, probs) == SL_STATUS_OK);
+    CHECK_NEAR(probs[0] + probs[1] + probs[2], 1, 1e-6);
+    sl_trainer_free(t);
 }

@@ -23,6 +23,16 @@ async function main(): Promise<void> {
   const t = lab.trace({ fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'LBFGS', line_search_fn: 'strong_wolfe' }, steps: 20 });
   const d = lab.dataset({ name: 'moons', n_samples: 200, noise: 0.1 });
   console.log(t.diverged, d.n_train, opt.lr);
+  const run = lab.createTrainer({ dataset: { name: 'blobs', centers: 4 }, model: { hidden: [16], embedding_dim: 2 },
+    loss: { type: 'TripletMarginLoss' }, optimizer: { type: 'Adam', bias_correction: false }, batch_size: 32,
+    batch_size_schedule: { milestones: [5], gamma: 2 }, scheduler_order: 'before' });
+  run.step(3);
+  const e: Float32Array = run.embed([[0, 0]]);
+  const info = run.inspect().layers[0];
+  console.log(run.task === 'embedding', run.batch_size, run.steps_per_epoch, e[0], info.name, info.effective_lr ?? 0);
+  run.dispose();
+  // @ts-expect-error: scheduler_order is 'after' or 'before'
+  lab.createTrainer({ dataset: { name: 'moons' }, model: { hidden: [] }, loss: { type: 'MSELoss' }, optimizer: { type: 'SGD', lr: 1 }, scheduler_order: 'first' });
   // @ts-expect-error: no such surface
   lab.trace({ fn: 'volcano', start: [0, 0], optimizer: { type: 'SGD', lr: 0.1 }, steps: 1 });
   // @ts-expect-error: anneal_strategy is 'cos' or 'linear'

@@ -132,6 +132,8 @@ export interface OptimizerSpec {
   betas?: [number, number];
   eps?: number;
   amsgrad?: boolean;
+  /** Adam, AdamW: false drops the 1 - beta^t corrections (not in torch.optim; apex's FusedAdam name). Default true. */
+  bias_correction?: boolean;
   alpha?: number;
   centered?: boolean;
   rho?: number;
@@ -242,11 +244,14 @@ export interface MlpSpec {
 /** lab.createTrainer's config; dataset, loss, optimizer and scheduler are the specs of their families. */
 export interface TrainerConfig {
   dataset: { name: string; [param: string]: unknown } | { X: ArrayLike<number>[]; y: ArrayLike<number>; task?: 'binary' | 'multiclass' | 'regression'; val_fraction?: number; standardize?: boolean; seed?: number };
-  model: { hidden: number[]; activation?: 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'linear'; init?: 'xavier' | 'he' | 'pytorch'; init_weights?: { W: number[][]; b: number[] }[] };
+  /** embedding_dim (default 2): the head's size for ContrastiveLoss / TripletMarginLoss (ignored otherwise). */
+  model: { hidden: number[]; activation?: 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'linear'; init?: 'xavier' | 'he' | 'pytorch'; init_weights?: { W: number[][]; b: number[] }[]; embedding_dim?: number };
   loss: LossSpec;
   optimizer: OptimizerSpec;
   scheduler?: { type: string; [param: string]: unknown };
   scheduler_interval?: 'step' | 'epoch';
+  /** 'before': scheduler.step() before optimizer.step() (the first lr is skipped); only with scheduler_interval 'step'. */
+  scheduler_order?: 'after' | 'before';
   /** An L1, L2 or ElasticNet loss spec, added to the objective on every parameter. */
   regularization?: LossSpec;
   batch_size?: number | 'full';
@@ -255,6 +260,27 @@ export interface TrainerConfig {
   shuffle?: boolean;
   grad_clip?: { max_norm: number; norm_type?: number } | { clip_value: number };
   early_stopping?: { patience?: number; min_delta?: number; restore_best?: boolean };
+  /** From epoch m of each milestone on (0-based), the batch size is multiplied by gamma (default 2), rounded, clamped to [1, training rows]. */
+  batch_size_schedule?: { milestones: number[]; gamma?: number };
+  /** Metric learning: a training batch's negatives by the tuple rule ('random', default), nearest ('hard'), or nearest beyond the positive ('semi-hard'). */
+  mining?: 'random' | 'hard' | 'semi-hard';
+}
+
+/** One parameter tensor in run.inspect(), about the last step taken. */
+export interface TrainerTensorInfo {
+  name: string;
+  numel: number;
+  weight_norm: number;
+  grad_norm: number;
+  update_norm: number;
+  /** update_norm / weight_norm (null for an all-zero tensor). */
+  update_ratio: number | null;
+  /** Mean per-element step size: lr (SGD), lr / (sqrt(v_hat) + eps) (Adam family, RMSprop, Adagrad), ...; null before a step. */
+  effective_lr: number | null;
+  /** RMS of the optimizer's first moment (momentum buffer, exp_avg), null when it keeps none. */
+  m_rms: number | null;
+  /** RMS of its second moment (exp_avg_sq, square_avg, sum), null when it keeps none. */
+  v_rms: number | null;
 }
 
 export interface TrainerEvaluation {
@@ -266,10 +292,14 @@ export interface TrainerEvaluation {
 }
 
 export interface Trainer {
-  readonly task: 'binary' | 'multiclass' | 'regression';
+  /** 'embedding' for ContrastiveLoss / TripletMarginLoss runs. */
+  readonly task: 'binary' | 'multiclass' | 'regression' | 'embedding';
   readonly status: 'running' | 'done' | 'stopped' | 'diverged';
   readonly done: boolean;
+  /** Of the current epoch (batch_size_schedule changes both). */
+  readonly batch_size: number;
   readonly steps_per_epoch: number;
+  readonly n_outputs: number;
   readonly epochs_done: number;
   readonly steps_done: number;
   readonly lr: number;
@@ -281,7 +311,12 @@ export interface Trainer {
   epoch(): number;
   fit(): Trainer;
   evaluate(split?: 'train' | 'val'): TrainerEvaluation;
+  /** Probabilities or regression outputs; for an embedding, softmax(-squared distance) to each class centroid. */
   predict(X: Numbers): Float32Array;
+  /** The model's raw outputs (embeddings, logits or regression outputs), n x n_outputs row-major. */
+  embed(X: Numbers): Float32Array;
+  /** Per parameter tensor, the last step's norms, update ratio, effective learning rate and moments. */
+  inspect(): { step: number; layers: TrainerTensorInfo[] };
   predictGrid(grid: { x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   weights(): { W: Float32Array[]; b: Float32Array }[];
   /** The whole run as bytes; lab.restoreTrainer continues it bit-identically. */

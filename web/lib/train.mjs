@@ -4,8 +4,11 @@
 //     model: { hidden: [16, 16], activation: 'tanh', init: 'xavier' | 'he' | 'pytorch', init_weights? },
 //     loss: { type: 'BCEWithLogitsLoss' }, optimizer: { type: 'Adam', lr: 0.01 }, scheduler?,
 //     scheduler_interval?: 'step' | 'epoch', regularization?: { type: 'L2', lambda },
-//     batch_size: 32 | 'full', epochs: 10, seed: 0, shuffle: true,
-//     grad_clip?: { max_norm, norm_type } | { clip_value }, early_stopping?: { patience, min_delta, restore_best } })
+//     batch_size: 32 | 'full', epochs: 10, seed: 0, shuffle: true, scheduler_order?: 'after' | 'before',
+//     grad_clip?: { max_norm, norm_type } | { clip_value }, early_stopping?: { patience, min_delta, restore_best },
+//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 }, mining?: 'random' | 'hard' | 'semi-hard' })
+// ContrastiveLoss or TripletMarginLoss on a classification set train an embedding of
+// model.embedding_dim (default 2) outputs (task 'embedding'; the tuple rule is in c/train/train.h).
 // run.step(k) takes k optimizer steps (stopping at the end of the run), run.epoch() finishes the
 // current epoch; run.history holds typed arrays per step and per epoch. Inputs of predict and
 // predictGrid are in the data set's feature space as lab.dataset returns it (standardised by default).
@@ -66,11 +69,12 @@ export function install(lab, core) {
       this._ptr = ptr;
       this._t = texts;
       const ds = x.sl_trainer_dataset(ptr);
-      this.task = ['binary', 'multiclass', 'regression'][x.sl_dataset_task(ds)];
+      this.task = ['binary', 'multiclass', 'regression', 'embedding'][x.sl_trainer_task(ptr)];
       this.n_features = x.sl_dataset_n_features(ds);
       this.n_outputs = x.sl_trainer_n_out(ptr);
       this.sizes = [this.n_features, ...texts.hidden, this.n_outputs];
-      this.steps_per_epoch = x.sl_trainer_steps_per_epoch(ptr);
+      // predict's columns: class probabilities from the centroids for an embedding
+      this._w = this.task === 'embedding' ? Math.max(x.sl_dataset_n_classes(ds), 2) : this.n_outputs;
       const metric = this.task === 'regression' ? ['mse', 'mae'] : ['accuracy'];
       this._k = ['train_loss', 'val_loss', ...metric.flatMap((m) => [`train_${m}`, `val_${m}`]), 'lr'];
       this._c = { steps: STEP_KEYS.map(() => new Column()), epochs: this._k.map(() => new Column()) };
@@ -88,6 +92,9 @@ export function install(lab, core) {
     get epochs_done() { return x.sl_trainer_epoch(this._l()); }
     get steps_done() { return x.sl_trainer_steps(this._l()); }
     get lr() { return x.sl_optimizer_lr(x.sl_trainer_optimizer(this._l())); }
+    /** The batch size and optimizer steps of the current epoch (they change with batch_size_schedule). */
+    get batch_size() { return x.sl_trainer_batch_size(this._l()); }
+    get steps_per_epoch() { return x.sl_trainer_steps_per_epoch(this._l()); }
     /** After divergence: the step whose loss was not finite and the last finite loss. */
     get diverged() {
       const p = this._l();
@@ -152,7 +159,7 @@ export function install(lab, core) {
         core.check(x.sl_trainer_evaluate(ptr, sp, out));
         const [loss, m, mae] = core.f64.slice(out >> 3, (out >> 3) + 3);
         if (this.task === 'regression') return { loss, mse: m, mae };
-        const k = Math.max(this.n_outputs, 2);
+        const k = this._w < 2 ? 2 : this._w;
         const cp = x.sl_trainer_confusion(ptr) >> 2;
         const flat = core.i32.slice(cp, cp + k * k);
         const confusion = Array.from({ length: k }, (_, i) => Array.from(flat.subarray(i * k, i * k + k)));
@@ -164,9 +171,10 @@ export function install(lab, core) {
           const recall = row ? tp / row : 0;
           return [precision, recall, precision + recall ? (2 * precision * recall) / (precision + recall) : 0];
         });
-        const pick = (j) => (k === 2 && this.n_outputs === 1 ? per[1][j] : per.reduce((a, p) => a + p[j], 0) / k);
+        const binary = this._w === 1;
+        const pick = (j) => (binary ? per[1][j] : per.reduce((a, p) => a + p[j], 0) / k);
         const res = { loss, accuracy: m, precision: pick(0), recall: pick(1), f1: pick(2), confusion };
-        if (this.n_outputs === 1) {
+        if (binary) {
           const ds = x.sl_trainer_dataset(ptr);
           const lo = sp ? x.sl_dataset_n_train(ds) : 0;
           const n = sp ? x.sl_dataset_n_samples(ds) - lo : x.sl_dataset_n_train(ds);
@@ -179,25 +187,53 @@ export function install(lab, core) {
       });
     }
 
-    /** Probabilities (n x 1 for binary, n x classes) or regression outputs, row-major Float32Array. */
-    predict(X) {
+    /**
+     * Probabilities (n x 1 for binary, n x classes; for an embedding softmax(-squared distance to
+     * each class centroid)) or regression outputs, row-major Float32Array.
+     */
+    predict(X) { return this._p(X, x.sl_trainer_predict, this._w); }
+    /** The model's raw outputs (embeddings, logits or regression outputs), n x n_outputs row-major. */
+    embed(X) { return this._p(X, x.sl_trainer_embed, this.n_outputs); }
+
+    _p(X, fn, w, rows) {
       const ptr = this._l();
-      const rows = numberRows(X, { thing: THING, field: 'X', width: this.n_features, Type: Float32Array, flat: true });
-      return this._p(ptr, rows.data, rows.n);
+      rows ??= numberRows(X, { thing: THING, field: 'X', width: this.n_features, Type: Float32Array, flat: true });
+      return core.scoped((s) => {
+        const xp = s.f32(rows.data);
+        const out = s.alloc(rows.n * w * 4);
+        core.check(fn(ptr, xp, rows.n, out));
+        return core.f32.slice(out >> 2, (out >> 2) + rows.n * w);
+      });
     }
 
-    _p(ptr, data, n) {
+    /**
+     * The last step per parameter tensor: { step, layers: [{ name: 'fc1.weight', numel, weight_norm,
+     * grad_norm, update_norm, update_ratio, effective_lr, m_rms, v_rms }] } (effective_lr: the mean
+     * per-element step size; m_rms, v_rms: null when the optimizer keeps no such moment).
+     */
+    inspect() {
+      const ptr = this._l();
+      const sz = this.sizes;
+      const nt = 2 * (sz.length - 1);
+      const keys = ['weight_norm', 'grad_norm', 'update_norm', 'effective_lr', 'm_rms', 'v_rms'];
       return core.scoped((s) => {
-        const xp = s.f32(data);
-        const out = s.alloc(n * this.n_outputs * 4);
-        core.check(x.sl_trainer_predict(ptr, xp, n, out));
-        return core.f32.slice(out >> 2, (out >> 2) + n * this.n_outputs);
+        const out = s.alloc(nt * 48);
+        x.sl_trainer_inspect(ptr, out);
+        const f = core.f64.slice(out >> 3, (out >> 3) + nt * 6);
+        const layers = Array.from({ length: nt }, (_, t) => {
+          const l = t >> 1;
+          const r = { name: `fc${l + 1}.${t & 1 ? 'bias' : 'weight'}`, numel: sz[l + 1] * (t & 1 ? 1 : sz[l]) };
+          keys.forEach((k, i) => { r[k] = Number.isNaN(f[6 * t + i]) ? null : f[6 * t + i]; });
+          r.update_ratio = r.weight_norm ? r.update_norm / r.weight_norm : null;
+          return r;
+        });
+        return { step: this.steps_done, layers };
       });
     }
 
     /** predict on an nx x ny grid (y outer: value[(j * nx + i) * outputs + c]) of a 2-feature data set. */
     predictGrid({ x: xr, y: yr, nx, ny } = {}) {
-      const ptr = this._l();
+      this._l();
       const range = (r) => Array.isArray(r) && r.length === 2 && r.every(Number.isFinite);
       const count = (v) => Number.isInteger(v) && v >= 2 && v <= 4096;
       if (this.n_features !== 2 || !range(xr) || !range(yr) || !count(nx) || !count(ny)) {
@@ -210,7 +246,7 @@ export function install(lab, core) {
           pts[2 * (j * nx + i) + 1] = yr[0] + ((yr[1] - yr[0]) * j) / (ny - 1);
         }
       }
-      return this._p(ptr, pts, nx * ny);
+      return this._p(null, x.sl_trainer_predict, this._w, { data: pts, n: nx * ny });
     }
 
     /** The parameters as [{ W: rows (out x in), b }, ...], PyTorch's nn.Linear layout. */
