@@ -109,11 +109,11 @@ test('the PyTorch script parses as Python and names the setup', async () => {
     execFileSync('/usr/bin/python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: py });
     const need = i === 0
       ? ['optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)', 'torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=50)',
-        'criterion = nn.BCEWithLogitsLoss()', 'for epoch in range(10):', 'range(0, n_train, 32)', 'nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1)',
+        'criterion = nn.BCEWithLogitsLoss()', 'for epoch in range(10):', 'batch = 32\n', 'nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1)',
         'nn.init.xavier_uniform_', 'scheduler.step()  # once per optimizer step', 'torch.manual_seed(3)']
       : ['torch.optim.AdamW(model.parameters(), lr=0.003, betas=(0.9, 0.99), weight_decay=0.05)', 'OneCycleLR(optimizer, max_lr=0.01, total_steps=80)',
         '(1 - logp.exp()) ** 2', 'nn.Linear(16, 3)', '0.0001 * sum((p ** 2).sum() for p in model.parameters())',
-        'clip_grad_norm_(model.parameters(), max_norm=1)', 'patience, min_delta = math.inf, 0, 3, 0', 'range(0, n_train, 30)'];
+        'clip_grad_norm_(model.parameters(), max_norm=1)', 'patience, min_delta = math.inf, 0, 3, 0', 'batch = 30\n'];
     for (const n of need) assert.ok(py.includes(n), `script ${i} lacks ${n}`);
     // the data written out are the rows the trainer uses
     const d = lab.dataset(s.data);
@@ -233,7 +233,7 @@ test('throughput: moons 2-16-16-1, batch 32, trains at >= 2000 steps/s in the wo
 test('presets, the digits and a phone-sized screen', async () => {
   const page = await openPage(distUrl('index.html#/train'));
   await ready(page);
-  for (const [i, name] of [[1, 'train-digits'], [2, 'train-imbalanced'], [3, 'train-outliers']]) {
+  for (const [i, name] of [[1, 'train-digits'], [2, 'train-imbalanced'], [3, 'train-outliers'], [5, 'train-embedding']]) {
     await page.selectOption('#train-preset', String(i));
     await ready(page);
     assert.ok((await page.textContent('#train-preset-why')).length > 200);
@@ -242,7 +242,10 @@ test('presets, the digits and a phone-sized screen', async () => {
     await page.waitForFunction(() => document.body.dataset.trainSteps !== '0' && document.getElementById('train-metrics-table'));
     await shot(page, name);
   }
-  assert.equal(await page.inputValue('#train-loss'), 'HuberLoss');
+  assert.equal(await page.inputValue('#train-loss'), 'TripletMarginLoss');
+  assert.equal(await page.isVisible('#train-embedding'), true);
+  // the embedding view is drawn from the run's own outputs: its rows' spread is not the data's
+  assert.match(await page.textContent('#train-data-note'), /^240 training points/);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.selectOption('#train-preset', '0');
   await ready(page);

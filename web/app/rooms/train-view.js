@@ -144,6 +144,36 @@ export function drawData(canvas, data, view, { regions, line, added = [] } = {})
   g.fillText(d === 1 ? `${names[0] || 'x'} → target` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`, 6, h - 6);
 }
 
+// The embedding of every row (its first two coordinates), scaled to fit, coloured by class;
+// validation rows open. Before training, an empty frame with a note.
+export function drawEmbedding(canvas, data, embedding) {
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  const g = surface(canvas, w, h, '#fafafa');
+  g.fillStyle = '#333';
+  g.font = '12px system-ui, sans-serif';
+  if (!embedding) { g.fillText('train to see the embedding', 8, 18); return; }
+  const { values, dim } = embedding;
+  const n = data.n_samples;
+  const at = (i, j) => (dim > j ? values[i * dim + j] : 0);
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    x0 = Math.min(x0, at(i, 0)); x1 = Math.max(x1, at(i, 0)); y0 = Math.min(y0, at(i, 1)); y1 = Math.max(y1, at(i, 1));
+  }
+  const span = Math.max(x1 - x0, y1 - y0, 1e-6) * 1.1;
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  const side = Math.min(w, h);
+  const px = (v) => w / 2 + ((v - cx) / span) * side;
+  const py = (v) => h / 2 - ((v - cy) / span) * side;
+  for (let i = 0; i < n; i++) {
+    const colour = CLASS_COLORS[data.y[i] % CLASS_COLORS.length];
+    g.beginPath();
+    g.arc(px(at(i, 0)), py(at(i, 1)), 3, 0, Math.PI * 2);
+    if (i < data.n_train) { g.fillStyle = colour; g.fill(); } else { g.strokeStyle = colour; g.lineWidth = 1.5; g.stroke(); }
+  }
+  g.fillStyle = '#333';
+  g.fillText(`embedding dims 1 →, 2 ↑ (span ${+span.toPrecision(3)})`, 6, h - 6);
+}
+
 // Canvas position -> feature space.
 export function toData(canvas, view, ev) {
   const r = canvas.getBoundingClientRect();
