@@ -27,7 +27,7 @@ const SETUP = {
 };
 
 const ready = (page) => page.waitForFunction(() => window.steplabTraining?.getConfig() && document.body.dataset.trainStatus === 'new');
-const finished = (page, timeout = 20000) => page.waitForFunction(() => ['done', 'stopped', 'diverged'].includes(document.body.dataset.trainStatus)
+const finished = (page, timeout = 20000) => page.waitForFunction(() => ['done', 'stopped', 'diverged', 'error'].includes(document.body.dataset.trainStatus)
   && document.getElementById('train-play').textContent === 'Play', null, { timeout });
 const chartData = (page, name) => page.evaluate((n) => window.steplabTraining.charts[n].series.map((s) => ({ label: s.label, values: Array.from(s.values) })), name);
 const shot = (page, name) => page.screenshot({ path: `${shotsDir}${name}.png`, fullPage: true });
@@ -61,6 +61,39 @@ test('a run trains in the worker, its loss goes down, and the plotted lr is lab.
   await page.close();
   assert.deepEqual(sink.errors, []);
   assert.deepEqual(sink.foreign, []);
+});
+
+test('why training stopped: divergence at its step with the last finite loss, early stopping at its epoch', async () => {
+  const diverging = { ...SETUP, data: { name: 'sine', n_samples: 100, noise: 0.1, seed: 0, val_fraction: 0.2 }, model: { hidden: [8], activation: 'tanh', init: 'pytorch' },
+    loss: { type: 'MSELoss' }, opt: { type: 'SGD', lr: 100 }, sched: null, bmode: 'full', epochs: 50 };
+  const page = await openPage(distUrl('index.html' + hash(diverging)));
+  await ready(page);
+  await page.click('#train-play');
+  await finished(page);
+  const run = lab.createTrainer(await page.evaluate(() => window.steplabTraining.getConfig()));
+  run.fit();
+  assert.equal(run.status, 'diverged');
+  const fmt = (v) => (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4 ? v.toExponential(4) : String(+v.toPrecision(6)));
+  assert.equal(await page.textContent('#train-status'), `diverged at step ${run.diverged.step}: the loss was not finite; last finite loss `
+    + `${fmt(run.diverged.last_loss)}. Lower the learning rate or clip the gradients.`);
+  run.dispose();
+  assert.ok(!(await page.textContent('#train-metrics')).includes('NaN'));
+  // the room hands its config to other panels and takes a learning rate back
+  await page.evaluate(() => window.steplabTraining.setConfig({ lr: 0.05 }));
+  await page.waitForFunction(() => document.getElementById('train-opt-lr')?.value === '0.05');
+  const stopping = { ...SETUP, epochs: 300, opt: { type: 'Adam', lr: 0.05 }, sched: null, es: { patience: 3, min_delta: 0, restore_best: true } };
+  await page.evaluate((h) => { location.hash = h; }, hash(stopping));
+  await ready(page);
+  await page.click('#train-play');
+  await finished(page);
+  const es = lab.createTrainer(await page.evaluate(() => window.steplabTraining.getConfig()));
+  es.fit();
+  assert.equal(es.status, 'stopped');
+  assert.equal(await page.textContent('#train-status'), `stopped early after epoch ${es.epochs_done}: no validation improvement for more than 3 epochs; `
+    + `best epoch ${es.best_epoch} (its weights restored).`);
+  es.dispose();
+  await page.close();
+  assert.deepEqual(sink.errors, []);
 });
 
 test('pinning keeps a finished run on every chart; a second run and a race of both', async () => {

@@ -236,7 +236,7 @@ export function trainingScript(config, data, sizes) {
   if (before) L.push('        scheduler.step()  # before optimizer.step(): the mistake PyTorch warns about; the first lr is skipped');
   L.push('        optimizer.step()');
   if (perStep && !before) L.push('        scheduler.step()  # once per optimizer step');
-  L.push('    model.eval()', '    with torch.no_grad():', '        out = model(X_val)',
+  L.push('    model.train(False)  # evaluation mode (what model.eval does)', '    with torch.no_grad():', '        out = model(X_val)',
     '        val_loss = loss_fn(out, y_val).item()', `        val_${metric[0]} = ${metric[1]}`);
   if (sched?.type === 'ReduceLROnPlateau') L.push('    scheduler.step(val_loss)  # watches the validation loss');
   else if (sched && !perStep) L.push('    scheduler.step()  # once per epoch');

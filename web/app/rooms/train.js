@@ -56,6 +56,8 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   let line = null;
   let digitsLoaded = false;
   let embedding = null; // the current run's outputs for every row
+  const listeners = new Set(); // panels that follow the current run (api.subscribe)
+  let wantInspect = false;
   let cur = newSlot(state);
   const pins = [];
   let playing = false;
@@ -124,13 +126,13 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   const metricsBox = el('div', { id: 'train-metrics', class: 'readout' });
   const pinList = el('ol', { id: 'train-pins', class: 'pins' });
   const pinBtn = btn('Pin this run', () => pin(), { id: 'train-pin' });
-  const raceBtn = btn('Race all pinned', () => race(), { id: 'train-race' });
+  const raceBtn = btn('Race', () => race(), { id: 'train-race' });
   const code = el('pre', { class: 'code', id: 'train-code', tabindex: '0' });
   const ckptIn = el('input', { type: 'file', id: 'train-ckpt-file', accept: '.steplab,application/octet-stream' });
   const extras = el('div', { id: 'train-extras' });
   side.append(el('h2', {}, 'Metrics'), metricsBox,
     el('h2', {}, 'Compare runs'),
-    el('p', { class: 'note' }, 'Pin a run, change one setting and train again: pinned runs stay on every chart (dashed) with what differs in the legend. The race re-runs every pinned setup and this one together.'),
+    el('p', { class: 'note' }, 'Pin a run, change one setting and train again: pinned runs stay on every chart (dashed) with what differs in the legend. The race re-runs the chosen pinned setups and this one together.'),
     el('div', { class: 'toolbar' }, [pinBtn, raceBtn]), pinList,
     el('h2', {}, 'Export'),
     el('div', { class: 'toolbar' }, [
@@ -504,16 +506,21 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       const r = await lab.call('trainStep', {
         run: slot.id, ...req.args, grid: two && req.pictures ? { x: view.x, y: view.y, nx: GRID, ny: GRID } : undefined,
         line: one && req.pictures ? { x: view.x, n: 160 } : undefined, evaluate: req.evaluate,
+        inspect: slot === cur && wantInspect ? true : undefined,
       });
       if (slot === cur && g !== runGen) return;
       absorb(slot, r);
+      if (slot === cur) for (const fn of listeners) fn(r, { run: slot.id, info: slot.info, config: config(slot) });
       if (r.grid) regions = regionImage(r.grid, GRID, GRID, data);
       if (r.line) line = { x: view.x, values: r.line };
       if (slot === cur && req.pictures && slot.info?.task === 'embedding') {
         embedding = { values: await lab.call('trainEmbed', { run: slot.id, X: data.X }), dim: slot.info.n_outputs };
       }
     } catch (e) {
-      if (slot === cur) { settingsErr.textContent = e.message; pause(); }
+      // the core refused to go on (e.g. a loss's input overflowed): the run ends here, with the reason
+      slot.status = 'error';
+      slot.error = e.message;
+      if (slot === cur) halt();
     } finally {
       slot.busy = false;
     }
@@ -574,7 +581,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     frames++;
     if (lastFrame) frameMs = 0.8 * frameMs + 0.2 * Math.min(now - lastFrame, 120);
     lastFrame = now;
-    const racers = racing ? [cur, ...pins.filter((p) => p.status === 'running' || p.status === null)] : [cur];
+    const racers = racing ? [cur, ...pins.filter((p) => p.inRace !== false && (p.status === 'running' || p.status === null))] : [cur];
     const ms = state.speed === 0 ? Math.max(2, Math.min(100, 0.9 * frameMs) / racers.length) : undefined;
     for (const s of racers) {
       advance(s, { args: ms ? { ms } : { steps: state.speed }, pictures: s === cur && frames % 3 === 0, evaluate: frames % 20 === 0 });
@@ -622,19 +629,26 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       const diff = settingsDiff(state, p.state);
       pinList.append(el('li', { style: `border-left: 4px solid ${PALETTE[(i + 1) % PALETTE.length]}` }, [
         el('strong', {}, p.label), ' ', el('span', { class: 'note' }, diff.length ? `(${diff.join('; ')})` : '(same settings as now)'), ' ',
-        el('span', { class: 'note' }, stopText(p)), ' ',
+        el('span', { class: 'note' }, stopText(p)), ' ', raceBox(p, i),
         btn('Use these settings', () => { Object.assign(state, structuredClone(p.state)); commit('data'); }, { 'aria-label': `Use the settings of pinned run ${i + 1}` }),
         btn('Remove', () => { if (p.id !== null) lab.call('trainDispose', { run: p.id }); pins.splice(i, 1); renderPins(); renderAll(); }, { 'aria-label': `Remove pinned run ${i + 1}` })]));
     });
     raceBtn.disabled = !pins.length;
   }
 
-  // Re-runs every pinned setup and the current one from scratch, all at once.
+  function raceBox(p, i) {
+    const b = el('input', { type: 'checkbox', id: `train-race-${i}` });
+    b.checked = p.inRace !== false;
+    b.addEventListener('change', () => { p.inRace = b.checked; });
+    return el('label', { class: 'inline', for: `train-race-${i}` }, [b, ' race']);
+  }
+
+  // Re-runs the chosen pinned setups and the current one from scratch, all at once.
   async function race() {
     if (!pins.length) return;
     pause();
     discardRun();
-    for (const p of pins) {
+    for (const p of pins.filter((q) => q.inRace !== false)) {
       if (p.id !== null) lab.call('trainDispose', { run: p.id });
       Object.assign(p, newSlot(p.state), { label: p.label, spec: p.spec });
     }
@@ -649,7 +663,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
 
   function stopText(s) {
     const st = s.stop;
-    if (s.status === 'error') return `could not start: ${s.error}`;
+    if (s.status === 'error') return s.id === null ? `could not start: ${s.error}` : `stopped by the core at step ${st?.steps_done ?? 0}: ${s.error}`;
     if (!st) return 'not started';
     if (s.status === 'diverged') return `diverged at step ${st.diverged.step}: the loss was not finite; last finite loss ${fmt(st.diverged.last_loss)}. Lower the learning rate or clip the gradients.`;
     if (s.status === 'stopped') return `stopped early after epoch ${st.epochs_done}: no validation improvement for more than ${s.state.es?.patience} epochs; best epoch ${st.best_epoch}${s.state.es?.restore_best === false ? '' : ' (its weights restored)'}.`;
@@ -862,6 +876,10 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     series: () => ({ lr: Array.from(cur.cols.lr.view()), loss: Array.from(cur.cols.loss.view()), train_loss: Array.from(cur.cols.train_loss.view()),
       val_loss: Array.from(cur.cols.val_loss.view()), pins: pins.map((p) => ({ label: p.label, steps: p.cols.loss.n, train_loss: Array.from(p.cols.train_loss.view()) })) }),
     charts,
+    /** fn(result of each trainStep of the current run, { run, info, config }); returns the unsubscribe function. */
+    subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    /** Whether each trainStep of the current run also returns run.inspect() (for a panel that shows it). */
+    requestInspect(on) { wantInspect = !!on; },
   };
   mountExtras?.(extras, api);
   window.steplabTraining = api; // the hook the other panels and the tests use
