@@ -208,6 +208,20 @@ test('a checkpoint saved mid-run and loaded back continues to the weights of an 
 test('a bad CSV is refused with a message and nothing changes; a good one loads', async () => {
   const page = await openPage(distUrl('index.html' + hash(SETUP)));
   await ready(page);
+  // a click on the plot adds a point of the chosen class where it was clicked
+  await page.selectOption('#train-add-class', '1');
+  const box = await page.locator('#train-data').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForFunction(() => /^(\d+) training points \(filled\), (\d+) validation/.exec(document.getElementById('train-data-note').textContent)
+    ?.slice(1).reduce((a, b) => a + Number(b), 0) === 201);
+  const added = await page.evaluate(() => JSON.parse(new URLSearchParams(location.hash.split('?')[1]).get('extra')));
+  assert.equal(added.length, 1);
+  assert.equal(added[0][2], 1);
+  const d = lab.dataset({ ...SETUP.data, standardize: false });
+  const mid = (j) => { let lo = Infinity, hi = -Infinity; for (let i = 0; i < d.n_samples; i++) { lo = Math.min(lo, d.X[2 * i + j]); hi = Math.max(hi, d.X[2 * i + j]); } return (lo + hi) / 2; };
+  assert.ok(Math.abs(added[0][0] - mid(0)) < 0.1 && Math.abs(added[0][1] - mid(1)) < 0.1, `point at ${added[0]}`);
+  await page.click('#train-clear-points');
+  await page.waitForFunction(() => document.getElementById('train-data-note').textContent.startsWith('160 training points'));
   const before = await page.textContent('#train-data-note');
   const csv = (name, text) => page.setInputFiles('#train-csv', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
   await csv('bad.csv', 'x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n0.5,0.1,0\n0.9,0.9,1\n');

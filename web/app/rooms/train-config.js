@@ -83,14 +83,14 @@ export const PROPS = {
 // The data set spec the trainer gets: the named set, or explicit arrays when points were added
 // (raw = the named set unstandardised) or a CSV was loaded.
 export function datasetSpec(state, raw, csv) {
-  const { name, val_fraction = 0.2, seed = 0 } = state.data;
+  const { val_fraction = 0.2, seed = 0 } = state.data;
   if (csv) return { X: csv.X, y: csv.y, task: csv.task, val_fraction, seed };
   if (!state.extra.length || !raw) return { ...state.data };
   const X = [];
   for (let i = 0; i < raw.n_samples; i++) X.push(Array.from(raw.X.subarray(i * raw.n_features, (i + 1) * raw.n_features)));
   const y = Array.from(raw.y);
   for (const [a, b, c] of state.extra) { X.push([a, b]); y.push(c); }
-  return { X, y, task: raw.task, val_fraction, seed, name: undefined, _from: name };
+  return { X, y, task: raw.task, val_fraction, seed };
 }
 
 // The createTrainer config of the room's settings on a data set spec with `nTrain` training rows.
