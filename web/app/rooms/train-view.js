@@ -107,17 +107,19 @@ export function drawData(canvas, data, view, { regions, line, added = [] } = {})
       : CLASS_COLORS[data.y[i] % CLASS_COLORS.length];
     g.beginPath();
     g.arc(x, y, r, 0, Math.PI * 2);
+    // on a regression surface the points share its colours, so they get a dark ring
+    const ring = reg && d > 1 ? '#222' : null;
     if (i < data.n_train) {
       g.fillStyle = colour;
       g.fill();
-      g.strokeStyle = '#fff';
-      g.lineWidth = 0.8;
+      g.strokeStyle = ring || '#fff';
+      g.lineWidth = ring ? 1 : 0.8;
       g.stroke();
     } else {
-      g.fillStyle = '#fff';
+      g.fillStyle = ring ? colour : '#fff';
       g.fill();
-      g.strokeStyle = colour;
-      g.lineWidth = 1.6;
+      g.strokeStyle = ring || colour;
+      g.lineWidth = ring ? 2 : 1.6;
       g.stroke();
     }
   }
@@ -138,10 +140,13 @@ export function drawData(canvas, data, view, { regions, line, added = [] } = {})
     }
     g.stroke();
   }
-  g.fillStyle = '#333';
   g.font = '12px system-ui, sans-serif';
   const names = data.feature_names || [];
-  g.fillText(d === 1 ? `${names[0] || 'x'} → target` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`, 6, h - 6);
+  const label = d === 1 ? `${names[0] || 'x'} → target` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`;
+  g.fillStyle = 'rgba(255,255,255,0.8)';
+  g.fillRect(2, h - 20, g.measureText(label).width + 8, 18);
+  g.fillStyle = '#333';
+  g.fillText(label, 6, h - 6);
 }
 
 // The embedding of every row (its first two coordinates), scaled to fit, coloured by class;
