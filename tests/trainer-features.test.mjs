@@ -96,14 +96,23 @@ test('scheduler_order before: the scheduler steps first, so the first lr is neve
   assert.deepEqual(whole(moons({ ...ep, scheduler_order: 'before' })), whole(moons(ep)));
 });
 
-// The tuples of the rule in c/train/train.h, built here from the labels alone.
-function tuples(y, triplets) {
+// The tuples of the rule in c/train/train.h, built here from the labels (and for mining,
+// the squared distances d(i, j) of the embeddings).
+function tuples(y, triplets, mining = 'random', d = null) {
   const n = y.length, out = [];
   for (let i = 0; i < n; i++) {
     let pos = -1, neg = -1;
     for (let s = 1; s < n && (pos < 0 || neg < 0); s++) {
       const j = (i + s) % n;
       if (y[j] === y[i]) { if (pos < 0) pos = j; } else if (neg < 0) neg = j;
+    }
+    if (mining !== 'random' && neg >= 0) {
+      // hard: the nearest other-label row; semi-hard: the nearest farther than the positive, else the farthest
+      const others = [...y.keys()].filter((j) => y[j] !== y[i]);
+      const dap = pos >= 0 ? d(i, pos) : 0;
+      const ok = others.filter((j) => mining === 'hard' || d(i, j) > dap);
+      const pick = (js, better) => js.reduce((b, j) => (better(d(i, j), d(i, b)) ? j : b), js[0]);
+      neg = ok.length ? pick(ok, (a, b) => a < b) : pick(others, (a, b) => a > b);
     }
     if (triplets) { if (pos >= 0 && neg >= 0) out.push([i, pos, neg]); continue; }
     if (pos >= 0) out.push([i, pos, 0]);
@@ -116,21 +125,27 @@ test('metric learning: the first full-batch loss is the loss of the tuples forme
   const ds = lab.dataset(blobs().dataset);
   const X = ds.X.subarray(0, ds.n_train * 2);
   const y = Array.from(ds.y.subarray(0, ds.n_train));
-  for (const type of ['TripletMarginLoss', 'ContrastiveLoss']) {
-    withRun(blobs({ loss: { type, margin: 1 }, batch_size: 'full', shuffle: false }), (run) => {
+  const first = {};
+  for (const [type, mining] of [['TripletMarginLoss', 'random'], ['ContrastiveLoss', 'random'], ['TripletMarginLoss', 'hard'],
+    ['TripletMarginLoss', 'semi-hard'], ['ContrastiveLoss', 'semi-hard']]) {
+    withRun(blobs({ loss: { type, margin: 1 }, batch_size: 'full', shuffle: false, mining }), (run) => {
       assert.equal(run.task, 'embedding');
       const e = run.embed(X);
       const row = (i) => Array.from(e.subarray(2 * i, 2 * i + 2));
+      const d = (i, j) => (e[2 * i] - e[2 * j]) ** 2 + (e[2 * i + 1] - e[2 * j + 1]) ** 2;
       const tri = type === 'TripletMarginLoss';
-      const tu = tuples(y, tri);
+      const tu = tuples(y, tri, mining, d);
       const want = tri
         ? lab.loss({ type }, [tu.map((t) => row(t[0])), tu.map((t) => row(t[1])), tu.map((t) => row(t[2]))]).value
         : lab.loss({ type }, [tu.map((t) => row(t[0])), tu.map((t) => row(t[1]))], tu.map((t) => t[2])).value;
       run.step(1);
-      assertClose([run.history.steps.loss[0]], [want], 1e-6, `${type}: first loss`);
+      assertClose([run.history.steps.loss[0]], [want], 1e-6, `${type} ${mining}: first loss`);
+      first[`${type} ${mining}`] = want;
       assert.equal(run.evaluate('train').loss > 0, true);
     });
   }
+  // the same positives with nearer negatives: a larger triplet loss
+  assert.ok(first['TripletMarginLoss hard'] > first['TripletMarginLoss random'] * 1.5, JSON.stringify(first));
 });
 
 test('metric learning: triplet and contrastive runs organise blobs by class (nearest-centroid accuracy)', () => {
@@ -197,6 +212,7 @@ test('metric learning: bad configs name their field', () => {
   assertError(() => lab.createTrainer(moons({ batch_size_schedule: { milestones: [1], gamma: 0 } })), 'batch_size_schedule: gamma', 'got 0');
   assertError(() => lab.createTrainer(moons({ batch_size_schedule: [1, 2] })), 'batch_size_schedule must be an object');
   assertError(() => lab.createTrainer(moons({ scheduler_order: 'first' })), 'Trainer: scheduler_order must be one of');
+  assertError(() => lab.createTrainer(blobs({ mining: 'hardest' })), 'Trainer: mining must be one of');
   withRun(blobs({ model: { hidden: [4], embedding_dim: 1 } }), (run) => assert.equal(run.step(2), 2));
 });
 

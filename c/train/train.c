@@ -34,9 +34,10 @@ static const sl_param P_TRAIN[] = {
     { "early_stopping", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
     { "batch_size_schedule", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
     { "scheduler_order", SL_P_ENUM, 0, 0, 0, 0, "after|before", 0, 0, NULL },
+    { "mining", SL_P_ENUM, 0, 0, 0, 0, "random|hard|semi-hard", 0, 0, NULL },
 };
 enum { T_DATASET, T_MODEL, T_LOSS, T_OPT, T_SCHED, T_REG, T_BATCH, T_EPOCHS, T_SEED, T_SHUFFLE, T_INTERVAL, T_CLIP,
-       T_ES, T_BSS, T_ORDER, T_N };
+       T_ES, T_BSS, T_ORDER, T_MINING, T_N };
 static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, T_N, NULL };
 
 static const sl_param P_MODEL[] = {
@@ -195,6 +196,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds, 
     t->shuffle = (int)a.v[T_SHUFFLE];
     t->epoch_sched = (int)a.v[T_INTERVAL];
     t->sched_before = (int)a.v[T_ORDER];
+    t->mining = (int)a.v[T_MINING];
     uint64_t seed = (uint64_t)a.v[T_SEED];
 
     /* the data set, then everything shaped by it */
@@ -328,12 +330,37 @@ sl_status sl_trainer_create(const char *json, int len, const sl_dataset *ds, con
 
 /* ---- metric learning ---- */
 
+static double dist2(const float *a, const float *b, int c)
+{
+    double s = 0;
+    for (int j = 0; j < c; j++) s += ((double)a[j] - b[j]) * ((double)a[j] - b[j]);
+    return s;
+}
+
+/* Mining: row i's negative becomes the nearest other-label row (hard), or the
+ * nearest one farther than its positive, else the farthest (semi-hard, the
+ * rule of TensorFlow Addons' TripletSemiHardLoss); squared distances of the
+ * outputs o, ties to the first row. */
+static int mine(const sl_trainer *t, const float *o, const float *y, int n, int i, int pos)
+{
+    int c = t->n_out, best = -1, far = -1;
+    double dap = pos >= 0 ? dist2(o + (size_t)i * c, o + (size_t)pos * c, c) : 0, bd = INFINITY, fd = -1;
+    for (int j = 0; j < n; j++) {
+        if (y[j] == y[i]) continue;
+        double d = dist2(o + (size_t)i * c, o + (size_t)j * c, c);
+        if (d < bd && (t->mining == SL_MINE_HARD || d > dap)) bd = d, best = j;
+        if (d > fd) fd = d, far = j;
+    }
+    return best >= 0 ? best : far;
+}
+
 /* The tuples of n rows labelled y (the rule in train.h) into t->eidx: ti, tj
  * (and tk for triplets), pair labels in the pair-label buffer; returns their
  * count. One backward pass over the rows repeated twice finds each row's next
  * same-label row (the last position seen per class) and next different-label
- * row (a run of equal labels shares it), so the cost is O(n + classes). */
-static int form_tuples(sl_trainer *t, const float *y, int n)
+ * row (a run of equal labels shares it), so the cost is O(n + classes); with
+ * outputs o, the negatives are mined (O(n^2)). */
+static int form_tuples(sl_trainer *t, const float *o, const float *y, int n)
 {
     int m2 = 2 * t->cap, *ti = t->eidx, *tj = ti + m2, *tk = tj + m2, *pos = tk + m2, *neg = pos + t->cap;
     int *seen = neg + t->cap, k = t->n_classes < 2 ? 2 : t->n_classes, nd = INT_MAX, m = 0;
@@ -346,6 +373,7 @@ static int form_tuples(sl_trainer *t, const float *y, int n)
         seen[yi] = p;
     }
     for (int i = 0; i < n; i++) {
+        if (o && t->mining && neg[i] >= 0) neg[i] = mine(t, o, y, n, i, pos[i]);
         if (t->embed == SL_EMBED_TRIPLETS) {
             if (pos[i] >= 0 && neg[i] >= 0) ti[m] = i, tj[m] = pos[i], tk[m++] = neg[i];
             continue;
@@ -356,11 +384,12 @@ static int form_tuples(sl_trainer *t, const float *y, int n)
     return m;
 }
 
-/* The loss of the tuples of outputs o (n x n_out, labels y); with dO, the
- * gradient of o (the tuples' input gradients summed back onto their rows). */
+/* The loss of the tuples of outputs o (n x n_out, labels y); with dO (a
+ * training step: negatives mined as configured), the gradient of o (the
+ * tuples' input gradients summed back onto their rows). */
 static sl_status embed_loss(sl_trainer *t, const float *o, const float *y, int n, float *dO, double *loss)
 {
-    int c = t->n_out, m2 = 2 * t->cap, m = form_tuples(t, y, n), nin = t->embed == SL_EMBED_TRIPLETS ? 3 : 2;
+    int c = t->n_out, m2 = 2 * t->cap, m = form_tuples(t, dO ? o : NULL, y, n), nin = t->embed == SL_EMBED_TRIPLETS ? 3 : 2;
     const int *idx[3] = { t->eidx, t->eidx + m2, t->eidx + 2 * m2 };
     float *x[3], *g[3], *tl = t->ebuf + (size_t)6 * m2 * c;
     for (int k = 0; k < 3; k++) x[k] = t->ebuf + (size_t)k * m2 * c, g[k] = t->ebuf + (size_t)(3 + k) * m2 * c;

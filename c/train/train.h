@@ -22,7 +22,9 @@
  * different label. ContrastiveLoss gets the pairs (i, positive) labelled 0 and
  * (i, negative) labelled 1, TripletMarginLoss the triplets (i, positive,
  * negative); rows without a partner give none, and a batch without tuples has
- * loss 0 and a zero gradient (the optimizer still steps). The loss's gradients
+ * loss 0 and a zero gradient (the optimizer still steps). With mining 'hard'
+ * or 'semi-hard', a training batch's negatives are chosen by distance instead
+ * (see mine() in train.c); positives keep the rule. The loss's gradients
  * of the tuple inputs are summed back onto the rows (the backward of
  * PyTorch's emb[idx] gathering). Validation loss uses the same rule on the
  * split in its order; accuracy is the nearest class centroid's in embedding
@@ -38,6 +40,7 @@
 
 enum { SL_TRAIN_RUNNING, SL_TRAIN_DONE, SL_TRAIN_STOPPED, SL_TRAIN_DIVERGED };
 enum { SL_EMBED_PAIRS = 1, SL_EMBED_TRIPLETS = 2 };
+enum { SL_MINE_RANDOM, SL_MINE_HARD, SL_MINE_SEMIHARD };
 #define SL_TRAIN_EMBEDDING SL_TASK_COUNT /* sl_trainer_task of a metric-learning run */
 #define SL_TRAIN_MAX_MILESTONES 64
 #define SL_TRAIN_INSPECT 6 /* doubles per tensor from sl_trainer_inspect */
@@ -62,6 +65,7 @@ typedef struct sl_trainer {
     double bs_gamma;
     int sched_before;       /* scheduler_order 'before' */
     int embed;              /* SL_EMBED_*, 0 for the other losses */
+    int mining;             /* SL_MINE_*: how a training batch picks its negatives */
     int clip;               /* 0 none, 1 by norm, 2 by value */
     double max_norm, norm_type, clip_value;
     int es_patience, es_restore;

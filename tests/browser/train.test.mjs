@@ -27,7 +27,7 @@ const SETUP = {
 };
 
 const ready = (page) => page.waitForFunction(() => window.steplabTraining?.getConfig() && document.body.dataset.trainStatus === 'new');
-const finished = (page, timeout = 20000) => page.waitForFunction(() => ['done', 'stopped', 'diverged'].includes(document.body.dataset.trainStatus)
+const finished = (page, timeout = 20000) => page.waitForFunction(() => ['done', 'stopped', 'diverged', 'error'].includes(document.body.dataset.trainStatus)
   && document.getElementById('train-play').textContent === 'Play', null, { timeout });
 const chartData = (page, name) => page.evaluate((n) => window.steplabTraining.charts[n].series.map((s) => ({ label: s.label, values: Array.from(s.values) })), name);
 const shot = (page, name) => page.screenshot({ path: `${shotsDir}${name}.png`, fullPage: true });
@@ -61,6 +61,39 @@ test('a run trains in the worker, its loss goes down, and the plotted lr is lab.
   await page.close();
   assert.deepEqual(sink.errors, []);
   assert.deepEqual(sink.foreign, []);
+});
+
+test('why training stopped: divergence at its step with the last finite loss, early stopping at its epoch', async () => {
+  const diverging = { ...SETUP, data: { name: 'sine', n_samples: 100, noise: 0.1, seed: 0, val_fraction: 0.2 }, model: { hidden: [8], activation: 'tanh', init: 'pytorch' },
+    loss: { type: 'MSELoss' }, opt: { type: 'SGD', lr: 100 }, sched: null, bmode: 'full', epochs: 50 };
+  const page = await openPage(distUrl('index.html' + hash(diverging)));
+  await ready(page);
+  await page.click('#train-play');
+  await finished(page);
+  const run = lab.createTrainer(await page.evaluate(() => window.steplabTraining.getConfig()));
+  run.fit();
+  assert.equal(run.status, 'diverged');
+  const fmt = (v) => (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4 ? v.toExponential(4) : String(+v.toPrecision(6)));
+  assert.equal(await page.textContent('#train-status'), `diverged at step ${run.diverged.step}: the loss was not finite; last finite loss `
+    + `${fmt(run.diverged.last_loss)}. Lower the learning rate or clip the gradients.`);
+  run.dispose();
+  assert.ok(!(await page.textContent('#train-metrics')).includes('NaN'));
+  // the room hands its config to other panels and takes a learning rate back
+  await page.evaluate(() => window.steplabTraining.setConfig({ lr: 0.05 }));
+  await page.waitForFunction(() => document.getElementById('train-opt-lr')?.value === '0.05');
+  const stopping = { ...SETUP, epochs: 300, opt: { type: 'Adam', lr: 0.05 }, sched: null, es: { patience: 3, min_delta: 0, restore_best: true } };
+  await page.evaluate((h) => { location.hash = h; }, hash(stopping));
+  await ready(page);
+  await page.click('#train-play');
+  await finished(page);
+  const es = lab.createTrainer(await page.evaluate(() => window.steplabTraining.getConfig()));
+  es.fit();
+  assert.equal(es.status, 'stopped');
+  assert.equal(await page.textContent('#train-status'), `stopped early after epoch ${es.epochs_done}: no validation improvement for more than 3 epochs; `
+    + `best epoch ${es.best_epoch} (its weights restored).`);
+  es.dispose();
+  await page.close();
+  assert.deepEqual(sink.errors, []);
 });
 
 test('pinning keeps a finished run on every chart; a second run and a race of both', async () => {
@@ -109,11 +142,11 @@ test('the PyTorch script parses as Python and names the setup', async () => {
     execFileSync('/usr/bin/python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: py });
     const need = i === 0
       ? ['optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)', 'torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=50)',
-        'criterion = nn.BCEWithLogitsLoss()', 'for epoch in range(10):', 'range(0, n_train, 32)', 'nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1)',
+        'criterion = nn.BCEWithLogitsLoss()', 'for epoch in range(10):', 'batch = 32\n', 'nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1)',
         'nn.init.xavier_uniform_', 'scheduler.step()  # once per optimizer step', 'torch.manual_seed(3)']
       : ['torch.optim.AdamW(model.parameters(), lr=0.003, betas=(0.9, 0.99), weight_decay=0.05)', 'OneCycleLR(optimizer, max_lr=0.01, total_steps=80)',
         '(1 - logp.exp()) ** 2', 'nn.Linear(16, 3)', '0.0001 * sum((p ** 2).sum() for p in model.parameters())',
-        'clip_grad_norm_(model.parameters(), max_norm=1)', 'patience, min_delta = math.inf, 0, 3, 0', 'range(0, n_train, 30)'];
+        'clip_grad_norm_(model.parameters(), max_norm=1)', 'patience, min_delta = math.inf, 0, 3, 0', 'batch = 30\n'];
     for (const n of need) assert.ok(py.includes(n), `script ${i} lacks ${n}`);
     // the data written out are the rows the trainer uses
     const d = lab.dataset(s.data);
@@ -175,6 +208,20 @@ test('a checkpoint saved mid-run and loaded back continues to the weights of an 
 test('a bad CSV is refused with a message and nothing changes; a good one loads', async () => {
   const page = await openPage(distUrl('index.html' + hash(SETUP)));
   await ready(page);
+  // a click on the plot adds a point of the chosen class where it was clicked
+  await page.selectOption('#train-add-class', '1');
+  const box = await page.locator('#train-data').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForFunction(() => /^(\d+) training points \(filled\), (\d+) validation/.exec(document.getElementById('train-data-note').textContent)
+    ?.slice(1).reduce((a, b) => a + Number(b), 0) === 201);
+  const added = await page.evaluate(() => JSON.parse(new URLSearchParams(location.hash.split('?')[1]).get('extra')));
+  assert.equal(added.length, 1);
+  assert.equal(added[0][2], 1);
+  const d = lab.dataset({ ...SETUP.data, standardize: false });
+  const mid = (j) => { let lo = Infinity, hi = -Infinity; for (let i = 0; i < d.n_samples; i++) { lo = Math.min(lo, d.X[2 * i + j]); hi = Math.max(hi, d.X[2 * i + j]); } return (lo + hi) / 2; };
+  assert.ok(Math.abs(added[0][0] - mid(0)) < 0.1 && Math.abs(added[0][1] - mid(1)) < 0.1, `point at ${added[0]}`);
+  await page.click('#train-clear-points');
+  await page.waitForFunction(() => document.getElementById('train-data-note').textContent.startsWith('160 training points'));
   const before = await page.textContent('#train-data-note');
   const csv = (name, text) => page.setInputFiles('#train-csv', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
   await csv('bad.csv', 'x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n0.5,0.1,0\n0.9,0.9,1\n');
@@ -233,7 +280,7 @@ test('throughput: moons 2-16-16-1, batch 32, trains at >= 2000 steps/s in the wo
 test('presets, the digits and a phone-sized screen', async () => {
   const page = await openPage(distUrl('index.html#/train'));
   await ready(page);
-  for (const [i, name] of [[1, 'train-digits'], [2, 'train-imbalanced'], [3, 'train-outliers']]) {
+  for (const [i, name] of [[1, 'train-digits'], [2, 'train-imbalanced'], [3, 'train-outliers'], [5, 'train-embedding']]) {
     await page.selectOption('#train-preset', String(i));
     await ready(page);
     assert.ok((await page.textContent('#train-preset-why')).length > 200);
@@ -242,7 +289,10 @@ test('presets, the digits and a phone-sized screen', async () => {
     await page.waitForFunction(() => document.body.dataset.trainSteps !== '0' && document.getElementById('train-metrics-table'));
     await shot(page, name);
   }
-  assert.equal(await page.inputValue('#train-loss'), 'HuberLoss');
+  assert.equal(await page.inputValue('#train-loss'), 'TripletMarginLoss');
+  assert.equal(await page.isVisible('#train-embedding'), true);
+  // the embedding view is drawn from the run's own outputs: its rows' spread is not the data's
+  assert.match(await page.textContent('#train-data-note'), /^240 training points/);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.selectOption('#train-preset', '0');
   await ready(page);

@@ -262,6 +262,8 @@ export interface TrainerConfig {
   early_stopping?: { patience?: number; min_delta?: number; restore_best?: boolean };
   /** From epoch m of each milestone on (0-based), the batch size is multiplied by gamma (default 2), rounded, clamped to [1, training rows]. */
   batch_size_schedule?: { milestones: number[]; gamma?: number };
+  /** Metric learning: a training batch's negatives by the tuple rule ('random', default), nearest ('hard'), or nearest beyond the positive ('semi-hard'). */
+  mining?: 'random' | 'hard' | 'semi-hard';
 }
 
 /** One parameter tensor in run.inspect(), about the last step taken. */

@@ -6,7 +6,7 @@
 //     scheduler_interval?: 'step' | 'epoch', regularization?: { type: 'L2', lambda },
 //     batch_size: 32 | 'full', epochs: 10, seed: 0, shuffle: true, scheduler_order?: 'after' | 'before',
 //     grad_clip?: { max_norm, norm_type } | { clip_value }, early_stopping?: { patience, min_delta, restore_best },
-//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 } })
+//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 }, mining?: 'random' | 'hard' | 'semi-hard' })
 // ContrastiveLoss or TripletMarginLoss on a classification set train an embedding of
 // model.embedding_dim (default 2) outputs (task 'embedding'; the tuple rule is in c/train/train.h).
 // run.step(k) takes k optimizer steps (stopping at the end of the run), run.epoch() finishes the

@@ -69,6 +69,41 @@ function modelLines(sizes, model) {
   return lines;
 }
 
+// Metric learning: the trainer's tuples of a batch (c/train/train.h): row i's positive is the next row of
+// its class after it, cyclically within the batch, its negative the next row of another class, or the
+// mined one ('hard': the nearest other-class row; 'semi-hard': the nearest farther than the positive, else
+// the farthest).
+function embeddingLines(loss, mining) {
+  const m = loss.margin ?? 1;
+  const L = ['def tuples(emb, y, mining=None):', '    n, y = len(y), y.tolist()', '    d2 = torch.cdist(emb.detach(), emb.detach()) ** 2',
+    '    out = []', '    for i in range(n):',
+    '        pos = next((j % n for j in range(i + 1, i + n) if y[j % n] == y[i]), None)',
+    '        neg = next((j % n for j in range(i + 1, i + n) if y[j % n] != y[i]), None)',
+    '        if neg is not None and mining:',
+    '            others = [j for j in range(n) if y[j] != y[i]]',
+    '            dap = d2[i, pos] if pos is not None else 0',
+    "            near = [j for j in others if mining == 'hard' or d2[i, j] > dap]",
+    '            neg = min(near, key=lambda j: d2[i, j]) if near else max(others, key=lambda j: d2[i, j])',
+    '        out.append((i, pos, neg))', '    return out', ''];
+  if (loss.type === 'TripletMarginLoss') {
+    L.push(`criterion = nn.TripletMarginLoss(${kw(loss).join(', ')})`, '',
+      'def loss_fn(emb, y, mining=None):', '    t = [(i, p, q) for i, p, q in tuples(emb, y, mining) if p is not None and q is not None]',
+      '    if not t:', '        return emb.sum() * 0', '    a, p, q = (torch.tensor(c) for c in zip(*t))', '    return criterion(emb[a], emb[p], emb[q])');
+  } else {
+    L.push('def loss_fn(emb, y, mining=None):',
+      '    # pairs (i, positive) labelled 0 and (i, negative) labelled 1: 0.5 D^2 and 0.5 max(0, margin - D)^2',
+      '    pairs = [(i, p, 0) for i, p, q in tuples(emb, y, mining) if p is not None] + [(i, q, 1) for i, p, q in tuples(emb, y, mining) if q is not None]',
+      '    if not pairs:', '        return emb.sum() * 0', '    a, b, lab = (torch.tensor(c) for c in zip(*pairs))',
+      '    d2 = ((emb[a] - emb[b]) ** 2).sum(1)',
+      `    loss = torch.where(lab == 0, 0.5 * d2, 0.5 * torch.clamp(${py(m)} - (d2 + 1e-12).sqrt(), min=0) ** 2)`,
+      `    return loss.${loss.reduction === 'sum' ? 'sum' : 'mean'}()`);
+  }
+  L.push('', 'def centroid_accuracy(emb_train, y_train, emb, y):  # the nearest class centroid in embedding space',
+    '    c = torch.stack([emb_train[y_train == k].mean(0) for k in range(int(y_train.max()) + 1)])',
+    '    return (torch.cdist(emb, c).argmin(1) == y).float().mean().item()');
+  return L;
+}
+
 // The loss as `loss_fn(out, y)` on the model's raw outputs, in the trainer's conventions.
 function lossLines(loss, task) {
   const { type } = loss;
@@ -85,13 +120,19 @@ function lossLines(loss, task) {
       const red = loss.reduction === 'sum' ? 'sum' : 'mean';
       return ['def loss_fn(out, y):', `    # ${type === 'HingeLoss' ? 'max(0, 1 - t f(x))' : 'max(0, 1 - t f(x))^2'} with labels t = -1 / +1`,
         '    t = 2 * y.float() - 1',
-        `    return torch.clamp(1 - t * out.squeeze(1), min=0)${type === 'SquaredHingeLoss' ? ' ** 2' : ''}.${red}()`];
+        `    return (torch.clamp(1 - t * out.squeeze(1), min=0)${type === 'SquaredHingeLoss' ? ' ** 2' : ''}).${red}()`];
     }
     case 'FocalLoss': {
       const alpha = loss.alpha ?? 0.25, gamma = loss.gamma ?? 2, red = loss.reduction ?? 'mean';
       if (squeeze) {
-        return ['from torchvision.ops import sigmoid_focal_loss', '', 'def loss_fn(out, y):',
-          `    return sigmoid_focal_loss(out.squeeze(1), y.float(), alpha=${py(alpha)}, gamma=${py(gamma)}, reduction=${py(red)})`];
+        return ['def loss_fn(out, y):', '    # sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss: alpha_t (1 - p_t)^gamma BCE',
+          '    x, t = out.squeeze(1), y.float()',
+          "    ce = nn.functional.binary_cross_entropy_with_logits(x, t, reduction='none')",
+          '    p = torch.sigmoid(x)',
+          '    p_t = p * t + (1 - p) * (1 - t)',
+          `    loss = ce * (1 - p_t) ** ${py(gamma)}`,
+          ...(alpha >= 0 ? [`    loss = (${py(alpha)} * t + ${py(1 - alpha)} * (1 - t)) * loss`] : []),
+          `    return loss.${red === 'sum' ? 'sum' : 'mean'}()`];
       }
       return ['def loss_fn(out, y):', '    # softmax focal loss: -alpha (1 - p_y)^gamma log p_y',
         '    logp = torch.log_softmax(out, dim=1).gather(1, y[:, None]).squeeze(1)',
@@ -154,36 +195,48 @@ export function trainingScript(config, data, sizes) {
   const perStep = sched && sched.type !== 'ReduceLROnPlateau' && (config.scheduler_interval ?? 'step') === 'step';
   const clip = config.grad_clip;
   const es = config.early_stopping;
-  const metric = task === 'regression' ? ['mse', '((out.squeeze(1) - y_val) ** 2).mean().item()']
+  const embed = config.loss.type === 'ContrastiveLoss' || config.loss.type === 'TripletMarginLoss';
+  const mining = config.mining && config.mining !== 'random' ? `, ${py(config.mining)}` : '';
+  const bss = config.batch_size_schedule;
+  const before = perStep && config.scheduler_order === 'before';
+  const metric = embed ? ['accuracy', 'centroid_accuracy(model(X_train), y_train, out, y_val)']
+    : task === 'regression' ? ['mse', '((out.squeeze(1) - y_val) ** 2).mean().item()']
     : task === 'binary' ? ['accuracy', '((out.squeeze(1) > 0).long() == y_val).float().mean().item()']
       : ['accuracy', '(out.argmax(1) == y_val).float().mean().item()'];
   const L = [
-    '# steplab training setup as a PyTorch script (python3 train.py); needs torch' + (config.loss.type === 'FocalLoss' && task !== 'multiclass' ? ' and torchvision' : ''),
+    '# steplab training setup as a PyTorch script (python3 train.py); needs torch' + (LOADERS[config.dataset?.name] && data.n_samples * data.n_features > LITERAL_MAX ? ' and scikit-learn' : ''),
     'import math', 'import torch', 'from torch import nn', '',
     `torch.manual_seed(${config.seed ?? 0})`, '',
     ...dataLines(data, config),
     'n_train = len(X_train)', '',
     ...modelLines(sizes, config.model), '',
-    ...lossLines(config.loss, task),
+    ...(embed ? embeddingLines(config.loss, config.mining) : lossLines(config.loss, task)),
     ...penaltyLines(config.regularization), '',
     ...optimizerLines(config.optimizer),
     ...(sched ? schedulerLines(sched) : []), '',
   ];
   if (es) L.push(`best_val, bad_epochs, patience, min_delta = math.inf, 0, ${es.patience ?? 5}, ${py(es.min_delta ?? 0)}`, 'best_state = None');
-  L.push(`for epoch in range(${config.epochs ?? 10}):`, '    model.train()',
+  L.push(`batch = ${batch}`);
+  L.push(`for epoch in range(${config.epochs ?? 10}):`);
+  if (bss) {
+    L.push(`    if epoch in ${py(bss.milestones)}:  # the batch-size schedule: B times gamma at the start of these epochs`,
+      `        batch = min(max(round(batch * ${py(bss.gamma ?? 2)}), 1), n_train)`);
+  }
+  L.push('    model.train()',
     config.shuffle === false ? '    order = torch.arange(n_train)' : '    order = torch.randperm(n_train)',
-    `    for i in range(0, n_train, ${batch}):`,
-    `        idx = order[i:i + ${batch}]`,
+    '    for i in range(0, n_train, batch):',
+    '        idx = order[i:i + batch]',
     '        optimizer.zero_grad()',
-    `        loss = loss_fn(model(X_train[idx]), y_train[idx])${config.regularization ? ' + penalty()' : ''}`,
+    `        loss = loss_fn(model(X_train[idx]), y_train[idx]${embed ? mining : ''})${config.regularization ? ' + penalty()' : ''}`,
     '        if not torch.isfinite(loss):',
     "            raise SystemExit(f'diverged at epoch {epoch}: loss {loss.item()}')",
     '        loss.backward()');
   if (clip?.max_norm !== undefined) L.push(`        nn.utils.clip_grad_norm_(model.parameters(), max_norm=${py(clip.max_norm)}${clip.norm_type !== undefined ? `, norm_type=${py(clip.norm_type)}` : ''})`);
   if (clip?.clip_value !== undefined) L.push(`        nn.utils.clip_grad_value_(model.parameters(), clip_value=${py(clip.clip_value)})`);
+  if (before) L.push('        scheduler.step()  # before optimizer.step(): the mistake PyTorch warns about; the first lr is skipped');
   L.push('        optimizer.step()');
-  if (perStep) L.push('        scheduler.step()  # once per optimizer step');
-  L.push('    model.eval()', '    with torch.no_grad():', '        out = model(X_val)',
+  if (perStep && !before) L.push('        scheduler.step()  # once per optimizer step');
+  L.push('    model.train(False)  # evaluation mode (what model.eval does)', '    with torch.no_grad():', '        out = model(X_val)',
     '        val_loss = loss_fn(out, y_val).item()', `        val_${metric[0]} = ${metric[1]}`);
   if (sched?.type === 'ReduceLROnPlateau') L.push('    scheduler.step(val_loss)  # watches the validation loss');
   else if (sched && !perStep) L.push('    scheduler.step()  # once per epoch');

@@ -8,6 +8,13 @@ const specOf = (what, extra) => (v) => (isObj(v) && typeof v.type === 'string' &
   ? null : `${what} must be a spec object with a type`);
 const orNull = (check) => (v) => (v === null ? null : check(v));
 
+// Metric learning: the network outputs an embedding, and the labels only say which rows belong together.
+export const EMBED = {
+  ContrastiveLoss: 'metric learning on pairs: same-class pairs pulled together (½D²), other pairs pushed apart until the margin',
+  TripletMarginLoss: 'metric learning on triplets: an anchor must be nearer its positive than its negative by the margin',
+};
+export const isEmbedding = (loss) => loss.type in EMBED;
+
 // Losses that fit each task, with the one-line reason shown next to the choice. The trainer
 // refuses any other pairing with a message naming the fitting ones.
 export const LOSS_FITS = {
@@ -16,11 +23,15 @@ export const LOSS_FITS = {
     FocalLoss: 'log-loss scaled by (1 − p)^γ: easy, confident points stop dominating, which helps a rare class',
     HingeLoss: 'the SVM margin loss on labels ±1: only points inside the margin or misclassified count',
     SquaredHingeLoss: 'the squared margin loss: smooth at the margin, punishes large violations more',
+    ContrastiveLoss: EMBED.ContrastiveLoss,
+    TripletMarginLoss: EMBED.TripletMarginLoss,
   },
   multiclass: {
     CrossEntropyLoss: 'softmax over one logit per class and the log-loss of the true class: the standard for K classes',
     MultiMarginLoss: 'the multi-class hinge: the true class must beat every other by a margin',
     FocalLoss: 'softmax cross-entropy scaled by (1 − p)^γ: down-weights classes the model already gets right',
+    ContrastiveLoss: EMBED.ContrastiveLoss,
+    TripletMarginLoss: EMBED.TripletMarginLoss,
   },
   regression: {
     MSELoss: 'squared error: the mean is the best guess, but one large error dominates',
@@ -48,12 +59,17 @@ export const PROPS = {
     ? null : 'extra must be up to 500 points [x, y, label]') },
   model: { type: 'json', def: { hidden: [16, 16], activation: 'tanh', init: 'xavier' },
     check: (v) => (isObj(v) && Array.isArray(v.hidden) && v.hidden.length <= 6 && v.hidden.every((w) => Number.isInteger(w) && w >= 1 && w <= 512)
-      && ACTIVATIONS.includes(v.activation) && INITS.includes(v.init) ? null : 'model must be { hidden: up to 6 widths in [1, 512], activation, init }') },
+      && ACTIVATIONS.includes(v.activation) && INITS.includes(v.init) && (v.embedding_dim === undefined || (Number.isInteger(v.embedding_dim) && v.embedding_dim >= 1 && v.embedding_dim <= 64))
+      ? null : 'model must be { hidden: up to 6 widths in [1, 512], activation, init, embedding_dim? }') },
+  mining: { type: 'enum', def: 'random', choices: ['random', 'hard', 'semi-hard'] },
   loss: { type: 'json', def: { type: 'BCEWithLogitsLoss' }, check: specOf('loss') },
   reg: { type: 'json', def: null, check: orNull(specOf('reg', (v) => ['L1', 'L2', 'ElasticNet'].includes(v.type))) },
   opt: { type: 'json', def: { type: 'Adam', lr: 0.01 }, check: specOf('opt', (v) => !SKIP_OPTIMIZERS.has(v.type)) },
   sched: { type: 'json', def: null, check: orNull(specOf('sched')) },
   interval: { type: 'enum', def: 'step', choices: ['step', 'epoch'] },
+  order: { type: 'enum', def: 'after', choices: ['after', 'before'] },
+  bss: { type: 'json', def: null, check: orNull((v) => (isObj(v) && Array.isArray(v.milestones) && v.milestones.every(Number.isInteger) && isNum(v.gamma)
+    ? null : 'bss must be { milestones: [epochs], gamma }')) },
   bmode: { type: 'enum', def: 'mini', choices: ['full', 'mini', 'sgd'] },
   batch: { type: 'int', def: 32, min: 1, max: 65536 },
   epochs: { type: 'int', def: 100, min: 1, max: 100000 },
@@ -67,14 +83,14 @@ export const PROPS = {
 // The data set spec the trainer gets: the named set, or explicit arrays when points were added
 // (raw = the named set unstandardised) or a CSV was loaded.
 export function datasetSpec(state, raw, csv) {
-  const { name, val_fraction = 0.2, seed = 0 } = state.data;
+  const { val_fraction = 0.2, seed = 0 } = state.data;
   if (csv) return { X: csv.X, y: csv.y, task: csv.task, val_fraction, seed };
   if (!state.extra.length || !raw) return { ...state.data };
   const X = [];
   for (let i = 0; i < raw.n_samples; i++) X.push(Array.from(raw.X.subarray(i * raw.n_features, (i + 1) * raw.n_features)));
   const y = Array.from(raw.y);
   for (const [a, b, c] of state.extra) { X.push([a, b]); y.push(c); }
-  return { X, y, task: raw.task, val_fraction, seed, name: undefined, _from: name };
+  return { X, y, task: raw.task, val_fraction, seed };
 }
 
 // The createTrainer config of the room's settings on a data set spec with `nTrain` training rows.
@@ -84,7 +100,17 @@ export function trainerConfig(state, dataset) {
     batch_size: state.bmode === 'full' ? 'full' : state.bmode === 'sgd' ? 1 : state.batch,
     epochs: state.epochs, seed: state.seed,
   };
-  if (state.sched) { config.scheduler = { ...state.sched }; config.scheduler_interval = state.interval; }
+  if (state.sched) {
+    config.scheduler = { ...state.sched };
+    config.scheduler_interval = state.interval;
+    if (state.order === 'before') config.scheduler_order = 'before';
+  }
+  if (state.bss && state.bmode === 'mini') config.batch_size_schedule = { ...state.bss };
+  if (isEmbedding(state.loss)) {
+    if (state.mining !== 'random') config.mining = state.mining;
+  } else {
+    delete config.model.embedding_dim;
+  }
   if (state.reg) config.regularization = { ...state.reg };
   if (state.es) config.early_stopping = { ...state.es };
   if (state.clip) config.grad_clip = { ...state.clip };
@@ -108,6 +134,7 @@ export function runLabel(state) {
   else if (o.type === 'SGD' && o.momentum) name += ' momentum';
   const parts = [`${name} ${o.lr ?? ''}`.trim()];
   if (state.sched) parts.push(SCHED_SHORT[state.sched.type] || state.sched.type);
+  if (state.bss && state.bmode === 'mini') parts.push(`batch ×${state.bss.gamma}`);
   return parts.join(' + ');
 }
 
@@ -115,7 +142,8 @@ export function runLabel(state) {
 export function settingsDiff(a, b) {
   const out = [];
   const show = { opt: 'optimizer', sched: 'scheduler', loss: 'loss', model: 'model', reg: 'regularization', bmode: 'batches',
-    batch: 'batch', epochs: 'epochs', es: 'early stopping', clip: 'clipping', interval: 'interval' };
+    batch: 'batch', bss: 'batch-size schedule', epochs: 'epochs', es: 'early stopping', clip: 'clipping', interval: 'interval',
+    order: 'scheduler order', mining: 'mining' };
   for (const [k, name] of Object.entries(show)) {
     if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
     const v = b[k];
@@ -170,15 +198,17 @@ export const PRESETS = [
       + 'rates cause. total_steps must equal epochs × steps per epoch, or the cycle ends early or never finishes.',
     state: { data: { name: 'digits', seed: 0, val_fraction: 0.2 }, extra: [],
       model: { hidden: [32], activation: 'relu', init: 'he' }, loss: { type: 'CrossEntropyLoss' }, reg: null,
-      opt: { type: 'SGD', lr: 0.1, momentum: 0.9, nesterov: true }, sched: { type: 'OneCycleLR', max_lr: 0.2, total_steps: 450 },
+      opt: { type: 'SGD', lr: 0.1, momentum: 0.9, nesterov: true }, sched: { type: 'OneCycleLR', max_lr: 0.2, total_steps: 460 },
       interval: 'step', bmode: 'mini', batch: 64, epochs: 20, es: null, clip: null } },
   { name: 'imbalanced: focal vs BCE',
     why: 'Only 5 % of the points are positive, so a model that says "negative" everywhere is 95 % accurate: watch accuracy lie while '
       + 'recall and F1 tell the truth. Focal loss multiplies each point\'s log-loss by (1 − p)^γ: with γ = 2 an easy negative at p = 0.9 '
-      + 'counts 0.01 of its loss and a hard one at p = 0.2 counts 0.64, so the many easy negatives stop drowning the few positives. '
-      + 'Pin this run, switch the loss to BCEWithLogitsLoss and train again to compare recall and the confusion matrices.',
-    state: { data: { name: 'imbalanced', n_samples: 1000, positive_rate: 0.05, class_sep: 1, seed: 0, val_fraction: 0.3 }, extra: [],
-      model: { hidden: [8], activation: 'relu', init: 'he' }, loss: { type: 'FocalLoss', alpha: 0.25, gamma: 2 }, reg: null,
+      + 'counts 0.01 of its loss and a hard one at p = 0.2 counts 0.64, so the many easy negatives stop drowning the few positives; '
+      + 'α = 0.75 weights the positive class 3 : 1 on top (torchvision\'s default 0.25 is RetinaNet\'s value, tuned with γ for detection, '
+      + 'and here would weight the rare class down). Pin this run, switch the loss to BCEWithLogitsLoss and train again: '
+      + 'the accuracies barely differ, recall and the confusion matrices do.',
+    state: { data: { name: 'imbalanced', n_samples: 1000, positive_rate: 0.05, class_sep: 1.5, seed: 0, val_fraction: 0.3 }, extra: [],
+      model: { hidden: [8], activation: 'relu', init: 'he' }, loss: { type: 'FocalLoss', alpha: 0.75, gamma: 2 }, reg: null,
       opt: { type: 'Adam', lr: 0.01 }, sched: null, bmode: 'mini', batch: 64, epochs: 40, es: null, clip: null } },
   { name: 'outliers: Huber vs MSE',
     why: 'A straight line with a few gross outliers below its right end. MSE squares every error, so the outliers\' large errors dominate '
@@ -187,6 +217,25 @@ export const PRESETS = [
     state: { data: { name: 'linear_outliers', n_samples: 200, noise: 0.1, outlier_fraction: 0.1, seed: 0, val_fraction: 0.2 }, extra: [],
       model: { hidden: [], activation: 'linear', init: 'pytorch' }, loss: { type: 'HuberLoss', delta: 1 }, reg: null,
       opt: { type: 'SGD', lr: 0.05, momentum: 0.9 }, sched: null, bmode: 'mini', batch: 16, epochs: 40, es: null, clip: null } },
+  { name: 'don\'t decay the learning rate, increase the batch size',
+    why: 'Smith, Kindermans, Ying and Le (2017): the noise of SGD grows with lr / B, so dividing the learning rate by 5 and multiplying '
+      + 'the batch size by 5 cool the training down alike. This run keeps SGD\'s rate at 0.1 and multiplies the batch from 16 to 80 to 400 '
+      + 'at epochs 10 and 20; pin it, then switch the batch-size schedule off and add MultiStepLR (milestones 10, 20, gamma 0.2, '
+      + 'interval: epoch) and train again. The loss curves per epoch nearly coincide, but the growing batch needs far fewer optimizer '
+      + 'steps: the learning-rate chart (one point per step) shows it.',
+    state: { data: { name: 'moons', n_samples: 2000, noise: 0.25, seed: 0, val_fraction: 0.2 }, extra: [],
+      model: { hidden: [16, 16], activation: 'tanh', init: 'xavier' }, loss: { type: 'BCEWithLogitsLoss' }, reg: null,
+      opt: { type: 'SGD', lr: 0.1, momentum: 0.9 }, sched: null, bmode: 'mini', batch: 16, bss: { milestones: [10, 20], gamma: 5 },
+      epochs: 30, es: null, clip: null } },
+  { name: 'embedding: triplets on blobs',
+    why: 'Metric learning: the network maps each point to 2 numbers, and TripletMarginLoss asks every anchor to be nearer a point of '
+      + 'its own class than one of another class, by a margin of 1. No class scores are learnt: the embedding view shows the classes '
+      + 'pulled into separate clusters, and accuracy is that of the nearest class centroid in embedding space. Switch mining to '
+      + '"semi-hard" to pick, in each batch, the nearest negative that is still farther than the positive (FaceNet\'s rule): '
+      + 'the loss stays informative once the easy triplets are satisfied.',
+    state: { data: { name: 'blobs', n_samples: 300, centers: 4, cluster_std: 2, seed: 0, val_fraction: 0.2 }, extra: [],
+      model: { hidden: [16], activation: 'relu', init: 'he', embedding_dim: 2 }, loss: { type: 'TripletMarginLoss', margin: 1 }, reg: null,
+      opt: { type: 'Adam', lr: 0.01 }, sched: null, bmode: 'mini', batch: 32, epochs: 40, es: null, clip: null, mining: 'random' } },
 ];
 
 // A small CSV of numbers: features in every column but the last, the label or target in the last.

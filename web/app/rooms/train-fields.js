@@ -45,11 +45,12 @@ function field(prefix, p, spec, onChange) {
     case 'numbers':
     case 'specs':
       input = el('input', { id, type: 'text', spellcheck: 'false', placeholder: 'default',
-        value: has ? (p.kind === 'numbers' ? spec[p.name].join(', ') : JSON.stringify(spec[p.name])) : '' });
+        value: has ? (p.kind === 'numbers' ? [].concat(spec[p.name]).join(', ') : JSON.stringify(spec[p.name])) : '' });
       input.addEventListener('change', () => {
         const t = input.value.trim();
         if (!t) { set(undefined); return; }
-        if (p.kind === 'numbers') { set(t.split(',').map((s) => Number(s.trim()))); return; }
+        // one number stays a number (FocalLoss's alpha is a number or one weight per class)
+        if (p.kind === 'numbers') { const v = t.split(',').map((x) => Number(x.trim())); set(v.length === 1 && !Array.isArray(spec[p.name]) ? v[0] : v); return; }
         try { set(JSON.parse(t)); } catch { input.setCustomValidity('not valid JSON'); input.reportValidity(); }
       });
       break;

@@ -107,17 +107,19 @@ export function drawData(canvas, data, view, { regions, line, added = [] } = {})
       : CLASS_COLORS[data.y[i] % CLASS_COLORS.length];
     g.beginPath();
     g.arc(x, y, r, 0, Math.PI * 2);
+    // on a regression surface the points share its colours, so they get a dark ring
+    const ring = reg && d > 1 ? '#222' : null;
     if (i < data.n_train) {
       g.fillStyle = colour;
       g.fill();
-      g.strokeStyle = '#fff';
-      g.lineWidth = 0.8;
+      g.strokeStyle = ring || '#fff';
+      g.lineWidth = ring ? 1 : 0.8;
       g.stroke();
     } else {
-      g.fillStyle = '#fff';
+      g.fillStyle = ring ? colour : '#fff';
       g.fill();
-      g.strokeStyle = colour;
-      g.lineWidth = 1.6;
+      g.strokeStyle = ring || colour;
+      g.lineWidth = ring ? 2 : 1.6;
       g.stroke();
     }
   }
@@ -138,10 +140,43 @@ export function drawData(canvas, data, view, { regions, line, added = [] } = {})
     }
     g.stroke();
   }
-  g.fillStyle = '#333';
   g.font = '12px system-ui, sans-serif';
   const names = data.feature_names || [];
-  g.fillText(d === 1 ? `${names[0] || 'x'} → target` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`, 6, h - 6);
+  const label = d === 1 ? `${names[0] || 'x'} → target` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`;
+  g.fillStyle = 'rgba(255,255,255,0.8)';
+  g.fillRect(2, h - 20, g.measureText(label).width + 8, 18);
+  g.fillStyle = '#333';
+  g.fillText(label, 6, h - 6);
+}
+
+// The embedding of every row (its first two coordinates), scaled to fit, coloured by class;
+// validation rows open. Before training, an empty frame with a note.
+export function drawEmbedding(canvas, data, embedding) {
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  const g = surface(canvas, w, h, '#fafafa');
+  g.fillStyle = '#333';
+  g.font = '12px system-ui, sans-serif';
+  if (!embedding) { g.fillText('train to see the embedding', 8, 18); return; }
+  const { values, dim } = embedding;
+  const n = data.n_samples;
+  const at = (i, j) => (dim > j ? values[i * dim + j] : 0);
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    x0 = Math.min(x0, at(i, 0)); x1 = Math.max(x1, at(i, 0)); y0 = Math.min(y0, at(i, 1)); y1 = Math.max(y1, at(i, 1));
+  }
+  const span = Math.max(x1 - x0, y1 - y0, 1e-6) * 1.1;
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  const side = Math.min(w, h);
+  const px = (v) => w / 2 + ((v - cx) / span) * side;
+  const py = (v) => h / 2 - ((v - cy) / span) * side;
+  for (let i = 0; i < n; i++) {
+    const colour = CLASS_COLORS[data.y[i] % CLASS_COLORS.length];
+    g.beginPath();
+    g.arc(px(at(i, 0)), py(at(i, 1)), 3, 0, Math.PI * 2);
+    if (i < data.n_train) { g.fillStyle = colour; g.fill(); } else { g.strokeStyle = colour; g.lineWidth = 1.5; g.stroke(); }
+  }
+  g.fillStyle = '#333';
+  g.fillText(`embedding dims 1 →, 2 ↑ (span ${+span.toPrecision(3)})`, 6, h - 6);
 }
 
 // Canvas position -> feature space.
@@ -165,7 +200,7 @@ export function drawDigits(canvas, data, count = 40) {
     const ox = (s % cols) * cell + 2, oy = Math.floor(s / cols) * cell + 2;
     for (let p = 0; p < 64; p++) {
       const raw = data.X[s * 64 + p] * data.scale[p] + data.mean[p];
-      const v = Math.round(255 - Math.min(Math.max(raw / 16, 0), 1) * 255);
+      const v = Math.round(255 - Math.min(Math.max(raw / 16, 0), 1) * 215);
       g.fillStyle = `rgb(${v},${v},${v})`;
       g.fillRect(ox + (p % 8) * px, oy + Math.floor(p / 8) * px, px + 0.5, px + 0.5);
     }

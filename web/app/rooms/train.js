@@ -7,11 +7,11 @@
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
 import { el, clear } from '../dom.js';
 import { paramFields } from './train-fields.js';
-import { drawData, drawDigits, regionImage, toData, viewOf, CLASS_COLORS } from './train-view.js';
+import { drawData, drawDigits, drawEmbedding, regionImage, toData, viewOf, CLASS_COLORS } from './train-view.js';
 import { trainingScript } from './train-code.js';
 import {
   PROPS, PRESETS, LOSS_FITS, LOSS_WHY_NOT, ACTIVATIONS, INITS, SKIP_OPTIMIZERS,
-  datasetSpec, trainerConfig, runLabel, settingsDiff, schedulerStarter, parseCsv,
+  datasetSpec, trainerConfig, runLabel, settingsDiff, schedulerStarter, parseCsv, isEmbedding,
 } from './train-config.js';
 import digitsGz from '../../../c/data/digits.bin.gz';
 
@@ -55,6 +55,9 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   let regions = null;
   let line = null;
   let digitsLoaded = false;
+  let embedding = null; // the current run's outputs for every row
+  const listeners = new Set(); // panels that follow the current run (api.subscribe)
+  let wantInspect = false;
   let cur = newSlot(state);
   const pins = [];
   let playing = false;
@@ -97,6 +100,8 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   const canvas = el('canvas', { id: 'train-data', class: 'landscape', tabindex: '0', role: 'img', 'aria-label': 'the data and the model\'s decision regions' });
   const digitsCanvas = el('canvas', { id: 'train-digits', class: 'digits', role: 'img', 'aria-label': 'sample images of the digits data set' });
   const dataNote = el('p', { class: 'note', id: 'train-data-note' });
+  const embedTitle = el('h2', {}, 'Embedding: the network\'s 2-D outputs, every row');
+  const embedCanvas = el('canvas', { id: 'train-embedding', class: 'landscape', role: 'img', 'aria-label': 'the learnt embedding of every row, coloured by class' });
   const stopLine = el('p', { class: 'status-line', id: 'train-status', 'aria-live': 'polite' });
   const logBox = el('input', { type: 'checkbox', id: 'train-log' });
   const chartBox = (id) => el('div', { class: 'chart', id });
@@ -106,7 +111,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     el('div', { class: 'toolbar' }, [playBtn, btn('Step batch', () => stepOnce(false), { id: 'train-step' }),
       btn('Step epoch', () => stepOnce(true), { id: 'train-epoch' }), btn('Reset', () => reset(), { id: 'train-reset' }),
       el('label', { class: 'sr-only', for: 'train-speed' }, 'speed'), speedSel, counter]),
-    stopLine, canvas, digitsCanvas, dataNote,
+    stopLine, canvas, digitsCanvas, dataNote, embedTitle, embedCanvas,
     el('div', { class: 'toolbar' }, [el('label', { class: 'inline' }, [logBox, ' log scale (losses, gradient norm)'])]),
     el('h2', {}, 'Loss per epoch (training, validation)'), boxes.loss, metricTitle, boxes.metric,
     el('h2', {}, 'Learning rate used at each step'), boxes.lr, el('h2', {}, 'Gradient norm at each step (before clipping)'), boxes.grad);
@@ -121,14 +126,13 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   const metricsBox = el('div', { id: 'train-metrics', class: 'readout' });
   const pinList = el('ol', { id: 'train-pins', class: 'pins' });
   const pinBtn = btn('Pin this run', () => pin(), { id: 'train-pin' });
-  const raceBtn = btn('Race all pinned', () => race(), { id: 'train-race' });
+  const raceBtn = btn('Race', () => race(), { id: 'train-race' });
   const code = el('pre', { class: 'code', id: 'train-code', tabindex: '0' });
   const ckptIn = el('input', { type: 'file', id: 'train-ckpt-file', accept: '.steplab,application/octet-stream' });
   const extras = el('div', { id: 'train-extras' });
-  const hooks = {};
   side.append(el('h2', {}, 'Metrics'), metricsBox,
     el('h2', {}, 'Compare runs'),
-    el('p', { class: 'note' }, 'Pin a run, change one setting and train again: pinned runs stay on every chart (dashed) with what differs in the legend. The race re-runs every pinned setup and this one together.'),
+    el('p', { class: 'note' }, 'Pin a run, change one setting and train again: pinned runs stay on every chart (dashed) with what differs in the legend. The race re-runs the chosen pinned setups and this one together.'),
     el('div', { class: 'toolbar' }, [pinBtn, raceBtn]), pinList,
     el('h2', {}, 'Export'),
     el('div', { class: 'toolbar' }, [
@@ -202,6 +206,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   }
   let addClass = 0;
   let csvError = '';
+  let fitAfterLoad = false;
 
   function renderModel() {
     clear(modelBox);
@@ -220,12 +225,18 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     const init = sel('train-init', INITS.map((a) => [a, a === 'pytorch' ? 'pytorch (nn.Linear default)' : a === 'he' ? 'he (Kaiming uniform)' : 'xavier (Glorot uniform)']), state.model.init);
     init.addEventListener('change', () => { state.model = { ...state.model, init: init.value }; commit(); });
     const sizes = data ? [data.n_features, ...state.model.hidden, outputs()] : null;
-    modelBox.append(el('label', { for: 'train-hidden' }, 'Hidden layer widths'), hidden, err,
+    let dim = '';
+    if (isEmbedding(state.loss)) {
+      const d = el('input', { id: 'train-embedding-dim', type: 'number', min: '1', max: '64', step: '1', value: String(state.model.embedding_dim ?? 2) });
+      d.addEventListener('change', () => { const v = Number(d.value); if (Number.isInteger(v) && v >= 1 && v <= 64) { state.model = { ...state.model, embedding_dim: v }; commit(); } });
+      dim = el('div', { class: 'row' }, [el('label', { for: 'train-embedding-dim' }, 'embedding_dim'), d, el('span', { class: 'note' }, 'outputs; the view shows the first two')]);
+    }
+    modelBox.append(el('label', { for: 'train-hidden' }, 'Hidden layer widths'), hidden, err, dim,
       el('div', { class: 'row' }, [el('label', { for: 'train-act' }, 'activation'), act]),
       el('div', { class: 'row' }, [el('label', { for: 'train-init' }, 'init'), init]),
       el('p', { class: 'note', id: 'train-sizes' }, sizes ? `layers ${sizes.join('-')}, ${params(sizes)} parameters` : ''));
   }
-  const outputs = () => (data.task === 'multiclass' ? data.n_classes : 1);
+  const outputs = () => (isEmbedding(state.loss) ? state.model.embedding_dim ?? 2 : data.task === 'multiclass' ? data.n_classes : 1);
   const params = (s) => s.slice(1).reduce((a, n, i) => a + n * (s[i] + 1), 0);
 
   function taskOf() { return data?.task || 'binary'; }
@@ -240,6 +251,11 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       el('p', { class: 'note', id: 'train-loss-why' }, fits[state.loss.type] || `${state.loss.type} does not fit a ${task} task.`),
       el('p', { class: 'note' }, `Only losses that fit the task are offered. ${LOSS_WHY_NOT[task]}`));
     if (K.loss[state.loss.type]) lossBox.append(...paramFields('train-loss', K.loss[state.loss.type].params, state.loss, () => commit(), { skip: LOSS_SKIP }));
+    if (isEmbedding(state.loss)) {
+      const mining = sel('train-mining', [['random', 'negatives by the batch order'], ['hard', 'hard: the nearest other-class row'], ['semi-hard', 'semi-hard: nearest beyond the positive']], state.mining);
+      mining.addEventListener('change', () => { state.mining = mining.value; commit(); });
+      lossBox.append(el('label', { for: 'train-mining' }, 'Negatives in each batch (mining)'), mining);
+    }
     const regSel = sel('train-reg', [['none', 'no regularization'], ['L2', 'L2 (ridge) λ Σ w²'], ['L1', 'L1 (lasso) λ Σ |w|'], ['ElasticNet', 'elastic net']], state.reg?.type || 'none');
     regSel.addEventListener('change', () => {
       state.reg = regSel.value === 'none' ? null : regSel.value === 'ElasticNet' ? { type: 'ElasticNet', l1: 1e-4, l2: 1e-3 } : { type: regSel.value, lambda: 1e-3 };
@@ -274,11 +290,19 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       interval.addEventListener('change', () => { state.interval = interval.value; commit(); });
       optBox.append(el('p', { class: 'note' }, kind.summary),
         ...paramFields('train-sched', kind.params, state.sched, () => commit(), { skip: ['lr'] }),
-        el('label', { for: 'train-interval' }, 'interval'), interval,
+        el('label', { for: 'train-interval' }, 'interval'), interval, orderControl(),
         el('p', { class: 'note' }, state.sched.type === 'ReduceLROnPlateau' ? 'Watches the validation loss at the end of each epoch.'
           : `This run has ${budget()} scheduler steps (${state.epochs} epochs${state.interval === 'step' ? ` × ${stepsPerEpoch()} steps` : ''}).`),
         btn('Fit the schedule to this run\'s length', () => { state.sched = fitSchedule(state.sched); commit(); }, { id: 'train-fit-sched' }));
     }
+  }
+
+  // scheduler.step() before optimizer.step(): PyTorch warns, and the first value of the schedule is skipped.
+  function orderControl() {
+    const order = sel('train-order', [['after', 'optimizer.step(), then scheduler.step() (right)'], ['before', 'scheduler.step() first (the classic mistake)']], state.order);
+    order.disabled = state.interval !== 'step' || state.sched?.type === 'ReduceLROnPlateau';
+    order.addEventListener('change', () => { state.order = order.value; commit(); });
+    return el('div', {}, [el('label', { for: 'train-order' }, 'order in each step'), order]);
   }
 
   const nTrain = () => data?.n_train ?? 100;
@@ -316,10 +340,25 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     batchBox.append(el('label', { for: 'train-bmode' }, 'Batches'), mode,
       el('div', { class: 'row' }, [el('label', { for: 'train-batch' }, 'B'), b, el('span', { class: 'note' }, `${stepsPerEpoch()} steps per epoch on ${nTrain()} training rows`)]),
       el('div', { class: 'row' }, [el('label', { for: 'train-epochs' }, 'epochs'), ep, el('label', { for: 'train-seed' }, 'seed'), tseed]),
+      bssControl(),
       el('label', { class: 'inline' }, [esBox, ' early stopping on the validation loss']));
     if (state.es) batchBox.append(...paramFields('train-es', ES_PARAMS, state.es, () => commit(), { fold: false }));
     batchBox.append(el('label', { for: 'train-clip' }, 'Gradient clipping'), clipSel);
     if (state.clip) batchBox.append(...paramFields('train-clip', CLIP_PARAMS.filter((p) => p.name in state.clip || (p.name === 'norm_type' && 'max_norm' in state.clip)), state.clip, () => commit(), { fold: false }));
+  }
+
+  // The batch-size schedule: multiply B by gamma at the start of each milestone epoch (mini-batches only).
+  function bssControl() {
+    const on = el('input', { type: 'checkbox', id: 'train-bss' });
+    on.checked = !!state.bss;
+    on.disabled = state.bmode !== 'mini';
+    on.addEventListener('change', () => {
+      state.bss = on.checked ? { milestones: [Math.round(state.epochs / 3), Math.round((2 * state.epochs) / 3)], gamma: 2 } : null;
+      commit();
+    });
+    const out = [el('label', { class: 'inline' }, [on, ' increase the batch size at milestones (instead of decaying the rate)'])];
+    if (state.bss && state.bmode === 'mini') out.push(...paramFields('train-bss', BSS_PARAMS, state.bss, () => commit(), { fold: false }));
+    return el('div', {}, out);
   }
 
   // ---------------------------------------------------------------- data
@@ -346,6 +385,11 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     view = data.n_features <= 2 ? viewOf(data) : null;
     regions = null;
     line = null;
+    if (fitAfterLoad) {
+      fitAfterLoad = false;
+      state.sched = fitSchedule(state.sched);
+      setState(state);
+    }
     if (!LOSS_FITS[data.task][state.loss.type]) {
       state.loss = { type: Object.keys(LOSS_FITS[data.task])[0] };
       setState(state);
@@ -380,7 +424,9 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     const one = data && data.n_features === 1;
     canvas.hidden = !(two || one || (data && data.n_features > 2 && data.n_features !== 64));
     digitsCanvas.hidden = !(data && data.n_features === 64);
+    embedCanvas.hidden = embedTitle.hidden = !(data && isEmbedding(state.loss));
     if (!data) return;
+    if (!embedCanvas.hidden) drawEmbedding(embedCanvas, data, embedding);
     if (!digitsCanvas.hidden) drawDigits(digitsCanvas, data);
     if (!canvas.hidden) {
       const v = view || viewOf({ ...data, n_features: 2, X: firstTwo(data) });
@@ -436,16 +482,21 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     halt();
     if (cur.id !== null) lab.call('trainDispose', { run: cur.id });
     cur = newSlot(state);
-    hooks.reset?.();
     regions = null;
     line = null;
+    embedding = null;
     renderAll();
   }
 
   // One request for a slot: new history appended, pictures and metrics refreshed.
-  async function advance(slot, req) {
-    if (slot.busy || slot.status !== 'running' && slot.id !== null && !req.force) return;
+  function advance(slot, req) {
+    if (slot.busy || (slot.status !== 'running' && slot.id !== null && !req.force)) return slot.inflight;
     slot.busy = true;
+    slot.inflight = advanceNow(slot, req);
+    return slot.inflight;
+  }
+
+  async function advanceNow(slot, req) {
     try {
       await ensureRun(slot);
       if (slot.id === null) return;
@@ -455,15 +506,22 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       const r = await lab.call('trainStep', {
         run: slot.id, ...req.args, grid: two && req.pictures ? { x: view.x, y: view.y, nx: GRID, ny: GRID } : undefined,
         line: one && req.pictures ? { x: view.x, n: 160 } : undefined, evaluate: req.evaluate,
-        inspect_every: slot === cur && hooks.inspect ? Math.max(1, Math.round(budget() / 400)) : undefined,
+        inspect: slot === cur && wantInspect ? true : undefined,
+        inspect_every: slot === cur && wantInspect ? Math.max(1, Math.round(budget() / 400)) : undefined,
       });
       if (slot === cur && g !== runGen) return;
       absorb(slot, r);
-      for (const x of r.inspects ?? []) hooks.inspect?.(x, x.step);
+      if (slot === cur) for (const fn of listeners) fn(r, { run: slot.id, info: slot.info, config: config(slot) });
       if (r.grid) regions = regionImage(r.grid, GRID, GRID, data);
       if (r.line) line = { x: view.x, values: r.line };
+      if (slot === cur && req.pictures && slot.info?.task === 'embedding') {
+        embedding = { values: await lab.call('trainEmbed', { run: slot.id, X: data.X }), dim: slot.info.n_outputs };
+      }
     } catch (e) {
-      if (slot === cur) { settingsErr.textContent = e.message; pause(); }
+      // the core refused to go on (e.g. a loss's input overflowed): the run ends here, with the reason
+      slot.status = 'error';
+      slot.error = e.message;
+      if (slot === cur) halt();
     } finally {
       slot.busy = false;
     }
@@ -522,14 +580,16 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   function tick(now) {
     if (!playing) return;
     frames++;
-    if (lastFrame) frameMs = 0.8 * frameMs + 0.2 * Math.min(now - lastFrame, 100);
+    if (lastFrame) frameMs = 0.8 * frameMs + 0.2 * Math.min(now - lastFrame, 120);
     lastFrame = now;
-    const racers = racing ? [cur, ...pins.filter((p) => p.status === 'running' || p.status === null)] : [cur];
-    const ms = state.speed === 0 ? Math.max(2, Math.min(40, 0.9 * frameMs) / racers.length) : undefined;
+    const racers = racing ? [cur, ...pins.filter((p) => p.inRace !== false && (p.status === 'running' || p.status === null))] : [cur];
+    const ms = state.speed === 0 ? Math.max(2, Math.min(100, 0.9 * frameMs) / racers.length) : undefined;
     for (const s of racers) {
       advance(s, { args: ms ? { ms } : { steps: state.speed }, pictures: s === cur && frames % 3 === 0, evaluate: frames % 20 === 0 });
     }
+    const t0 = performance.now();
     renderAll();
+    document.body.dataset.trainDrawMs = String(Math.round(performance.now() - t0));
     if (racers.every((s) => s.status && s.status !== 'running' && !s.busy)) {
       pause();
       return;
@@ -539,6 +599,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
 
   async function stepOnce(epoch) {
     pause();
+    while (cur.busy) await cur.inflight;
     if (cur.status && cur.status !== 'running') return;
     await advance(cur, { args: epoch ? { epoch: true } : { steps: 1 }, pictures: true, evaluate: true });
     renderAll();
@@ -569,19 +630,26 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
       const diff = settingsDiff(state, p.state);
       pinList.append(el('li', { style: `border-left: 4px solid ${PALETTE[(i + 1) % PALETTE.length]}` }, [
         el('strong', {}, p.label), ' ', el('span', { class: 'note' }, diff.length ? `(${diff.join('; ')})` : '(same settings as now)'), ' ',
-        el('span', { class: 'note' }, stopText(p)), ' ',
+        el('span', { class: 'note' }, stopText(p)), ' ', raceBox(p, i),
         btn('Use these settings', () => { Object.assign(state, structuredClone(p.state)); commit('data'); }, { 'aria-label': `Use the settings of pinned run ${i + 1}` }),
         btn('Remove', () => { if (p.id !== null) lab.call('trainDispose', { run: p.id }); pins.splice(i, 1); renderPins(); renderAll(); }, { 'aria-label': `Remove pinned run ${i + 1}` })]));
     });
     raceBtn.disabled = !pins.length;
   }
 
-  // Re-runs every pinned setup and the current one from scratch, all at once.
+  function raceBox(p, i) {
+    const b = el('input', { type: 'checkbox', id: `train-race-${i}` });
+    b.checked = p.inRace !== false;
+    b.addEventListener('change', () => { p.inRace = b.checked; });
+    return el('label', { class: 'inline', for: `train-race-${i}` }, [b, ' race']);
+  }
+
+  // Re-runs the chosen pinned setups and the current one from scratch, all at once.
   async function race() {
     if (!pins.length) return;
     pause();
     discardRun();
-    for (const p of pins) {
+    for (const p of pins.filter((q) => q.inRace !== false)) {
       if (p.id !== null) lab.call('trainDispose', { run: p.id });
       Object.assign(p, newSlot(p.state), { label: p.label, spec: p.spec });
     }
@@ -596,7 +664,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
 
   function stopText(s) {
     const st = s.stop;
-    if (s.status === 'error') return `could not start: ${s.error}`;
+    if (s.status === 'error') return s.id === null ? `could not start: ${s.error}` : `stopped by the core at step ${st?.steps_done ?? 0}: ${s.error}`;
     if (!st) return 'not started';
     if (s.status === 'diverged') return `diverged at step ${st.diverged.step}: the loss was not finite; last finite loss ${fmt(st.diverged.last_loss)}. Lower the learning rate or clip the gradients.`;
     if (s.status === 'stopped') return `stopped early after epoch ${st.epochs_done}: no validation improvement for more than ${s.state.es?.patience} epochs; best epoch ${st.best_epoch}${s.state.es?.restore_best === false ? '' : ' (its weights restored)'}.`;
@@ -648,8 +716,8 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     document.body.dataset.trainRate = String(Math.round(rate.value));
     // the rest only when it changed
     if (shown.metrics !== cur.metrics) { shown.metrics = cur.metrics; renderMetrics(); }
-    if (shown.regions !== regions || shown.line !== line || shown.data !== data) {
-      Object.assign(shown, { regions, line, data });
+    if (shown.regions !== regions || shown.line !== line || shown.data !== data || shown.embedding !== embedding) {
+      Object.assign(shown, { regions, line, data, embedding });
       drawPicture();
     }
     if (pinList.childElementCount) {
@@ -773,6 +841,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     csv = null;
     Object.assign(state, structuredClone(PROPS_DEFAULTS), structuredClone(p.state));
     presetWhy.textContent = p.why;
+    fitAfterLoad = !!state.sched;
     commit('data');
   });
   speedSel.addEventListener('change', () => { state.speed = Number(speedSel.value); setState(state); });
@@ -787,13 +856,13 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   });
   new ResizeObserver(() => drawPicture()).observe(canvas);
   new ResizeObserver(() => drawPicture()).observe(digitsCanvas);
+  new ResizeObserver(() => drawPicture()).observe(embedCanvas);
 
   charts.loss.log = charts.grad.log = state.log;
   renderPins();
   loadData();
 
   const api = {
-    hooks, // { inspect(inspect, step), reset() }: set by the panels mounted below the room
     setState(next) { state = next; loadData(); },
     /** The trainer config of the current settings (createTrainer's shape), or null before the data are loaded. */
     getConfig: () => (data ? config() : null),
@@ -808,6 +877,10 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     series: () => ({ lr: Array.from(cur.cols.lr.view()), loss: Array.from(cur.cols.loss.view()), train_loss: Array.from(cur.cols.train_loss.view()),
       val_loss: Array.from(cur.cols.val_loss.view()), pins: pins.map((p) => ({ label: p.label, steps: p.cols.loss.n, train_loss: Array.from(p.cols.train_loss.view()) })) }),
     charts,
+    /** fn(result of each trainStep of the current run, { run, info, config }); returns the unsubscribe function. */
+    subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    /** Whether each trainStep of the current run also returns run.inspect() (for a panel that shows it). */
+    requestInspect(on) { wantInspect = !!on; },
   };
   mountExtras?.(extras, api);
   window.steplabTraining = api; // the hook the other panels and the tests use
@@ -829,6 +902,10 @@ export async function validateTrain(lab, values) {
 }
 
 const PROPS_DEFAULTS = Object.fromEntries(Object.entries(PROPS).map(([k, p]) => [k, p.def]));
+const BSS_PARAMS = [
+  { name: 'milestones', kind: 'numbers', help: 'epochs (0-based) at whose start the batch size changes' },
+  { name: 'gamma', kind: 'number', default: 2, help: 'factor applied to the batch size at each milestone' },
+];
 const ES_PARAMS = [
   { name: 'patience', kind: 'integer', default: 5, help: 'epochs without improvement before stopping' },
   { name: 'min_delta', kind: 'number', default: 0, help: 'smallest decrease that counts as improvement' },
