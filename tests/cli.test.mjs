@@ -162,7 +162,7 @@ test('lr-find: the range test of lab.lrFind as JSON, CSV, a summary and a plot',
   assert.match(p.stdout, /V valley +\S+ +seeds: min \S+ +median \S+ +max \S+/);
 });
 
-test('train and lr-find: bad input exits 2 naming the field', () => {
+test('train and lr-find: bad input exits 2 naming the field; a diverging run exits 0', () => {
   const cases = [
     [['train'], 'the trainer config is missing'],
     [['train', '/nonexistent/config.json'], 'cannot read /nonexistent/config.json: ENOENT'],
@@ -186,6 +186,13 @@ test('train and lr-find: bad input exits 2 naming the field', () => {
   assert.match(h, /steplab train <config.json> \[--out history.csv\]/);
   assert.match(h, /Examples:[\s\S]*steplab train [\s\S]*steplab lr-find /);
   assert.equal(run('train', JSON.stringify({ ...moons, epochs: 1 }), '--quiet').status, 0);
+  // a diverging run is a result, not bad input
+  const d = run('train', JSON.stringify({ ...moons, model: { hidden: [16], activation: 'relu' }, optimizer: { type: 'SGD', lr: 1e6 } }), '--quiet');
+  assert.equal(d.status, 0, d.stderr);
+  assert.match(d.stdout, /^diverged \(.* at step \d+.*\): \d+ epochs, \d+ steps in /);
+  const dj = JSON.parse(run('train', JSON.stringify({ ...moons, model: { hidden: [16], activation: 'relu' }, optimizer: { type: 'SGD', lr: 1e6 } }), '--json', '--quiet').stdout);
+  assert.equal(dj.status, 'diverged');
+  assert.ok(Number.isInteger(dj.diverged.step) && dj.diverged.step < 48, JSON.stringify(dj.diverged));
 });
 
 test('npm pack gives a package that installs offline into an empty folder and works there', () => {

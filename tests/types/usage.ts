@@ -33,6 +33,14 @@ async function main(): Promise<void> {
   run.dispose();
   // @ts-expect-error: scheduler_order is 'after' or 'before'
   lab.createTrainer({ dataset: { name: 'moons' }, model: { hidden: [] }, loss: { type: 'MSELoss' }, optimizer: { type: 'SGD', lr: 1 }, scheduler_order: 'first' });
+  const cfg = { dataset: { name: 'moons' }, model: { hidden: [16] }, loss: { type: 'BCEWithLogitsLoss' as const }, optimizer: { type: 'SGD' as const, lr: 0.1 } };
+  const f = lab.lrFind(cfg, { start_lr: 1e-6, end_lr: 1, step_mode: 'linear', seeds: [0, 1] });
+  const valley: number | null = f.suggestions.valley;
+  console.log(valley, f.stopped === 'diverged', f.spread?.steep?.median, f.runs?.[1].seed, f.smoothed[0]);
+  // @ts-expect-error: step_mode is 'exp' or 'linear'
+  lab.lrFind(cfg, { step_mode: 'cos' });
+  // @ts-expect-error: no such option
+  lab.lrFind(cfg, { num_iters: 10 });
   // @ts-expect-error: no such surface
   lab.trace({ fn: 'volcano', start: [0, 0], optimizer: { type: 'SGD', lr: 0.1 }, steps: 1 });
   // @ts-expect-error: anneal_strategy is 'cos' or 'linear'
