@@ -115,6 +115,7 @@ export function createPitfalls({ root, lab, getConfig }) {
       const li = el('li', { 'data-run': String(i), 'data-state': r.state, style: `border-left: 4px solid ${PALETTE[i]}` });
       const last = r.loss.length ? r.loss[r.loss.length - 1] : NaN;
       let text = `${r.label}: ${r.loss.length} steps`;
+      if (r.lr.length) text += `, first lr ${fmtValue(r.lr[0])}`;
       if (r.error) text += `; stopped: ${r.error}`;
       else if (r.state === 'diverged') text += '; diverged (the loss was no longer finite)';
       else if (r.loss.length) text += `, last loss ${fmtValue(last)}`;
