@@ -109,7 +109,7 @@ fi
 esbuild web/lib/steplab.mjs --bundle --format=esm --platform=neutral --loader:.gz=binary \
   --minify --log-level=warning --outfile=dist/steplab.mjs
 esbuild web/worker/worker.js --bundle --format=iife --loader:.gz=binary --minify --log-level=warning --outfile=dist/build/worker.txt
-esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --minify --log-level=warning --outfile=dist/app.js
+esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --loader:.gz=binary --minify --log-level=warning --outfile=dist/app.js
 esbuild web/components/embed.js --bundle --format=iife --loader:.txt=text --loader:.css=text --minify --log-level=warning \
   --outfile=dist/steplab-embed.js
 cp dist/build/worker.txt dist/steplab-worker.js   # the worker as a file, for pages with a strict Content-Security-Policy

@@ -8,8 +8,12 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '
 
 export class LineChart {
   // styleRoot: the element whose CSS custom properties (--fg, --grid) colour the axes.
-  constructor(container, { xLabel, yLabel, styleRoot = document.documentElement, height }) {
+  // xLog: a log-scale x axis (learning rates); marks and bands via setMarks / setBands.
+  constructor(container, { xLabel, yLabel, styleRoot = document.documentElement, height, xLog = false }) {
     this.container = container;
+    this.xLog = xLog;
+    this.marks = [];
+    this.bands = [];
     this.styleRoot = styleRoot;
     this.fixedHeight = height;
     this.xLabel = xLabel;
@@ -40,6 +44,42 @@ export class LineChart {
     this._build();
   }
 
+  // marks: [{ x, label, color, lo?, hi? }]: a dashed vertical line at x, and a shaded strip
+  // from lo to hi when given (how far the value moves between runs).
+  setMarks(marks) {
+    this.marks = marks;
+    this.plot?.redraw(false);
+  }
+
+  // bands: [[upper, lower, fill]]: the area between two series (indexes into the series list).
+  setBands(bands) {
+    this.bands = bands;
+    this._build();
+  }
+
+  _drawMarks(u) {
+    const { ctx } = u;
+    const { top, height } = u.bbox;
+    const px = (v) => Math.round(u.valToPos(v, 'x', true));
+    ctx.save();
+    ctx.font = `${Math.round(12 * devicePixelRatio)}px system-ui, sans-serif`;
+    this.marks.forEach((m, i) => {
+      if (!(m.x > 0) && this.xLog) return;
+      ctx.fillStyle = m.color + '26';
+      if (m.lo != null && m.hi != null) ctx.fillRect(px(m.lo), top, Math.max(2, px(m.hi) - px(m.lo)), height);
+      ctx.strokeStyle = m.color;
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(px(m.x), top);
+      ctx.lineTo(px(m.x), top + height);
+      ctx.stroke();
+      ctx.fillStyle = m.color;
+      ctx.fillText(m.label, px(m.x) + 4 * devicePixelRatio, top + (14 + 15 * i) * devicePixelRatio);
+    });
+    ctx.restore();
+  }
+
   _data() {
     return [this.xs, ...this.series.map((s) => {
       if (!this.log) return s.values;
@@ -53,17 +93,30 @@ export class LineChart {
     const fg = css.getPropertyValue('--fg').trim() || '#222';
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    const ticks = { values: (u, ts) => ts.map(fmtTick) };
+    // log axes label and grid powers of ten only (every k-th one when they would crowd), or
+    // 1, 2 and 5 times them when the range spans less than two
+    const decadeFilter = (dim, px) => (u, ts) => {
+      const e = (v) => Math.log10(v);
+      const whole = ts.filter((v) => v > 0 && Math.abs(e(v) - Math.round(e(v))) < 1e-9);
+      if (whole.length < 2) return ts.map((v) => ([1, 2, 5].includes(+(v / 10 ** Math.floor(e(v) + 1e-9)).toPrecision(3)) ? v : null));
+      const k = Math.max(1, Math.ceil((whole.length * px) / Math.max(1, u.bbox[dim] / devicePixelRatio)));
+      return ts.map((v) => (whole.includes(v) && Math.round(e(v)) % k === 0 ? v : null));
+    };
+    const decades = (f) => ({ ...ticks, filter: f, grid: { ...axis.grid, filter: f }, ticks: { ...axis.ticks, filter: f } });
     const opts = {
       width: Math.max(200, this.container.clientWidth),
       height: this._height(),
-      scales: { x: { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
-      axes: [{ ...axis, label: this.xLabel }, { ...axis, label: this.yLabel, size: 70,
-        values: (u, ticks) => ticks.map(fmtTick) }],
+      scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
+      bands: this.bands.map(([a, b, fill]) => ({ series: [a + 1, b + 1], fill })),
+      hooks: { draw: [(u) => this._drawMarks(u)] },
+      axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades(decadeFilter('width', 46)) : {}) },
+        { ...axis, label: this.yLabel, size: 70, ...(this.log ? decades(decadeFilter('height', 22)) : ticks) }],
       series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : fmtValue(v)) },
         ...this.series.map((s, i) => ({
           label: s.label,
           stroke: s.color || PALETTE[i % PALETTE.length],
-          width: 2,
+          width: s.width ?? 2,
           dash: s.dash || (i >= PALETTE.length ? [6, 4] : undefined),
           value: (u, v) => (v == null ? '-' : fmtValue(v)),
           points: { show: false },

@@ -10,11 +10,16 @@ import { startFrameApi } from './frame.js';
 import { createSchedulesRoom, PROPS as SCHEDULE_PROPS } from './rooms/schedules.js';
 import { createLossesRoom, PROPS as LOSS_PROPS } from './rooms/losses.js';
 import { createRaceRoom, PROPS as RACE_PROPS } from './rooms/race.js';
+import { createLrFinderRoom, PROPS as LRF_PROPS, useRegistry as lrfRegistry } from './rooms/lrfinder.js';
+import { mountTrainExtras } from './rooms/train-extras.js';
+import { createTrainRoom, validateTrain, PROPS as TRAIN_PROPS } from './rooms/train.js';
 
 const ROOMS = {
   schedules: { title: 'Schedules', props: SCHEDULE_PROPS, create: createSchedulesRoom, validate: validateSchedules },
   race: { title: 'Optimizers', props: RACE_PROPS, create: createRaceRoom, validate: validateRace },
   losses: { title: 'Losses', props: LOSS_PROPS, create: createLossesRoom, validate: async () => [] },
+  train: { title: 'Training', props: TRAIN_PROPS, create: createTrainRoom, validate: validateTrain },
+  lrfinder: { title: 'LR finder', props: LRF_PROPS, create: createLrFinderRoom, validate: async () => [], setup: lrfRegistry },
 };
 
 // Curves from a link are checked by the core before they are shown.
@@ -56,10 +61,13 @@ async function main() {
   const info = await lab.call('init');
   $('version').textContent = `core ${info.version}${info.simd ? ', wasm SIMD' : ''}`;
   const nav = $('rooms');
+  for (const room of Object.values(ROOMS)) room.setup?.(info.registry);
   for (const [route, room] of Object.entries(ROOMS)) {
     nav.append(el('a', { href: `#/${route}`, 'data-route': route }, room.title));
   }
   let current = null;
+  const lastState = {}; // each room's latest settings, for rooms that hand settings to each other
+  const openRoom = (route, values) => { location.hash = writeHash(route, ROOMS[route].props, values); };
 
   const open = async () => {
     const { route: r, params } = parseHash(location.hash);
@@ -77,6 +85,7 @@ async function main() {
     for (const a of nav.querySelectorAll('a')) a.setAttribute('aria-current', a.dataset.route === route ? 'page' : 'false');
     const state = structuredClone(values);
     const setState = (s) => {
+      lastState[route] = s;
       history.replaceState(null, '', writeHash(route, room.props, s));
       frame?.changed();
     };
@@ -87,7 +96,8 @@ async function main() {
       const root = $('room');
       clear(root);
       root.dataset.room = route;
-      current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify }) };
+      current = { route, api: room.create({ root, lab, registry: info.registry, getState: () => state, setState, notify,
+        roomState: (r) => lastState[r] ?? null, openRoom, mountExtras: (box, roomApi) => mountTrainExtras({ root: box, lab, roomApi }) }) };
     }
     document.title = `steplab: ${room.title}`;
   };

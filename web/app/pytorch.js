@@ -75,7 +75,7 @@ function balanced(s) {
   return d === 0;
 }
 
-function py(v) {
+export function py(v) {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'string') return JSON.stringify(v).replace(/^"|"$/g, "'");
@@ -110,22 +110,25 @@ function ctor(spec, optName) {
   return `torch.optim.lr_scheduler.${type}(${args.join(', ')})`;
 }
 
+// `scheduler = ...` for a spec (composite schedulers get their parts first).
+export function schedulerLines(spec, optName = 'optimizer') {
+  if (spec.type !== 'SequentialLR' && spec.type !== 'ChainedScheduler') return [`scheduler = ${ctor(spec, optName)}`];
+  const lines = [];
+  const names = (spec.schedulers || []).map((c, i) => {
+    lines.push(`s${i} = ${ctor(c, optName)}`);
+    return `s${i}`;
+  });
+  lines.push(spec.type === 'SequentialLR'
+    ? `scheduler = torch.optim.lr_scheduler.SequentialLR(${optName}, schedulers=[${names.join(', ')}], milestones=${py(spec.milestones || [])})`
+    : `scheduler = torch.optim.lr_scheduler.ChainedScheduler([${names.join(', ')}])`);
+  return lines;
+}
+
 // Python for one scheduler spec with a plain training loop around it.
 export function schedulerCode(spec, n) {
   const lr = spec.lr ?? (spec.type === 'CyclicLR' ? spec.base_lr : 0.1);
   const lines = ['import math', 'import torch', '', 'model = torch.nn.Linear(2, 1)',
-    `optimizer = torch.optim.SGD(model.parameters(), lr=${py(lr)}, momentum=0.9)`];
-  if (spec.type === 'SequentialLR' || spec.type === 'ChainedScheduler') {
-    const names = (spec.schedulers || []).map((c, i) => {
-      lines.push(`s${i} = ${ctor(c, 'optimizer')}`);
-      return `s${i}`;
-    });
-    lines.push(spec.type === 'SequentialLR'
-      ? `scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[${names.join(', ')}], milestones=${py(spec.milestones || [])})`
-      : `scheduler = torch.optim.lr_scheduler.ChainedScheduler([${names.join(', ')}])`);
-  } else {
-    lines.push(`scheduler = ${ctor(spec, 'optimizer')}`);
-  }
+    `optimizer = torch.optim.SGD(model.parameters(), lr=${py(lr)}, momentum=0.9)`, ...schedulerLines(spec)];
   lines.push('', `for step in range(${Math.max(n, 0)}):`, "    lr = optimizer.param_groups[0]['lr']  # the value plotted at this step",
     '    optimizer.step()  # after the forward and backward pass of a batch or epoch');
   lines.push(spec.type === 'ReduceLROnPlateau' ? '    scheduler.step(val_loss)  # the monitored metric' : '    scheduler.step()');

@@ -3,9 +3,10 @@
 // Typed arrays in results are transferred, not copied.
 import { loadSteplab } from '../lib/steplab.mjs';
 import { lossCurves, lossTables } from './losses.js';
+import { trainHandlers } from './train.js';
 import { lrFind } from './lrfind.js';
 
-const ready = loadSteplab();
+let ready = loadSteplab();
 
 const handlers = {
   init: (lab) => ({ version: lab.version, simd: lab.simd, registry: lab.registry }),
@@ -29,7 +30,23 @@ const handlers = {
     const t = lab.trace({ fn, fn_params, start: at, optimizer: { type: 'SGD', lr: 1 }, steps: 1 });
     return t.x.length > 1 ? [t.x[0] - t.x[1], t.y[0] - t.y[1]] : [NaN, NaN];
   },
+  // The optical digits' pixels (dist/steplab-digits.bin.gz) for lab.dataset({ name: 'digits' }): the core is
+  // loaded again with them; trainers made before keep their own instance.
+  loadDigits: async (lab, { bytes }) => {
+    const next = loadSteplab({ digits: bytes });
+    await next;
+    ready = next;
+    return true;
+  },
+  ...trainHandlers,
 };
+
+// The typed arrays' buffers in a result (a few levels deep), to transfer rather than copy.
+function buffersIn(v, depth = 0, out = new Set()) {
+  if (ArrayBuffer.isView(v)) out.add(v.buffer);
+  else if (v && typeof v === 'object' && depth < 4) for (const x of Object.values(v)) buffersIn(x, depth + 1, out);
+  return [...out];
+}
 
 self.onmessage = async (ev) => {
   const { id, type, args } = ev.data || {};
@@ -37,9 +54,12 @@ self.onmessage = async (ev) => {
     const lab = await ready;
     const fn = handlers[type];
     if (!fn) throw new Error(`worker: unknown request '${type}'`);
-    const result = fn(lab, args || {});
-    const transfer = ArrayBuffer.isView(result) ? [result.buffer] : [];
-    self.postMessage({ id, result }, transfer);
+    const result = await fn(lab, args || {});
+    try {
+      self.postMessage({ id, result }, buffersIn(result));
+    } catch {
+      self.postMessage({ id, result }); // a buffer that cannot be detached (a view of wasm memory) is copied
+    }
   } catch (e) {
     self.postMessage({ id, error: { message: e.message, code: e.code || 'internal', thing: e.thing || '', field: e.field || '' } });
   }
