@@ -89,7 +89,8 @@ const float *sl_optimizer_moment(sl_optimizer *o, int k);
  * taken at learning rate lr (what multiplies the gradient, or the bias-corrected
  * first moment): lr for SGD, lr / (sqrt(v_hat) + eps) for the Adam family,
  * RMSprop and Adagrad, lr * gain for DeltaBarDelta, the step sizes themselves
- * for Rprop; NaN before the first step and for LBFGS. */
+ * for Rprop; Adadelta's and the others' from their state after the step; NaN
+ * before the first step and for LBFGS. */
 double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi);
 
 /* Saved state: exactly sl_optimizer_state_size() bytes. */

@@ -1,6 +1,6 @@
 /* libFuzzer target: trainer configs as they cross the JS seam (the config,
  * loss, optimizer and penalty texts), then a few steps, an evaluation of both
- * splits and a prediction with whatever was accepted.
+ * splits, a prediction, the raw outputs and inspect with whatever was accepted.
  * Layout: [steps] then config, loss, optimizer and (optionally) penalty texts
  * separated by newlines. The run is then saved, the saved bytes damaged by the
  * input (the checksum made to match when the steps byte's high bit is set) and
@@ -53,10 +53,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sl_trainer_evaluate(t, 0, ev);
     sl_trainer_evaluate(t, 1, ev);
     sl_dataset *ds = sl_trainer_dataset(t);
-    int rows = sl_dataset_n_samples(ds) < 3 ? sl_dataset_n_samples(ds) : 3;
-    float *pred = malloc(sizeof(float) * (size_t)(rows * sl_trainer_n_out(t)) + 4);
+    int rows = sl_dataset_n_samples(ds) < 3 ? sl_dataset_n_samples(ds) : 3, w = sl_trainer_n_out(t);
+    if (sl_dataset_n_classes(ds) > w) w = sl_dataset_n_classes(ds); /* an embedding's predict gives class probabilities */
+    float *pred = malloc(sizeof(float) * (size_t)(rows * w) + 4);
     sl_trainer_predict(t, sl_dataset_X(ds), rows, pred);
+    sl_trainer_embed(t, sl_dataset_X(ds), rows, pred);
     free(pred);
+    double *info = malloc(sizeof(double) * SL_TRAIN_INSPECT * 2 * (size_t)sl_trainer_model(t)->n_layers);
+    sl_trainer_inspect(t, info);
+    free(info);
     int nb = sl_trainer_state_size(t);
     unsigned char *buf = malloc((size_t)nb);
     sl_trainer_state_save(t, buf);
