@@ -216,6 +216,34 @@ test('divergence: status diverged with the step and the last finite loss, no NaN
   });
 });
 
+test('divergence through overflowing outputs (cross-entropy, huge lr) is a status, not a thrown loss error', () => {
+  for (const [dataset, lr] of [[{ name: 'spirals', n_samples: 200 }, 1e3], [{ name: 'spirals', n_samples: 200, seed: 3 }, 1e4]]) {
+    withRun({
+      dataset, model: { hidden: [16, 16], activation: 'relu' }, loss: { type: 'CrossEntropyLoss' },
+      optimizer: { type: 'SGD', lr, momentum: 0.9 }, batch_size: 16, epochs: 200,
+    }, (run) => {
+      run.fit();
+      assert.equal(run.status, 'diverged', `${dataset.name} at lr ${lr}`);
+      const { step, last_loss } = run.diverged;
+      assert.equal(run.history.steps.loss.length, step);
+      assert.ok(run.history.steps.loss.every(Number.isFinite) && Number.isFinite(last_loss));
+      assert.ok(Object.values(run.history.epochs).every((c) => c.length === run.epochs_done));
+      assert.ok(run.history.epochs.train_loss.every(Number.isFinite), 'no epoch record of the overflowed weights');
+      assertError(() => run.evaluate('train'), 'Trainer: the model\'s outputs are not finite');
+      assert.equal(run.step(1), 0);
+    });
+  }
+});
+
+test('evaluating an empty validation split gives no stale confusion matrix', () => {
+  withRun(moons({ dataset: { name: 'moons', n_samples: 100, val_fraction: 0 } }), (run) => {
+    run.step(5);
+    run.evaluate('train');
+    const v = run.evaluate('val');
+    assert.ok(v.confusion.flat().every((c) => c === 0), JSON.stringify(v.confusion));
+  });
+});
+
 test('evaluate, predict and predictGrid', () => {
   withRun(moons({ epochs: 30 }), (run) => {
     run.fit();

@@ -171,17 +171,9 @@ function train(lab, config, flags, out, err) {
     const p = flags.quiet ? null : progress(err, tty, total);
     const t0 = performance.now();
     const chunk = Math.max(1, Math.ceil(run.steps_per_epoch / 10));
-    // A step that throws after a valid start is the model's outputs overflowing (a loss refuses
-    // infinite inputs): the run diverged, which is a result, not bad input.
-    let overflow = null;
+    // a run whose loss or outputs stop being finite ends with status 'diverged': a result, not bad input
     while (!run.done) {
-      try {
-        run.step(chunk);
-      } catch (e) {
-        if (!(e instanceof SteplabError)) throw e;
-        overflow = { step: run.steps_done, last_loss: run.history.steps.loss.at(-1) ?? NaN, message: e.message };
-        break;
-      }
+      run.step(chunk);
       p?.update(run);
     }
     p?.update(run, true);
@@ -189,7 +181,7 @@ function train(lab, config, flags, out, err) {
     const seconds = (performance.now() - t0) / 1000;
     const h = run.history.epochs;
     const metrics = {};
-    if (!overflow) {
+    if (!run.diverged) {
       metrics.train = run.evaluate('train');
       const val = run.evaluate('val');
       if (Number.isFinite(val.loss)) metrics.val = val;
@@ -204,13 +196,13 @@ function train(lab, config, flags, out, err) {
         throw new UsageError(`--out: cannot write ${flags.out}: ${e.code || e.message}`);
       }
     }
-    const summary = { status: overflow ? 'diverged' : run.status, epochs_done: run.epochs_done, steps_done: run.steps_done, seconds, diverged: overflow || run.diverged };
+    const summary = { status: run.status, epochs_done: run.epochs_done, steps_done: run.steps_done, seconds, diverged: run.diverged };
     if (flags.json) {
       const history = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.from(v)]));
       out(JSON.stringify({ ...summary, history: { epochs: history }, metrics }) + '\n');
       return 0;
     }
-    const why = overflow ? ` (outputs overflowed at step ${overflow.step}: ${overflow.message})` : run.diverged ? ` (non-finite loss at step ${run.diverged.step})` : '';
+    const why = run.diverged ? ` (the loss or the model's outputs stopped being finite at step ${run.diverged.step})` : '';
     out(`${summary.status}${why}: ${run.epochs_done} epochs, ${run.steps_done} steps in ${clock(seconds)}\n`);
     for (const [split, m] of Object.entries(metrics)) {
       out(`${split.padEnd(6)}${SCALARS.filter((k) => m[k] !== undefined).map((k) => `${k} ${fmt(m[k])}`).join('  ')}\n`);

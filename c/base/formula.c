@@ -25,12 +25,12 @@ typedef struct {
     int nest;   /* recursion depth of the parser */
 } cc;
 
-static sl_status cerr(cc *c, const char *what)
+SL_COMPACT static sl_status cerr(cc *c, const char *what)
 {
     return sl_fail(SL_STATUS_PARSE, c->thing, c->field, "does not parse at column %d: %s", (int)(c->s - c->text) + 1, what);
 }
 
-static sl_status emit(cc *c, int op, double k)
+SL_COMPACT static sl_status emit(cc *c, int op, double k)
 {
     if (c->f->n_ops >= SL_FORMULA_MAX_OPS) return cerr(c, "formula is too long");
     c->f->op[c->f->n_ops] = (unsigned char)op;
@@ -63,7 +63,7 @@ static int is_ident(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (ch >= '0' && ch <= '9');
 }
 
-static sl_status primary(cc *c)
+SL_COMPACT static sl_status primary(cc *c)
 {
     sl_status st;
     ws(c);
@@ -117,7 +117,7 @@ static sl_status primary(cc *c)
     return cerr(c, "unknown name (use epoch, pi, e or a function)");
 }
 
-static sl_status power(cc *c)
+SL_COMPACT static sl_status power(cc *c)
 {
     sl_status st = primary(c);
     if (st) return st;
@@ -128,7 +128,7 @@ static sl_status power(cc *c)
     return SL_STATUS_OK;
 }
 
-static sl_status unary(cc *c)
+SL_COMPACT static sl_status unary(cc *c)
 {
     if (++c->nest > 64) return cerr(c, "formula is nested too deeply");
     sl_status st;
@@ -143,7 +143,7 @@ static sl_status unary(cc *c)
     return st;
 }
 
-static sl_status product(cc *c)
+SL_COMPACT static sl_status product(cc *c)
 {
     sl_status st = unary(c);
     while (!st) {
@@ -160,7 +160,7 @@ static sl_status product(cc *c)
     return st;
 }
 
-static sl_status sum(cc *c)
+SL_COMPACT static sl_status sum(cc *c)
 {
     sl_status st = product(c);
     while (!st) {
@@ -173,7 +173,7 @@ static sl_status sum(cc *c)
     return st;
 }
 
-static sl_status compare(cc *c)
+SL_COMPACT static sl_status compare(cc *c)
 {
     sl_status st = sum(c);
     while (!st) {
@@ -190,7 +190,7 @@ static sl_status compare(cc *c)
     return st;
 }
 
-static sl_status ternary(cc *c)
+SL_COMPACT static sl_status ternary(cc *c)
 {
     if (++c->nest > 64) return cerr(c, "formula is nested too deeply");
     sl_status st = compare(c);

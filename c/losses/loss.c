@@ -113,7 +113,7 @@ static double arg(const sl_kind *k, const sl_args *a, const char *name, double f
 }
 
 /* Copies a list parameter (present as an array) into L->values. */
-static void take_list(sl_loss *L, const sl_json *doc, int node, int *off, int *len)
+SL_COMPACT static void take_list(sl_loss *L, const sl_json *doc, int node, int *off, int *len)
 {
     *off = L->n_values;
     *len = 0;
@@ -123,7 +123,7 @@ static void take_list(sl_loss *L, const sl_json *doc, int node, int *off, int *l
     }
 }
 
-static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int depth, const char *parent)
+SL_COMPACT static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int depth, const char *parent)
 {
     const sl_kind *kind;
     sl_status st = sl_spec_lookup(doc, obj, KINDS, sizeof KINDS[0], T_COUNT, parent, &kind);
@@ -235,7 +235,7 @@ static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int
     return SL_STATUS_OK;
 }
 
-sl_status sl_loss_create(const char *json, int len, sl_loss **out)
+SL_COMPACT sl_status sl_loss_create(const char *json, int len, sl_loss **out)
 {
     sl_json doc;
     *out = NULL;
@@ -298,14 +298,14 @@ static int class_indices(const sl_loss_node *N, const batch *B)
     return B->n_t == B->n;
 }
 
-static sl_status bad_target(const sl_loss_node *N, int i, const char *want, float v)
+SL_COMPACT static sl_status bad_target(const sl_loss_node *N, int i, const char *want, float v)
 {
     char field[32];
     snprintf(field, sizeof field, "target[%d]", i);
     return sl_fail(SL_STATUS_INVALID, name_of(N), field, "must be %s, got %s", want, sl_num(v).s);
 }
 
-static sl_status check_list(const sl_loss_node *N, const char *field, int len, int c, int total, int scalar_ok)
+SL_COMPACT static sl_status check_list(const sl_loss_node *N, const char *field, int len, int c, int total, int scalar_ok)
 {
     if (!len || len == c || len == total || (scalar_ok && len == 1)) return SL_STATUS_OK;
     if (total != c && total > 0)
@@ -888,7 +888,7 @@ sl_status sl_loss_eval(const sl_loss *L, const float *x1, const float *x2, const
     return SL_STATUS_OK;
 }
 
-int sl_losses_json(char **buf, int len, int *cap)
+SL_COMPACT int sl_losses_json(char **buf, int len, int *cap)
 {
     return sl_kinds_json(buf, len, cap, KINDS, sizeof KINDS[0], T_COUNT);
 }

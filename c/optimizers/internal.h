@@ -4,15 +4,6 @@
 
 #include "optimizer.h"
 
-/* Code that runs once per step or per call is compiled for size (clang's
- * minsize: no loop unswitching, less inlining); the kernels' loops stay
- * explicit SIMD, so they lose nothing measurable and the module stays small. */
-#if defined(__clang__)
-#define SL_COMPACT __attribute__((minsize))
-#else
-#define SL_COMPACT
-#endif
-
 enum {
     O_SGD, O_Adagrad, O_RMSprop, O_Adadelta, O_Adam, O_AdamW, O_Adamax, O_NAdam, O_RAdam, O_Rprop, O_LBFGS,
     O_DeltaBarDelta, O_COUNT

@@ -199,7 +199,7 @@ static sl_status leaf_step_zero(sl_leaf *L, sl_group *g)
 }
 
 /* Decodes a leaf spec and performs what its PyTorch constructor does to the group. */
-static sl_status leaf_init(sl_leaf *L, sl_group *g, const sl_json *doc, int obj, const sched_kind *k, int t)
+SL_COMPACT static sl_status leaf_init(sl_leaf *L, sl_group *g, const sl_json *doc, int obj, const sched_kind *k, int t)
 {
     sl_args a;
     sl_status st = sl_spec_decode(doc, obj, &k->head, "type", &a);
@@ -467,7 +467,7 @@ static uint32_t checksum(const sl_scheduler *s)
     return h;
 }
 
-static sl_status build(sl_scheduler *s, const sl_json *doc, int obj)
+SL_COMPACT static sl_status build(sl_scheduler *s, const sl_json *doc, int obj)
 {
     const sl_kind *kind;
     sl_status st = sl_spec_lookup(doc, obj, KINDS, sizeof KINDS[0], T_COUNT, "scheduler", &kind);
@@ -539,7 +539,7 @@ sl_status sl_scheduler_from_spec(const sl_json *doc, int obj, sl_scheduler **out
     return SL_STATUS_OK;
 }
 
-sl_status sl_scheduler_create(const char *json, int len, sl_scheduler **out)
+SL_COMPACT sl_status sl_scheduler_create(const char *json, int len, sl_scheduler **out)
 {
     sl_json doc;
     *out = NULL;
@@ -642,7 +642,7 @@ static int leaf_valid(const sl_leaf *L)
     return 1;
 }
 
-sl_status sl_scheduler_restore(const void *buf, int len, sl_scheduler **out)
+SL_COMPACT sl_status sl_scheduler_restore(const void *buf, int len, sl_scheduler **out)
 {
     *out = NULL;
     if (!buf || len != (int)sizeof(sl_scheduler))
@@ -718,7 +718,7 @@ sl_status sl_schedule_run(const char *json, int len, double n, const double *met
     return SL_STATUS_OK;
 }
 
-int sl_schedulers_json(char **buf, int len, int *cap)
+SL_COMPACT int sl_schedulers_json(char **buf, int len, int *cap)
 {
     return sl_kinds_json(buf, len, cap, KINDS, sizeof KINDS[0], T_COUNT);
 }

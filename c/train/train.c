@@ -454,20 +454,31 @@ static int argmax(const float *row, int c)
     return k;
 }
 
+/* Whether all n values are finite: weights that overflowed give infinite
+ * outputs, which the losses rightly refuse; the trainer calls that divergence. */
+static int finite_all(const float *v, long n)
+{
+    for (long i = 0; i < n; i++)
+        if (!isfinite(v[i])) return 0;
+    return 1;
+}
+
 sl_status sl_trainer_evaluate(sl_trainer *t, int split, double *out)
 {
     int lo = split ? t->n_train : 0, n = split ? t->n_val : t->n_train, c = t->n_out;
-    out[0] = out[1] = out[2] = NAN;
-    if (n == 0) return SL_STATUS_OK;
     int d = sl_dataset_n_features(t->ds), k = t->n_classes < 2 ? 2 : t->n_classes;
+    out[0] = out[1] = out[2] = NAN;
+    memset(t->confusion, 0, (size_t)k * k * sizeof(int));
+    if (n == 0) return SL_STATUS_OK;
     const float *y = sl_dataset_y(t->ds) + lo, *o;
     double *cent = t->embed ? centroids(t, &o) : NULL;
     double *d2 = cent ? cent + (size_t)k * c : NULL;
     if (!cent || split) o = sl_mlp_forward(t->m, t->w, sl_dataset_X(t->ds) + (size_t)lo * d, n);
+    if (!finite_all(o, (long)n * c))
+        return sl_fail(SL_STATUS_RANGE, THING, NULL, "the model's outputs are not finite (the weights overflowed: the run diverged)");
     sl_status st = t->embed ? embed_loss(t, o, y, n, NULL, out)
                             : sl_loss_eval(t->loss, o, NULL, NULL, t->tgt + lo, n, c, n, t->g, NULL, NULL, out);
     if (st) return st;
-    memset(t->confusion, 0, (size_t)k * k * sizeof(int));
     double s1 = 0, s2 = 0;
     for (int i = 0; i < n; i++) {
         if (cent) {
@@ -543,7 +554,13 @@ static sl_status end_epoch(sl_trainer *t)
     t->epoch++;
     t->cursor = 0;
     t->batch = batch_at(t, t->epoch);
-    if ((st = sl_trainer_evaluate(t, 0, tr)) || (st = sl_trainer_evaluate(t, 1, va))) return st;
+    if ((st = sl_trainer_evaluate(t, 0, tr)) || (st = sl_trainer_evaluate(t, 1, va))) {
+        if (st != SL_STATUS_RANGE) return st;
+        t->epoch--; /* no record for this epoch: the last step left weights whose outputs overflow */
+        t->status = SL_TRAIN_DIVERGED;
+        t->diverged_step = t->steps;
+        return SL_STATUS_OK;
+    }
     sl_optimizer *o = t->opt;
     if (sl_optimizer_needs_metric(o)) {
         if ((st = sl_optimizer_scheduler_step(o, t->n_val ? va[0] : tr[0]))) return st;
@@ -593,6 +610,10 @@ static sl_status step(sl_trainer *t, double *rec)
     float *p = sl_mlp_params(t->m), *g = sl_mlp_grads(t->m);
     double loss, pen = 0;
     const float *o = sl_mlp_forward(t->m, t->w, t->Xb, b);
+    if (!finite_all(o, (long)b * c)) {
+        diverge(t);
+        return SL_STATUS_OK;
+    }
     sl_status st = t->embed ? embed_loss(t, o, t->yb, b, t->g, &loss)
                             : sl_loss_eval(t->loss, o, NULL, NULL, t->yb, b, c, b, t->g, NULL, NULL, &loss);
     if (st) return st;

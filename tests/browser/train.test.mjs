@@ -226,11 +226,11 @@ test('a bad CSV is refused with a message and nothing changes; a good one loads'
   const csv = (name, text) => page.setInputFiles('#train-csv', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
   await csv('bad.csv', 'x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n0.5,0.1,0\n0.9,0.9,1\n');
   await page.waitForFunction(() => document.getElementById('train-csv-error').textContent.length > 0);
-  assert.equal(await page.textContent('#train-csv-error'), "bad.csv was not loaded: line 3, column 2 is not a number: 'oops'");
+  assert.equal(await page.textContent('#train-csv-error'), "bad.csv was not loaded: CSV: line 3, column 2 must be a finite number, got 'oops'");
   assert.equal(await page.textContent('#train-data-note'), before);
   await csv('ragged.csv', '1,2,0\n3,4,1\n5,0\n6,7,1\n');
   await page.waitForFunction(() => document.getElementById('train-csv-error').textContent.includes('ragged.csv'));
-  assert.match(await page.textContent('#train-csv-error'), /line 3 has 2 columns, expected 3/);
+  assert.match(await page.textContent('#train-csv-error'), /CSV: line 3 has 2 fields, expected 3/);
   const rows = Array.from({ length: 40 }, (_, i) => `${Math.cos(i)},${Math.sin(i)},${i % 2}`);
   await csv('good.csv', `a,b,c\n${rows.join('\n')}\n`);
   await page.waitForFunction(() => document.getElementById('train-data-note').textContent.startsWith('32 training points'));

@@ -378,6 +378,8 @@ export interface Lab {
   readonly optimizers: string[];
   readonly surfaces: string[];
   readonly datasets: string[];
+  /** The size of the core's wasm memory in bytes (it grows, never shrinks): for leak checks. */
+  readonly memoryBytes: number;
   createOptimizer(spec: OptimizerSpec, nParams: number): Optimizer;
   restoreOptimizer(state: OptimizerState): Optimizer;
   /** The parameters after each step when step k is given grads[k] (not LBFGS). */

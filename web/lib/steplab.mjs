@@ -44,6 +44,8 @@ export async function loadSteplab(options = {}) {
     optimizers: registry.optimizers.map((k) => k.name),
     surfaces: registry.surfaces.map((k) => k.name),
     datasets: registry.datasets.map((k) => k.name),
+    /** The size of the core's wasm memory in bytes (it grows, never shrinks): for leak checks. */
+    get memoryBytes() { return core.memory.buffer.byteLength; },
   };
   installSchedules(lab, core);
   installLosses(lab, core);

@@ -17,6 +17,9 @@ const handlers = {
   lossTables,
   lrFind,
   landscape: (lab, args) => lab.landscape(args),
+  parseCSV: (lab, { text, options }) => lab.parseCSV(text, options),
+  // The worker's wasm memory in bytes: the soak test checks that long training does not grow it.
+  memory: (lab) => ({ wasm: lab.memoryBytes }),
   // Every optimizer's whole path at once; the page animates it. Errors are per optimizer.
   race: (lab, { fn, fn_params, start, steps, noise, seed, optimizers }) => optimizers.map((optimizer) => {
     try {

@@ -238,38 +238,17 @@ export const PRESETS = [
       opt: { type: 'Adam', lr: 0.01 }, sched: null, bmode: 'mini', batch: 32, epochs: 40, es: null, clip: null, mining: 'random' } },
 ];
 
-// A small CSV of numbers: features in every column but the last, the label or target in the last.
-// A header line (any non-numeric field in line 1) is allowed. Throws an Error with a clear message.
-export const CSV_LIMITS = { rows: 20000, cols: 64, classes: 20 };
-export function parseCsv(text) {
-  if (typeof text !== 'string' || !text.trim()) throw new Error('the file is empty');
-  if (text.length > 4e6) throw new Error(`the file is too large (${text.length} characters; at most 4 000 000)`);
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const sep = lines[0].includes(';') && !lines[0].includes(',') ? ';' : lines[0].includes('\t') && !lines[0].includes(',') ? '\t' : ',';
-  const cells = (l) => l.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  let header = null;
-  const first = cells(lines[0]);
-  if (first.some((c) => c === '' || !Number.isFinite(Number(c)))) { header = first; lines.shift(); }
-  if (lines.length < 4) throw new Error(`need at least 4 rows of numbers, got ${lines.length}`);
-  if (lines.length > CSV_LIMITS.rows) throw new Error(`too many rows: ${lines.length} (at most ${CSV_LIMITS.rows})`);
-  const width = header ? header.length : cells(lines[0]).length;
-  if (width < 2) throw new Error('need at least two columns: one or more features, then the label or target');
-  if (width > CSV_LIMITS.cols + 1) throw new Error(`too many columns: ${width} (at most ${CSV_LIMITS.cols} features and a label)`);
-  const X = [];
-  const y = [];
-  lines.forEach((l, i) => {
-    const row = cells(l);
-    const at = i + 1 + (header ? 1 : 0);
-    if (row.length !== width) throw new Error(`line ${at} has ${row.length} columns, expected ${width}`);
-    const nums = row.map(Number);
-    const bad = row.findIndex((c, j) => c === '' || !Number.isFinite(nums[j]));
-    if (bad >= 0) throw new Error(`line ${at}, column ${bad + 1} is not a number: '${row[bad].slice(0, 20)}'`);
-    X.push(nums.slice(0, -1));
-    y.push(nums[width - 1]);
-  });
-  const classes = [...new Set(y)].sort((a, b) => a - b);
-  const isClass = y.every((v) => Number.isInteger(v) && v >= 0) && classes.length <= CSV_LIMITS.classes && classes.at(-1) < CSV_LIMITS.classes;
-  const task = !isClass ? 'regression' : classes.at(-1) <= 1 ? 'binary' : 'multiclass';
-  if (task !== 'regression' && classes.length < 2) throw new Error('the label column holds only one class');
-  return { X, y, task, header, n: X.length, d: width - 1 };
+// The room's limits on an imported CSV, on top of the core's parser (lab.parseCSV, which reads
+// the text: header, delimiters, quotes, and names the line and column of a bad value).
+export const CSV_LIMITS = { rows: 20000, cols: 64, classes: 20, bytes: 4e6 };
+// parsed: lab.parseCSV's result; returns the room's { X, y, task, header, n, d } or throws an Error.
+export function checkCsv(parsed) {
+  const { X, y, task } = parsed.dataset;
+  const n = X.length;
+  const d = parsed.feature_names.length;
+  if (n < 4) throw new Error(`need at least 4 rows of numbers, got ${n}`);
+  if (n > CSV_LIMITS.rows) throw new Error(`too many rows: ${n} (at most ${CSV_LIMITS.rows})`);
+  if (d > CSV_LIMITS.cols) throw new Error(`too many columns: ${d + 1} (at most ${CSV_LIMITS.cols} features and a label)`);
+  if (task !== 'regression' && new Set(y).size < 2) throw new Error('the label column holds only one class');
+  return { X, y, task, header: [...parsed.feature_names, parsed.target_name], n, d };
 }

@@ -11,7 +11,7 @@ import { drawData, drawDigits, drawEmbedding, regionImage, toData, viewOf, CLASS
 import { trainingScript } from './train-code.js';
 import {
   PROPS, PRESETS, LOSS_FITS, LOSS_WHY_NOT, ACTIVATIONS, INITS, SKIP_OPTIMIZERS,
-  datasetSpec, trainerConfig, runLabel, settingsDiff, schedulerStarter, parseCsv, isEmbedding,
+  datasetSpec, trainerConfig, runLabel, settingsDiff, schedulerStarter, checkCsv, CSV_LIMITS, isEmbedding,
 } from './train-config.js';
 import digitsGz from '../../../c/data/digits.bin.gz';
 
@@ -405,8 +405,8 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
     csvError = '';
     let parsed;
     try {
-      if (file.size > 4e6) throw new Error(`the file is too large (${file.size} bytes; at most 4 MB)`);
-      parsed = parseCsv(await file.text());
+      if (file.size > CSV_LIMITS.bytes) throw new Error(`the file is too large (${file.size} bytes; at most 4 MB)`);
+      parsed = checkCsv(await lab.call('parseCSV', { text: await file.text() }));
       // the core checks it too, before anything changes
       await lab.call('dataset', { spec: { X: parsed.X, y: parsed.y, task: parsed.task, val_fraction: state.data.val_fraction ?? 0.2, seed: state.data.seed ?? 0 } });
     } catch (e) {
