@@ -48,7 +48,9 @@ core_src=$(find c -name '*.c' | sort)
 exports=$(sed -e '/^\s*$/d' -e 's/.*/"_&"/' c/exports.txt | paste -sd, -)
 exports="[${exports},\"_malloc\",\"_free\"]"
 
-emflags=(-std=c11 -O3 -Wall -Wextra -Werror -Idist/build/inc --no-entry -sSTANDALONE_WASM
+# -Wconversion flags value-changing conversions (float narrowing, int to float); index arithmetic's
+# int to size_t sign conversions are not flagged. SIMDe comes in as a system header.
+emflags=(-std=c11 -O3 -Wall -Wextra -Wconversion -Wno-sign-conversion -Werror -isystem dist/build/inc --no-entry -sSTANDALONE_WASM
   -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2147483648 -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144
   -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 "-sEXPORTED_FUNCTIONS=$exports")
 
@@ -76,6 +78,7 @@ test_src=$(find tests/c -name '*.c' | sort)
 dist_only=0; [ "${1:-}" = "--dist-only" ] && dist_only=1   # only what ships in dist/ (the reproducibility check)
 if [ $dist_only = 0 ] && { [ ! -f dist/build/native.stamp ] || [ "$(cat dist/build/native.stamp)" != "$stamp_src$(cat $test_src | md5sum)" ]; }; then
   echo "build.sh: compiling the native tests (ASan+UBSan) and library" >&2
+  for f in $core_src; do gcc -std=c11 -Wall -Wextra -Wconversion -Wno-sign-conversion -Werror -fsyntax-only -isystem dist/build/inc -Ic "$f"; done
   pids=()
   gcc "${ccflags[@]}" -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
     $core_src $test_src -lm -o dist/native/test_core & pids+=($!)

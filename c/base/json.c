@@ -281,7 +281,7 @@ void sl_json_describe(const sl_json *doc, int i, char *buf, size_t cap)
     const sl_jnode *n = &doc->nodes[i];
     switch (n->type) {
     case SL_J_NULL: snprintf(buf, cap, "null"); break;
-    case SL_J_BOOL: snprintf(buf, cap, n->num ? "true" : "false"); break;
+    case SL_J_BOOL: snprintf(buf, cap, n->num != 0 ? "true" : "false"); break;
     case SL_J_NUM: snprintf(buf, cap, "%s", sl_num(n->num).s); break;
     case SL_J_STR: snprintf(buf, cap, "'%.40s%s'", n->str, strlen(n->str) > 40 ? "..." : ""); break;
     case SL_J_ARR: snprintf(buf, cap, "an array of %d", n->count); break;

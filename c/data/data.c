@@ -654,7 +654,7 @@ sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out)
     const double *mean = sl_dataset_mean(ds), *scale = sl_dataset_scale(ds);
     for (size_t i = 0; ok && i < (size_t)h.n_samples * h.n_features; i++) ok = isfinite(X[i]);
     for (int i = 0; ok && i < h.n_samples; i++)
-        ok = h.task == SL_TASK_REGRESSION ? isfinite(y[i]) : (y[i] >= 0 && y[i] < h.n_classes && floorf(y[i]) == y[i]);
+        ok = h.task == SL_TASK_REGRESSION ? isfinite(y[i]) : (y[i] >= 0 && y[i] < (float)h.n_classes && floorf(y[i]) == y[i]);
     for (int j = 0; ok && j < h.n_features; j++) ok = isfinite(mean[j]) && isfinite(scale[j]) && scale[j] > 0;
     if (!ok) {
         free(ds);

@@ -345,8 +345,8 @@ static sl_status validate(const sl_loss *L, const sl_loss_node *N, const batch *
     if (form == F_CLASS && class_indices(N, B)) {
         for (int i = 0; i < n; i++) {
             float y = B->t[i];
-            int ign = (N->type == T_CrossEntropyLoss || N->type == T_NLLLoss) && y == N->ignore_index;
-            if (!ign && (floorf(y) != y || y < 0 || y >= c)) {
+            int ign = (N->type == T_CrossEntropyLoss || N->type == T_NLLLoss) && y == (float)N->ignore_index;
+            if (!ign && (floorf(y) != y || y < 0 || y >= (float)c)) {
                 char want[96];
                 if (N->type == T_CrossEntropyLoss || N->type == T_NLLLoss)
                     snprintf(want, sizeof want, "a class index in [0, %d) or ignore_index (%d)", c, N->ignore_index);
@@ -627,7 +627,7 @@ static sl_status eval_class(const sl_loss *L, const sl_loss_node *N, const batch
     if ((N->type == T_CrossEntropyLoss || N->type == T_NLLLoss) && idx) {
         norm = 0;
         for (int i = 0; i < n; i++)
-            if (t[i] != N->ignore_index) norm += w ? w[(int)t[i]] : 1;
+            if (t[i] != (float)N->ignore_index) norm += w ? w[(int)t[i]] : 1;
     }
     emit e = reduce_setup(N, s, norm, vals);
     double total = 0, gs = e.gs, eps = N->label_smoothing;
@@ -636,7 +636,7 @@ static sl_status eval_class(const sl_loss *L, const sl_loss_node *N, const batch
         float *gi = g + (size_t)i * c;
         double l = 0;
         int y = idx ? (int)t[i] : -1;
-        if (idx && (N->type == T_CrossEntropyLoss || N->type == T_NLLLoss) && t[i] == N->ignore_index) {
+        if (idx && (N->type == T_CrossEntropyLoss || N->type == T_NLLLoss) && t[i] == (float)N->ignore_index) {
             if (e.vals) e.vals[i] = 0;
             continue;
         }

@@ -228,8 +228,8 @@ static uint64_t next_u64(uint64_t *s)
 /* standard normal by Box-Muller */
 static double gauss(uint64_t *s)
 {
-    double u1 = ((next_u64(s) >> 11) + 1.0) / 9007199254740993.0; /* (0, 1] */
-    double u2 = (next_u64(s) >> 11) / 9007199254740992.0;
+    double u1 = ((double)(next_u64(s) >> 11) + 1.0) / 9007199254740993.0; /* (0, 1] */
+    double u2 = (double)(next_u64(s) >> 11) / 9007199254740992.0;
     return sqrt(-2.0 * log(u1)) * cos(2 * SL_PI * u2);
 }
 
