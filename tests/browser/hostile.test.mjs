@@ -1,6 +1,7 @@
 // Property-based hostile input for the page: thousands of random and hostile
 // values thrown at everything that comes from outside (the URL hash of every
-// room, the iframe's postMessage API, the components' attributes). Each value
+// room, the iframe's postMessage API, the components' attributes, CSV files
+// and checkpoints loaded into the Training room). Each value
 // comes from a seeded generator, so a failure names its seed and reproduces.
 // Asserted: no injected script or handler ever runs, nothing escapes to the
 // console, and afterwards the page still works (a good link renders).
@@ -8,6 +9,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, distUrl, openPage as openPageIn } from './browser.mjs';
 import { startServer } from '../../web/serve.mjs';
+import { lab } from '../helpers.mjs';
 
 const SEED = Number(process.env.HOSTILE_SEED || 20261122);
 const ROUNDS = Number(process.env.HOSTILE_ROUNDS || 40);
@@ -187,4 +189,91 @@ test('random messages to the iframe API and random attributes on components run 
   await page.close();
   server.close();
   assert.deepEqual(sink.errors, []);
+});
+
+// FNV-1a of a saved trainer, bytes 12..15 (the checksum) read as 0: lets the test forge
+// checkpoints whose checksum matches, so the core's own validation is what refuses them.
+function fnv(b) {
+  let h = 2166136261;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ (i >= 12 && i < 16 ? 0 : b[i]), 16777619) >>> 0;
+  return h;
+}
+
+// A saved trainer with its config texts replaced by `texts` (layout of web/lib/train.mjs save()).
+function forge(bytes, texts) {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const tLen = dv.getUint32(16, true);
+  const rest = bytes.subarray(32 + ((tLen + 7) & ~7));
+  const text = new TextEncoder().encode(JSON.stringify(texts));
+  const pad = (text.length + 7) & ~7;
+  const out = new Uint8Array(32 + pad + rest.length);
+  out.set(bytes.subarray(0, 32));
+  out.set(text, 32);
+  out.set(rest, 32 + pad);
+  const o = new DataView(out.buffer);
+  o.setUint32(8, out.length, true);
+  o.setUint32(16, text.length, true);
+  o.setUint32(12, fnv(out), true);
+  return out;
+}
+
+test('hostile CSV files and checkpoints loaded into the Training room run no script, log nothing, and the room keeps working', async () => {
+  const page = await openPageIn(browser, `${distUrl('index.html')}#/train`, sink);
+  await page.waitForSelector('#train-csv');
+  const r = rng(SEED + 2);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  // CSV: numbers, hostile cells, ragged lines, quotes, odd delimiters and line ends
+  for (let i = 0; i < 60; i++) {
+    const cols = 1 + Math.floor(r() * 5);
+    const lines = Array.from({ length: Math.floor(r() * 40) }, () => Array.from({ length: cols + (r() < 0.05 ? 1 : 0) },
+      () => (r() < 0.85 ? String(Math.floor(r() * 3)) : r() < 0.5 ? pick(NUMBERS) : `"${payload(r).slice(0, 200).replace(/"/g, '""')}"`)).join(pick([',', ',', ';', '\t'])));
+    if (r() < 0.5) lines.unshift(Array.from({ length: cols }, () => payload(r).slice(0, 80).replace(/[,\n]/g, ' ')).join(','));
+    const text = lines.join(pick(['\n', '\r\n', '\n\n']));
+    await page.setInputFiles('#train-csv', { name: `${payload(r).slice(0, 30).replace(/[\/\0]/g, '_') || 'x'}.csv`, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page.waitForTimeout(60);
+    await checkQuiet(page, `seed ${SEED} CSV ${i}: ${JSON.stringify(text.slice(0, 300))}`);
+  }
+  // checkpoints: damaged bytes, truncations, and forged ones (checksum made to match) with hostile config texts
+  const run = lab.createTrainer({ dataset: { name: 'moons', n_samples: 80 }, model: { hidden: [4] }, loss: { type: 'BCEWithLogitsLoss' },
+    optimizer: { type: 'Adam', lr: 0.01 }, batch_size: 16, epochs: 3 });
+  run.step(7);
+  const good = run.save();
+  const texts = JSON.parse(new TextDecoder().decode(good.subarray(32, 32 + new DataView(good.buffer).getUint32(16, true))));
+  run.dispose();
+  for (let i = 0; i < 60; i++) {
+    let bytes;
+    const k = r();
+    if (k < 0.25) {
+      bytes = good.slice();
+      for (let j = 1 + Math.floor(r() * 8); j > 0; j--) bytes[Math.floor(r() * bytes.length)] ^= 1 + Math.floor(r() * 255);
+      if (r() < 0.5) new DataView(bytes.buffer).setUint32(12, fnv(bytes), true);
+    } else if (k < 0.35) {
+      bytes = good.slice(0, Math.floor(r() * good.length));
+    } else if (k < 0.45) {
+      bytes = Uint8Array.from({ length: Math.floor(r() * 2000) }, () => Math.floor(r() * 256));
+    } else {
+      const t = structuredClone(texts);
+      const key = pick(Object.keys(t));
+      if (typeof t[key] === 'string' && r() < 0.7) {
+        // a field inside one config text
+        const obj = JSON.parse(t[key]);
+        obj[pick([...Object.keys(obj), 'name', 'type', '__proto__', pick(WEIRD)])] = value(r, 2);
+        t[key] = JSON.stringify(obj);
+      } else {
+        t[key] = value(r, 3);
+      }
+      bytes = forge(good, t);
+    }
+    await page.setInputFiles('#train-ckpt-file', { name: 'run.steplab', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    await page.waitForTimeout(60);
+    await checkQuiet(page, `seed ${SEED} checkpoint ${i}`);
+  }
+  // still usable: the good checkpoint loads and a good CSV loads
+  await page.setInputFiles('#train-ckpt-file', { name: 'good.steplab', mimeType: 'application/octet-stream', buffer: Buffer.from(good) });
+  await page.waitForFunction(() => document.getElementById('notice').textContent.includes('Checkpoint loaded at step 7'));
+  const rows = Array.from({ length: 30 }, (_, i) => `${Math.cos(i)},${Math.sin(i)},${i % 2}`);
+  await page.setInputFiles('#train-csv', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`a,b,c\n${rows.join('\n')}\n`) });
+  await page.waitForFunction(() => document.getElementById('train-csv-error')?.textContent === '' && document.body.textContent.includes('good.csv'));
+  await checkQuiet(page, 'end');
+  await page.close();
 });
