@@ -28,11 +28,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadSteplab } from '../../dist/steplab.mjs';
 import { instantiate } from '../../web/lib/core.mjs';
+import { runBrowser } from './browser.mjs';
 import { fill, pick, TRAIN, ADAM as TRAIN_ADAM, trainData, steplabConfig, steplabCheck } from './train.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dist = (f) => path.join(ROOT, 'dist', f);
-export const IMPLS = ['steplab-wasm-simd', 'steplab-wasm-scalar', 'steplab-native', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers'];
+export const IMPLS = ['steplab-wasm-simd', 'steplab-wasm-scalar', 'steplab-native', 'steplab-browser', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers'];
 
 export { fill, pick };
 
@@ -459,6 +460,7 @@ export function workloads(ctx) {
         'steplab-wasm-simd': trainLab(lab, w),
         'steplab-wasm-scalar': trainLab(labScalar, w),
         'steplab-native': (s) => ['train', w.sizes.join(','), w.activation, w.loss, w.batch, s.n, s.steps, s.check],
+        'steplab-browser': 'runBrowser()', // headless Chromium, dist/steplab.mjs in a module worker (browser.mjs)
         'tfjs-wasm': trainTfjs(ctx, 'wasm', w),
         'tfjs-cpu': trainTfjs(ctx, 'cpu', w),
         'tfjs-layers': trainTfjs(ctx, 'wasm', w, true),
@@ -610,6 +612,11 @@ export async function runSuite(options = {}) {
   let list = workloads(ctx);
   if (options.only) list = list.filter((w) => options.only.some((o) => w.id.startsWith(o) || w.group === o));
   const results = [];
+  // The training workloads in headless Chromium's worker: its own passes, before the Node ones.
+  let browser = null;
+  if (options.browser !== false && list.some((w) => w.group === 'W')) {
+    browser = await runBrowser({ quick, passes: opt.passes, opt, liveSeconds: quick ? 1 : 5 });
+  }
   for (const w of list) {
     const size = quick ? w.quick : w.size;
     const units = w.units(size);
@@ -625,7 +632,7 @@ export async function runSuite(options = {}) {
     for (let pass = 0; pass < opt.passes; pass++) {
       for (const name of pass % 2 ? [...IMPLS].reverse() : IMPLS) {
         const impl = w.impls[name];
-        if (!impl) continue;
+        if (!impl || name === 'steplab-browser') continue; // its samples come from runBrowser()
         secs[name] ??= [];
         if (name === 'steplab-native') {
           const r = native([...impl(size), opt.nativeSamples]);
@@ -638,6 +645,10 @@ export async function runSuite(options = {}) {
           if (h.dispose) h.dispose();
         }
       }
+    }
+    if (w.impls['steplab-browser'] && browser) {
+      checks['steplab-browser'] = browser.workloads[w.id].check;
+      secs['steplab-browser'] = browser.workloads[w.id].samples;
     }
     let ref = null;
     for (const name of IMPLS.filter((n) => secs[n])) {
@@ -667,7 +678,11 @@ export async function runSuite(options = {}) {
       `${opt.passes} passes over the implementations; in each, warm-up >= ${opt.warmRuns} runs and ${opt.warmSeconds} s, then ${opt.minSamples}-${opt.samples} samples of >= ${opt.minSample * 1e3} ms (native: its own process, ${opt.nativeSamples} single runs); median and quartiles of all samples`,
     results,
   };
-  out.targets = targets(results);
+  if (browser) {
+    const L = browser.live;
+    out.browser = { user_agent: browser.userAgent, live_W1: { steps_per_s: L.steps / L.seconds, seconds: L.seconds, frames: L.frames, fps: L.fps, pulled: L.pulled, steps: L.steps } };
+  }
+  out.targets = targets(results, out.browser);
   out.checks_ok = results.every((r) => !r.check_failed);
   return out;
 }
@@ -681,12 +696,16 @@ const TRAIN_TARGETS = [
   ['W2', 'steplab-native', 0.7], ['W3', 'steplab-native', 0.7], ['W2', 'steplab-wasm-scalar', 5],
 ];
 
-function targets(results) {
+function targets(results, browser) {
   const get = (id, impl = 'steplab-wasm-simd') => results.find((r) => r.id === id)?.impls[impl];
   const t = [];
   for (const [id, peer, want] of TRAIN_TARGETS) {
     const e = get(id, peer);
     if (e) t.push({ target: `${id} wasm SIMD >= ${want} x ${SHORT[peer]}`, value: e.ratio, met: e.ratio >= want });
+  }
+  if (browser) {
+    const v = browser.live_W1.steps_per_s;
+    t.push({ target: 'W1 in the page: worker training, history pulled every animation frame, >= 50 000 steps/s', value: v, met: v >= 50000 });
   }
   for (const label of ['1e6', '1e7']) {
     const ceil = get(`K1-stream7-${label}`);
@@ -737,7 +756,7 @@ function packageVersions() {
   return v;
 }
 
-const SHORT = { 'steplab-wasm-simd': 'wasm SIMD', 'steplab-wasm-scalar': 'wasm scalar', 'steplab-native': 'native', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-layers': 'tfjs-layers' };
+const SHORT = { 'steplab-wasm-simd': 'wasm SIMD', 'steplab-wasm-scalar': 'wasm scalar', 'steplab-native': 'native', 'steplab-browser': 'Chromium worker', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-layers': 'tfjs-layers' };
 
 function fmt(v) {
   if (!Number.isFinite(v)) return String(v);
