@@ -112,29 +112,94 @@ void sl_kernel_matmul(float *C, const float *A, const float *B, int M, int N, in
     sl_gemm_nt(C, A, B, 0, M, N, K);
 }
 
-void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)
+/* The backward kernels sum every element in the same order in every build: j
+ * (gemm_nn) or i (gemm_tn_acc) ascending, a zero of A adding nothing (skipped
+ * by the plain loops, masked in the SIMD tiles: the same bits unless C holds
+ * -0). The SIMD path keeps 4 x 8 tiles of C in registers over the whole sum
+ * (small layers spent most of their backward pass in the calls and the loads
+ * and stores of one axpy per element of A); the edges take the plain loops. */
+
+/* C[j][k] += sum over i of A[i][j] B[i][k], for j in [j0, j1), k in [k0, k1), the plain loop */
+static void tn_plain(float *C, const float *A, const float *B, int M, int N, int K, int j0, int j1, int k0, int k1)
 {
+    if (j0 >= j1 || k0 >= k1) return;
     /* each row of C takes a block's updates while it is in cache, in the order i = 0, 1, ... */
     for (int i0 = 0; i0 < M; i0 += ROWS) {
         int i1 = i0 + ROWS < M ? i0 + ROWS : M;
-        for (int j = 0; j < N; j++) {
+        for (int j = j0; j < j1; j++) {
             float *c = C + (long)j * K;
             for (int i = i0; i < i1; i++) {
-                float aij = A[(long)i * N + j];
-                if (aij != 0.0f) axpy(c, aij, B + (long)i * K, K);
+                float a = A[(long)i * N + j];
+                const float *b = B + (long)i * K;
+                if (a != 0.0f) TAIL for (int k = k0; k < k1; k++) c[k] += a * b[k];
             }
         }
     }
 }
 
+#if SL_SIMD
+/* acc += x * b where x != 0 (two vectors of b) */
+#define ACC2(acc, x, b0, b1)                                                                                        \
+    do {                                                                                                            \
+        simde_v128_t m_ = simde_wasm_f32x4_ne(x, simde_wasm_f32x4_splat(0));                                        \
+        (acc)[0] = simde_wasm_f32x4_add((acc)[0], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b0), m_));            \
+        (acc)[1] = simde_wasm_f32x4_add((acc)[1], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b1), m_));            \
+    } while (0)
+#endif
+
+void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)
+{
+    int N4 = 0, K8 = 0;
+#if SL_SIMD
+    N4 = N - N % 4;
+    K8 = K - K % 8;
+    for (int j0 = 0; j0 < N4; j0 += 4)
+        for (int k0 = 0; k0 < K8; k0 += 8) {
+            float *c = C + (long)j0 * K + k0;
+            simde_v128_t acc[4][2];
+            for (int r = 0; r < 4; r++)
+                for (int h = 0; h < 2; h++) acc[r][h] = simde_wasm_v128_load(c + (long)r * K + 4 * h);
+            for (int i = 0; i < M; i++) {
+                const float *a = A + (long)i * N + j0, *b = B + (long)i * K + k0;
+                simde_v128_t b0 = simde_wasm_v128_load(b), b1 = simde_wasm_v128_load(b + 4);
+                for (int r = 0; r < 4; r++) ACC2(acc[r], simde_wasm_f32x4_splat(a[r]), b0, b1);
+            }
+            for (int r = 0; r < 4; r++)
+                for (int h = 0; h < 2; h++) simde_wasm_v128_store(c + (long)r * K + 4 * h, acc[r][h]);
+        }
+#endif
+    tn_plain(C, A, B, M, N, K, 0, N4, K8, K); /* columns left over */
+    tn_plain(C, A, B, M, N, K, N4, N, 0, K);  /* rows left over */
+}
+
 void sl_gemm_nn(float *C, const float *A, const float *B, int M, int N, int K)
 {
-    for (int i = 0; i < M; i++) {
+    int M4 = 0, K8 = 0;
+#if SL_SIMD
+    M4 = M - M % 4;
+    K8 = K - K % 8;
+    for (int i0 = 0; i0 < M4; i0 += 4)
+        for (int k0 = 0; k0 < K8; k0 += 8) {
+            simde_v128_t acc[4][2];
+            for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = simde_wasm_f32x4_splat(0);
+            for (int j = 0; j < N; j++) {
+                const float *b = B + (long)j * K + k0;
+                simde_v128_t b0 = simde_wasm_v128_load(b), b1 = simde_wasm_v128_load(b + 4);
+                for (int r = 0; r < 4; r++) ACC2(acc[r], simde_wasm_f32x4_splat(A[(long)(i0 + r) * N + j]), b0, b1);
+            }
+            float *c = C + (long)i0 * K + k0;
+            for (int r = 0; r < 4; r++)
+                for (int h = 0; h < 2; h++) simde_wasm_v128_store(c + (long)r * K + 4 * h, acc[r][h]);
+        }
+#endif
+    /* the rest: columns left over in the tiled rows, then the rows left over */
+    for (int i = K8 < K ? 0 : M4; i < M; i++) {
         float *c = C + (long)i * K;
         const float *a = A + (long)i * N;
-        TAIL for (int k = 0; k < K; k++) c[k] = 0;
+        int k0 = i < M4 ? K8 : 0;
+        TAIL for (int k = k0; k < K; k++) c[k] = 0;
         for (int j = 0; j < N; j++)
-            if (a[j] != 0.0f) axpy(c, a[j], B + (long)j * K, K);
+            if (a[j] != 0.0f) TAIL for (int k = k0; k < K; k++) c[k] += a[j] * B[(long)j * K + k];
     }
 }
 
