@@ -138,13 +138,24 @@ static void tn_plain(float *C, const float *A, const float *B, int M, int N, int
 }
 
 #if SL_SIMD
-/* acc += x * b where x != 0 (two vectors of b) */
-#define ACC2(acc, x, b0, b1)                                                                                        \
-    do {                                                                                                            \
-        simde_v128_t m_ = simde_wasm_f32x4_ne(x, simde_wasm_f32x4_splat(0));                                        \
-        (acc)[0] = simde_wasm_f32x4_add((acc)[0], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b0), m_));            \
-        (acc)[1] = simde_wasm_f32x4_add((acc)[1], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b1), m_));            \
-    } while (0)
+/* A 4 x 8 tile of C (rows c + r ld) = (its values if from_c, else 0) + the sum over t < T of
+ * a[t at + r ar] b[t bt .. t bt + 8), t ascending; a zero of a adds nothing (masked). */
+static void tile_4x8(float *c, long ld, int from_c, const float *a, long at, long ar, const float *b, long bt, int T)
+{
+    simde_v128_t acc[4][2], zero = simde_wasm_f32x4_splat(0);
+    for (int r = 0; r < 4; r++)
+        for (int h = 0; h < 2; h++) acc[r][h] = from_c ? simde_wasm_v128_load(c + r * ld + 4 * h) : zero;
+    for (int t = 0; t < T; t++) {
+        simde_v128_t b0 = simde_wasm_v128_load(b + t * bt), b1 = simde_wasm_v128_load(b + t * bt + 4);
+        for (int r = 0; r < 4; r++) {
+            simde_v128_t x = simde_wasm_f32x4_splat(a[t * at + r * ar]), m = simde_wasm_f32x4_ne(x, zero);
+            acc[r][0] = simde_wasm_f32x4_add(acc[r][0], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b0), m));
+            acc[r][1] = simde_wasm_f32x4_add(acc[r][1], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b1), m));
+        }
+    }
+    for (int r = 0; r < 4; r++)
+        for (int h = 0; h < 2; h++) simde_wasm_v128_store(c + r * ld + 4 * h, acc[r][h]);
+}
 #endif
 
 void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)
@@ -154,19 +165,7 @@ void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int 
     N4 = N - N % 4;
     K8 = K - K % 8;
     for (int j0 = 0; j0 < N4; j0 += 4)
-        for (int k0 = 0; k0 < K8; k0 += 8) {
-            float *c = C + (long)j0 * K + k0;
-            simde_v128_t acc[4][2];
-            for (int r = 0; r < 4; r++)
-                for (int h = 0; h < 2; h++) acc[r][h] = simde_wasm_v128_load(c + (long)r * K + 4 * h);
-            for (int i = 0; i < M; i++) {
-                const float *a = A + (long)i * N + j0, *b = B + (long)i * K + k0;
-                simde_v128_t b0 = simde_wasm_v128_load(b), b1 = simde_wasm_v128_load(b + 4);
-                for (int r = 0; r < 4; r++) ACC2(acc[r], simde_wasm_f32x4_splat(a[r]), b0, b1);
-            }
-            for (int r = 0; r < 4; r++)
-                for (int h = 0; h < 2; h++) simde_wasm_v128_store(c + (long)r * K + 4 * h, acc[r][h]);
-        }
+        for (int k0 = 0; k0 < K8; k0 += 8) tile_4x8(C + (long)j0 * K + k0, K, 1, A + j0, N, 1, B + k0, K, M);
 #endif
     tn_plain(C, A, B, M, N, K, 0, N4, K8, K); /* columns left over */
     tn_plain(C, A, B, M, N, K, N4, N, 0, K);  /* rows left over */
@@ -179,18 +178,7 @@ void sl_gemm_nn(float *C, const float *A, const float *B, int M, int N, int K)
     M4 = M - M % 4;
     K8 = K - K % 8;
     for (int i0 = 0; i0 < M4; i0 += 4)
-        for (int k0 = 0; k0 < K8; k0 += 8) {
-            simde_v128_t acc[4][2];
-            for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = simde_wasm_f32x4_splat(0);
-            for (int j = 0; j < N; j++) {
-                const float *b = B + (long)j * K + k0;
-                simde_v128_t b0 = simde_wasm_v128_load(b), b1 = simde_wasm_v128_load(b + 4);
-                for (int r = 0; r < 4; r++) ACC2(acc[r], simde_wasm_f32x4_splat(A[(long)(i0 + r) * N + j]), b0, b1);
-            }
-            float *c = C + (long)i0 * K + k0;
-            for (int r = 0; r < 4; r++)
-                for (int h = 0; h < 2; h++) simde_wasm_v128_store(c + (long)r * K + 4 * h, acc[r][h]);
-        }
+        for (int k0 = 0; k0 < K8; k0 += 8) tile_4x8(C + (long)i0 * K + k0, K, 0, A + (long)i0 * N, 1, N, B + k0, K, N);
 #endif
     /* the rest: columns left over in the tiled rows, then the rows left over */
     for (int i = K8 < K ? 0 : M4; i < M; i++) {
