@@ -38,7 +38,8 @@ test('quick pass: every implementation agrees and every workload runs', { skip: 
   assert.equal(out.results.filter((r) => r.group === 'K5').length, 12, 'one K5 row per optimizer');
   for (const r of out.results) {
     const want = r.group === 'W' ? IMPLS
-      : ['K1', 'K2'].includes(r.group) && !r.id.includes('heap') && !r.id.includes('stream7') ? IMPLS.slice(0, 5)
+      : ['K1', 'K2'].includes(r.group) && !r.id.includes('heap') && !r.id.includes('stream7')
+        ? IMPLS.filter((n) => n !== 'steplab-browser' && n !== 'tfjs-layers')
         : r.id.includes('stream7') ? ['steplab-wasm-simd', 'steplab-native'] : IMPLS.slice(0, 3);
     assert.deepEqual(Object.keys(r.impls), want, r.id);
     for (const [name, e] of Object.entries(r.impls)) {
@@ -70,4 +71,12 @@ test('quick pass: every implementation agrees and every workload runs', { skip: 
   assert.match(md, /K2 matmul 256\^3 >= 30 GFLOP\/s/);
   assert.match(md, /\| W3 \| steps\/s \|/);
   assert.match(md, /W1 wasm SIMD >= 100 x tfjs-wasm/);
+  // the browser: the same wasm in Chromium's worker gives the same losses, and W1 trained live with the page pulling
+  assert.match(out.browser.user_agent, /Chrom/);
+  assert.ok(out.browser.live_W1.steps > 0 && out.browser.live_W1.frames > 0, JSON.stringify(out.browser.live_W1));
+  assert.equal(out.browser.live_W1.pulled, out.browser.live_W1.steps, 'the page received every step\'s loss');
+  for (const id of ['W1', 'W2', 'W3']) {
+    const r = out.results.find((x) => x.id === id);
+    assert.deepEqual(r.impls['steplab-browser'].check, r.impls['steplab-wasm-simd'].check, `${id}: browser losses`);
+  }
 });

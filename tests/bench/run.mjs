@@ -2,14 +2,16 @@
 // steplab's benchmark suite: the core's kernels timed side by side with the
 // peers a user would pick instead, in one run on one machine.
 //
-//   node tests/bench/run.mjs [--quick] [--only K2,K3] [--no-json]
+//   node tests/bench/run.mjs [--quick] [--only W1,K2] [--no-json] [--no-browser]
 //
 // Implementations (columns): steplab wasm SIMD (dist/steplab.mjs), steplab wasm
 // scalar (dist/steplab-scalar.wasm), steplab native (the same C, gcc -O3
-// -march=native: dist/bench/bench_native), TensorFlow.js 4.22 `wasm` backend
-// (XNNPACK, SIMD checked) and `cpu` backend (plain JS). Workloads (rows) are
-// the WORKLOADS table below; each entry gives its size, its unit of work and,
-// per implementation, a setup returning { run(), check() }.
+// -march=native: dist/bench/bench_native), for the training workloads steplab
+// in headless Chromium's worker (browser.mjs), TensorFlow.js 4.22 `wasm`
+// backend (XNNPACK, SIMD checked) and `cpu` backend (plain JS), and for the
+// training workloads tfjs-layers' trainOnBatch (on the wasm backend). Workloads
+// (rows) are the workloads() table below; each entry gives its size, its unit of
+// work and, per implementation, a setup returning { run(), check() }.
 //
 // Protocol: every implementation first computes a check (a few result values at
 // fixed indices, from the same seeded inputs) and all checks must agree with
@@ -809,7 +811,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const only = i >= 0 ? args[i + 1].split(',') : null;
   const build = spawnSync('bash', [path.join(ROOT, 'tests/bench/build.sh')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
-  const out = await runSuite({ quick, only });
+  const out = await runSuite({ quick, only, browser: !args.includes('--no-browser') });
   const m = out.machine;
   console.log(`\n${m.cpu}, ${m.cores} cores, Node ${out.node}, tfjs ${out.packages['@tensorflow/tfjs-core']} (wasm SIMD ${out.tfjs.wasm_simd}, threads ${out.tfjs.wasm_threads})`);
   console.log('ratios (xN) = steplab wasm SIMD / that implementation; ± = half the interquartile range\n');

@@ -6,8 +6,9 @@
 // Messages (the page's protocol, { id, type, ... } -> { id, result } or { id, error }):
 //   { type: 'time', workload, size, opt }   check (losses of the first size.check steps), then
 //                                           opt.samples timed runs after opt.warmSeconds of warm-up
-//   { type: 'live', workload, size, seconds } trains workload continuously in chunks of about
-//                                           opt.chunkMs, yielding between chunks, until `seconds` pass
+//   { type: 'live', workload, size, seconds, chunkMs } trains workload continuously in chunks of
+//                                           about chunkMs, yielding between chunks, until `seconds` pass;
+//                                           returns the steps taken and the losses not pulled yet
 //   { type: 'pull' }                        the steps' losses taken since the last pull (transferred)
 import { loadSteplab } from '../steplab.mjs';
 import { TRAIN, trainData, steplabConfig, steplabCheck } from './train.mjs';
@@ -62,7 +63,8 @@ async function train({ workload, size, seconds, chunkMs }) {
       k = Math.max(1, Math.min(1 << 16, Math.round((k * chunkMs) / 1000 / Math.max(dt, 1e-6))));
       await yieldNow();
     }
-    return { steps: run.steps_done, seconds: now() - t0 };
+    const seconds = now() - t0;
+    return { steps: run.steps_done, seconds, loss: pull().loss }; // the losses not pulled yet
   } finally {
     live = null;
     run.dispose();
