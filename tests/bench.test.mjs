@@ -30,21 +30,33 @@ test('quick pass: every implementation agrees and every workload runs', { skip: 
   assert.equal(out.checks_ok, true);
   assert.equal(out.tfjs.wasm_simd, true, 'tfjs-wasm runs without SIMD');
   const ids = out.results.map((r) => r.id);
-  for (const id of ['K1-adam-1e6', 'K1-adam-1e7', 'K1-adam-heap-1e6', 'K1-stream7-1e6', 'K2-matmul-256',
+  for (const id of ['W1', 'W2', 'W3', 'K1-adam-1e6', 'K1-adam-1e7', 'K1-adam-heap-1e6', 'K1-stream7-1e6', 'K2-matmul-256',
     'K3-landscape-rosenbrock', 'K3-landscape-rastrigin', 'K4-schedule-OneCycleLR', 'K5-trace-LBFGS']) {
     assert.ok(ids.includes(id), `no workload ${id}`);
   }
   assert.equal(out.results.filter((r) => r.group === 'K4').length, 18, 'one K4 row per scheduler');
   assert.equal(out.results.filter((r) => r.group === 'K5').length, 12, 'one K5 row per optimizer');
   for (const r of out.results) {
-    const want = ['K1', 'K2'].includes(r.group) && !r.id.includes('heap') && !r.id.includes('stream7') ? IMPLS
-      : r.id.includes('stream7') ? ['steplab-wasm-simd', 'steplab-native'] : IMPLS.slice(0, 3);
+    const want = r.group === 'W' ? IMPLS
+      : ['K1', 'K2'].includes(r.group) && !r.id.includes('heap') && !r.id.includes('stream7')
+        ? IMPLS.filter((n) => n !== 'steplab-browser' && n !== 'tfjs-layers')
+        : r.id.includes('stream7') ? ['steplab-wasm-simd', 'steplab-native'] : IMPLS.slice(0, 3);
     assert.deepEqual(Object.keys(r.impls), want, r.id);
     for (const [name, e] of Object.entries(r.impls)) {
       assert.ok(e.median > 0 && Number.isFinite(e.median), `${r.id} ${name}: median ${e.median}`);
       assert.equal(e.check.length, 16, `${r.id} ${name}: check values`);
       assert.ok(e.check.every(Number.isFinite), `${r.id} ${name}: check ${e.check}`);
       if (name !== 'steplab-wasm-simd') assert.ok(e.ratio > 0, `${r.id} ${name}: ratio ${e.ratio}`);
+    }
+    // training: the losses are the losses of real steps (binary: near ln 2 at the start; 10 classes: near
+    // ln 10), every implementation's own, and they change from step to step
+    if (r.group === 'W') {
+      const first = r.id === 'W1' ? Math.log(2) : Math.log(10);
+      for (const [name, e] of Object.entries(r.impls)) {
+        assert.ok(Math.abs(e.check[0] - first) < 0.05, `${r.id} ${name}: first loss ${e.check[0]}`);
+        assert.ok(new Set(e.check).size > 8, `${r.id} ${name}: losses ${e.check}`);
+      }
+      assert.ok(r.impls['steplab-wasm-simd'].steps_per_s.median > 0);
     }
     // the check compares real results: Adam moved the parameters away from their start
     if (r.id === 'K1-adam-1e6') {
@@ -57,4 +69,14 @@ test('quick pass: every implementation agrees and every workload runs', { skip: 
   const md = markdown(out);
   assert.match(md, /\| K2-matmul-256 \| GFLOP\/s \|/);
   assert.match(md, /K2 matmul 256\^3 >= 30 GFLOP\/s/);
+  assert.match(md, /\| W3 \| steps\/s \|/);
+  assert.match(md, /W1 wasm SIMD >= 100 x tfjs-wasm/);
+  // the browser: the same wasm in Chromium's worker gives the same losses, and W1 trained live with the page pulling
+  assert.match(out.browser.user_agent, /Chrom/);
+  assert.ok(out.browser.live_W1.steps > 0 && out.browser.live_W1.frames > 0, JSON.stringify(out.browser.live_W1));
+  assert.equal(out.browser.live_W1.pulled, out.browser.live_W1.steps, 'the page received every step\'s loss');
+  for (const id of ['W1', 'W2', 'W3']) {
+    const r = out.results.find((x) => x.id === id);
+    assert.deepEqual(r.impls['steplab-browser'].check, r.impls['steplab-wasm-simd'].check, `${id}: browser losses`);
+  }
 });

@@ -5,6 +5,8 @@
 #include "kernels.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "../base/simd.h"
 
@@ -110,29 +112,82 @@ void sl_kernel_matmul(float *C, const float *A, const float *B, int M, int N, in
     sl_gemm_nt(C, A, B, 0, M, N, K);
 }
 
-void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)
+/* The backward kernels sum every element in the same order in every build: j
+ * (gemm_nn) or i (gemm_tn_acc) ascending, a zero of A adding nothing (skipped
+ * by the plain loops, masked in the SIMD tiles: the same bits unless C holds
+ * -0). The SIMD path keeps 4 x 8 tiles of C in registers over the whole sum
+ * (small layers spent most of their backward pass in the calls and the loads
+ * and stores of one axpy per element of A); the edges take the plain loops. */
+
+/* C[j][k] += sum over i of A[i][j] B[i][k], for j in [j0, j1), k in [k0, k1), the plain loop */
+static void tn_plain(float *C, const float *A, const float *B, int M, int N, int K, int j0, int j1, int k0, int k1)
 {
+    if (j0 >= j1 || k0 >= k1) return;
     /* each row of C takes a block's updates while it is in cache, in the order i = 0, 1, ... */
     for (int i0 = 0; i0 < M; i0 += ROWS) {
         int i1 = i0 + ROWS < M ? i0 + ROWS : M;
-        for (int j = 0; j < N; j++) {
+        for (int j = j0; j < j1; j++) {
             float *c = C + (long)j * K;
             for (int i = i0; i < i1; i++) {
-                float aij = A[(long)i * N + j];
-                if (aij != 0.0f) axpy(c, aij, B + (long)i * K, K);
+                float a = A[(long)i * N + j];
+                const float *b = B + (long)i * K;
+                if (a != 0.0f) TAIL for (int k = k0; k < k1; k++) c[k] += a * b[k];
             }
         }
     }
 }
 
+#if SL_SIMD
+/* A 4 x 8 tile of C (rows c + r ld) = (its values if from_c, else 0) + the sum over t < T of
+ * a[t at + r ar] b[t bt .. t bt + 8), t ascending; a zero of a adds nothing (masked). */
+static void tile_4x8(float *c, long ld, int from_c, const float *a, long at, long ar, const float *b, long bt, int T)
+{
+    simde_v128_t acc[4][2], zero = simde_wasm_f32x4_splat(0);
+    for (int r = 0; r < 4; r++)
+        for (int h = 0; h < 2; h++) acc[r][h] = from_c ? simde_wasm_v128_load(c + r * ld + 4 * h) : zero;
+    for (int t = 0; t < T; t++) {
+        simde_v128_t b0 = simde_wasm_v128_load(b + t * bt), b1 = simde_wasm_v128_load(b + t * bt + 4);
+        for (int r = 0; r < 4; r++) {
+            simde_v128_t x = simde_wasm_f32x4_splat(a[t * at + r * ar]), m = simde_wasm_f32x4_ne(x, zero);
+            acc[r][0] = simde_wasm_f32x4_add(acc[r][0], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b0), m));
+            acc[r][1] = simde_wasm_f32x4_add(acc[r][1], simde_wasm_v128_and(simde_wasm_f32x4_mul(x, b1), m));
+        }
+    }
+    for (int r = 0; r < 4; r++)
+        for (int h = 0; h < 2; h++) simde_wasm_v128_store(c + r * ld + 4 * h, acc[r][h]);
+}
+#endif
+
+void sl_gemm_tn_acc(float *C, const float *A, const float *B, int M, int N, int K)
+{
+    int N4 = 0, K8 = 0;
+#if SL_SIMD
+    N4 = N - N % 4;
+    K8 = K - K % 8;
+    for (int j0 = 0; j0 < N4; j0 += 4)
+        for (int k0 = 0; k0 < K8; k0 += 8) tile_4x8(C + (long)j0 * K + k0, K, 1, A + j0, N, 1, B + k0, K, M);
+#endif
+    tn_plain(C, A, B, M, N, K, 0, N4, K8, K); /* columns left over */
+    tn_plain(C, A, B, M, N, K, N4, N, 0, K);  /* rows left over */
+}
+
 void sl_gemm_nn(float *C, const float *A, const float *B, int M, int N, int K)
 {
-    for (int i = 0; i < M; i++) {
+    int M4 = 0, K8 = 0;
+#if SL_SIMD
+    M4 = M - M % 4;
+    K8 = K - K % 8;
+    for (int i0 = 0; i0 < M4; i0 += 4)
+        for (int k0 = 0; k0 < K8; k0 += 8) tile_4x8(C + (long)i0 * K + k0, K, 0, A + (long)i0 * N, 1, N, B + k0, K, N);
+#endif
+    /* the rest: columns left over in the tiled rows, then the rows left over */
+    for (int i = K8 < K ? 0 : M4; i < M; i++) {
         float *c = C + (long)i * K;
         const float *a = A + (long)i * N;
-        TAIL for (int k = 0; k < K; k++) c[k] = 0;
+        int k0 = i < M4 ? K8 : 0;
+        TAIL for (int k = k0; k < K; k++) c[k] = 0;
         for (int j = 0; j < N; j++)
-            if (a[j] != 0.0f) axpy(c, a[j], B + (long)j * K, K);
+            if (a[j] != 0.0f) TAIL for (int k = k0; k < K; k++) c[k] += a[j] * B[(long)j * K + k];
     }
 }
 
@@ -140,6 +195,76 @@ void sl_colsum_acc(float *out, const float *A, int M, int N)
 {
     for (int i = 0; i < M; i++) axpy(out, 1.0f, A + (long)i * N, N);
 }
+
+/* tanh in float32 from exp, with the same operations in the SIMD lanes and in
+ * the scalar tail, so every build gives the same bits (libm's tanhf, a scalar
+ * call, took most of a tanh network's training step). |x| < 0.3: the odd
+ * Taylor series to x^11; else 1 - 2 / (exp(2|x|) + 1), exp(y) = 2^n exp(r) with
+ * r = y - n ln 2 in [-ln2/2, ln2/2] and a degree-7 Taylor polynomial, |x|
+ * clamped to 9 (tanh is 1 in float32 beyond); then the sign of x. Within 3 ulp
+ * of tanh (tests/c/test_model.c); NaN stays NaN. */
+#define TANH_SMALL 0.3f
+#define TANH_BIG 10.0f
+#define T3 -0.333333333333f
+#define T5 0.133333333333f
+#define T7 -0.053968253968f
+#define T9 0.021869488536f
+#define T11 -0.008863235530f
+#define LOG2E 1.44269504089f
+#define LN2_HI 0.693145751953125f
+#define LN2_LO 1.42860676533e-06f
+#define ROUND 12582912.0f /* 1.5 * 2^23: adding and subtracting it rounds to the nearest integer */
+#define E2 0.5f
+#define E3 0.166666666667f
+#define E4 0.0416666666667f
+#define E5 0.00833333333333f
+#define E6 0.00138888888889f
+#define E7 0.000198412698413f
+
+static float tanh_scalar(float x)
+{
+    float a = fabsf(x), t;
+    if (a != a) return x; /* NaN */
+    if (a < TANH_SMALL) {
+        float z = a * a;
+        t = a + a * z * (T3 + z * (T5 + z * (T7 + z * (T9 + z * T11))));
+    } else {
+        float y = 2.0f * (a > TANH_BIG ? TANH_BIG : a);
+        float n = (y * LOG2E + ROUND) - ROUND;
+        float r = (y - n * LN2_HI) - n * LN2_LO;
+        float p = 1.0f + r * (1.0f + r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * (E6 + r * E7))))));
+        uint32_t bits = (uint32_t)((int32_t)n + 127) << 23;
+        float scale;
+        memcpy(&scale, &bits, 4);
+        t = 1.0f - 2.0f / (p * scale + 1.0f);
+    }
+    return copysignf(t, x);
+}
+
+#if SL_SIMD
+static simde_v128_t tanh_simd(simde_v128_t x)
+{
+#define S simde_wasm_f32x4_splat
+#define ADD simde_wasm_f32x4_add
+#define MUL simde_wasm_f32x4_mul
+    simde_v128_t sign = S(-0.0f);
+    simde_v128_t a = simde_wasm_v128_andnot(x, sign);
+    simde_v128_t z = MUL(a, a);
+    simde_v128_t ts = ADD(a, MUL(MUL(a, z), ADD(S(T3), MUL(z, ADD(S(T5), MUL(z, ADD(S(T7), MUL(z, ADD(S(T9), MUL(z, S(T11)))))))))));
+    simde_v128_t y = MUL(S(2.0f), simde_wasm_v128_bitselect(S(TANH_BIG), a, simde_wasm_f32x4_gt(a, S(TANH_BIG))));
+    simde_v128_t n = simde_wasm_f32x4_sub(ADD(MUL(y, S(LOG2E)), S(ROUND)), S(ROUND));
+    simde_v128_t r = simde_wasm_f32x4_sub(simde_wasm_f32x4_sub(y, MUL(n, S(LN2_HI))), MUL(n, S(LN2_LO)));
+    simde_v128_t p = ADD(S(1.0f), MUL(r, ADD(S(1.0f), MUL(r, ADD(S(E2), MUL(r, ADD(S(E3), MUL(r, ADD(S(E4),
+                     MUL(r, ADD(S(E5), MUL(r, ADD(S(E6), MUL(r, S(E7)))))))))))))));
+    simde_v128_t scale = simde_wasm_i32x4_shl(simde_wasm_i32x4_add(simde_wasm_i32x4_trunc_sat_f32x4(n), simde_wasm_i32x4_splat(127)), 23);
+    simde_v128_t tb = simde_wasm_f32x4_sub(S(1.0f), simde_wasm_f32x4_div(S(2.0f), ADD(MUL(p, scale), S(1.0f))));
+    simde_v128_t t = simde_wasm_v128_bitselect(ts, tb, simde_wasm_f32x4_lt(a, S(TANH_SMALL)));
+    return simde_wasm_v128_or(t, simde_wasm_v128_and(x, sign));
+#undef S
+#undef ADD
+#undef MUL
+}
+#endif
 
 void sl_act_forward(int act, float *a, const float *z, int n)
 {
@@ -156,7 +281,10 @@ void sl_act_forward(int act, float *a, const float *z, int n)
         TAIL for (; k < n; k++) a[k] = z[k] > 0 ? z[k] : z[k] * SL_LEAKY_SLOPE;
         break;
     case SL_ACT_TANH:
-        TAIL for (; k < n; k++) a[k] = tanhf(z[k]);
+#if SL_SIMD
+        VEC for (; k + 4 <= n; k += 4) simde_wasm_v128_store(a + k, tanh_simd(simde_wasm_v128_load(z + k)));
+#endif
+        TAIL for (; k < n; k++) a[k] = tanh_scalar(z[k]);
         break;
     case SL_ACT_SIGMOID:
         TAIL for (; k < n; k++) a[k] = 1.0f / (1.0f + expf(-z[k]));

@@ -2,10 +2,12 @@
 # Builds what the benchmark suite needs besides dist/ (run build.sh first):
 #   dist/bench/stream7.wasm   the 7-stream bandwidth probe, emcc -O3 -msimd128, its own small module
 #   dist/bench/bench_native   the native benchmark, linked with dist/native/libsteplab.a (-O3 -march=native)
+#   dist/bench/browser.html, worker.mjs, train.mjs   the training workloads' page and worker (served with dist/)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/native/libsteplab.a ] || { echo "tests/bench/build.sh: run bash build.sh first" >&2; exit 1; }
 mkdir -p dist/bench
+cp tests/bench/browser.html tests/bench/worker.mjs tests/bench/train.mjs dist/bench/
 stamp=$(cat tests/bench/*.c tests/bench/build.sh dist/native/libsteplab.a | md5sum | cut -c1-16)
 if [ -f dist/bench/stamp ] && [ "$(cat dist/bench/stamp)" = "$stamp" ] && [ -f dist/bench/stream7.wasm ] &&
    [ -f dist/bench/bench_native ]; then exit 0; fi

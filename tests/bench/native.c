@@ -7,6 +7,12 @@
  *   bench_native landscape SURFACE NX NY X0 X1 Y0 Y1 SAMPLES
  *   bench_native schedule SPEC N SAMPLES
  *   bench_native trace SURFACE OPTIMIZER X0 Y0 STEPS SAMPLES
+ *   bench_native train SIZES ACTIVATION LOSS BATCH N STEPS CHECK SAMPLES
+ *                                               sl_trainer_run, STEPS steps a run (W1-W3); the check
+ *                                               is the losses of the first CHECK steps
+ *   bench_native phases SIZES ACTIVATION LOSS BATCH N STEPS SAMPLES
+ *                                               where a step's time goes: microseconds per step of each
+ *                                               phase of sl_trainer_run, each timed alone over STEPS calls
  * Prints one JSON object: seconds per run (after one warm-up run) and check
  * values the runner compares with the wasm builds. Inputs come from the same
  * generator as run.mjs's (fill()). */
@@ -17,10 +23,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/data.h"
+#include "losses/loss.h"
 #include "model/kernels.h"
 #include "optimizers/optimizer.h"
 #include "schedules/scheduler.h"
 #include "surfaces/surface.h"
+#include "train/train.h"
 
 void sl_bench_stream7(float *p, float *m, float *v, const float *g, int n);
 
@@ -38,6 +47,16 @@ static void fill(float *x, int n, unsigned seed, float scale)
     for (int i = 0; i < n; i++) {
         s = s * 1664525u + 1013904223u;
         x[i] = scale * ((float)(s >> 8) / 16777216.0f - 0.5f);
+    }
+}
+
+/* n class labels in [0, classes): train.mjs's labels() */
+static void labels(double *y, int n, unsigned seed, int classes)
+{
+    unsigned s = seed;
+    for (int i = 0; i < n; i++) {
+        s = s * 1664525u + 1013904223u;
+        y[i] = (double)((s >> 16) % (unsigned)classes);
     }
 }
 
@@ -77,6 +96,89 @@ static void print_check(const float *x, int n, int count)
 
 #define MAX_SAMPLES 1000
 #define CHECKS 16
+#define MAX_LAYERS 8
+#define MAX_CHECK_STEPS 256
+
+/* The training workloads W1-W3 (tests/bench/train.mjs trainData()): the data set, the
+ * initial weights and the configuration, built from the same generators. */
+typedef struct {
+    int sizes[MAX_LAYERS + 1], n_sizes, batch, n;
+    const char *activation, *loss;
+    double *X, *y;
+    float *init;
+    int n_init;
+    char config[512], loss_spec[128];
+} train_case;
+
+static const char *ADAM_SPEC = "{\"type\":\"Adam\",\"lr\":0.001,\"betas\":[0.9,0.999],\"eps\":1e-08}";
+
+/* The power of two train.mjs's initScale() picks: the largest s <= 2 / sqrt(in), so
+ * W ~ U(-s/2, s/2) is close to nn.Linear's default U(-1/sqrt(in), 1/sqrt(in)). */
+static float init_scale(int in)
+{
+    float s = 2;
+    while ((double)s * s * in > 4) s /= 2;
+    return s;
+}
+
+static int train_setup(train_case *c, const char *sizes)
+{
+    c->n_sizes = 0;
+    for (const char *p = sizes; *p && c->n_sizes <= MAX_LAYERS; c->n_sizes++) {
+        c->sizes[c->n_sizes] = atoi(p);
+        p = strchr(p, ',');
+        if (!p) {
+            c->n_sizes++;
+            break;
+        }
+        p++;
+    }
+    if (c->n_sizes < 2 || c->n_sizes > MAX_LAYERS + 1) return 0;
+    int d = c->sizes[0], classes = c->sizes[c->n_sizes - 1], n = c->n;
+    c->X = malloc((size_t)n * d * sizeof(double));
+    c->y = malloc((size_t)n * sizeof(double));
+    float *Xf = floats(n * d);
+    if (!c->X || !c->y) return 0;
+    /* binary: a 2-D xor of the quadrants on [-2, 2)^2; multiclass: random rows on [-1, 1) and random labels */
+    fill(Xf, n * d, 7, classes == 1 ? 4.0f : 2.0f);
+    for (int i = 0; i < n * d; i++) c->X[i] = Xf[i];
+    if (classes == 1)
+        for (int i = 0; i < n; i++) c->y[i] = Xf[i * d] * Xf[i * d + 1] > 0;
+    else
+        labels(c->y, n, 8, classes);
+    free(Xf);
+    c->n_init = 0;
+    for (int l = 0; l + 1 < c->n_sizes; l++) c->n_init += (c->sizes[l] + 1) * c->sizes[l + 1];
+    c->init = floats(c->n_init);
+    float *w = c->init;
+    for (int l = 0; l + 1 < c->n_sizes; l++) {
+        int in = c->sizes[l], out = c->sizes[l + 1];
+        fill(w, in * out, 100 + l, init_scale(in));
+        fill(w + in * out, out, 200 + l, init_scale(in));
+        w += (in + 1) * out;
+    }
+    int len = snprintf(c->config, sizeof c->config, "{\"model\":{\"hidden\":[");
+    for (int l = 1; l + 1 < c->n_sizes; l++) len += snprintf(c->config + len, sizeof c->config - len, "%s%d", l > 1 ? "," : "", c->sizes[l]);
+    snprintf(c->config + len, sizeof c->config - len,
+             "],\"activation\":\"%s\"},\"batch_size\":%d,\"epochs\":1000000,\"shuffle\":false,\"seed\":0}", c->activation,
+             c->batch);
+    snprintf(c->loss_spec, sizeof c->loss_spec, "{\"type\":\"%s\"}", c->loss);
+    return 1;
+}
+
+static sl_status train_create(train_case *c, sl_trainer **t)
+{
+    int classes = c->sizes[c->n_sizes - 1];
+    const char *ds_spec = classes == 1 ? "{\"task\":\"binary\",\"val_fraction\":0,\"standardize\":false}"
+                                       : "{\"task\":\"multiclass\",\"val_fraction\":0,\"standardize\":false}";
+    sl_dataset *ds = 0;
+    sl_status st = sl_dataset_from_arrays(c->X, c->n, c->sizes[0], c->y, ds_spec, (int)strlen(ds_spec), &ds);
+    if (st) return st;
+    st = sl_trainer_create(c->config, (int)strlen(c->config), ds, c->loss_spec, (int)strlen(c->loss_spec), ADAM_SPEC,
+                           (int)strlen(ADAM_SPEC), 0, 0, c->init, c->n_init, t);
+    sl_dataset_free(ds);
+    return st;
+}
 
 int main(int argc, char **argv)
 {
@@ -205,6 +307,101 @@ int main(int argc, char **argv)
         print_samples(t, samples);
         print_check(tr->loss, tr->count, CHECKS);
         sl_trace_free(tr);
+        return 0;
+    }
+    if (!strcmp(what, "train") && argc == 10) {
+        train_case c = { .activation = argv[3], .loss = argv[4], .batch = atoi(argv[5]), .n = atoi(argv[6]) };
+        int steps = atoi(argv[7]), check = atoi(argv[8]), done = 0;
+        if (!train_setup(&c, argv[2]) || steps < 1 || check < 1 || check > MAX_CHECK_STEPS) {
+            fprintf(stderr, "bench_native train: bad sizes, steps or check steps\n");
+            return 2;
+        }
+        double *out = malloc(3 * sizeof(double) * (size_t)(steps > check ? steps : check));
+        sl_trainer *tr = 0;
+        sl_status st = train_create(&c, &tr);
+        if (st) return fail(st);
+        /* a warm-up run, then each sample is one run of STEPS steps, as run.step(STEPS) */
+        for (int s = -1; s < samples; s++) {
+            double t0 = now();
+            for (int left = steps; left > 0; left -= done)
+                if ((st = sl_trainer_run(tr, left, out, &done)) || done == 0) return st ? fail(st) : 3;
+            if (s >= 0) t[s] = now() - t0;
+        }
+        sl_trainer_free(tr);
+        print_samples(t, samples);
+        /* the check: the loss of each of the first CHECK steps of a fresh trainer */
+        if ((st = train_create(&c, &tr))) return fail(st);
+        float loss[MAX_CHECK_STEPS];
+        for (int k = 0; k < check; k += done)
+            if ((st = sl_trainer_run(tr, check - k, out + 3 * k, &done)) || done == 0) return st ? fail(st) : 3;
+        for (int k = 0; k < check; k++) loss[k] = (float)out[3 * k];
+        print_check(loss, check, CHECKS);
+        sl_trainer_free(tr);
+        free(out), free(c.X), free(c.y), free(c.init);
+        return 0;
+    }
+    if (!strcmp(what, "phases") && argc == 9) {
+        /* the phases of train.c's step(), called the way it calls them, on the trainer's own objects */
+        train_case c = { .activation = argv[3], .loss = argv[4], .batch = atoi(argv[5]), .n = atoi(argv[6]) };
+        int steps = atoi(argv[7]), done = 0;
+        if (!train_setup(&c, argv[2]) || steps < 1) return 2;
+        sl_trainer *tr = 0;
+        sl_status st = train_create(&c, &tr);
+        if (st) return fail(st);
+        sl_mlp *m = sl_trainer_model(tr);
+        sl_dataset *ds = sl_trainer_dataset(tr);
+        int d = c.sizes[0], b = c.batch, np = sl_mlp_n_params(m), spe = sl_trainer_steps_per_epoch(tr);
+        float *Xb = floats(b * d), *yb = floats(b), *g = floats(b * c.sizes[c.n_sizes - 1]);
+        float *p = sl_mlp_params(m), *gr = sl_mlp_grads(m);
+        const float *X = sl_dataset_X(ds), *y = sl_dataset_y(ds);
+        double loss, ev[3], *rec = malloc(3 * sizeof(double) * (size_t)steps);
+        sl_loss *L = 0;
+        sl_optimizer *o = 0;
+        if ((st = sl_loss_create(c.loss_spec, (int)strlen(c.loss_spec), &L)) ||
+            (st = sl_optimizer_create(ADAM_SPEC, (int)strlen(ADAM_SPEC), np, &o)))
+            return fail(st);
+        sl_mlp_work *w = 0;
+        if ((st = sl_mlp_work_create(m, b, &w))) return fail(st);
+        const char *names[] = { "gather", "forward", "loss", "backward", "grad_norm", "optimizer", "evaluate", "trainer_run" };
+        double us[8] = { 0 };
+        for (int pass = 0; pass < 2; pass++) { /* the first pass warms up */
+            double t0 = now(), sq = 0;
+            for (int s = 0; s < steps; s++) {
+                int at = (s % spe) * b;
+                for (int i = 0; i < b; i++) {
+                    memcpy(Xb + (size_t)i * d, X + (size_t)(at + i) * d, (size_t)d * sizeof(float));
+                    yb[i] = y[at + i];
+                }
+            }
+            double t1 = now();
+            for (int s = 0; s < steps; s++) sl_mlp_forward(m, w, Xb, b);
+            double t2 = now();
+            const float *out = sl_mlp_forward(m, w, Xb, b);
+            for (int s = 0; s < steps; s++) sl_loss_eval(L, out, 0, 0, yb, b, c.sizes[c.n_sizes - 1], b, g, 0, 0, &loss);
+            double t3 = now();
+            for (int s = 0; s < steps; s++) sl_mlp_backward(m, w, Xb, g);
+            double t4 = now();
+            for (int s = 0; s < steps; s++)
+                for (int i = 0; i < np; i++) sq += (double)gr[i] * gr[i];
+            double t5 = now();
+            for (int s = 0; s < steps; s++) sl_optimizer_step(o, p, gr, np);
+            double t6 = now();
+            int evals = steps / spe > 0 ? steps / spe : 1;
+            for (int s = 0; s < evals; s++) sl_trainer_evaluate(tr, 0, ev);
+            double t7 = now();
+            for (int left = steps; left > 0; left -= done)
+                if ((st = sl_trainer_run(tr, left, rec, &done)) || done == 0) return st ? fail(st) : 3;
+            double t8 = now();
+            double tt[] = { t0, t1, t2, t3, t4, t5, t6, t7, t8 };
+            for (int k = 0; k < 8; k++) us[k] = (tt[k + 1] - tt[k]) * 1e6 / steps;
+            us[6] = (t7 - t6) * 1e6 / ((double)evals * spe); /* one evaluation per epoch, per step */
+            if (sq < 0) return 3; /* keeps the norm loop */
+        }
+        printf("{");
+        for (int k = 0; k < 8; k++) printf("%s\"%s\":%.4g", k ? "," : "", names[k], us[k]);
+        printf(",\"steps_per_epoch\":%d}\n", spe);
+        sl_mlp_work_free(w), sl_loss_free(L), sl_optimizer_free(o), sl_trainer_free(tr);
+        free(Xb), free(yb), free(g), free(rec), free(c.X), free(c.y), free(c.init);
         return 0;
     }
     fprintf(stderr, "bench_native: unknown workload or arguments: %s\n", what);

@@ -2,14 +2,16 @@
 // steplab's benchmark suite: the core's kernels timed side by side with the
 // peers a user would pick instead, in one run on one machine.
 //
-//   node tests/bench/run.mjs [--quick] [--only K2,K3] [--no-json]
+//   node tests/bench/run.mjs [--quick] [--only W1,K2] [--no-json] [--no-browser]
 //
 // Implementations (columns): steplab wasm SIMD (dist/steplab.mjs), steplab wasm
 // scalar (dist/steplab-scalar.wasm), steplab native (the same C, gcc -O3
-// -march=native: dist/bench/bench_native), TensorFlow.js 4.22 `wasm` backend
-// (XNNPACK, SIMD checked) and `cpu` backend (plain JS). Workloads (rows) are
-// the WORKLOADS table below; each entry gives its size, its unit of work and,
-// per implementation, a setup returning { run(), check() }.
+// -march=native: dist/bench/bench_native), for the training workloads steplab
+// in headless Chromium's worker (browser.mjs), TensorFlow.js 4.22 `wasm`
+// backend (XNNPACK, SIMD checked) and `cpu` backend (plain JS), and for the
+// training workloads tfjs-layers' trainOnBatch (on the wasm backend). Workloads
+// (rows) are the workloads() table below; each entry gives its size, its unit of
+// work and, per implementation, a setup returning { run(), check() }.
 //
 // Protocol: every implementation first computes a check (a few result values at
 // fixed indices, from the same seeded inputs) and all checks must agree with
@@ -28,29 +30,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadSteplab } from '../../dist/steplab.mjs';
 import { instantiate } from '../../web/lib/core.mjs';
+import { runBrowser } from './browser.mjs';
+import { fill, pick, TRAIN, ADAM as TRAIN_ADAM, trainData, steplabConfig, steplabCheck } from './train.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dist = (f) => path.join(ROOT, 'dist', f);
-export const IMPLS = ['steplab-wasm-simd', 'steplab-wasm-scalar', 'steplab-native', 'tfjs-wasm', 'tfjs-cpu'];
-const CHECKS = 16;
+export const IMPLS = ['steplab-wasm-simd', 'steplab-wasm-scalar', 'steplab-native', 'steplab-browser', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers'];
 
-// x[i] = scale * (u - 0.5), u from a 32-bit LCG: the same numbers as tests/bench/native.c fill().
-export function fill(n, seed, scale) {
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = Math.fround(scale * Math.fround(Math.fround((s >>> 8) / 16777216) - 0.5));
-  }
-  return x;
-}
-
-// CHECKS values at evenly spaced indices, the first and last included (native.c print_check()).
-export function pick(x, n = x.length) {
-  const out = new Float64Array(CHECKS);
-  for (let i = 0; i < CHECKS; i++) out[i] = x[Math.floor((i * (n - 1)) / (CHECKS - 1))];
-  return out;
-}
+export { fill, pick };
 
 // ---- the implementations' contexts, loaded once ----
 
@@ -74,6 +61,8 @@ async function loadContext() {
   ctx.tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
   await import('@tensorflow/tfjs-backend-wasm');
+  // tfjs-core's Node bundle registers no gradient functions; tfjs-layers brings them (and trainOnBatch)
+  ctx.tfl = await import('@tensorflow/tfjs-layers');
   await ctx.tf.setBackend('wasm');
   [console.warn, console.log] = silence;
   ctx.tfWasmSimd = ctx.tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
@@ -103,6 +92,8 @@ function heapF32(core, n, from) {
 const ADAM = { type: 'Adam', lr: 0.001, betas: [0.9, 0.999], eps: 1e-8 };
 const ADAM_JSON = JSON.stringify(ADAM);
 const K1_STEPS_CHECKED = 3;
+// W1-W3: losses after up to 31 steps agree within this (relative to the largest loss checked); see README
+const TRAIN_TOL = 1e-4;
 
 // lab.createOptimizer('Adam').step(params, grads): the public API, copying params and grads in and params out.
 function adamStepApi(lab) {
@@ -323,15 +314,161 @@ function traceLab(lab, type) {
   };
 }
 
+// ---- W1-W3: training steps ----
+// Every implementation runs the loop of train.mjs: steps over the training rows in order, and after
+// each epoch's last step the loss and accuracy on the whole training set. A timed run is size.steps
+// steps; the check is the losses of the first size.check steps of a fresh model.
+
+// lab.createTrainer(...) and run.step(steps): the public API, as the page's worker calls it.
+function trainLab(lab, w) {
+  return (size) => {
+    const data = trainData(w, size.n);
+    const run = lab.createTrainer(steplabConfig(w, data));
+    return {
+      check: () => steplabCheck(lab, w, data, size.check),
+      run: () => run.step(size.steps),
+      dispose: () => run.dispose(),
+    };
+  };
+}
+
+// The same loop in TensorFlow.js: a hand-written step (optimizer.minimize over the variables, the
+// gradients from tf.variableGrads) on `backend`, or, with layers, a tf.sequential of dense layers
+// and model.trainOnBatch (async) on the wasm backend. Batches are tensors made once at setup; the
+// weights are the same numbers, transposed to tfjs's (in, out) kernels.
+function trainTfjs(ctx, backend, w, layers = false) {
+  return async (size) => {
+    await useBackend(ctx, backend);
+    const { tf, tfl } = ctx;
+    const data = trainData(w, size.n);
+    const { d, classes, n } = data;
+    const B = w.batch;
+    const spe = Math.ceil(n / B);
+    const yT = (lo, hi) => (classes === 1
+      ? tf.tensor2d(Float32Array.from(data.y.subarray(lo, hi)), [hi - lo, 1])
+      : tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(data.y.subarray(lo, hi)), 'int32'), classes), 'float32')));
+    const xs = [], ys = [];
+    for (let k = 0; k < spe; k++) {
+      const lo = k * B, hi = Math.min(n, lo + B);
+      xs.push(tf.tensor2d(data.X.subarray(lo * d, hi * d), [hi - lo, d]));
+      ys.push(yT(lo, hi));
+    }
+    const Xall = tf.tensor2d(data.X, [n, d]);
+    const Yall = yT(0, n);
+    const kernels = () => data.layers.flatMap((L) => {
+      const Wt = new Float32Array(L.nIn * L.nOut);
+      for (let o = 0; o < L.nOut; o++) for (let i = 0; i < L.nIn; i++) Wt[i * L.nOut + o] = L.W[o * L.nIn + i];
+      return [tf.tensor2d(Wt, [L.nIn, L.nOut]), tf.tensor1d(L.b)];
+    });
+    const lossOf = (logits, y) => (classes === 1 ? tf.losses.sigmoidCrossEntropy(y, logits) : tf.losses.softmaxCrossEntropy(y, logits));
+    const adam = () => tf.train.adam(TRAIN_ADAM.lr, TRAIN_ADAM.betas[0], TRAIN_ADAM.betas[1], TRAIN_ADAM.eps);
+
+    // A fresh model: { step(k, withLoss) -> loss | undefined (a promise with layers), forward(x), dispose() }.
+    const fresh = () => {
+      if (layers) {
+        const model = tfl.sequential();
+        w.sizes.slice(1).forEach((units, l) => model.add(tfl.layers.dense({
+          units, inputShape: l ? undefined : [d], activation: l + 2 < w.sizes.length ? w.activation : 'linear',
+        })));
+        const init = kernels();
+        model.setWeights(init);
+        tf.dispose(init);
+        const opt = adam();
+        model.compile({ optimizer: opt, loss: (yTrue, yPred) => lossOf(yPred, yTrue) });
+        return {
+          step: (k) => model.trainOnBatch(xs[k], ys[k]),
+          forward: (x) => model.predict(x, { batchSize: n }),
+          dispose: () => { model.dispose(); opt.dispose(); },
+        };
+      }
+      const vars = kernels().map((t) => { const v = tf.variable(t); t.dispose(); return v; });
+      const forward = (x) => {
+        let h = x;
+        for (let l = 0; l < vars.length / 2; l++) {
+          h = tf.add(tf.matMul(h, vars[2 * l]), vars[2 * l + 1]);
+          if (2 * l + 2 < vars.length) h = w.activation === 'tanh' ? tf.tanh(h) : tf.relu(h);
+        }
+        return h;
+      };
+      const opt = adam();
+      return {
+        step: (k, withLoss) => {
+          const cost = opt.minimize(() => lossOf(forward(xs[k]), ys[k]), withLoss, vars);
+          if (!withLoss) return undefined;
+          const v = cost.dataSync()[0];
+          cost.dispose();
+          return v;
+        },
+        forward,
+        dispose: () => { opt.dispose(); tf.dispose(vars); },
+      };
+    };
+    // the end of an epoch: loss and accuracy on the training set, read back as the trainer's history does
+    const evaluate = (m) => {
+      const [loss, acc] = tf.tidy(() => {
+        const o = m.forward(Xall);
+        const hit = classes === 1 ? tf.equal(tf.cast(tf.greater(o, 0), 'float32'), Yall) : tf.equal(tf.argMax(o, 1), tf.argMax(Yall, 1));
+        return [lossOf(o, Yall), tf.mean(tf.cast(hit, 'float32'))];
+      });
+      const out = [loss.dataSync()[0], acc.dataSync()[0]];
+      tf.dispose([loss, acc]);
+      return out;
+    };
+    const check = async () => {
+      const m = fresh();
+      const losses = [];
+      for (let s = 0; s < size.check; s++) {
+        losses.push(await m.step(s % spe, true));
+        if (s % spe === spe - 1) evaluate(m);
+      }
+      m.dispose();
+      return pick(losses);
+    };
+    const m = fresh();
+    let k = 0;
+    const run = layers
+      ? async () => {
+        for (let s = 0; s < size.steps; s++) {
+          await m.step(k);
+          if (++k === spe) { k = 0; evaluate(m); }
+        }
+      }
+      : () => {
+        for (let s = 0; s < size.steps; s++) {
+          m.step(k, false);
+          if (++k === spe) { k = 0; evaluate(m); }
+        }
+      };
+    return {
+      check, run, async: layers,
+      dispose: () => { m.dispose(); tf.dispose([...xs, ...ys, Xall, Yall]); },
+    };
+  };
+}
+
 // ---- the workload table: one entry per row ----
 // size: the full run; quick: the npm test pass. units(size): work per run (elements, or flops for K2).
 // impls: implementation -> setup(size) returning { check(), run(), dispose?() } (may be async), or
 // native: (size) => bench_native's arguments. tol: the largest relative difference the check accepts
-// (relative to the largest |value| of the check). W1-W3 (the trainer's workloads) plug in here as one
-// entry each, with the same shape, when the trainer lands.
+// (relative to the largest |value| of the check).
 export function workloads(ctx) {
   const { lab, labScalar, core, coreScalar } = ctx;
   const list = [];
+  for (const [id, w] of Object.entries(TRAIN)) {
+    list.push({
+      id, group: 'W', title: w.title, unit: 'samples/s', batch: w.batch, size: w.size, quick: w.quick,
+      units: (s) => s.steps * w.batch, tol: TRAIN_TOL,
+      impls: {
+        'steplab-wasm-simd': trainLab(lab, w),
+        'steplab-wasm-scalar': trainLab(labScalar, w),
+        'steplab-native': (s) => ['train', w.sizes.join(','), w.activation, w.loss, w.batch, s.n, s.steps, s.check],
+        'steplab-browser': 'runBrowser()', // headless Chromium, dist/steplab.mjs in a module worker (browser.mjs)
+        'tfjs-wasm': trainTfjs(ctx, 'wasm', w),
+        'tfjs-cpu': trainTfjs(ctx, 'cpu', w),
+        'tfjs-layers': trainTfjs(ctx, 'wasm', w, true),
+      },
+    });
+  }
   for (const [label, n] of [['1e6', 1e6], ['1e7', 1e7]]) {
     list.push({
       id: `K1-adam-${label}`, group: 'K1', title: `Adam step, ${label} params (lab.createOptimizer().step)`,
@@ -422,18 +559,23 @@ function quantile(sorted, q) {
 }
 
 // Seconds per run: warm-up, then minSamples to samples batches (as the budget allows) of reps runs, each batch >= minSample.
-function timeRuns(run, opt) {
+// isAsync: run returns a promise (tfjs-layers' trainOnBatch), awaited each time.
+async function timeRuns(run, opt, isAsync) {
   let warm = 0;
   const t0 = now();
   // at least warmRuns runs and warmSeconds, but no more than 1 s of warm-up (tfjs-cpu's Adam over 1e7 takes seconds a run)
-  do { run(); warm++; } while ((warm < opt.warmRuns || now() - t0 < opt.warmSeconds) && now() - t0 < 1 && warm < 1000);
+  do {
+    if (isAsync) await run(); else run();
+    warm++;
+  } while ((warm < opt.warmRuns || now() - t0 < opt.warmSeconds) && now() - t0 < 1 && warm < 1000);
   const per = (now() - t0) / warm;
   const reps = Math.max(1, Math.ceil(opt.minSample / Math.max(per, 1e-9)));
   const samples = Math.max(opt.minSamples, Math.min(opt.samples, Math.floor(opt.budget / (per * reps))));
   const out = [];
   for (let s = 0; s < samples; s++) {
     const a = now();
-    for (let r = 0; r < reps; r++) run();
+    if (isAsync) for (let r = 0; r < reps; r++) await run();
+    else for (let r = 0; r < reps; r++) run();
     out.push((now() - a) / reps);
   }
   return out;
@@ -472,11 +614,17 @@ export async function runSuite(options = {}) {
   let list = workloads(ctx);
   if (options.only) list = list.filter((w) => options.only.some((o) => w.id.startsWith(o) || w.group === o));
   const results = [];
+  // The training workloads in headless Chromium's worker: its own passes, before the Node ones.
+  let browser = null;
+  if (options.browser !== false && list.some((w) => w.group === 'W')) {
+    browser = await runBrowser({ quick, passes: opt.passes, opt, liveSeconds: quick ? 1 : 5 });
+  }
   for (const w of list) {
     const size = quick ? w.quick : w.size;
     const units = w.units(size);
     const scale = w.scale ?? 1;
     const row = { id: w.id, group: w.group, title: w.title, unit: w.unit, size, impls: {} };
+    if (w.batch) row.batch = w.batch;
     // Passes: every implementation takes its share of samples in each pass, so a change in the
     // machine's load during the run hits all of them alike. The check comes from the first pass.
     const secs = {};
@@ -486,7 +634,7 @@ export async function runSuite(options = {}) {
     for (let pass = 0; pass < opt.passes; pass++) {
       for (const name of pass % 2 ? [...IMPLS].reverse() : IMPLS) {
         const impl = w.impls[name];
-        if (!impl) continue;
+        if (!impl || name === 'steplab-browser') continue; // its samples come from runBrowser()
         secs[name] ??= [];
         if (name === 'steplab-native') {
           const r = native([...impl(size), opt.nativeSamples]);
@@ -494,16 +642,21 @@ export async function runSuite(options = {}) {
           secs[name].push(...r.samples);
         } else {
           const h = await impl(size);
-          if (pass === 0) checks[name] = Array.from(h.check());
-          secs[name].push(...timeRuns(h.run, opt));
+          if (pass === 0) checks[name] = Array.from(await h.check());
+          secs[name].push(...(await timeRuns(h.run, opt, h.async)));
           if (h.dispose) h.dispose();
         }
       }
+    }
+    if (w.impls['steplab-browser'] && browser) {
+      checks['steplab-browser'] = browser.workloads[w.id].check;
+      secs['steplab-browser'] = browser.workloads[w.id].samples;
     }
     let ref = null;
     for (const name of IMPLS.filter((n) => secs[n])) {
       const check = checks[name];
       const entry = { ...summarize(secs[name], units, scale), check };
+      if (w.batch) entry.steps_per_s = { median: entry.median / w.batch, q1: entry.q1 / w.batch, q3: entry.q3 / w.batch };
       if (ref === null) {
         ref = check;
       } else {
@@ -527,16 +680,35 @@ export async function runSuite(options = {}) {
       `${opt.passes} passes over the implementations; in each, warm-up >= ${opt.warmRuns} runs and ${opt.warmSeconds} s, then ${opt.minSamples}-${opt.samples} samples of >= ${opt.minSample * 1e3} ms (native: its own process, ${opt.nativeSamples} single runs); median and quartiles of all samples`,
     results,
   };
-  out.targets = targets(results);
+  if (browser) {
+    const L = browser.live;
+    out.browser = { user_agent: browser.userAgent, live_W1: { steps_per_s: L.steps / L.seconds, seconds: L.seconds, frames: L.frames, fps: L.fps, pulled: L.pulled, steps: L.steps } };
+  }
+  out.targets = targets(results, out.browser);
   out.checks_ok = results.every((r) => !r.check_failed);
   return out;
 }
 
-// ---- targets of issue 9 (K1-K4) ----
+// ---- targets of the performance issue ----
 
-function targets(results) {
+// W: ratios of steplab wasm SIMD to the peers (>= the value); K: see below.
+const TRAIN_TARGETS = [
+  ['W1', 'tfjs-wasm', 100], ['W2', 'tfjs-wasm', 15], ['W3', 'tfjs-wasm', 9],
+  ['W1', 'tfjs-cpu', 10], ['W2', 'tfjs-cpu', 10], ['W3', 'tfjs-cpu', 10],
+  ['W2', 'steplab-native', 0.7], ['W3', 'steplab-native', 0.7], ['W2', 'steplab-wasm-scalar', 5],
+];
+
+function targets(results, browser) {
   const get = (id, impl = 'steplab-wasm-simd') => results.find((r) => r.id === id)?.impls[impl];
   const t = [];
+  for (const [id, peer, want] of TRAIN_TARGETS) {
+    const e = get(id, peer);
+    if (e) t.push({ target: `${id} wasm SIMD >= ${want} x ${SHORT[peer]}`, value: e.ratio, met: e.ratio >= want });
+  }
+  if (browser) {
+    const v = browser.live_W1.steps_per_s;
+    t.push({ target: 'W1 in the page: worker training, history pulled every animation frame, >= 50 000 steps/s', value: v, met: v >= 50000 });
+  }
   for (const label of ['1e6', '1e7']) {
     const ceil = get(`K1-stream7-${label}`);
     for (const [id, what] of [[`K1-adam-heap-${label}`, 'in wasm memory'], [`K1-adam-${label}`, 'step API']]) {
@@ -586,7 +758,7 @@ function packageVersions() {
   return v;
 }
 
-const SHORT = { 'steplab-wasm-simd': 'wasm SIMD', 'steplab-wasm-scalar': 'wasm scalar', 'steplab-native': 'native', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu' };
+const SHORT = { 'steplab-wasm-simd': 'wasm SIMD', 'steplab-wasm-scalar': 'wasm scalar', 'steplab-native': 'native', 'steplab-browser': 'Chromium worker', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-layers': 'tfjs-layers' };
 
 function fmt(v) {
   if (!Number.isFinite(v)) return String(v);
@@ -604,7 +776,8 @@ function formatRow(r) {
     const bad = e.check_ok === false ? ' CHECK FAILED' : '';
     return `${SHORT[n]} ${fmt(e.median)} ±${spread}%${ratio}${bad}`;
   });
-  return `${r.id.padEnd(34)} ${r.unit.padEnd(9)} ${cells.join(' | ')}\n`;
+  const steps = r.batch ? `\n${''.padEnd(34)} steps/s   ${IMPLS.filter((n) => r.impls[n]).map((n) => `${SHORT[n]} ${fmt(r.impls[n].median / r.batch)}`).join(' | ')}` : '';
+  return `${r.id.padEnd(34)} ${r.unit.padEnd(9)} ${cells.join(' | ')}${steps}\n`;
 }
 
 // The Markdown table of a results object (README), ratios = steplab wasm SIMD / that implementation.
@@ -613,13 +786,18 @@ export function markdown(out) {
     `| workload | unit | ${IMPLS.map((n) => SHORT[n]).join(' | ')} |`,
     `|---|---|${IMPLS.map(() => '---:').join('|')}|`,
   ];
-  for (const r of out.results) {
+  const row = (r, unit, per = 1) => {
     const cells = IMPLS.map((n) => {
       const e = r.impls[n];
       if (!e) return '';
-      return e.ratio === undefined ? `**${fmt(e.median)}**` : `${fmt(e.median)} (×${e.ratio.toPrecision(3)})`;
+      const v = fmt(e.median / per);
+      return e.ratio === undefined ? `**${v}**` : `${v} (×${e.ratio.toPrecision(3)})`;
     });
-    lines.push(`| ${r.id} | ${r.unit} | ${cells.join(' | ')} |`);
+    lines.push(`| ${r.id} | ${unit} | ${cells.join(' | ')} |`);
+  };
+  for (const r of out.results) {
+    row(r, r.unit);
+    if (r.batch) row(r, 'steps/s', r.batch);
   }
   lines.push('', '| target | value | met |', '|---|---:|---|');
   for (const t of out.targets) lines.push(`| ${t.target} | ${t.value.toPrecision(3)} | ${t.met ? 'yes' : '**no**'} |`);
@@ -633,7 +811,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const only = i >= 0 ? args[i + 1].split(',') : null;
   const build = spawnSync('bash', [path.join(ROOT, 'tests/bench/build.sh')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
-  const out = await runSuite({ quick, only });
+  const out = await runSuite({ quick, only, browser: !args.includes('--no-browser') });
   const m = out.machine;
   console.log(`\n${m.cpu}, ${m.cores} cores, Node ${out.node}, tfjs ${out.packages['@tensorflow/tfjs-core']} (wasm SIMD ${out.tfjs.wasm_simd}, threads ${out.tfjs.wasm_threads})`);
   console.log('ratios (xN) = steplab wasm SIMD / that implementation; ± = half the interquartile range\n');
