@@ -63,8 +63,7 @@ async function train({ workload, size, seconds, chunkMs }) {
       k = Math.max(1, Math.min(1 << 16, Math.round((k * chunkMs) / 1000 / Math.max(dt, 1e-6))));
       await yieldNow();
     }
-    const seconds = now() - t0;
-    return { steps: run.steps_done, seconds, loss: pull().loss }; // the losses not pulled yet
+    return { steps: run.steps_done, seconds: now() - t0, loss: pull().loss }; // with the losses not pulled yet
   } finally {
     live = null;
     run.dispose();
