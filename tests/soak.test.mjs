@@ -34,6 +34,27 @@ test('one million optimizer steps: the wasm memory stops growing after warm-up',
   opt.dispose();
 });
 
+test('a trainer takes one million optimizer steps: the wasm memory stops growing, the history stays finite', () => {
+  const run = lab.createTrainer({
+    dataset: { name: 'moons', n_samples: 4000, noise: 0.2, val_fraction: 0.2 }, model: { hidden: [16, 16], activation: 'tanh' },
+    loss: { type: 'BCEWithLogitsLoss' }, optimizer: { type: 'Adam', lr: 1e-3, scheduler: { type: 'CosineAnnealingWarmRestarts', T_0: 5000 } },
+    batch_size: 32, epochs: 1_000_000,
+  });
+  run.step(20_000);
+  const warm = lab.memoryBytes;
+  const t0 = performance.now();
+  while (run.steps_done < 1_000_000) run.step(Math.min(100_000, 1_000_000 - run.steps_done));
+  const ms = performance.now() - t0;
+  assert.equal(lab.memoryBytes, warm);
+  assert.equal(run.status, 'running');
+  const h = run.history;
+  assert.equal(h.steps.loss.length, 1_000_000);
+  assert.ok(h.steps.loss.every(Number.isFinite) && h.epochs.val_loss.every(Number.isFinite));
+  assert.ok(h.epochs.val_accuracy.at(-1) > 0.85, `val accuracy ${h.epochs.val_accuracy.at(-1)}`);
+  console.log(`1e6 trainer steps (2-16-16-1, batch 32, with ${run.epochs_done} epoch evaluations): ${(ms / 1000).toFixed(1)} s`);
+  run.dispose();
+});
+
 test('10 000 create/dispose cycles of every object type do not grow the heap', () => {
   const cycle = () => {
     lab.createScheduler({ type: 'SequentialLR', schedulers: [{ type: 'LinearLR', total_iters: 3 }, { type: 'LambdaLR', lr_lambda: '0.9 ^ epoch' }], milestones: [3] }).dispose();
