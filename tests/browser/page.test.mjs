@@ -145,9 +145,18 @@ test('over http the page works the same, and dist/steplab.mjs imports in the bro
 });
 
 test('every room runs under the page\'s strict Content-Security-Policy with no violation', async () => {
-  for (const room of ['schedules', 'race', 'losses']) {
+  const first = await openPage(distUrl('index.html'));
+  const rooms = await first.$$eval('#rooms a', (a) => a.map((x) => x.dataset.route));
+  await first.close();
+  assert.ok(rooms.includes('train') && rooms.includes('lrfinder'), rooms.join());
+  for (const room of rooms) {
     const page = await openPage(distUrl(`index.html#/${room}`));
     await page.waitForTimeout(300);
+    if (room === 'train') {
+      // training draws the charts and the decision regions live
+      await page.click('#train-play');
+      await page.waitForTimeout(800);
+    }
     const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
     assert.match(csp, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(csp, /script-src[^;]*unsafe-inline/);
