@@ -120,25 +120,30 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
     }
 
     // ------------------------------------------------------------- settings
-    async _init() {
+    // Settings from the attributes (or the config property) and a new run of them; play() and
+    // stepEpoch() called meanwhile wait for it (this._ready).
+    _init() {
       const gen = ++this._gen;
       this.pause();
-      const { registry } = await lab().info;
-      if (gen !== this._gen) return;
-      this._registry = registry;
-      this._autoplayed = false;
-      try {
-        this._readConfig();
-      } catch (e) {
-        this._disposeRun();
-        this._error.textContent = e.message;
-        this._renderBar();
-        return;
-      }
-      this._buildCharts();
-      this._buildControls();
-      await this._restart();
-      this._autoplay();
+      this._ready = (async () => {
+        const { registry } = await lab().info;
+        if (gen !== this._gen) return;
+        this._registry = registry;
+        this._autoplayed = false;
+        try {
+          this._readConfig();
+        } catch (e) {
+          this._disposeRun();
+          this._error.textContent = e.message;
+          this._renderBar();
+          return;
+        }
+        this._buildCharts();
+        this._buildControls();
+        await this._restart();
+        this._autoplay();
+      })();
+      return this._ready;
     }
 
     _readConfig() {
@@ -149,7 +154,7 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
         throw new Error(`steplab-train: speed must be epochs per second, a number >= 0 (0: as fast as the worker can), got '${attr('speed')}'`);
       }
       const charts = (attr('charts') ?? 'loss').split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = charts.find((c) => !CHARTS[c]);
+      const bad = charts.find((c) => !Object.hasOwn(CHARTS, c));
       if (bad) throw new Error(`steplab-train: charts must list ${Object.keys(CHARTS).join(', ')}, got '${bad}'`);
       this._opts = { speed, charts };
       this._lossAuto = false;
@@ -161,7 +166,7 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
         const cfg = structuredClone(st.config && typeof st.config === 'object' ? st.config : st);
         if (st.config) {
           if (st.speed !== undefined) this._opts.speed = st.speed;
-          if (Array.isArray(st.charts)) this._opts.charts = st.charts.filter((c) => CHARTS[c]);
+          if (Array.isArray(st.charts)) this._opts.charts = st.charts.filter((c) => Object.hasOwn(CHARTS, c));
         }
         this._cfg = this._autoFill(normalise(cfg));
         return;
@@ -216,7 +221,7 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
 
     _fit(data) {
       const cfg = this._cfg;
-      if (this._lossAuto && (!cfg.loss || !LOSS_FITS[data.task]?.[cfg.loss.type])) cfg.loss = { type: Object.keys(LOSS_FITS[data.task])[0] };
+      if (this._lossAuto && (!cfg.loss || !Object.hasOwn(LOSS_FITS[data.task] || {}, cfg.loss.type))) cfg.loss = { type: Object.keys(LOSS_FITS[data.task])[0] };
       if (this._schedType) {
         const b = cfg.batch_size === 'full' ? data.n_train : Number(cfg.batch_size) || 1;
         const perEpoch = Math.max(1, Math.ceil(data.n_train / b));
@@ -258,7 +263,7 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
       this._bar.hidden = locked;
       if (locked) return;
       const specs = this._controlSpecs();
-      const names = (this.getAttribute('controls') || '').split(',').map((s) => s.trim().replace(/-/g, '_')).filter((n) => specs[n]);
+      const names = (this.getAttribute('controls') || '').split(',').map((s) => s.trim().replace(/-/g, '_')).filter((n) => Object.hasOwn(specs, n));
       for (const name of names) {
         const c = specs[name];
         if (c.when && !c.when()) continue;
@@ -465,7 +470,7 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
       this._pic.hidden = !show;
       if (!show || !this._canvas.clientWidth) return;
       drawData(this._canvas, d, this._view, { regions: this._regions, line: this._line });
-      const what = d.task === 'regression' ? (d.n_features === 1 ? 'the fitted curve (orange)' : 'the fitted surface') : 'the decision regions';
+      const what = d.task === 'regression' ? (d.n_features === 1 ? 'fitted curve (orange)' : 'fitted surface') : 'decision regions';
       this._canvas.setAttribute('aria-label', `${this._cfg.dataset?.name ?? 'the'} data, training points filled and validation points open, over the model's ${what}`);
     }
 
