@@ -60,7 +60,6 @@ test('autoplay in view: it trains as createTrainer does, paced, with an event pe
   const want = reference(state.config);
   assert.deepEqual(epochs.map((e) => e.epoch), Array.from({ length: 30 }, (_, i) => i + 1));
   for (const k of ['train_loss', 'val_loss', 'val_accuracy']) assert.deepEqual(epochs.map((e) => e[k]), Array.from(want.epochs[k]), k);
-  assert.equal(epochs[29].steps, 300);
   assert.ok(epochs[29].train_loss < epochs[0].train_loss / 2, `train loss ${epochs[0].train_loss} -> ${epochs[29].train_loss}`);
   // speed 10 epochs per second: 30 epochs take about 3 s, not one frame
   assert.ok(epochs[29].t - epochs[0].t > 1500, `${epochs[29].t - epochs[0].t} ms for 29 epochs`);

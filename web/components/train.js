@@ -296,7 +296,8 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
     }
 
     _buildCharts() {
-      const want = this._opts.charts.join();
+      // axis colours come from the theme when a chart is built: a new theme or height builds them again
+      const want = [this._opts.charts.join(), this.getAttribute('theme'), this._height()].join('|');
       if (this._chartKey === want) return;
       this._chartKey = want;
       for (const c of Object.values(this._charts || {})) { c.plot?.destroy(); c.resizeObserver.disconnect(); }
@@ -418,11 +419,9 @@ export function defineTrain({ lab, style, adoptStyle, attrValue, watchAttributes
       if (r.grid) this._regions = regionImage(r.grid, GRID, GRID, this._data);
       if (r.line) this._line = { x: this._view.x, values: r.line };
       this._render();
-      const stepsPer = r.steps_per_epoch;
       for (let i = 0; i < e.train_loss.length; i++) {
-        const detail = { epoch: first + i + 1, steps: (first + i + 1) * stepsPer };
+        const detail = { epoch: first + i + 1 };
         for (const [k, col] of Object.entries(e)) detail[k] = col[i];
-        if (i === e.train_loss.length - 1) detail.steps = r.steps_done;
         fire(this, 'steplab-epoch', detail);
       }
     }
