@@ -15,7 +15,8 @@ const PAGE = `<!doctype html><title>course notes</title><script src="steplab-emb
 <p>Schedules for today's lecture:</p>
 <steplab-schedule id="a" type="OneCycleLR" max-lr="0.1" total-steps="50" steps="50" controls="max_lr"></steplab-schedule>
 <steplab-loss id="b" against="error" delta="1" controls="delta"></steplab-loss>
-<steplab-race id="c" fn="rosenbrock" steps="50" optimizers='[{"type":"Adam","lr":0.1}]'></steplab-race>`;
+<steplab-race id="c" fn="rosenbrock" steps="50" optimizers='[{"type":"Adam","lr":0.1}]'></steplab-race>
+<steplab-train id="d" epochs="3" speed="0" charts="loss,lr"></steplab-train>`;
 
 let browser, server, base;
 const errors = [];
@@ -36,7 +37,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.close(); });
 
-test('three components render under the strict policy with no violation', async () => {
+test('four components render (and one trains) under the strict policy with no violation', async () => {
   const page = await browser.context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -45,7 +46,10 @@ test('three components render under the strict policy with no violation', async 
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.goto(base + 'course.html');
-  for (const id of ['a', 'b', 'c']) await page.waitForFunction((i) => Number(document.getElementById(i).dataset.rendered) > 0, id);
+  for (const id of ['a', 'b', 'c', 'd']) await page.waitForFunction((i) => Number(document.getElementById(i).dataset.rendered) > 0, id);
+  await page.evaluate(() => document.getElementById('d').play());
+  await page.waitForFunction(() => document.getElementById('d').dataset.status === 'done');
+  assert.equal(await page.evaluate(() => document.getElementById('d').getState().epochs_done), 3);
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
   assert.match(await page.evaluate(() => document.getElementById('a').shadowRoot.querySelector('.sr').textContent), /^OneCycleLR: first 0\.004/);
   assert.equal(await page.evaluate(() => customElements.get('steplab-schedule').workerCount), 1);

@@ -152,8 +152,10 @@ test('random messages to the iframe API and random attributes on components run 
   await page.evaluate((ms) => { const w = document.getElementById('hostile-frame').contentWindow; for (const m of ms) w.postMessage(m, '*'); }, messages);
   // components are configured when they connect: each gets a fresh set of random attributes
   const attrs = ['type', 'lr', 'gamma', 'step-size', 'max-lr', 'total-steps', 'controls', 'locked', 'height', 'theme', 'config', 'steps', 'fn',
-    'optimizers', 'loss', 'panel', 'reduction', 'delta', 'T-max', 'eta-min', 'lr-lambda', 'noise', 'seed', 'start'];
-  const tags = ['steplab-schedule', 'steplab-loss', 'steplab-race'];
+    'optimizers', 'loss', 'panel', 'reduction', 'delta', 'T-max', 'eta-min', 'lr-lambda', 'noise', 'seed', 'start',
+    'dataset', 'hidden', 'optimizer', 'epochs', 'batch-size', 'n-samples', 'scheduler', 'speed', 'charts', 'autoplay'];
+  const tags = ['steplab-schedule', 'steplab-loss', 'steplab-race', 'steplab-train'];
+  const guideRuns = await page.evaluate(() => customElements.get('steplab-train').liveRuns());
   for (let i = 0; i < 20; i++) {
     const batch = Array.from({ length: 6 }, () => [tags[Math.floor(r() * tags.length)],
       Array.from({ length: 2 + Math.floor(r() * 8) }, () => [attrs[Math.floor(r() * attrs.length)], payload(r).slice(0, 5000)])]);
@@ -169,6 +171,10 @@ test('random messages to the iframe API and random attributes on components run 
     await page.waitForTimeout(150);
   }
   await page.waitForTimeout(800);
+  // removed figures leave no trainer behind in the worker (the guide's own figures keep theirs)
+  await page.evaluate(() => { for (const c of document.querySelectorAll('.hostile')) c.remove(); });
+  await page.waitForTimeout(100);
+  assert.deepEqual(await page.evaluate(() => customElements.get('steplab-train').liveRuns()), guideRuns);
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'a payload ran in the course page');
   assert.equal(await frame.evaluate(() => window.__pwned), undefined, 'a payload ran in the lab frame');
   assert.deepEqual(sink.errors, [], 'console or page errors');

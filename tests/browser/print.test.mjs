@@ -8,13 +8,16 @@ import { launch, watchedPage, distUrl, shotsDir } from './browser.mjs';
 let browser;
 let page;
 const errors = [];
-const IDS = ['ex-onecycle', 'ex-sgdr', 'ex-warmup', 'ex-huber', 'ex-focal', 'ex-race', 'ex-lrfinder', 'ex-dark'];
+const IDS = ['ex-onecycle', 'ex-sgdr', 'ex-warmup', 'ex-huber', 'ex-focal', 'ex-race', 'ex-lrfinder', 'ex-train', 'ex-dark'];
 
 before(async () => {
   browser = await launch();
   page = await watchedPage(browser, errors);
   await page.goto(distUrl('embed.html'));
   for (const id of IDS) await page.waitForFunction((i) => Number(document.getElementById(i)?.dataset.rendered) > 0, id, { timeout: 30000 });
+  // the training figure trained to its end (so that it stands still): it prints its data, regions and charts
+  await page.evaluate(() => { const t = document.getElementById('ex-train'); t.setAttribute('speed', '0'); t.play(); });
+  await page.waitForFunction(() => document.getElementById('ex-train').dataset.status === 'done');
 });
 after(async () => { await browser?.close(); });
 

@@ -1,5 +1,6 @@
 // steplab's web components for course pages: one classic script (dist/steplab-embed.js)
-// that defines <steplab-schedule>, <steplab-loss>, <steplab-race> and <steplab-lrfinder>.
+// that defines <steplab-schedule>, <steplab-loss>, <steplab-race>, <steplab-lrfinder> and
+// <steplab-train> (train.js).
 // All components on a page share one worker (one wasm instance). Attributes
 // use the JS API's parameter names (kebab-case is fine: max-lr = max_lr);
 // `controls` lists the parameters the reader may change, `locked` freezes them,
@@ -12,6 +13,7 @@ import { startLab } from '../app/client.js';
 import { LineChart, PALETTE, fmtValue } from '../app/chart.js';
 import { el, clear } from '../app/dom.js';
 import { renderHeatmap } from '../app/heatmap.js';
+import { defineTrain } from './train.js';
 
 let shared = null;
 let workers = 0;
@@ -78,6 +80,15 @@ function attrValue(text) {
   return t;
 }
 
+// Calls host._init() when an attribute changes, but not for the ones the element writes itself (data-rendered).
+function watchAttributes(host) {
+  const o = new MutationObserver((records) => {
+    if (records.some((r) => !/^(data-|aria-|class$|style$)/.test(r.attributeName))) host._init();
+  });
+  o.observe(host, { attributes: true });
+  return o;
+}
+
 class SteplabFigure extends HTMLElement {
   static get workerCount() { return workers; }
 
@@ -99,13 +110,7 @@ class SteplabFigure extends HTMLElement {
   set config(v) { this._configProp = v; if (this.isConnected) this._init(); }
 
   connectedCallback() {
-    if (!this._observer) {
-      // re-read on attribute changes, but not on the ones this element writes itself (data-rendered)
-      this._observer = new MutationObserver((records) => {
-        if (records.some((r) => !/^(data-|aria-|class$|style$)/.test(r.attributeName))) this._init();
-      });
-      this._observer.observe(this, { attributes: true });
-    }
+    this._observer ||= watchAttributes(this);
     this._init();
   }
 
@@ -314,10 +319,7 @@ class SteplabRace extends HTMLElement {
 
   connectedCallback() {
     if (!this._observer) {
-      this._observer = new MutationObserver((records) => {
-        if (records.some((r) => !/^(data-|aria-|class$|style$)/.test(r.attributeName))) this._init();
-      });
-      this._observer.observe(this, { attributes: true });
+      this._observer = watchAttributes(this);
       this._resize = new ResizeObserver(() => this._draw());
       this._resize.observe(this._canvas);
     }
@@ -654,7 +656,7 @@ class SteplabLrFinder extends SteplabFigure {
 
 // Printing: every component's canvases become images of their current pixels while the page
 // prints (beforeprint, or the print media query where that event is missing), and come back after.
-const TAGS = 'steplab-schedule, steplab-loss, steplab-race, steplab-lrfinder';
+const TAGS = 'steplab-schedule, steplab-loss, steplab-race, steplab-lrfinder, steplab-train';
 let printed = [];
 function printImages() {
   if (printed.length) return;
@@ -686,3 +688,6 @@ if (!customElements.get('steplab-race')) customElements.define('steplab-race', S
 if (!customElements.get('steplab-schedule')) customElements.define('steplab-schedule', SteplabSchedule);
 if (!customElements.get('steplab-loss')) customElements.define('steplab-loss', SteplabLoss);
 if (!customElements.get('steplab-lrfinder')) customElements.define('steplab-lrfinder', SteplabLrFinder);
+if (!customElements.get('steplab-train')) {
+  customElements.define('steplab-train', defineTrain({ lab, style: STYLE, adoptStyle, attrValue, watchAttributes, workerCount: () => workers }));
+}

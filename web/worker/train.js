@@ -141,6 +141,8 @@ export const trainHandlers = {
     return { ...res, config, status: run.status, epochs_done: run.epochs_done, steps_done: run.steps_done,
       history: { steps: since(h.steps, 0), epochs: since(h.epochs, 0) } };
   },
+  // The ids of the live trainers: pages check with it that nothing leaks.
+  trainRuns: () => [...runs.keys()],
   trainDispose: (lab, { run }) => {
     runs.get(run)?.run.dispose();
     return runs.delete(run);
