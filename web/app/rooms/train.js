@@ -579,6 +579,7 @@ export function createTrainRoom({ root, lab, registry, getState, setState, notif
   let frameMs = 16;
   function tick(now) {
     if (!playing) return;
+    if (!controls.isConnected) { halt(); return; } // another room was opened
     frames++;
     if (lastFrame) frameMs = 0.8 * frameMs + 0.2 * Math.min(now - lastFrame, 120);
     lastFrame = now;
