@@ -160,7 +160,7 @@ export function createPitfalls({ root, lab, getConfig }) {
       }
     }
     // every run gets a slice of each animation frame until all are finished
-    while (g === generation && runs.some((r) => r.state === 'running')) {
+    while (g === generation && box.isConnected && runs.some((r) => r.state === 'running')) {
       await Promise.all(runs.filter((r) => r.state === 'running').map(async (r) => {
         try {
           const res = await lab.call('trainStep', { run: r.id, ms: 6 });
@@ -181,10 +181,13 @@ export function createPitfalls({ root, lab, getConfig }) {
       draw();
       await new Promise((resolve) => requestAnimationFrame(resolve));
     }
+    // the runs are done: read their weights and free them in the worker (also when the room was left)
     for (const r of runs) {
-      if (r.id && g === generation) r.norm = weightNorm(await lab.call('trainWeights', { run: r.id }));
+      if (r.id && g === generation && box.isConnected) r.norm = weightNorm(await lab.call('trainWeights', { run: r.id }));
+      if (r.id) await lab.call('trainDispose', { run: r.id }).catch(() => {});
+      r.id = 0;
     }
-    if (g !== generation) return;
+    if (g !== generation || !box.isConnected) return;
     draw();
     box.dataset.state = 'done';
     box.dataset.demo = p.id;
