@@ -117,6 +117,15 @@ test('the test stops when the smoothed loss passes diverge_th times the best', (
   assert.deepEqual(loose.losses.subarray(0, n), r.losses);
 });
 
+test('a range test whose model outputs overflow stops as diverged, with finite curves', () => {
+  const cfg = { dataset: { name: 'spirals', n_samples: 200 }, model: { hidden: [16, 16], activation: 'relu' },
+    loss: { type: 'CrossEntropyLoss' }, optimizer: { type: 'SGD', lr: 1, momentum: 0.9 }, batch_size: 16 };
+  const r = lab.lrFind(cfg, { start_lr: 1, end_lr: 1e12, num_iter: 200, diverge_th: 1e30 });
+  assert.equal(r.stopped, 'diverged');
+  assert.ok(r.lrs.length > 10 && r.lrs.length < 200, `${r.lrs.length} points`);
+  for (const a of [r.lrs, r.losses, r.smoothed]) assert.ok(a.every(Number.isFinite));
+});
+
 test('seeds: one run per seed, the first one on top, spread of the suggestions', () => {
   const o = { start_lr: 1e-4, end_lr: 10, num_iter: 60 };
   const r = lab.lrFind(moons(), { ...o, seeds: [4, 5, 6] });

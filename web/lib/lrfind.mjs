@@ -9,7 +9,7 @@
 // fast.ai's rules (steep, valley, minimum, slide), after fast.ai's trim of the first
 // floor(num_iter / 10) and the last 5 points. The finder's trainers are its own and are
 // disposed; no other trainer is touched.
-import { fail, describe, SteplabError } from './errors.mjs';
+import { fail, describe } from './errors.mjs';
 
 const THING = 'lrFind';
 const OPTIONS = ['start_lr', 'end_lr', 'num_iter', 'step_mode', 'smooth_f', 'diverge_th', 'seeds'];
@@ -148,14 +148,8 @@ export function install(lab) {
       let best = Infinity;
       let stopped = 'num_iter';
       for (let i = 0; i < o.num_iter; i++) {
-        // A step fails only when the numbers blew up (a loss refusing infinite logits): divergence.
-        let taken = 0;
-        try {
-          taken = run.step(1);
-        } catch (e) {
-          if (!(e instanceof SteplabError)) throw e;
-        }
-        if (taken !== 1) { stopped = 'diverged'; break; }
+        // the trainer ends a run whose loss or outputs stopped being finite as 'diverged': no step taken
+        if (run.step(1) !== 1) { stopped = 'diverged'; break; }
         const h = run.history.steps;
         const loss = h.loss[i];
         if (!Number.isFinite(loss)) { stopped = 'diverged'; break; }
