@@ -175,17 +175,12 @@ sl_status sl_csv_parse(const char *text, int len, sl_csv **out)
         int col = 0;
         more = 1;
         for (const char *p = b; more; col++) {
-            sl_status st = SL_STATUS_OK;
-            if (col == cols) {
-                while (more && !st) st = read_field(&p, e, d, buf, &flen, &more, line, ++col);
-                if (!st) st = sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d has %d fields, expected %d (as on the first line)", line, col, cols);
-            } else {
-                st = read_field(&p, e, d, buf, &flen, &more, line, col + 1);
-            }
+            sl_status st = read_field(&p, e, d, buf, &flen, &more, line, col + 1);
             if (st) {
                 free(r);
                 return st;
             }
+            if (col >= cols) continue; /* counted for the message below */
             if (row < 0) {
                 if (col) r->names[nk++] = '|';
                 int k = flen < NAME_MAX_LEN ? flen : NAME_MAX_LEN;
@@ -198,7 +193,7 @@ sl_status sl_csv_parse(const char *text, int len, sl_csv **out)
                                excerpt(buf, flen < FIELD_CAP - 1 ? flen : FIELD_CAP - 1, ex));
             }
         }
-        if (col < cols) {
+        if (col != cols) {
             free(r);
             return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d has %d fields, expected %d (as on the first line)", line, col, cols);
         }

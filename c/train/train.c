@@ -547,6 +547,12 @@ static sl_status scheduler_step(sl_optimizer *o)
     return st;
 }
 
+static void diverge(sl_trainer *t)
+{
+    t->status = SL_TRAIN_DIVERGED;
+    t->diverged_step = t->steps;
+}
+
 static sl_status end_epoch(sl_trainer *t)
 {
     double tr[3], va[3];
@@ -557,8 +563,7 @@ static sl_status end_epoch(sl_trainer *t)
     if ((st = sl_trainer_evaluate(t, 0, tr)) || (st = sl_trainer_evaluate(t, 1, va))) {
         if (st != SL_STATUS_RANGE) return st;
         t->epoch--; /* no record for this epoch: the last step left weights whose outputs overflow */
-        t->status = SL_TRAIN_DIVERGED;
-        t->diverged_step = t->steps;
+        diverge(t);
         return SL_STATUS_OK;
     }
     sl_optimizer *o = t->opt;
@@ -587,12 +592,6 @@ static sl_status end_epoch(sl_trainer *t)
     }
     if (t->epoch >= t->epochs) t->status = SL_TRAIN_DONE;
     return SL_STATUS_OK;
-}
-
-static void diverge(sl_trainer *t)
-{
-    t->status = SL_TRAIN_DIVERGED;
-    t->diverged_step = t->steps;
 }
 
 /* One optimizer step on the next batch; rec gets loss, lr, grad norm. */
