@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { lab, fixture, assertError, SteplabError } from './helpers.mjs';
+import { lab, fixture, assertError, SteplabError, digitsBytes } from './helpers.mjs';
 import { loadSteplab } from '../dist/steplab.mjs';
 
 const fx = fixture('datasets.json');
-const digitsBytes = fs.readFileSync(new URL('../dist/steplab-digits.bin.gz', import.meta.url));
 const fnv = (u8) => {
   let h = 2166136261;
   for (const b of u8) h = Math.imul(h ^ b, 16777619) >>> 0;

@@ -6,6 +6,8 @@ import { loadSteplab, SteplabError } from '../dist/steplab.mjs';
 
 export const lab = await loadSteplab();
 export { SteplabError };
+// The optical digits' pixels (dist/steplab-digits.bin.gz), for loadSteplab({ digits }).
+export const digitsBytes = fs.readFileSync(new URL('../dist/steplab-digits.bin.gz', import.meta.url));
 
 export function fixture(name) {
   return JSON.parse(fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));

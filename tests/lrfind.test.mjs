@@ -3,12 +3,11 @@
 // and on digits against a small learning-rate sweep.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { loadSteplab } from '../dist/steplab.mjs';
-import { assertError } from './helpers.mjs';
+import { assertError, digitsBytes } from './helpers.mjs';
 import { steep, valley, minimum, slide, suggest } from '../web/lib/lrfind.mjs';
 
-const lab = await loadSteplab({ digits: fs.readFileSync(new URL('../dist/steplab-digits.bin.gz', import.meta.url)) });
+const lab = await loadSteplab({ digits: digitsBytes });
 
 const moons = (extra = {}) => ({
   dataset: { name: 'moons', n_samples: 200, noise: 0.1, seed: 3, val_fraction: 0.2 },
