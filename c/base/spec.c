@@ -260,14 +260,30 @@ static const char *json_num(double v, char *tmp)
     return tmp;
 }
 
+int sl_json_append(char **buf, int len, int *cap, const char *text)
+{
+    return append(buf, len, cap, "%s%s", text, "");
+}
+
 int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t stride, int n)
+{
+    return sl_kinds_json_ex(buf, len, cap, table, stride, n, NULL);
+}
+
+int sl_kinds_json_ex(char **buf, int len, int *cap, const void *table, size_t stride, int n, sl_row_extra extra)
 {
     char t1[40], t2[40];
     len = append(buf, len, cap, "[", "", "");
     for (int i = 0; i < n; i++) {
         const sl_kind *k = (const sl_kind *)((const char *)table + stride * (size_t)i);
         len = append(buf, len, cap, "%s{\"name\":\"%s\"", i ? "," : "", k->name);
-        len = append(buf, len, cap, ",\"summary\":\"%s\"%s,\"params\":[", k->summary ? k->summary : "", "");
+        len = append(buf, len, cap, ",\"summary\":\"%s\"%s", k->summary ? k->summary : "", "");
+        if (k->category) len = append(buf, len, cap, ",\"category\":\"%s\"%s", k->category, "");
+        if (k->starter) len = append(buf, len, cap, ",\"starter\":%s%s", k->starter, "");
+        len = k->length_param ? append(buf, len, cap, ",\"length_param\":\"%s\"%s", k->length_param, "")
+                              : append(buf, len, cap, ",\"length_param\":null%s%s", "", "");
+        if (extra && len >= 0) len = extra(k, buf, len, cap);
+        len = append(buf, len, cap, ",\"params\":[%s%s", "", "");
         for (int j = 0; j < k->n_params; j++) {
             const sl_param *p = &k->params[j];
             len = append(buf, len, cap, "%s{\"name\":\"%s\"", j ? "," : "", p->name);

@@ -46,13 +46,26 @@ typedef struct {
     int node[SL_MAX_PARAMS];   /* JSON node index, -1 if absent */
 } sl_args;
 
-/* Common head of every registry entry. */
+/* Registry rows list only the fields they use; the rest are zero. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+
+/* Common head of every registry entry: everything the API, the page and the
+ * docs need to know about one type, published by lab.registry. */
 typedef struct {
     const char *name;
     const sl_param *params;
     int n_params;
-    const char *summary;
+    const char *summary;      /* one line of help */
+    const char *category;     /* groups the family's types in the page, e.g. "decay", "adaptive" */
+    const char *starter;      /* JSON object: the spec the page opens this type with, or NULL */
+    const char *length_param; /* schedulers: the parameter that sets the schedule's length ("T_max"), or NULL */
 } sl_kind;
+
+/* Writes family-specific members of one row (e.g. a loss's "tasks") as
+ * ",\"key\":value..." through sl_json_append; returns the new length or -1. */
+typedef int (*sl_row_extra)(const void *entry, char **buf, int len, int *cap);
 
 /* Finds the entry whose name equals the spec's "type"; entries are `stride`
  * bytes apart and begin with an sl_kind. `family` names the family in errors. */
@@ -74,6 +87,10 @@ int sl_param_index(const sl_kind *kind, const char *name);
 /* Appends the registry as JSON ({"name":..., "summary":..., "params":[...]}, ...)
  * to a growing buffer; used by sl_registry_json. Returns the new length or -1. */
 int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t stride, int n);
+/* The same, with a family's extra members per row (extra may be NULL). */
+int sl_kinds_json_ex(char **buf, int len, int *cap, const void *table, size_t stride, int n, sl_row_extra extra);
+/* Appends raw text to a growing buffer; returns the new length, or -1 (also when len is -1). */
+int sl_json_append(char **buf, int len, int *cap, const char *text);
 
 /* Checks a number against a descriptor's range, writing the error if out. */
 sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v);

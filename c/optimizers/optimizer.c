@@ -912,13 +912,15 @@ SL_COMPACT static void update(sl_optimizer *o, float *params, const float *grads
 }
 
 /* After an optimizer step: the scheduler's step, and the group's lr it leaves. */
-static sl_status after_step(sl_optimizer *o)
+sl_status sl_optimizer_scheduler_advance(sl_optimizer *o)
 {
     if (!o->has_scheduler || sl_scheduler_needs_metric(&o->sched)) return SL_STATUS_OK;
     sl_status st = sl_scheduler_step(&o->sched, NAN, 0);
     o->lr = sl_scheduler_lr(&o->sched);
     return st;
 }
+
+int sl_optimizer_has_scheduler(const sl_optimizer *o) { return o->has_scheduler; }
 
 static sl_status check_n(const sl_optimizer *o, int n, const char *field)
 {
@@ -927,14 +929,19 @@ static sl_status check_n(const sl_optimizer *o, int n, const char *field)
     return SL_STATUS_OK;
 }
 
-SL_COMPACT sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, int n)
+SL_COMPACT sl_status sl_optimizer_step_flags(sl_optimizer *o, float *params, const float *grads, int n, int flags)
 {
     sl_status st = check_n(o, n, "grads");
     if (st) return st;
     if (o->type == O_LBFGS)
         return sl_fail(SL_STATUS_INVALID, "LBFGS", "closure", "is required: LBFGS.step evaluates the objective itself");
     update(o, params, grads);
-    return after_step(o);
+    return flags & SL_STEP_KEEP_SCHEDULER ? SL_STATUS_OK : sl_optimizer_scheduler_advance(o);
+}
+
+sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, int n)
+{
+    return sl_optimizer_step_flags(o, params, grads, n, 0);
 }
 
 SL_COMPACT sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, int n, sl_closure fn, void *ctx, double *loss,
@@ -956,7 +963,7 @@ SL_COMPACT sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, i
     if (st) return st;
     if (loss) *loss = l;
     if (evals) *evals = e;
-    return after_step(o);
+    return sl_optimizer_scheduler_advance(o);
 }
 
 sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric)

@@ -68,6 +68,16 @@ sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, 
  * the others call the closure once and step with its gradient. */
 sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, int n, sl_closure fn, void *ctx, double *loss,
                                     int *evals);
+/* Flags of sl_optimizer_step_flags. */
+enum { SL_STEP_KEEP_SCHEDULER = 1 /* do not advance the attached scheduler after this step */ };
+/* sl_optimizer_step, with flags: the trainer steps the scheduler itself for
+ * scheduler_interval 'epoch' and scheduler_order 'before'. */
+sl_status sl_optimizer_step_flags(sl_optimizer *o, float *params, const float *grads, int n, int flags);
+/* One scheduler.step() of an attached scheduler that needs no metric (a no-op
+ * without one); the optimizer's lr follows it. */
+sl_status sl_optimizer_scheduler_advance(sl_optimizer *o);
+/* 1 when a scheduler is attached. */
+int sl_optimizer_has_scheduler(const sl_optimizer *o);
 /* ReduceLROnPlateau's step(metric) for an attached scheduler that needs one. */
 sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric);
 
