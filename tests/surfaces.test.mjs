@@ -144,8 +144,10 @@ test('bad trace and landscape input gets a SteplabError; everything keeps workin
     'OneCycleLR: total_steps is 5');
   assertError(() => lab.trace(null), 'trace: takes an options object');
   assertError(() => lab.landscape({ fn: 'beale', x: [1, 1], y: [0, 1], nx: 4, ny: 4 }), 'beale: x must be [min, max] with finite min < max, got [1, 1]');
-  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 1, ny: 4 }), 'beale: nx and ny must be integers >= 2');
-  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 5000, ny: 5000 }), 'nx * ny <= 16777216');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 1, ny: 4 }), 'beale: nx must be an integer in [2, 8388608], got 1');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 4, ny: 1.5 }), 'beale: ny', 'got 1.5');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 5000, ny: 5000 }),
+    'beale: nx * ny must be at most 16777216 (4096 x 4096 points), got 5000 x 5000');
   assertError(() => lab.landscape({ fn: 'beale', x: [0], y: [0, 1], nx: 4, ny: 4 }), 'beale: x must be [min, max] (two numbers)');
   assertError(() => lab.landscape({ fn: 'cliff', x: [0, 1], y: [0, 1], nx: 4, ny: 4 }), "surface: type must be one of", "got 'cliff'");
   const r = lab.trace(ok);

@@ -124,13 +124,16 @@ void test_schedules(void)
     /* a state with a valid checksum but hostile fields is refused, field by field */
     sl_scheduler *h = make("{\"type\":\"CyclicLR\",\"base_lr\":0.01,\"max_lr\":0.1,\"step_size_up\":4}");
     if (h) {
+        static const char *why[] = { "unknown or composite", "mode in the saved state", "step_size_up in the saved state",
+                                     "last_epoch in the saved state", "schedulers in the saved state holds 9", "total_steps",
+                                     "type in the saved state holds a CyclicLR", "milestones in the saved state has 2" };
         for (int k = 0; k < 8; k++) {
             sl_scheduler copy = *h, *back = NULL;
             unsigned char *buf = malloc(sizeof copy);
             switch (k) {
             case 0: copy.leaf[0].type = 99; break;
-            case 1: copy.leaf[0].p[5] = NAN; break;          /* mode */
-            case 2: copy.leaf[0].p[3] = 0; break;            /* step_size_up */
+            case 1: copy.leaf[0].p.cyclic.mode = NAN; break;
+            case 2: copy.leaf[0].p.cyclic.step_size_up = 0; break;
             case 3: copy.last_epoch = 2147483647; break;
             case 4: copy.n_leaves = 9; break;
             case 5: copy.leaf[0].n_phases = 3; break;         /* only OneCycleLR has phases */
@@ -138,7 +141,7 @@ void test_schedules(void)
             case 7: copy.n_milestones = 2; break;             /* milestones without SequentialLR */
             }
             sl_scheduler_state_save(&copy, buf);
-            CHECK_ERR(sl_scheduler_restore(buf, (int)sizeof copy, &back), SL_STATUS_STATE, "invalid");
+            CHECK_ERR(sl_scheduler_restore(buf, (int)sizeof copy, &back), SL_STATUS_STATE, why[k]);
             CHECK(back == NULL);
             free(buf);
         }
