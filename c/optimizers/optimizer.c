@@ -135,11 +135,17 @@ SL_COMPACT sl_status sl_optimizer_step_flags(sl_optimizer *o, float *params, con
     return flags & SL_STEP_KEEP_SCHEDULER ? SL_STATUS_OK : sl_optimizer_scheduler_advance(o);
 }
 
+/* n as it crosses the ABI: equal to nParams, compared before any conversion */
+static sl_status check_count(const sl_optimizer *o, double n, const char *field)
+{
+    if (n == (double)o->n) return SL_STATUS_OK;
+    return sl_fail(SL_STATUS_INVALID, sl_opt_name(o->type), field, "must hold %d numbers (nParams), got %s", o->n, sl_num(n).s);
+}
+
 sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, double n)
 {
-    int count;
-    sl_status st = sl_count_check(n, 0, 2147483647.0, sl_opt_name(o->type), "grads", &count);
-    return st ? st : sl_optimizer_step_flags(o, params, grads, count, 0);
+    sl_status st = check_count(o, n, "grads");
+    return st ? st : sl_optimizer_step_flags(o, params, grads, o->n, 0);
 }
 
 SL_COMPACT sl_status sl_optimizer_step_closure(sl_optimizer *o, float *params, int n, sl_closure fn, void *ctx, double *loss,
@@ -236,8 +242,7 @@ static sl_status host_closure(void *ctx, float *x, float *grad, int n, double *l
 
 sl_status sl_optimizer_step_host(sl_optimizer *o, float *params, double n, int ctx, double *loss, int *evals)
 {
-    int count;
-    sl_status st = sl_count_check(n, 0, 2147483647.0, sl_opt_name(o->type), "params", &count);
-    return st ? st : sl_optimizer_step_closure(o, params, count, host_closure, (void *)(intptr_t)ctx, loss, evals);
+    sl_status st = check_count(o, n, "params");
+    return st ? st : sl_optimizer_step_closure(o, params, o->n, host_closure, (void *)(intptr_t)ctx, loss, evals);
 }
 #endif
