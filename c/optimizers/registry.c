@@ -10,6 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Cold code (validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define INF INFINITY
 #define LO_OPEN SL_F_LO_OPEN
 #define HI_OPEN SL_F_HI_OPEN
@@ -216,3 +221,7 @@ SL_COMPACT int sl_optimizers_json(char **buf, int len, int *cap)
 {
     return sl_kinds_json(buf, len, cap, sl_opt_kinds, sizeof sl_opt_kinds[0], O_COUNT);
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cold code (validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define BAD(thing, field, ...) sl_fail(SL_STATUS_STATE, thing, field, __VA_ARGS__)
 
 uint32_t sl_opt_checksum(const sl_optimizer *o)
@@ -261,3 +266,7 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
     *out = o;
     return SL_STATUS_OK;
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -9,6 +9,11 @@
 
 #include <math.h>
 
+/* Cold code (validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define INF INFINITY
 #define REQ SL_F_REQUIRED
 #define LO_OPEN SL_F_LO_OPEN
@@ -171,3 +176,7 @@ SL_COMPACT int sl_schedulers_json(char **buf, int len, int *cap)
 {
     return sl_kinds_json(buf, len, cap, sl_sched_kinds, sizeof sl_sched_kinds[0], T_COUNT);
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

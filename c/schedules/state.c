@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cold code (validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define INF INFINITY
 #define BAD(thing, field, ...) sl_fail(SL_STATUS_STATE, thing, field, __VA_ARGS__)
 
@@ -371,3 +376,7 @@ SL_COMPACT sl_status sl_scheduler_restore(const void *buf, double len, sl_schedu
     *out = s;
     return SL_STATUS_OK;
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
