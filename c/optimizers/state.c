@@ -243,7 +243,9 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
     const char *why = NULL;
     int off[SL_OPT_ARRAYS], n_floats = -1;
     if (head.magic != SL_OPT_MAGIC) why = "is not a steplab optimizer state";
-    else if (head.version != SL_OPT_VERSION) why = "is from another version of steplab";
+    else if (head.version != SL_OPT_VERSION)
+        return BAD("optimizer", "state", "is from another version of steplab (state version %u, this one reads %u)", head.version,
+                   SL_OPT_VERSION);
     else if (head.size != (uint32_t)len) why = "has the wrong size (truncated or extended)";
     else if (head.type < 0 || head.type >= O_COUNT || head.n < 1 || head.n > SL_OPT_MAX_N) why = "has an invalid header";
     if (why) return BAD("optimizer", "state", "%s", why);

@@ -2,8 +2,9 @@
  * 1.13) and the three textbook decays, its parameters (PyTorch's names,
  * defaults and accepted ranges, each stored by name into its type's struct),
  * a category, the spec the page opens it with (sensible over the Schedules
- * room's default 90 steps), the parameter that sets its length, and one line
- * of help. Everything the API, the page and the docs know about a scheduler
+ * room's default 90 steps, and usable with every optimizer: CyclicLR's does not
+ * cycle momentum, which Adam's betas refuse), the parameter that sets its
+ * length, and one line of help. Everything the API, the page and the docs know about a scheduler
  * comes from here. */
 #include "internal.h"
 
@@ -153,7 +154,8 @@ const sched_kind sl_sched_kinds[T_COUNT] = {
     K("CosineAnnealingWarmRestarts", sl_warmrestarts_p, P_WARM_RESTARTS, 0, "cyclic", "T_0", "cosine restarted every T_i steps (SGDR)",
       "{\"type\":\"CosineAnnealingWarmRestarts\",\"lr\":0.1,\"T_0\":10,\"T_mult\":2,\"eta_min\":0.001}"),
     K("CyclicLR", sl_cycliclr_p, P_CYCLIC, 0, "cyclic", "step_size_up", "cycles between base_lr and max_lr",
-      "{\"type\":\"CyclicLR\",\"base_lr\":0.001,\"max_lr\":0.1,\"step_size_up\":10,\"mode\":\"triangular2\"}"),
+      "{\"type\":\"CyclicLR\",\"base_lr\":0.001,\"max_lr\":0.1,\"step_size_up\":10,\"mode\":\"triangular2\","
+      "\"cycle_momentum\":false}"),
     K("OneCycleLR", sl_onecyclelr_p, P_ONECYCLE, 0, "cyclic", "total_steps", "one cycle up to max_lr and down far below the start",
       "{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":100}"),
     K("ReduceLROnPlateau", sl_plateau_p, P_PLATEAU, 0, "adaptive", NULL, "reduce when a metric stops improving",

@@ -109,6 +109,7 @@ static void buffer_missing(sl_optimizer *o) { o->buf_ready = 0; }
 static void hist_len_big(sl_optimizer *o) { o->hist_len = 1000; }
 static void func_evals_low(sl_optimizer *o) { o->func_evals = 0; }
 static void sched_ahead(sl_optimizer *o) { o->steps = 2; }
+static void old_version(sl_optimizer *o) { o->version = 2; }
 
 static void forged_states(void)
 {
@@ -140,6 +141,8 @@ static void forged_states(void)
     forged("betas[1] 1", adam, betas_one, "betas");
     forged("a parameter Adam does not have", adam, foreign_field, "momentum");
     forged("SGD momentum buffer", "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9}", buffer_missing, "momentum_buffer");
+    forged("a state of the layout before hyper-parameters were stored by name", adam, old_version,
+           "optimizer: state is from another version of steplab (state version 2, this one reads 3)");
 }
 
 /* Counts arrive as doubles: 2^31, 2^32, -1, 2^53 and NaN are refused with the field named, then a good call works. */

@@ -87,6 +87,19 @@ static void forged_states(void)
     forged("OneCycleLR momentum NaN", one, 5, momentum_nan, "momentum");
     forged("ReduceLROnPlateau num_bad_epochs", "{\"type\":\"ReduceLROnPlateau\",\"patience\":3}", 2, bad_epochs, "num_bad_epochs");
     forged("MultiStepLR milestones", "{\"type\":\"MultiStepLR\",\"milestones\":[3,7]}", 2, multistep_unsorted, "milestones");
+    /* a state of the layout before parameters were stored by name */
+    sl_scheduler *s = make(step), *back = NULL;
+    if (s) {
+        sl_scheduler copy;
+        memcpy(&copy, s, sizeof copy);
+        copy.version = 1;
+        unsigned char *buf = malloc(sizeof copy);
+        sl_scheduler_state_save(&copy, buf);
+        CHECK_ERR(sl_scheduler_restore(buf, (int)sizeof copy, &back), SL_STATUS_STATE,
+                  "scheduler: state is from another version of steplab (state version 1, this one reads 2)");
+        free(buf);
+        sl_scheduler_free(s);
+    }
 }
 
 /* Every registry starter, and PyTorch's recursive forms, over long runs: what the core saved restores. */
