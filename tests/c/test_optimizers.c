@@ -326,6 +326,31 @@ void test_optimizers(void)
     forged_states();
     counts_across_the_abi();
 
+    /* one spec path: a trainer config's sibling "scheduler" attaches as the optimizer's own would */
+    const char *cfg = "{\"optimizer\":{\"type\":\"SGD\",\"lr\":0.5},\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}";
+    const char *own = "{\"type\":\"SGD\",\"lr\":0.5,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}";
+    sl_json doc;
+    sl_optimizer *x = NULL, *y = make(own, 2);
+    CHECK(sl_json_parse(cfg, strlen(cfg), &doc, "config") == SL_STATUS_OK);
+    CHECK(sl_optimizer_from_spec(&doc, sl_json_get(&doc, 0, "optimizer"), sl_json_get(&doc, 0, "scheduler"), 2, &x) == SL_STATUS_OK);
+    float px[2] = { 1, 2 }, py[2] = { 1, 2 }, gg[2] = { 0.5f, -1 };
+    int same = x && y;
+    for (int k = 0; k < 7 && same; k++) {
+        sl_optimizer_step(x, px, gg, 2);
+        sl_optimizer_step(y, py, gg, 2);
+        same = sl_optimizer_lr(x) == sl_optimizer_lr(y) && memcmp(px, py, sizeof px) == 0;
+    }
+    CHECK(same && sl_optimizer_lr(x) == 0.5 * 0.1 * 0.1 * 0.1);
+    sl_optimizer_free(x);
+    sl_optimizer_free(y);
+    sl_json_free(&doc);
+    const char *twice = "{\"optimizer\":{\"type\":\"SGD\",\"lr\":0.5,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}},"
+                        "\"scheduler\":{\"type\":\"StepLR\",\"step_size\":3}}";
+    CHECK(sl_json_parse(twice, strlen(twice), &doc, "config") == SL_STATUS_OK);
+    CHECK_ERR(sl_optimizer_from_spec(&doc, sl_json_get(&doc, 0, "optimizer"), sl_json_get(&doc, 0, "scheduler"), 2, &x),
+              SL_STATUS_INVALID, "SGD: scheduler is given twice");
+    sl_json_free(&doc);
+
     /* the registry lists the new families */
     const char *reg = sl_registry_json();
     CHECK(strstr(reg, "\"optimizers\":[") != NULL && strstr(reg, "\"name\":\"DeltaBarDelta\"") != NULL);
