@@ -137,8 +137,8 @@ const BAD = [
   [{ type: 'StepLR', step_size: 0 }, 'StepLR: step_size must be an integer in [1, 1000000000], got 0'],
   [{ type: 'StepLR', step_size: 10, gamma: NaN }, 'StepLR: gamma must be a number >= 0, got NaN'],
   [{ type: 'StepLR', step_size: 10, gamma: '0.5' }, "StepLR: gamma must be a number >= 0, got '0.5'"],
-  [{ type: 'StepLR', step_size: 10, lr: Infinity }, 'StepLR: lr must be a number > 0, got Infinity'],
-  [{ type: 'StepLR', step_size: 10, lr: 0 }, 'StepLR: lr must be a number > 0, got 0'],
+  [{ type: 'StepLR', step_size: 10, lr: Infinity }, 'StepLR: lr must be a number >= 0, got Infinity'],
+  [{ type: 'StepLR', step_size: 10, lr: -1 }, 'StepLR: lr must be a number >= 0, got -1'],
   [{ type: 'StepLR', step_size: 10, stepsize: 3 }, "StepLR: unknown parameter 'stepsize'; its parameters are lr, step_size, gamma"],
   [{ type: 'MultiStepLR', milestones: [10, 2.5] }, 'MultiStepLR: milestones [1] must be an integer, got 2.5'],
   [{ type: 'MultiStepLR', milestones: [] }, 'MultiStepLR: milestones must have 1 to 32 numbers, got 0'],
@@ -147,10 +147,10 @@ const BAD = [
   [{ type: 'LinearLR', start_factor: 2 }, 'LinearLR: start_factor must be a number in (0, 1], got 2'],
   [{ type: 'LinearLR', end_factor: -0.5 }, 'LinearLR: end_factor must be a number in [0, 1], got -0.5'],
   [{ type: 'ExponentialLR' }, 'ExponentialLR: gamma is required'],
-  [{ type: 'ExponentialLR', gamma: -0.9 }, 'ExponentialLR: gamma must be a number > 0, got -0.9'],
+  [{ type: 'ExponentialLR', gamma: -0.9 }, 'ExponentialLR: gamma must be a number >= 0, got -0.9 (PyTorch 1.13 accepts a negative gamma, but then every other lr is negative: gradient ascent)'],
   [{ type: 'PolynomialLR', total_iters: 0 }, 'PolynomialLR: total_iters must be an integer in [1, 1000000000], got 0'],
   [{ type: 'PolynomialLR', power: -1 }, 'PolynomialLR: power must be a number >= 0, got -1'],
-  [{ type: 'CosineAnnealingLR', T_max: 0 }, 'CosineAnnealingLR: T_max must be an integer in [1, 1000000000], got 0'],
+  [{ type: 'CosineAnnealingLR', T_max: 0 }, 'CosineAnnealingLR: T_max must be a number in (0, 1000000000], got 0'],
   [{ type: 'CosineAnnealingLR', T_max: 10, eta_min: -1 }, 'CosineAnnealingLR: eta_min must be a number >= 0, got -1'],
   [{ type: 'CosineAnnealingWarmRestarts', T_0: 10, T_mult: 1.5 }, 'CosineAnnealingWarmRestarts: T_mult must be an integer in [1, 1000], got 1.5'],
   [{ type: 'CosineAnnealingWarmRestarts' }, 'CosineAnnealingWarmRestarts: T_0 is required'],
@@ -165,7 +165,13 @@ const BAD = [
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2 }, { type: 'ExponentialLR', gamma: 0.9 }], milestones: [] },
     'SequentialLR: milestones must have one entry fewer than schedulers (1), got 0'],
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2 }, { type: 'ExponentialLR', gamma: 0.9 },
-    { type: 'ExponentialLR', gamma: 0.5 }], milestones: [5, 5] }, 'SequentialLR: milestones [1] must be an integer greater than the one before, got 5'],
+    { type: 'ExponentialLR', gamma: 0.5 }], milestones: [5, 2.5] }, 'SequentialLR: milestones [1] must be an integer (a step count), got 2.5'],
+  [{ type: 'LambdaLR', lr_lambda: ['0.9 ^ epoch', '1'] }, 'LambdaLR: lr_lambda must be one formula or a list of one per parameter group (1), got a list of 2'],
+  [{ type: 'LambdaLR', lr_lambda: ['0.9 ^ epoch', 3] }, "LambdaLR: lr_lambda [1] must be a string, got 3"],
+  [{ type: 'CyclicLR', base_lr: [0.1, 0.2], max_lr: 1 }, 'CyclicLR: base_lr must be one number or a list of one per parameter group (1), got a list of 2'],
+  [{ type: 'CyclicLR', base_lr: [-0.1], max_lr: 1 }, 'CyclicLR: base_lr [0] must be a number > 0, got -0.1'],
+  [{ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, window: 'sine' }, "CyclicLR: window must be one of 'triangle', 'welch', 'hann', got 'sine'"],
+  [{ type: 'OneCycleLR', max_lr: [], total_steps: 5 }, 'OneCycleLR: max_lr must be a number or a list of 1 to 32 (one per parameter group), got 0'],
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2, lr: 0.5 }], milestones: [] }, 'SequentialLR: schedulers[0] must not set lr'],
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR' }], milestones: [] }, 'StepLR: step_size is required'],
   [{ type: 'ChainedScheduler', schedulers: [] }, 'ChainedScheduler: schedulers must have 1 to 8 entries, got 0'],
@@ -207,9 +213,9 @@ test('errors while stepping leave the scheduler usable', () => {
   assert.equal(lam.lr, 0.1 / 1);
   const p = lab.createScheduler({ type: 'ReduceLROnPlateau' });
   assertError(() => p.step(), 'ReduceLROnPlateau: metrics is required');
-  assertError(() => p.step(NaN), 'ReduceLROnPlateau: metrics must be a finite number, got NaN');
-  assertError(() => p.step('0.5'), "ReduceLROnPlateau: metrics must be a finite number, got '0.5'");
+  assertError(() => p.step('0.5'), "ReduceLROnPlateau: metrics must be a number (NaN and infinities count as bad epochs), got '0.5'");
   assert.equal(p.step(0.5), 0.1);
+  assert.equal(p.step(NaN), 0.1); // a bad epoch, as in PyTorch
   p.dispose();
   assertError(() => p.step(0.5), 'ReduceLROnPlateau: was disposed');
 });
@@ -225,8 +231,8 @@ test('n and metrics are validated', () => {
   const plateau = { type: 'ReduceLROnPlateau', patience: 0 };
   assertError(() => lab.schedule(plateau, 5, { metrics: [1, 2] }), 'ReduceLROnPlateau: metrics must hold n - 1 = 4 values (one per step), got 2');
   assertError(() => lab.schedule(plateau, 5), 'ReduceLROnPlateau: metrics must hold n - 1 = 4 values');
-  assertError(() => lab.schedule(plateau, 3, { metrics: [1, Infinity] }), 'ReduceLROnPlateau: metrics [1] must be a finite number, got Infinity');
-  assertError(() => lab.schedule(plateau, 3, { metrics: [1, null] }), 'ReduceLROnPlateau: metrics [1] must be a finite number, got null');
+  assert.deepEqual(Array.from(lab.schedule(plateau, 3, { metrics: [1, Infinity] })), [0.1, 0.1, 0.010000000000000002]); // a bad epoch
+  assertError(() => lab.schedule(plateau, 3, { metrics: [1, null] }), 'ReduceLROnPlateau: metrics [1] must be a number (NaN and infinities count as bad epochs), got null');
   assertError(() => lab.schedule(plateau, 3, { metrics: 'down' }), "metrics must be an array of numbers, got 'down'");
   assert.deepEqual(Array.from(lab.schedule(plateau, 3, { metrics: new Float64Array([1, 2]) })), [0.1, 0.1, 0.010000000000000002]);
 });

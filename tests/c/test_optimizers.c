@@ -86,13 +86,13 @@ static void forged(const char *label, const char *spec, void (*edit)(sl_optimize
     free(buf);
 }
 
-static void lr_negative(sl_optimizer *o) { o->lr = -5; }
-static void lr_everywhere_negative(sl_optimizer *o) { o->lr = o->h.lr = -5; }
-static void lr_both_negative(sl_optimizer *o) { o->lr = o->sched.group.lr = -5; }
-static void sched_lr_only(sl_optimizer *o) { o->sched.group.lr *= 0.5; }
+static void lr_negative(sl_optimizer *o) { o->group[0].lr = -5; }
+static void lr_everywhere_negative(sl_optimizer *o) { o->group[0].lr = o->group[0].h.lr = -5; }
+static void lr_both_negative(sl_optimizer *o) { o->group[0].lr = o->sched.group[0].lr = -5; }
+static void sched_lr_only(sl_optimizer *o) { o->sched.group[0].lr *= 0.5; }
 static void steps_half(sl_optimizer *o) { o->steps = 0.5; }
 static void steps_huge(sl_optimizer *o) { o->steps = 1e300; }
-static void mu_product_nan(sl_optimizer *o) { o->mu_product = NAN; }
+static void mu_product_nan(sl_optimizer *o) { o->group[0].mu_product = NAN; }
 static void h_diag_nan(sl_optimizer *o) { o->H_diag = NAN; }
 static void t_nan(sl_optimizer *o) { o->t = NAN; }
 static void prev_loss_nan(sl_optimizer *o) { o->prev_loss = NAN; }
@@ -102,14 +102,14 @@ static void sum_negative(sl_optimizer *o) { sl_opt_array(o, 0)[1] = -0.5f; }
 static void step_size_big(sl_optimizer *o) { sl_opt_array(o, 1)[3] = 1e6f; }
 static void gain_big(sl_optimizer *o) { sl_opt_array(o, 0)[4] = 100; }
 static void amsgrad_below(sl_optimizer *o) { sl_opt_array(o, 2)[0] = sl_opt_array(o, 1)[0] * 0.5f; }
-static void eps_zero(sl_optimizer *o) { o->h.eps = 0; }
-static void betas_one(sl_optimizer *o) { o->h.betas[1] = 1; }
-static void foreign_field(sl_optimizer *o) { o->h.momentum = 0.9; }
-static void buffer_missing(sl_optimizer *o) { o->buf_ready = 0; }
+static void eps_negative(sl_optimizer *o) { o->group[0].h.eps = -1e-8; }
+static void betas_one(sl_optimizer *o) { o->group[0].h.betas[1] = 1; }
+static void foreign_field(sl_optimizer *o) { o->group[0].h.momentum = 0.9; }
+static void buffer_missing(sl_optimizer *o) { o->group[0].buf_ready = 0; }
 static void hist_len_big(sl_optimizer *o) { o->hist_len = 1000; }
 static void func_evals_low(sl_optimizer *o) { o->func_evals = 0; }
 static void sched_ahead(sl_optimizer *o) { o->steps = 2; }
-static void old_version(sl_optimizer *o) { o->version = 2; }
+static void old_version(sl_optimizer *o) { o->version = 3; }
 
 static void forged_states(void)
 {
@@ -137,12 +137,12 @@ static void forged_states(void)
     forged("Adagrad sum negative", "{\"type\":\"Adagrad\"}", sum_negative, "sum");
     forged("Rprop step size outside step_sizes", "{\"type\":\"Rprop\"}", step_size_big, "step_size");
     forged("DeltaBarDelta gain outside its bounds", "{\"type\":\"DeltaBarDelta\"}", gain_big, "gain");
-    forged("eps 0", adam, eps_zero, "eps");
+    forged("eps negative", adam, eps_negative, "eps");
     forged("betas[1] 1", adam, betas_one, "betas");
     forged("a parameter Adam does not have", adam, foreign_field, "momentum");
     forged("SGD momentum buffer", "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9}", buffer_missing, "momentum_buffer");
     forged("a state of the layout before hyper-parameters were stored by name", adam, old_version,
-           "optimizer: state is from another version of steplab (state version 2, this one reads 3)");
+           "optimizer: state is from another version of steplab (state version 3, this one reads 4)");
 }
 
 /* Counts arrive as doubles: 2^31, 2^32, -1, 2^53 and NaN are refused with the field named, then a good call works. */
@@ -290,8 +290,10 @@ void test_optimizers(void)
     sl_optimizer *o = NULL;
 #define CREATE(json) sl_optimizer_create(json, (int)strlen(json), 3, &o)
     CHECK_ERR(CREATE("{\"type\":\"Adam\",\"betas\":[0.9,1]}"), SL_STATUS_INVALID, "Adam: betas [1] must be a number in [0, 1), got 1");
-    CHECK_ERR(CREATE("{\"type\":\"Adam\",\"lr\":0}"), SL_STATUS_INVALID, "Adam: lr must be a number > 0, got 0");
-    CHECK_ERR(CREATE("{\"type\":\"RMSprop\",\"eps\":0}"), SL_STATUS_INVALID, "RMSprop: eps must be a number > 0, got 0");
+    CHECK_ERR(CREATE("{\"type\":\"Adam\",\"lr\":-1}"), SL_STATUS_INVALID, "Adam: lr must be a number >= 0, got -1");
+    CHECK_ERR(CREATE("{\"type\":\"RMSprop\",\"eps\":-1}"), SL_STATUS_INVALID, "RMSprop: eps must be a number >= 0, got -1");
+    CHECK_ERR(CREATE("{\"type\":\"RMSprop\",\"alpha\":1.5}"), SL_STATUS_INVALID,
+              "RMSprop: alpha must be a number in [0, 1], got 1.5 (PyTorch 1.13 accepts alpha > 1, but then 1 - alpha < 0");
     CHECK_ERR(CREATE("{\"type\":\"SGD\",\"lr\":0.1,\"nesterov\":true,\"momentum\":0.9,\"dampening\":0.5}"), SL_STATUS_INVALID,
               "SGD: nesterov requires a momentum > 0 and zero dampening (PyTorch's rule), got momentum 0.9 and dampening 0.5");
     CHECK_ERR(CREATE("{\"type\":\"sgd\"}"), SL_STATUS_UNKNOWN_TYPE, "optimizer: type must be one of SGD");
