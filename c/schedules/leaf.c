@@ -39,6 +39,9 @@ static sl_status all_groups(sl_leaf *L, sl_scheduler *s, int closed)
 
 sl_status sl_leaf_step(sl_leaf *L, sl_scheduler *s)
 {
+    /* CosineAnnealingWarmRestarts.step() turns a step from last_epoch -1 into step(0): its
+     * first call, and a SequentialLR child stepped first without a milestone's step(0) */
+    if (L->type == T_CosineAnnealingWarmRestarts && L->last_epoch < 0) return sl_leaf_step_zero(L, s);
     L->last_epoch++;
     if (L->type == T_CosineAnnealingWarmRestarts) {
         L->T_cur += 1;
@@ -241,8 +244,7 @@ SL_COMPACT sl_status sl_leaf_construct(sl_leaf *L, sl_scheduler *s)
         L->g[gi].base_lr = g->initial_lr;
     }
     L->last_epoch = -1;
-    /* CosineAnnealingWarmRestarts' own step() turns its first call into step(0) */
-    sl_status st = t == T_CosineAnnealingWarmRestarts ? sl_leaf_step_zero(L, s) : sl_leaf_step(L, s);
+    sl_status st = sl_leaf_step(L, s);
     if (t == T_CyclicLR)
         for (int gi = 0; gi < n; gi++) L->g[gi].base_lr = cyclic_base[gi];
     return st;

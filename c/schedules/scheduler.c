@@ -28,8 +28,7 @@ SL_COMPACT static sl_status construct(sl_scheduler *s)
     if (st || s->type != T_SequentialLR) return st;
     for (int gi = 0; gi < s->n_groups; gi++) s->group[gi].lr = s->group[gi].initial_lr;
     for (int j = 0; j < s->n_leaves; j++) s->leaf[j].last_epoch--;
-    sl_leaf *L0 = &s->leaf[0];
-    return L0->type == T_CosineAnnealingWarmRestarts ? sl_leaf_step_zero(L0, s) : sl_leaf_step(L0, s);
+    return sl_leaf_step(&s->leaf[0], s);
 }
 
 SL_COMPACT static sl_status build(sl_scheduler *s, const sl_json *doc, int obj, const double *lrs, int n_groups)

@@ -244,10 +244,10 @@ SL_COMPACT static sl_status leaf_check(const sl_scheduler *s, const sl_leaf *L, 
 
 /* SequentialLR: each child's last_epoch after r steps, and whether it was first stepped from -1
  * without a step(0). PyTorch bisects the milestones as given (equal or unsorted ones too), so
- * the child of step e is bisect_right(milestones, e), which is constant between milestone values. */
+ * the child of step e is bisect_right(milestones, e), which is constant between milestone values.
+ * (shift is always 0: a CosineAnnealingWarmRestarts child stepped first from -1 takes a step(0).) */
 SL_COMPACT static void sequential_epochs(const sl_scheduler *s, int r, int *epoch, int *shift)
 {
-    int reset[SL_MAX_CHILDREN] = { 0 };
     double cut[SL_MAX_CHILDREN + 1];
     int n_cut = 0;
     for (int j = 0; j < s->n_leaves; j++) epoch[j] = j == 0 ? 0 : -1;
@@ -266,12 +266,12 @@ SL_COMPACT static void sequential_epochs(const sl_scheduler *s, int r, int *epoc
         int idx = sl_sched_bisect(s->milestones, s->n_milestones, a);
         if (idx > 0 && s->milestones[idx - 1] == a) {
             epoch[idx] = (int)(b - 1 - a);
-            reset[idx] = 1;
         } else {
             epoch[idx] += (int)(b - a);
         }
     }
-    for (int j = 0; j < s->n_leaves; j++) shift[j] = j > 0 && !reset[j];
+    /* a CosineAnnealingWarmRestarts child first stepped from -1 takes that step as step(0) */
+    for (int j = 0; j < s->n_leaves; j++) shift[j] = 0;
 }
 
 /* Group gi's lr against a single leaf's rule: exact for the rules that read only the step
