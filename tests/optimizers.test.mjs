@@ -503,3 +503,105 @@ test('a forged optimizer state with a valid checksum is refused naming the field
   opt.step(p, [1, 1, 1, 1]);
   assert.deepEqual(q, p);
 });
+
+// ---- parameter groups, ASGD and the values PyTorch accepts (tests/fixtures/optimizer_groups.json) ----
+
+const gfx = fixture('optimizer_groups.json');
+
+for (const c of gfx.cases) {
+  test(`PyTorch parity, groups, 50 steps: ${c.label}`, () => {
+    const opt = lab.createOptimizer(c.spec, c.sizes);
+    assert.deepEqual(opt.groupSizes, c.sizes);
+    assert.equal(opt.nParams, 7);
+    const p = Float32Array.from(fx.params0);
+    for (let k = 0; k < 50; k++) {
+      opt.step(p, Float32Array.from(fx.grads[k]));
+      assertClose(p, c.params[k], 1e-5, `${c.label} step ${k + 1}`);
+      assertClose(opt.lrs, c.lrs[k], 1e-12, `${c.label} lrs after step ${k + 1}`);
+      assert.equal(opt.lr, opt.lrs[0]);
+      if (c.ax) assertClose(opt.averaged(), c.ax[k], 1e-5, `${c.label} ax step ${k + 1}`);
+      if (k === 24) {
+        // a state saved half-way restores and continues bit-identically, groups and all
+        const back = lab.restoreOptimizer(JSON.parse(JSON.stringify(opt.state())));
+        const q = Float32Array.from(p);
+        const p2 = Float32Array.from(p);
+        const twin = opt;
+        for (let j = 25; j < 30; j++) {
+          back.step(q, Float32Array.from(fx.grads[j]));
+        }
+        const ref = lab.restoreOptimizer(opt.state());
+        for (let j = 25; j < 30; j++) ref.step(p2, Float32Array.from(fx.grads[j]));
+        assert.deepEqual(q, p2);
+        assert.deepEqual(back.lrs, ref.lrs);
+        assert.deepEqual(back.groupSizes, twin.groupSizes);
+        back.dispose(); ref.dispose();
+      }
+    }
+    opt.dispose();
+  });
+}
+
+test('groups: a plain number is one group, bit-identical to a one-entry list and to param_groups of one empty entry', () => {
+  for (const c of fx.cases.filter((_, i) => i % 4 === 0)) {
+    const a = lab.createOptimizer(c.spec, 7), b = lab.createOptimizer(c.spec, [7]);
+    const spec1 = { ...c.spec, param_groups: [{}] };
+    const d = lab.createOptimizer(spec1, [7]);
+    const pa = Float32Array.from(fx.params0), pb = Float32Array.from(pa), pd = Float32Array.from(pa);
+    for (let k = 0; k < 50; k++) {
+      const g = Float32Array.from(fx.grads[k]);
+      a.step(pa, g); b.step(pb, g); d.step(pd, g);
+    }
+    assert.deepEqual(pb, pa, c.label);
+    assert.deepEqual(pd, pa, c.label);
+    assertClose(pa, c.params[49], 1e-5, c.label);
+    assert.deepEqual(a.groupSizes, [7]);
+    a.dispose(); b.dispose(); d.dispose();
+  }
+});
+
+test('groups: the issue\'s createOptimizer call, and every group error names param_groups[i].field; then everything works', () => {
+  const opt = lab.createOptimizer({ type: 'SGD', lr: 0.1, momentum: 0.9, param_groups: [{ lr: 0.01 }, { weight_decay: 0.1 }] }, [3, 4]);
+  assert.deepEqual(Array.from(opt.lrs), [0.01, 0.1]);
+  assert.equal(opt.lr, 0.01);
+  const bad = (spec, sizes, ...parts) => assertError(() => lab.createOptimizer(spec, sizes), ...parts);
+  bad({ type: 'SGD', lr: 0.1, param_groups: [{ lr: -1 }, {}] }, [3, 4], 'SGD: param_groups[0].lr must be a number >= 0, got -1');
+  bad({ type: 'SGD', lr: 0.1, param_groups: [{}, { momentun: 0.9 }] }, [3, 4], 'SGD: param_groups[1].momentun is not an option of SGD');
+  bad({ type: 'SGD', lr: 0.1, param_groups: [{}, { nesterov: true }] }, [3, 4], 'SGD: param_groups[1].nesterov requires a momentum > 0');
+  bad({ type: 'Adam', param_groups: [{ betas: [0.9, 1] }] }, [7], 'Adam: param_groups[0].betas [1] must be a number in [0, 1), got 1');
+  bad({ type: 'Adam', param_groups: [{ momentum: 0.9 }] }, [7], 'Adam: param_groups[0].momentum is not an option of Adam');
+  bad({ type: 'RMSprop', param_groups: [{}, { alpha: 2 }] }, [3, 4], 'RMSprop: param_groups[1].alpha must be a number in [0, 1], got 2');
+  bad({ type: 'Adagrad', param_groups: [{}, { initial_accumulator_value: 1 }] }, [3, 4],
+    'Adagrad: param_groups[1].initial_accumulator_value cannot differ per group: PyTorch 1.13 starts every group\'s sum from the optimizer\'s value');
+  bad({ type: 'Adam', param_groups: [{}] }, [3, 4], 'Adam: param_groups must have one entry per parameter group (2, from nParams), got 1');
+  bad({ type: 'Adam', param_groups: [{}, {}] }, 7, 'Adam: param_groups must have one entry per parameter group (1, from nParams), got 2');
+  bad({ type: 'Adam', param_groups: [7, {}] }, [3, 4], 'Adam: param_groups[0] must be an object of the group\'s options, got 7');
+  bad({ type: 'Adam', param_groups: { lr: 1 } }, [7], 'Adam: param_groups must be a list of group options');
+  bad({ type: 'Adam' }, [3, 0], 'Adam: nParams[1] must be an integer in [1, ');
+  bad({ type: 'Adam' }, [3, 2.5], 'Adam: nParams[1] must be an integer', 'got 2.5');
+  bad({ type: 'Adam' }, [3, '4'], "Adam: nParams[1] must be an integer >= 1 (a group's size), got '4'");
+  bad({ type: 'Adam' }, [], 'Adam: nParams must list 1 to 32 group sizes');
+  bad({ type: 'Adam' }, new Array(33).fill(1), 'Adam: nParams must list 1 to 32 group sizes');
+  bad({ type: 'LBFGS' }, [3, 4], 'LBFGS: param_groups must be one group: LBFGS has no per-parameter options');
+  bad({ type: 'SGD', lr: 0.1, scheduler: { type: 'OneCycleLR', max_lr: [1, 2, 3], total_steps: 9 } }, [3, 4],
+    'OneCycleLR: max_lr must be one number or a list of one per parameter group (2), got a list of 3');
+  const p = new Float32Array(7).fill(1);
+  opt.step(p, new Float32Array(7).fill(1));
+  // group 0 (lr 0.01): 1 - 0.01; group 1 (lr 0.1, weight decay 0.1): 1 - 0.1 * (1 + 0.1)
+  assertClose(p, [0.99, 0.99, 0.99, 0.89, 0.89, 0.89, 0.89], 1e-6, 'after the errors');
+  assertError(() => opt.step(p, new Float32Array(3)), 'SGD: grads must be a Float32Array (or array of numbers) of 7');
+  assertError(() => lab.createOptimizer({ type: 'Adam' }, 3).averaged(), 'Adam: averaged is kept by ASGD only');
+  assert.equal(lab.createOptimizer({ type: 'Adam' }, 3).trust_ratios, null);
+  assert.equal(lab.createOptimizer({ type: 'Adam' }, 3).swats, null);
+});
+
+test('groups: a scheduler drives each group from its own lr; lab.schedule with { groups } gives the same curves', () => {
+  const sched = { type: 'CosineAnnealingLR', T_max: 10 };
+  const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01, param_groups: [{}, { lr: 0.1 }, { lr: 0 }], scheduler: sched }, [2, 3, 1]);
+  const want = lab.schedule(sched, 15, { groups: [0.01, 0.1, 0] });
+  const p = new Float32Array(6);
+  for (let k = 0; k < 15; k++) {
+    assert.deepEqual(Array.from(opt.lrs), want.map((c) => c[k]), `step ${k}`);
+    opt.step(p, [1, 1, 1, 1, 1, 1]);
+  }
+  assert.equal(p[5], 0); // the group of lr 0 never moves
+});

@@ -240,6 +240,12 @@ SL_COMPACT sl_status sl_opt_decode_group(const sl_json *doc, int entry, int type
             return sl_fail(SL_STATUS_INVALID, k->name, at, "is not an option of %s; a group may set %s", k->name, names);
         }
     }
+    if (type == O_Adagrad && sl_json_get(doc, entry, "initial_accumulator_value") >= 0) {
+        snprintf(at, sizeof at, "param_groups[%d].initial_accumulator_value", i);
+        return sl_fail(SL_STATUS_INVALID, k->name, at,
+                       "cannot differ per group: PyTorch 1.13 starts every group's sum from the optimizer's value and ignores "
+                       "the group's; set it on the optimizer");
+    }
     /* an entry sets what it names; the rest (required ones too) come from the defaults */
     sl_param opt[SL_MAX_PARAMS];
     sl_kind ok = *k;
