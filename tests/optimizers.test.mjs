@@ -381,11 +381,21 @@ test('the SIMD build and the scalar build give bit-identical updates, landscapes
     { type: 'RAdam', weight_decay: 0.1 },
     { type: 'Rprop', maximize: true },
     { type: 'DeltaBarDelta', beta: 0.2, min_gain: 0.3, max_gain: 2 },
+    { type: 'ASGD', lr: 0.05, t0: 5, weight_decay: 0.1, maximize: true },
+    { type: 'LARS', lr: 2, weight_decay: 0.01 },
+    { type: 'SWATS', lr: 0.05, eps: 1e-3 },
   ];
   for (const spec of specs) {
     const a = lab.optimizerSteps(spec, p0, grads);
     const b = scalar.optimizerSteps(spec, p0, grads);
     a.forEach((row, k) => assert.deepEqual(row, b[k], `${spec.type} step ${k + 1}`));
+  }
+  // groups: each range of a group through the same kernel, SIMD blocks and tails at odd offsets
+  for (const spec of [{ type: 'Adam', param_groups: [{ lr: 0.1 }, { amsgrad: true }, {}] },
+    { type: 'LARS', param_groups: [{}, { lars_exclude: true }, { weight_decay: 0.1 }] }, { type: 'SWATS', eps: 1e-3, param_groups: [{}, {}, {}] }]) {
+    const a = lab.createOptimizer(spec, [13, 5, 19]), b = scalar.createOptimizer(spec, [13, 5, 19]);
+    const pa = Float32Array.from(p0), pb = Float32Array.from(p0);
+    grads.forEach((g, k) => { a.step(pa, g); b.step(pb, g); assert.deepEqual(pb, pa, `${spec.type} groups step ${k + 1}`); });
   }
   for (const fn of lab.surfaces) {
     const o = { fn, x: [-2.5, 3.1], y: [-1.7, 2.3], nx: 103, ny: 21 };
@@ -604,4 +614,119 @@ test('groups: a scheduler drives each group from its own lr; lab.schedule with {
     opt.step(p, [1, 1, 1, 1, 1, 1]);
   }
   assert.equal(p[5], 0); // the group of lr 0 never moves
+});
+
+// ---- LARS and SWATS against their papers' Algorithm 1 (tests/fixtures/lars_swats.json, tests/gen/lars_swats.py) ----
+
+const ls = fixture('lars_swats.json');
+
+test('LARS by hand: two elements, ||w|| = 5, ||grad|| = 1, eta 0.001, no decay: trust ratio 0.005', () => {
+  const opt = lab.createOptimizer({ type: 'LARS', lr: 2, momentum: 0.9, trust_coefficient: 0.001 }, 2);
+  const w = new Float32Array([3, 4]);
+  opt.step(w, [0.6, 0.8]);
+  // lambda = 0.001 * 5 / 1 = 0.005; v = 2 * 0.005 * g = [0.006, 0.008]; w - v
+  assertClose(opt.trust_ratios, [0.005], 1e-7, 'trust ratio 1');
+  assertClose(w, [3 - 0.006, 4 - 0.008], 1e-7, 'LARS step 1');
+  opt.step(w, [0.6, 0.8]);
+  // ||w|| = 5 - 0.01 = 4.99: lambda = 0.00499; v = 0.9 v + 2 * 0.00499 * g
+  assertClose(opt.trust_ratios, [0.00499], 1e-6, 'trust ratio 2');
+  assertClose(w, [3 - 0.006 - (0.9 * 0.006 + 2 * 0.00499 * 0.6), 4 - 0.008 - (0.9 * 0.008 + 2 * 0.00499 * 0.8)], 1e-6, 'LARS step 2');
+  // weight decay beta: lambda = eta ||w|| / (||g|| + beta ||w||), and the update adds beta w
+  const d = lab.createOptimizer({ type: 'LARS', lr: 1, momentum: 0, weight_decay: 0.2, trust_coefficient: 0.1 }, 2);
+  const x = new Float32Array([3, 4]);
+  d.step(x, [0.6, 0.8]);
+  const lam = (0.1 * 5) / (1 + 0.2 * 5);
+  assertClose(d.trust_ratios, [lam], 1e-7, 'with decay');
+  assertClose(x, [3 - lam * (0.6 + 0.2 * 3), 4 - lam * (0.8 + 0.2 * 4)], 1e-6, 'with decay');
+  // ||w|| = 0 or ||grad|| = 0: trust ratio 1; an excluded group: 1
+  const z = lab.createOptimizer({ type: 'LARS', lr: 0.1, param_groups: [{}, {}, { lars_exclude: true }] }, [2, 2, 2]);
+  const y = new Float32Array([0, 0, 3, 4, 3, 4]);
+  z.step(y, [1, 1, 0, 0, 0.6, 0.8]);
+  assert.deepEqual(Array.from(z.trust_ratios), [1, 1, 1]);
+  assertClose(y, [-0.1, -0.1, 3, 4, 3 - 0.06, 4 - 0.08], 1e-7, 'degenerate groups');
+  const fresh = lab.createOptimizer({ type: 'LARS' }, [1, 1]);
+  assert.ok(fresh.trust_ratios.every(Number.isNaN)); // before the first step
+});
+
+for (const c of ls.lars) {
+  test(`LARS reference (the paper's Algorithm 1 in float64): ${c.label}`, () => {
+    const opt = lab.createOptimizer(c.spec, c.sizes);
+    const p = Float32Array.from(c.params0 ?? fx.params0);
+    c.params.forEach((want, k) => {
+      opt.step(p, Float32Array.from(fx.grads[k]));
+      assertClose(p, want, 2e-5, `${c.label} step ${k + 1}`);
+      assertClose(opt.trust_ratios, c.trust_ratios[k], 1e-5, `${c.label} trust ratios step ${k + 1}`);
+    });
+  });
+}
+
+function bowlGrad(p, curv, target) {
+  return Float32Array.from(p, (x, i) => Math.fround(curv[i] * Math.fround(x - target[i])));
+}
+
+for (const c of ls.swats.cases) {
+  test(`SWATS reference (the paper's Algorithm 1 in float64): ${c.label}`, () => {
+    const { curvature, target } = ls.swats;
+    const opt = lab.createOptimizer(c.spec, c.sizes);
+    const p = Float32Array.from(fx.params0);
+    c.params.forEach((want, k) => {
+      opt.step(p, bowlGrad(p, curvature, target));
+      // float32 against float64: relative, with a floor for the coordinates that reach their target
+      p.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 2e-4 * Math.max(Math.abs(want[i]), 0.01),
+        `${c.label} step ${k + 1} index ${i}: ${v} vs ${want[i]}`));
+    });
+    opt.swats.forEach((g, i) => {
+      const w = c.switches[i];
+      assert.equal(g.step, w.step, `${c.label} group ${i}: switch step`);
+      assert.equal(g.switched, w.step !== null);
+      // a late switch comes when the bowl is almost solved: gradients near 1e-7, whose float32
+      // rounding makes each gamma_k noisy and moves the long average lambda_k by about 2 %
+      const tol = w.step < 50 ? 1e-4 : 3e-2;
+      if (w.step !== null) assert.ok(Math.abs(g.lr - w.lr) <= tol * w.lr, `${c.label} group ${i}: SGD rate ${g.lr} vs ${w.lr}`);
+      else assert.equal(g.lr, null);
+    });
+  });
+}
+
+test('SWATS by hand: step 1 is Adam\'s (every weight moves by lr), gamma_1 = p\'p / (-p\'g), and the restore keeps the phase', () => {
+  const opt = lab.createOptimizer({ type: 'SWATS', lr: 0.01, eps: 1e-9 }, 2);
+  const p = new Float32Array([1, 1]);
+  opt.step(p, [0.5, -2]);
+  assertClose(p, [0.99, 1.01], 1e-6, 'Adam step 1');
+  // p_1 = [-0.01, 0.01]: p'p = 2e-4, -p'g = 0.005 + 0.02 = 0.025, gamma_1 = 0.008; lambda_1 / (1 - beta2) = gamma_1
+  const [s] = opt.swats;
+  assertClose([s.gamma, s.estimate], [0.008, 0.008], 1e-5, 'gamma_1 and its estimate');
+  assert.equal(s.switched, false); // k > 1 is required
+  const sw = lab.createOptimizer({ type: 'SWATS', lr: 0.05, eps: 1e-3 }, 7);
+  const q = Float32Array.from(fx.params0);
+  for (let k = 0; k < 5; k++) sw.step(q, bowlGrad(q, ls.swats.curvature, ls.swats.target));
+  assert.equal(sw.swats[0].step, 2);
+  const back = lab.restoreOptimizer(sw.state());
+  const q2 = Float32Array.from(q);
+  const g = bowlGrad(q, ls.swats.curvature, ls.swats.target);
+  sw.step(q, g);
+  back.step(q2, g);
+  assert.deepEqual(q2, q);
+  assert.deepEqual(back.swats, sw.swats);
+});
+
+test('SWATS starter on the race surfaces: where the paper\'s rule lets it switch, and where it never does (shown, not hidden)', () => {
+  const starter = lab.registry.optimizers.find((k) => k.name === 'SWATS').starter;
+  const switched = {};
+  for (const s of lab.registry.surfaces) {
+    const opt = lab.createOptimizer(starter, 2);
+    const p = Float32Array.from(s.start);
+    let step = null;
+    for (let k = 0; k < 300 && step === null; k++) {
+      // the surface's gradient at p, read off one SGD step of lr 1 on it (x1 = p - g)
+      const r = lab.trace({ fn: s.name, start: [p[0], p[1]], optimizer: { type: 'SGD', lr: 1 }, steps: 1 });
+      if (r.diverged) break;
+      opt.step(p, [p[0] - r.x[1], p[1] - r.y[1]]);
+      step = opt.swats[0].step;
+    }
+    switched[s.name] = step;
+  }
+  console.log(`# SWATS starter switch steps (null: no switch in 300 steps): ${JSON.stringify(switched)}`);
+  const yes = Object.values(switched).filter((v) => v !== null);
+  assert.ok(yes.length >= 4 && yes.every((v) => v <= 300), JSON.stringify(switched));
 });
