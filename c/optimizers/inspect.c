@@ -59,6 +59,15 @@ static double element(const sl_optimizer *o, const sl_opt_group *G, double lr, i
 SL_COMPACT double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi)
 {
     if (o->steps < 1 || hi <= lo || o->type == O_LBFGS) return NAN;
+    /* rules with one step size per group: that value itself, when [lo, hi) lies in one group */
+    int g = sl_opt_group_of(o, lo), same = 1;
+    for (int k = 0; k < o->n_ranges; k++) {
+        const sl_opt_range *r = &o->ranges[k];
+        if (r->group != g && r->offset < hi && r->offset + r->count > lo) same = 0;
+    }
+    const sl_opt_group *G0 = &o->group[g];
+    if (same && (o->type == O_SGD || o->type == O_ASGD || o->type == O_LARS || (o->type == O_SWATS && G0->switched)))
+        return element(o, G0, isnan(lr) ? G0->last_lr : lr, lo);
     double s = 0;
     for (int i = lo; i < hi; i++) {
         const sl_opt_group *G = &o->group[sl_opt_group_of(o, i)];
