@@ -61,6 +61,39 @@ static void t_cur_shifted(sl_scheduler *s) { s->leaf[0].T_cur += 1; }
 static void momentum_nan(sl_scheduler *s) { s->group[0].momentum = NAN; }
 static void bad_epochs(sl_scheduler *s) { s->leaf[0].num_bad_epochs = 99; }
 static void multistep_unsorted(sl_scheduler *s) { s->leaf[0].milestones[0] = 50; }
+static void group1_initial(sl_scheduler *s) { s->group[1].initial_lr *= 2; }
+static void group1_max_lr(sl_scheduler *s) { s->leaf[0].g[1].max_lr = -1; }
+static void group1_lambda(sl_scheduler *s) { s->leaf[0].g[1].lambda = 5; }
+static void group1_onecycle_max(sl_scheduler *s) { s->group[1].max_lr *= 2; }
+static void group_past(sl_scheduler *s) { s->group[2].lr = 0.5; }
+static void groups_zero(sl_scheduler *s) { s->n_groups = 0; }
+
+/* The same on a scheduler of two groups (initial lrs 0.1 and 0.01). */
+static void forged_groups(const char *label, const char *spec, int steps, void (*edit)(sl_scheduler *), const char *field)
+{
+    static const double lrs[2] = { 0.1, 0.01 };
+    sl_scheduler *s = NULL, *back = NULL;
+    if (sl_scheduler_create_groups(spec, (double)strlen(spec), lrs, 2, &s)) {
+        printf("create failed: %s\n", sl_error_message());
+        CHECK(0);
+        return;
+    }
+    for (int k = 0; k < steps; k++) sl_scheduler_step(s, 1.0, 1);
+    sl_scheduler copy;
+    memcpy(&copy, s, sizeof copy);
+    edit(&copy);
+    unsigned char *buf = malloc(sizeof copy);
+    sl_scheduler_state_save(&copy, buf);
+    sl_status st = sl_scheduler_restore(buf, (int)sizeof copy, &back);
+    int named = st == SL_STATUS_STATE && strstr(sl_error_message(), field);
+    if (!named) printf("forged %s: status %d '%s', expected a refusal naming '%s'\n", label, (int)st, sl_error_message(), field);
+    CHECK(named && back == NULL);
+    sl_scheduler_state_save(s, buf);
+    CHECK(sl_scheduler_restore(buf, (int)sizeof copy, &back) == SL_STATUS_OK);
+    sl_scheduler_free(back);
+    sl_scheduler_free(s);
+    free(buf);
+}
 
 static void forged_states(void)
 {
@@ -87,7 +120,17 @@ static void forged_states(void)
     forged("OneCycleLR momentum NaN", one, 5, momentum_nan, "momentum");
     forged("ReduceLROnPlateau num_bad_epochs", "{\"type\":\"ReduceLROnPlateau\",\"patience\":3}", 2, bad_epochs, "num_bad_epochs");
     forged("MultiStepLR milestones", "{\"type\":\"MultiStepLR\",\"milestones\":[3,7]}", 2, multistep_unsorted, "milestones");
-    /* a state of the layout before parameters were stored by name */
+    /* parameter groups */
+    const char *cyc = "{\"type\":\"CyclicLR\",\"base_lr\":[0.01,0.001],\"max_lr\":[0.1,0.05],\"step_size_up\":3}";
+    const char *lam = "{\"type\":\"LambdaLR\",\"lr_lambda\":[\"0.9 ^ epoch\",\"1\"]}";
+    const char *oc = "{\"type\":\"OneCycleLR\",\"max_lr\":[0.1,0.2],\"total_steps\":20}";
+    forged_groups("group 1 initial_lr", "{\"type\":\"StepLR\",\"step_size\":2}", 3, group1_initial, "initial_lr");
+    forged_groups("group 1 max_lr -1", cyc, 3, group1_max_lr, "max_lr");
+    forged_groups("group 1 formula index", lam, 3, group1_lambda, "lr_lambda");
+    forged_groups("OneCycleLR group 1 max_lr", oc, 3, group1_onecycle_max, "max_lr");
+    forged_groups("a group past n_groups", oc, 3, group_past, "parameter groups");
+    forged_groups("no groups", oc, 3, groups_zero, "groups");
+    /* a state of the layout before parameter groups */
     sl_scheduler *s = make(step), *back = NULL;
     if (s) {
         sl_scheduler copy;
@@ -307,4 +350,14 @@ void test_schedules(void)
     forged_states();
     long_runs_restore();
     counts_across_the_abi();
+    /* groups across the ABI: the count and each initial lr checked before use */
+    static const double lrs[3] = { 0.1, NAN, 0.2 };
+    sl_scheduler *g = NULL;
+    const char *st = "{\"type\":\"StepLR\",\"step_size\":2}";
+    CHECK_ERR(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 3, &g), SL_STATUS_INVALID, "scheduler: groups [1] must be a number >= 0");
+    CHECK_ERR(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 33, &g), SL_STATUS_INVALID, "scheduler: groups must be an integer in [1, 32]");
+    CHECK_ERR(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 1.5, &g), SL_STATUS_INVALID, "scheduler: groups must be an integer");
+    CHECK(g == NULL);
+    CHECK(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 1, &g) == SL_STATUS_OK && sl_scheduler_n_groups(g) == 1);
+    sl_scheduler_free(g);
 }
