@@ -13,12 +13,11 @@
  * w -= lr * (g * grad). On the first step there is no previous gradient, so
  * the sign product is 0 and the gain stays as it is (as Rprop does).
  *
- * Every rule runs group by group (PyTorch's param_groups): each group's
- * scalars, then the same pure loop over each of its ranges. LARS and SWATS
- * follow their papers' Algorithm 1 (see lars_update and swats_group); their
- * per-group sums are taken in double in index order, so the SIMD and scalar
- * builds agree bit for bit. */
+ * ASGD is torch.optim.ASGD's single-tensor form; LARS's kernel is its paper's
+ * update for one layer. step.c computes each group's scalars and runs these
+ * loops over the group's ranges. */
 #include "internal.h"
+#include "kernels.h"
 
 #include <math.h>
 
@@ -61,9 +60,8 @@ static inline simde_v128_t vfmadd(simde_v128_t a, simde_v128_t b, simde_v128_t c
 #endif
 #define PMIN(a, b) ((b) < (a) ? (b) : (a))
 
-typedef struct { float neg_lr, momentum, one_minus_dampening, weight_decay; int use_momentum, first, nesterov, maximize; } sgd_k;
 
-SL_COMPACT static void sgd_update(float *param, float *buf, const float *grad, int n, const sgd_k *k)
+SL_COMPACT void sl_opt_sgd_update(float *param, float *buf, const float *grad, int n, const sgd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -92,9 +90,8 @@ SL_COMPACT static void sgd_update(float *param, float *buf, const float *grad, i
     }
 }
 
-typedef struct { float neg_clr, weight_decay, eps; int maximize; } adagrad_k;
 
-SL_COMPACT static void adagrad_update(float *param, float *sum, const float *grad, int n, const adagrad_k *k)
+SL_COMPACT void sl_opt_adagrad_update(float *param, float *sum, const float *grad, int n, const adagrad_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -117,9 +114,8 @@ SL_COMPACT static void adagrad_update(float *param, float *sum, const float *gra
     }
 }
 
-typedef struct { float neg_lr, alpha, one_minus_alpha, eps, weight_decay, momentum; int centered, use_momentum, maximize; } rmsprop_k;
 
-SL_COMPACT static void rmsprop_update(float *param, float *sq, float *gavg, float *buf, const float *grad, int n, const rmsprop_k *k)
+SL_COMPACT void sl_opt_rmsprop_update(float *param, float *sq, float *gavg, float *buf, const float *grad, int n, const rmsprop_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -163,9 +159,8 @@ SL_COMPACT static void rmsprop_update(float *param, float *sq, float *gavg, floa
     }
 }
 
-typedef struct { float neg_lr, rho, one_minus_rho, eps, weight_decay; int maximize; } adadelta_k;
 
-SL_COMPACT static void adadelta_update(float *param, float *sq, float *acc, const float *grad, int n, const adadelta_k *k)
+SL_COMPACT void sl_opt_adadelta_update(float *param, float *sq, float *acc, const float *grad, int n, const adadelta_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -193,15 +188,11 @@ SL_COMPACT static void adadelta_update(float *param, float *sq, float *acc, cons
     }
 }
 
-typedef struct {
-    float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, decay, bc2_sqrt, eps, neg_step;
-    int amsgrad, maximize, decoupled;
-} adam_k;
 
 /* Adam and AdamW: decoupled multiplies the parameter by decay = 1 - lr * weight_decay first.
  * Compiled for speed, not SL_COMPACT: under clang's minsize this loop ran at half
  * the speed in wasm (4.9e8 against 9.7e8 parameters/s over 1e6, tests/bench K1). */
-static void adam_update(float *param, float *m, float *v, float *vmax, const float *grad, int n, const adam_k *k)
+void sl_opt_adam_update(float *param, float *m, float *v, float *vmax, const float *grad, int n, const adam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -240,9 +231,8 @@ static void adam_update(float *param, float *m, float *v, float *vmax, const flo
     }
 }
 
-typedef struct { float beta1, one_minus_beta1, beta2, eps, weight_decay, neg_clr; int maximize; } adamax_k;
 
-SL_COMPACT static void adamax_update(float *param, float *m, float *u, const float *grad, int n, const adamax_k *k)
+SL_COMPACT void sl_opt_adamax_update(float *param, float *m, float *u, const float *grad, int n, const adamax_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -271,9 +261,8 @@ SL_COMPACT static void adamax_update(float *param, float *m, float *u, const flo
     }
 }
 
-typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, bc2, eps, c_grad, c_avg; } nadam_k;
 
-SL_COMPACT static void nadam_update(float *param, float *m, float *v, const float *grad, int n, const nadam_k *k)
+SL_COMPACT void sl_opt_nadam_update(float *param, float *m, float *v, const float *grad, int n, const nadam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -304,9 +293,8 @@ SL_COMPACT static void nadam_update(float *param, float *m, float *v, const floa
     }
 }
 
-typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, bc1, lr, bc2_sqrt, eps, rect; int rectify; } radam_k;
 
-SL_COMPACT static void radam_update(float *param, float *m, float *v, const float *grad, int n, const radam_k *k)
+SL_COMPACT void sl_opt_radam_update(float *param, float *m, float *v, const float *grad, int n, const radam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -338,9 +326,8 @@ SL_COMPACT static void radam_update(float *param, float *m, float *v, const floa
     }
 }
 
-typedef struct { float etaminus, etaplus, step_min, step_max; int maximize; } rprop_k;
 
-SL_COMPACT static void rprop_update(float *param, float *prev, float *step, const float *grad, int n, const rprop_k *k)
+SL_COMPACT void sl_opt_rprop_update(float *param, float *prev, float *step, const float *grad, int n, const rprop_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -375,9 +362,8 @@ SL_COMPACT static void rprop_update(float *param, float *prev, float *step, cons
     }
 }
 
-typedef struct { float neg_lr, beta, one_minus_beta, min_gain, max_gain; } dbd_k;
 
-SL_COMPACT static void dbd_update(float *param, float *gain, float *prev, const float *grad, int n, const dbd_k *k)
+SL_COMPACT void sl_opt_dbd_update(float *param, float *gain, float *prev, const float *grad, int n, const dbd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -407,9 +393,8 @@ SL_COMPACT static void dbd_update(float *param, float *gain, float *prev, const 
 
 /* torch.optim.ASGD (_single_tensor_asgd): grad (+ weight_decay p), p *= 1 - lambd eta,
  * p -= eta grad, then ax += (p - ax) mu, or ax = p while mu is 1. */
-typedef struct { float decay, neg_eta, weight_decay, mu; int maximize, copy; } asgd_k;
 
-SL_COMPACT static void asgd_update(float *param, float *ax, const float *grad, int n, const asgd_k *k)
+SL_COMPACT void sl_opt_asgd_update(float *param, float *ax, const float *grad, int n, const asgd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -438,9 +423,8 @@ SL_COMPACT static void asgd_update(float *param, float *ax, const float *grad, i
 
 /* LARS (You, Gitman & Ginsburg 2017, Algorithm 1) for one layer, its local rate
  * lambda already in rate = gamma * lambda: v <- m v + rate (g + beta w), w <- w - v. */
-typedef struct { float momentum, rate, weight_decay; } lars_k;
 
-SL_COMPACT static void lars_update(float *param, float *buf, const float *grad, int n, const lars_k *k)
+SL_COMPACT void sl_opt_lars_update(float *param, float *buf, const float *grad, int n, const lars_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -462,209 +446,3 @@ SL_COMPACT static void lars_update(float *param, float *buf, const float *grad, 
     }
 }
 
-/* ---- one step of each rule ---- */
-
-#define EACH_RANGE(o, gi, r)                                                                                            \
-    for (const sl_opt_range *r = (o)->ranges; r < (o)->ranges + (o)->n_ranges; r++)                                      \
-        if (r->group == (gi))
-
-double sl_opt_momentum_now(const sl_optimizer *o, int g, double own)
-{
-    return o->momentum_from_scheduler ? sl_scheduler_group_momentum(&o->sched, g) : own;
-}
-
-int sl_opt_group_of(const sl_optimizer *o, int i)
-{
-    for (int k = 0; k < o->n_ranges; k++)
-        if (i >= o->ranges[k].offset && i < o->ranges[k].offset + o->ranges[k].count) return o->ranges[k].group;
-    return 0;
-}
-
-/* Sums over a group in double, index order: ||w||^2, ||g||^2 (LARS). */
-static void group_norms(const sl_optimizer *o, int gi, const float *w, const float *g, double *ww, double *gg)
-{
-    double a = 0, b = 0;
-    EACH_RANGE(o, gi, r)
-    for (int i = r->offset; i < r->offset + r->count; i++) {
-        a += (double)w[i] * w[i];
-        b += (double)g[i] * g[i];
-    }
-    *ww = a, *gg = b;
-}
-
-/* SWATS, Keskar & Socher 2017, Algorithm 1, for one group: Adam's step p_k =
- * -lr sqrt(1 - beta2^k) / (1 - beta1^k) m_k / (sqrt(a_k) + eps) (adam_update with
- * bc2_sqrt 1), then gamma_k = p'p / (-p'g), lambda_k = beta2 lambda + (1 - beta2) gamma_k,
- * and the switch when k > 1, p'g != 0, |lambda_k / (1 - beta2^k) - gamma_k| < eps and (our
- * addition) lambda_k > 0, with Lambda = lambda_k / (1 - beta2^k). In the SGD phase
- * v_k = beta1 v + g_k, x -= (1 - beta1) Lambda v_k (sgd_update), Lambda scaled by the
- * group's lr over its lr at the switch so that a scheduler still acts. */
-static void swats_group(sl_optimizer *o, int gi, float *params, const float *grads, double step)
-{
-    sl_opt_group *G = &o->group[gi];
-    const sl_hyper *h = &G->h;
-    float *m = sl_opt_array(o, 0), *a = sl_opt_array(o, 1), *v = sl_opt_array(o, 2);
-    double b1 = sl_opt_momentum_now(o, gi, h->betas[0]), b2 = h->betas[1], lr = G->lr;
-    if (G->switched) {
-        double rate = (1 - b1) * G->Lambda * (G->lr_at_switch > 0 ? lr / G->lr_at_switch : 1);
-        sgd_k k = { (float)-rate, (float)b1, 1.0f, 0, 1, !G->buf_ready, 0, 0 };
-        EACH_RANGE(o, gi, r) sgd_update(params + r->offset, v + r->offset, grads + r->offset, r->count, &k);
-        G->buf_ready = 1;
-        return;
-    }
-    double bc1 = 1 - pow(b1, step), bc2 = 1 - pow(b2, step);
-    adam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), 0, 1, 1.0f, (float)h->eps, (float)-(lr * sqrt(bc2) / bc1),
-                 0, 0, 0 };
-    EACH_RANGE(o, gi, r) adam_update(params + r->offset, m + r->offset, a + r->offset, NULL, grads + r->offset, r->count, &k);
-    /* the step just taken, element by element as the kernel computed it */
-    double pp = 0, pg = 0;
-    EACH_RANGE(o, gi, r)
-    for (int i = r->offset; i < r->offset + r->count; i++) {
-        float p = k.neg_step * m[i] / (sqrtf(a[i]) / k.bc2_sqrt + k.eps);
-        pp += (double)p * p;
-        pg += (double)p * grads[i];
-    }
-    if (pg == 0) return;
-    double gamma = pp / -pg;
-    G->gamma_k = gamma;
-    G->lambda_k = b2 * G->lambda_k + (1 - b2) * gamma;
-    G->estimate = G->lambda_k / bc2;
-    if (step > 1 && G->lambda_k > 0 && fabs(G->estimate - gamma) < h->eps) {
-        G->switched = 1;
-        G->switch_step = step;
-        G->Lambda = G->estimate;
-        G->lr_at_switch = lr;
-        G->buf_ready = 0; /* v_k = 0 */
-    }
-}
-
-SL_COMPACT static void update_group(sl_optimizer *o, int gi, float *params, const float *grads, double step)
-{
-    sl_opt_group *G = &o->group[gi];
-    const sl_hyper *h = &G->h;
-    double lr = G->lr;
-    float *a0 = sl_opt_array(o, 0), *a1 = sl_opt_array(o, 1), *a2 = sl_opt_array(o, 2);
-#define ALL(call) EACH_RANGE(o, gi, r) call
-#define P(x) ((x) + r->offset)
-    switch (o->type) {
-    case O_SGD: {
-        double mom = sl_opt_momentum_now(o, gi, h->momentum);
-        sgd_k k = { (float)-lr, (float)mom, (float)(1 - h->dampening), (float)h->weight_decay, mom != 0, !G->buf_ready,
-                    h->nesterov, h->maximize };
-        ALL(sgd_update(P(params), P(a0), P(grads), r->count, &k));
-        if (mom != 0) G->buf_ready = 1;
-        break;
-    }
-    case O_Adagrad: {
-        double clr = lr / (1 + (step - 1) * h->lr_decay);
-        adagrad_k k = { (float)-clr, (float)h->weight_decay, (float)h->eps, h->maximize };
-        ALL(adagrad_update(P(params), P(a0), P(grads), r->count, &k));
-        break;
-    }
-    case O_RMSprop: {
-        double mom = sl_opt_momentum_now(o, gi, h->momentum);
-        rmsprop_k k = { (float)-lr, (float)h->alpha, (float)(1 - h->alpha), (float)h->eps, (float)h->weight_decay,
-                        (float)mom, h->centered, mom > 0, h->maximize };
-        ALL(rmsprop_update(P(params), P(a0), P(a1), P(a2), P(grads), r->count, &k));
-        break;
-    }
-    case O_Adadelta: {
-        adadelta_k k = { (float)-lr, (float)h->rho, (float)(1 - h->rho), (float)h->eps, (float)h->weight_decay, h->maximize };
-        ALL(adadelta_update(P(params), P(a0), P(a1), P(grads), r->count, &k));
-        break;
-    }
-    case O_Adam:
-    case O_AdamW: {
-        double b1 = sl_opt_momentum_now(o, gi, h->betas[0]), b2 = h->betas[1];
-        double bc1 = h->bias_correction ? 1 - pow(b1, step) : 1, bc2 = h->bias_correction ? 1 - pow(b2, step) : 1;
-        adam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay,
-                     (float)(1 - lr * h->weight_decay), (float)sqrt(bc2), (float)h->eps, (float)-(lr / bc1),
-                     h->amsgrad, h->maximize, o->type == O_AdamW };
-        ALL(adam_update(P(params), P(a0), P(a1), P(a2), P(grads), r->count, &k));
-        break;
-    }
-    case O_Adamax: {
-        double b1 = sl_opt_momentum_now(o, gi, h->betas[0]);
-        adamax_k k = { (float)b1, (float)(1 - b1), (float)h->betas[1], (float)h->eps, (float)h->weight_decay,
-                       (float)-(lr / (1 - pow(b1, step))), h->maximize };
-        ALL(adamax_update(P(params), P(a0), P(a1), P(grads), r->count, &k));
-        break;
-    }
-    case O_NAdam: {
-        double b1 = sl_opt_momentum_now(o, gi, h->betas[0]), b2 = h->betas[1];
-        double bc2 = 1 - pow(b2, step);
-        double mu = b1 * (1. - 0.5 * pow(0.96, step * h->momentum_decay));
-        double mu_next = b1 * (1. - 0.5 * pow(0.96, (step + 1) * h->momentum_decay));
-        G->mu_product = G->mu_product * (float)mu;
-        float mu_product_next = G->mu_product * (float)mu * (float)mu_next;
-        nadam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay, (float)bc2,
-                      (float)h->eps, (float)(-lr * (1. - mu) / (1. - (double)G->mu_product)),
-                      (float)(-lr * mu_next / (1. - (double)mu_product_next)) };
-        ALL(nadam_update(P(params), P(a0), P(a1), P(grads), r->count, &k));
-        break;
-    }
-    case O_RAdam: {
-        double b1 = sl_opt_momentum_now(o, gi, h->betas[0]), b2 = h->betas[1];
-        double bc1 = 1 - pow(b1, step), bc2 = 1 - pow(b2, step);
-        double rho_inf = 2 / (1 - b2) - 1;
-        double rho_t = rho_inf - 2 * step * pow(b2, step) / bc2;
-        double rect = rho_t > 5. ? sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) : 0;
-        radam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay, (float)bc1,
-                      (float)lr, (float)sqrt(bc2), (float)h->eps, (float)rect, rho_t > 5. };
-        ALL(radam_update(P(params), P(a0), P(a1), P(grads), r->count, &k));
-        break;
-    }
-    case O_Rprop: {
-        if (o->steps == 0) {
-            float v = (float)lr;
-            ALL(for (int i = 0; i < r->count; i++) P(a1)[i] = v);
-        }
-        rprop_k k = { (float)h->etas[0], (float)h->etas[1], (float)h->step_sizes[0], (float)h->step_sizes[1], h->maximize };
-        ALL(rprop_update(P(params), P(a0), P(a1), P(grads), r->count, &k));
-        break;
-    }
-    case O_DeltaBarDelta: {
-        dbd_k k = { (float)-lr, (float)h->beta, (float)(1 - h->beta), (float)h->min_gain, (float)h->max_gain };
-        ALL(dbd_update(P(params), P(a0), P(a1), P(grads), r->count, &k));
-        break;
-    }
-    case O_ASGD: {
-        /* state['eta'] starts as the lr of the first step; eta and mu are float32 tensors */
-        if (o->steps == 0) G->eta = (float)lr, G->mu = 1.0f;
-        asgd_k k = { (float)(1 - h->lambd * (double)G->eta), (float)-(double)G->eta, (float)h->weight_decay, G->mu, h->maximize,
-                     G->mu == 1.0f };
-        ALL(asgd_update(P(params), P(a0), P(grads), r->count, &k));
-        G->eta = (float)(lr / pow(1 + h->lambd * lr * step, h->alpha));
-        G->mu = (float)(1 / fmax(1, step - h->t0));
-        break;
-    }
-    case O_LARS: {
-        /* the local rate lambda = eta ||w|| / (||grad|| + beta ||w||) of the weights before the step;
-         * 1 when ||w|| or ||grad|| is 0 (nothing to scale by) and for excluded groups */
-        double ww, gg, lambda = 1;
-        group_norms(o, gi, params, grads, &ww, &gg);
-        if (!h->lars_exclude && ww > 0 && gg > 0) lambda = h->trust_coefficient * sqrt(ww) / (sqrt(gg) + h->weight_decay * sqrt(ww));
-        G->trust_ratio = lambda;
-        double mom = sl_opt_momentum_now(o, gi, h->momentum);
-        lars_k k = { (float)mom, (float)(lr * lambda), (float)h->weight_decay };
-        ALL(lars_update(P(params), P(a0), P(grads), r->count, &k));
-        G->buf_ready = 1;
-        break;
-    }
-    case O_SWATS:
-        swats_group(o, gi, params, grads, step);
-        break;
-    }
-#undef ALL
-#undef P
-}
-
-void sl_opt_update(sl_optimizer *o, float *params, const float *grads)
-{
-    double step = o->steps + 1;
-    for (int gi = 0; gi < o->n_groups; gi++) {
-        update_group(o, gi, params, grads, step);
-        o->group[gi].last_lr = o->group[gi].lr;
-    }
-    o->steps = step;
-}
