@@ -5,8 +5,8 @@
 //   const panel = createInspectPanel({ root });
 //   panel.update(inspect, step);   // after each trainStep with inspect: true
 //   panel.reset();                 // a new run
-import { LineChart, PALETTE } from '../chart.js';
-import { el } from '../dom.js';
+import { LineChart, PALETTE } from '../../shared/chart.js';
+import { el } from '../../shared/dom.js';
 
 export const INSPECT_TEXT = 'Each step changes a layer\'s weights by a fraction of their size: that fraction, ‖Δw‖ / ‖w‖, is the ' +
   'update-to-weight ratio, and around 1e-3 is the usual rule of thumb (far below and the layer barely learns, far above and it ' +
