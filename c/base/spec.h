@@ -6,6 +6,8 @@
 #ifndef SL_SPEC_H
 #define SL_SPEC_H
 
+#include <stddef.h>
+
 #include "json.h"
 
 enum {
@@ -27,6 +29,16 @@ enum {
     SL_F_SCALAR_OK = 16 /* SL_P_NUMS also accepts a single number */
 };
 
+/* Where sl_spec_fill writes a decoded parameter in a family's struct of one type's
+ * parameters (sl_param.store; the offset is sl_param.off). */
+enum {
+    SL_STORE_NONE, /* not stored: the family reads it (formulas, lists, nested specs) */
+    SL_STORE_F64,  /* a double: the number, the integer, 0/1 for booleans, an enum's index; NaN for null */
+    SL_STORE_F32,  /* the same as a float */
+    SL_STORE_I32,  /* an int; -1 for null */
+    SL_STORE_PAIR  /* double[2] from a list of two numbers; NaN, NaN when absent */
+};
+
 typedef struct {
     const char *name;     /* PyTorch's spelling */
     int kind;             /* SL_P_* */
@@ -36,7 +48,12 @@ typedef struct {
     const char *choices;  /* SL_P_ENUM: "min|max" */
     int min_len, max_len; /* list lengths for SL_P_NUMS / SL_P_SPECS */
     const char *help;     /* one line for the page's controls */
+    int store;            /* SL_STORE_*: how sl_spec_fill writes the value */
+    size_t off;           /* where, in the type's parameter struct */
 } sl_param;
+
+/* The store and offset members of a descriptor for struct member `m` of type `T`, spelled like the parameter. */
+#define SL_AT(store, T, m) store, offsetof(T, m)
 
 #define SL_MAX_PARAMS 24
 
@@ -46,13 +63,26 @@ typedef struct {
     int node[SL_MAX_PARAMS];   /* JSON node index, -1 if absent */
 } sl_args;
 
-/* Common head of every registry entry. */
+/* Registry rows list only the fields they use; the rest are zero. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+
+/* Common head of every registry entry: everything the API, the page and the
+ * docs need to know about one type, published by lab.registry. */
 typedef struct {
     const char *name;
     const sl_param *params;
     int n_params;
-    const char *summary;
+    const char *summary;      /* one line of help */
+    const char *category;     /* groups the family's types in the page, e.g. "decay", "adaptive" */
+    const char *starter;      /* JSON object: the spec the page opens this type with, or NULL */
+    const char *length_param; /* schedulers: the parameter that sets the schedule's length ("T_max"), or NULL */
 } sl_kind;
+
+/* Writes family-specific members of one row (e.g. a loss's "tasks") as
+ * ",\"key\":value..." through sl_json_append; returns the new length or -1. */
+typedef int (*sl_row_extra)(const void *entry, char **buf, int len, int *cap);
 
 /* Finds the entry whose name equals the spec's "type"; entries are `stride`
  * bytes apart and begin with an sl_kind. `family` names the family in errors. */
@@ -74,8 +104,29 @@ int sl_param_index(const sl_kind *kind, const char *name);
 /* Appends the registry as JSON ({"name":..., "summary":..., "params":[...]}, ...)
  * to a growing buffer; used by sl_registry_json. Returns the new length or -1. */
 int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t stride, int n);
+/* The same, with a family's extra members per row (extra may be NULL). */
+int sl_kinds_json_ex(char **buf, int len, int *cap, const void *table, size_t stride, int n, sl_row_extra extra);
+/* Appends raw text to a growing buffer; returns the new length, or -1 (also when len is -1). */
+int sl_json_append(char **buf, int len, int *cap, const char *text);
 
 /* Checks a number against a descriptor's range, writing the error if out. */
 sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v);
+
+/* The JSON node (-1 when absent) and the decoded value of the parameter `name` of kind. */
+int sl_args_node(const sl_kind *kind, const sl_args *a, const char *name);
+double sl_args_value(const sl_kind *kind, const sl_args *a, const char *name);
+
+/* Writes every decoded parameter that has a store into dst, the type's parameter struct. */
+void sl_spec_fill(const sl_json *doc, const sl_kind *kind, const sl_args *a, void *dst);
+
+/* Checks every stored parameter in src again, as a restore must: the same descriptor
+ * ranges as a spec. Fails with SL_STATUS_STATE and a message naming the field:
+ * "OneCycleLR: max_lr in the saved state must be a number > 0, got -1". */
+sl_status sl_spec_recheck(const sl_kind *kind, const void *src);
+
+/* A count, size or width crossing the wasm ABI as a double (a JS number arrives exactly):
+ * checks it is an integer in [lo, hi] before any conversion and writes it to *out.
+ * "Adam: nParams must be an integer in [1, 50000000], got 4294967299". */
+sl_status sl_count_check(double v, double lo, double hi, const char *thing, const char *field, int *out);
 
 #endif

@@ -538,15 +538,6 @@ sl_status sl_trainer_embed(sl_trainer *t, const float *X, int n, float *out) { r
 
 /* ---- the loop ---- */
 
-/* What sl_optimizer_step does after a step, done by the trainer itself for the
- * interval 'epoch' and the order 'before'. */
-static sl_status scheduler_step(sl_optimizer *o)
-{
-    sl_status st = sl_scheduler_step(&o->sched, NAN, 0);
-    o->lr = sl_scheduler_lr(&o->sched);
-    return st;
-}
-
 static void diverge(sl_trainer *t)
 {
     t->status = SL_TRAIN_DIVERGED;
@@ -569,7 +560,7 @@ static sl_status end_epoch(sl_trainer *t)
     sl_optimizer *o = t->opt;
     if (sl_optimizer_needs_metric(o)) {
         if ((st = sl_optimizer_scheduler_step(o, t->n_val ? va[0] : tr[0]))) return st;
-    } else if (t->epoch_sched && o->has_scheduler && (st = scheduler_step(o))) {
+    } else if (t->epoch_sched && (st = sl_optimizer_scheduler_advance(o))) {
         return st;
     }
     double *r = t->record;
@@ -644,13 +635,12 @@ static sl_status step(sl_trainer *t, double *rec)
         for (int i = 0; i < np; i++) g[i] = g[i] > v ? v : g[i] < -v ? -v : g[i];
     }
     sl_optimizer *op = t->opt;
-    int hs = op->has_scheduler, before = hs && t->sched_before && !t->epoch_sched && !sl_optimizer_needs_metric(op);
-    if (before && (st = scheduler_step(op))) return st; /* the classic mistake: the first lr is never used */
+    int before = t->sched_before && !t->epoch_sched && sl_optimizer_has_scheduler(op) && !sl_optimizer_needs_metric(op);
+    if (before && (st = sl_optimizer_scheduler_advance(op))) return st; /* the classic mistake: the first lr is never used */
     rec[0] = loss, rec[1] = t->last_lr = sl_optimizer_lr(op), rec[2] = norm;
-    if (t->epoch_sched || before) op->has_scheduler = 0; /* stepped at the end of the epoch, or already */
     memcpy(t->upd, p, (size_t)np * sizeof(float));
-    st = sl_optimizer_step(op, p, g, np);
-    op->has_scheduler = hs;
+    /* the scheduler is stepped at the end of the epoch (interval 'epoch'), or was already ('before') */
+    st = sl_optimizer_step_flags(op, p, g, np, t->epoch_sched || before ? SL_STEP_KEEP_SCHEDULER : 0);
     if (st) return st;
     for (int i = 0; i < np; i++) t->upd[i] = p[i] - t->upd[i];
     t->last_loss = loss;
@@ -833,7 +823,8 @@ sl_status sl_trainer_restore(const void *buf, int len, const char *json, int jle
     if (!st) st = sl_optimizer_restore(b + section(&h, 6), h.o_bytes, &o);
     if (!st) st = sl_trainer_create(json, jlen, ds, loss, loss_len, opt, opt_len, reg, reg_len, NULL, 0, &t);
     if (!st && (m->n_layers != t->m->n_layers || m->activation != t->m->activation ||
-                memcmp(m->sizes, t->m->sizes, sizeof m->sizes) || o->type != t->opt->type || o->n != t->opt->n))
+                memcmp(m->sizes, t->m->sizes, sizeof m->sizes) || strcmp(sl_optimizer_type(o), sl_optimizer_type(t->opt)) ||
+                sl_optimizer_n(o) != sl_optimizer_n(t->opt)))
         st = bad_state("does not match its config");
     if (!st) st = adopt(t, &h, b);
     if (!st) {

@@ -40,8 +40,24 @@ export interface ParamInfo {
 
 export interface KindInfo {
   name: string;
+  /** One line of help. */
   summary: string;
+  /** Groups the family's types: schedulers 'decay' | 'warmup' | 'cyclic' | 'adaptive' | 'composite' | 'formula',
+   * optimizers 'sgd' | 'adaptive' | 'sign' | 'second-order', surfaces 'bowl' | 'valley' | 'plateau' | 'multimodal' | 'saddle'. */
+  category?: string;
+  /** The spec the page opens this type with. */
+  starter?: { type: string; [param: string]: unknown };
+  /** Schedulers: the parameter that sets the schedule's length ('T_max', 'total_steps', ...), or null. */
+  length_param?: string | null;
   params: ParamInfo[];
+}
+
+/** A surface's row: its default view box, a start point and its global minima (for the default parameters). */
+export interface SurfaceKindInfo extends KindInfo {
+  view: { x: [number, number]; y: [number, number] };
+  start: [number, number];
+  /** Empty for the saddle, which is unbounded below. */
+  minima: { x: number; y: number; value: number }[];
 }
 
 type SchedulerBase = {
@@ -366,7 +382,7 @@ export interface Lab {
   /** True when the wasm SIMD build is in use. */
   readonly simd: boolean;
   /** Every family's kinds with their parameters, defaults and ranges. */
-  readonly registry: { schedulers: KindInfo[]; losses: KindInfo[]; optimizers: KindInfo[]; surfaces: KindInfo[]; datasets: KindInfo[]; [family: string]: KindInfo[] };
+  readonly registry: { schedulers: KindInfo[]; losses: KindInfo[]; optimizers: KindInfo[]; surfaces: SurfaceKindInfo[]; datasets: KindInfo[]; [family: string]: KindInfo[] };
   readonly schedulers: string[];
   readonly losses: string[];
   /** Element k: the learning rate after k calls of step(); element 0 the initial one. */
@@ -384,9 +400,13 @@ export interface Lab {
   restoreOptimizer(state: OptimizerState): Optimizer;
   /** The parameters after each step when step k is given grads[k] (not LBFGS). */
   optimizerSteps(spec: OptimizerSpec, params0: ArrayLike<number>, grads: ArrayLike<number>[]): Float32Array[];
-  /** One optimizer's path on a 2-D surface; stops (diverged) instead of producing NaN. */
+  /**
+   * One optimizer's path on a 2-D surface; stops (diverged) instead of producing NaN. Runs synchronously, so its work
+   * is bounded: steps <= 100000, steps x max_eval <= 2e6 closure evaluations and (LBFGS) steps x max_iter x
+   * history_size <= 2e7 history rows.
+   */
   trace(options: TraceOptions): Trace;
-  /** nx * ny surface values, row-major with y outer. */
+  /** nx * ny surface values, row-major with y outer; nx, ny >= 2 and nx * ny <= 4096 * 4096. */
   landscape(options: { fn: SurfaceName; fn_params?: Record<string, number>; x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   dataset(spec: DatasetSpec): Dataset;
   /**
