@@ -33,9 +33,14 @@ test('every scheduler\'s starter draws, in a room of any length and fitted to a 
   assert.deepEqual(fitSchedule(reg, { type: 'OneCycleLR', max_lr: 0.3, epochs: 5, steps_per_epoch: 2, pct_start: 0.2 }, 460, 0.1),
     { type: 'OneCycleLR', max_lr: 0.3, total_steps: 460, pct_start: 0.2 });
   assert.deepEqual(trainerSchedulerFor(reg, 'OneCycleLR', 120, 0.2), { type: 'OneCycleLR', max_lr: 0.2, total_steps: 120 });
-  const seq = trainerSchedulerFor(reg, 'SequentialLR', 200, 0.1);
-  assert.deepEqual(seq.milestones, [20]);
-  assert.deepEqual(seq.schedulers.map((s) => s.total_iters ?? s.T_max), [20, 180]);
+  // a starter describes 100 steps: its length parameter scales with the run, a type without one is kept as published
+  for (const type of reg.names('schedulers')) {
+    const len = reg.lengthParam(type);
+    const s0 = reg.starter('schedulers', type);
+    const s = trainerSchedulerFor(reg, type, 200, 0.1);
+    if (len && typeof s0[len] === 'number') assert.equal(s[len], Math.max(1, Math.round(2 * s0[len])), type);
+    if (!len) assert.deepEqual(s, Object.fromEntries(Object.entries(s0).filter(([k]) => k !== 'lr')), type);
+  }
 });
 
 test('every optimizer\'s starter races; the trainer takes all but those that need a closure', () => {

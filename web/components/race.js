@@ -4,7 +4,6 @@
 import { PALETTE, fmtValue } from '../shared/chart.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
 import { renderHeatmap } from '../shared/heatmap.js';
-import { surfaceView } from '../shared/surfaces.js';
 import { lab, registry, watchAttributes, workerCount, STYLE } from './lab.js';
 
 // "SGD lr 0.02 momentum 0.9 nesterov": the type and the settings that tell racers apart.
@@ -90,7 +89,7 @@ export class SteplabRace extends HTMLElement {
       if (Array.isArray(s.optimizers) && s.optimizers.some((o) => typeof o === 'string')) {
         this._state = { ...s, optimizers: s.optimizers.map((o) => (reg.has('optimizers', o) ? reg.starter('optimizers', o) : o)) };
       }
-      const view = surfaceView(s.fn);
+      const view = reg.view(s.fn);
       this._view = view;
       const [land, traces] = await Promise.all([
         lab().call('landscape', { fn: s.fn, fn_params: s.fn_params, x: view.x, y: view.y, nx: 200, ny: 200 }),

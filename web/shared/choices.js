@@ -63,7 +63,8 @@ export function trainerOptimizers(reg) {
 // v scaled by f, as a whole number of steps (at least 1).
 const steps = (v, f) => Math.max(1, Math.round(v * f));
 
-// The spec's length parameter (and its children's) scaled by f and its rates by g.
+// The spec's length parameter scaled by f (and its children's, when it has one itself: a
+// composition whose own timing is not fitted keeps its children's) and its rates by g.
 function scale(reg, spec, f, g) {
   const out = { ...spec };
   const len = reg.lengthParam(spec.type);
@@ -73,7 +74,7 @@ function scale(reg, spec, f, g) {
     out[len] = out[len].map((v) => (last = Math.max(last + 1, steps(v, f))));
   }
   for (const p of reg.params('schedulers', spec.type)) {
-    if (p.kind === 'specs' && Array.isArray(out[p.name])) out[p.name] = out[p.name].map((c) => (c && typeof c === 'object' ? scale(reg, c, f, g) : c));
+    if (len && p.kind === 'specs' && Array.isArray(out[p.name])) out[p.name] = out[p.name].map((c) => (c && typeof c === 'object' ? scale(reg, c, f, g) : c));
   }
   if (g !== 1) for (const k of LR_PARAMS) if (typeof out[k] === 'number') out[k] = +(out[k] * g).toPrecision(12);
   for (const k of alternatives(len)) delete out[k];
@@ -98,7 +99,7 @@ export function fitSchedule(reg, spec, budget, lr) {
   const fresh = trainerSchedulerFor(reg, spec.type, budget, lr);
   const out = { ...spec };
   if (len && fresh[len] !== undefined) out[len] = fresh[len];
-  for (const p of reg.params('schedulers', spec.type)) if (p.kind === 'specs' && fresh[p.name] !== undefined) out[p.name] = fresh[p.name];
+  for (const p of reg.params('schedulers', spec.type)) if (len && p.kind === 'specs' && fresh[p.name] !== undefined) out[p.name] = fresh[p.name];
   for (const k of alternatives(len)) delete out[k];
   return out;
 }

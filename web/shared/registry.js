@@ -7,6 +7,7 @@
 //   starter       every family: the spec the page opens the type with (a scheduler's starter
 //                 describes a run of 100 scheduler steps at lr 0.1: see web/shared/choices.js)
 //   length_param  schedulers: the parameter that sets the schedule's length or period, or null
+//   view, start   surfaces: the box to draw ({ x: [a, b], y: [a, b] }) and the start point
 //   tasks         losses: the tasks a trainer can use it for ('binary', 'multiclass',
 //                 'regression'; 'embedding': metric learning on a classification set)
 //   penalty       losses: a weight penalty (L1, L2, ElasticNet), for the trainer's regularization
@@ -17,42 +18,14 @@
 // still works: a starter of its type alone (the core names what is missing), no length, no tasks.
 
 const FAMILIES = ['schedulers', 'optimizers', 'losses', 'surfaces', 'datasets'];
-const KEY = { schedulers: 'type', optimizers: 'type', losses: 'type', surfaces: 'name', datasets: 'name' };
+const KEY = { schedulers: 'type', optimizers: 'type', losses: 'type', surfaces: 'type', datasets: 'name' };
 
 // ---------------------------------------------------------------- FALLBACK: delete once the core publishes these fields
-const warmupCosine = [{ type: 'LinearLR', start_factor: 0.1, total_iters: 10 }, { type: 'CosineAnnealingLR', T_max: 90 }];
-const S = (category, length_param, starter) => ({ category, length_param, starter });
-const O = (category, starter, closure = false) => ({ category, starter, closure });
+// (the core publishes category, starter and length_param for schedulers and optimizers, and view
+// and start for surfaces: their tables are gone; what is left here it does not publish yet)
 const L = (category, tasks, starter = {}, penalty = false) => ({ category, tasks, starter, penalty });
 const FALLBACK = {
-  schedulers: {
-    LambdaLR: S('formula', null, { lr: 0.1, lr_lambda: 'epoch < 5 ? (epoch + 1) / 5 : 0.95 ^ (epoch - 5)' }),
-    MultiplicativeLR: S('formula', null, { lr: 0.1, lr_lambda: '0.97' }),
-    StepLR: S('step decay', 'step_size', { lr: 0.1, step_size: 30, gamma: 0.1 }),
-    MultiStepLR: S('step decay', 'milestones', { lr: 0.1, milestones: [30, 80], gamma: 0.1 }),
-    ConstantLR: S('warm-up', 'total_iters', { lr: 0.1, factor: 0.5, total_iters: 10 }),
-    LinearLR: S('warm-up', 'total_iters', { lr: 0.1, start_factor: 0.1, end_factor: 1, total_iters: 10 }),
-    ExponentialLR: S('smooth decay', null, { lr: 0.1, gamma: 0.97 }),
-    PolynomialLR: S('smooth decay', 'total_iters', { lr: 0.1, total_iters: 100, power: 2 }),
-    CosineAnnealingLR: S('annealing', 'T_max', { lr: 0.1, T_max: 100, eta_min: 0.001 }),
-    CosineAnnealingWarmRestarts: S('annealing', 'T_0', { lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 }),
-    CyclicLR: S('cyclical', 'step_size_up', { base_lr: 0.001, max_lr: 0.1, step_size_up: 10, mode: 'triangular2', cycle_momentum: false }),
-    OneCycleLR: S('cyclical', 'total_steps', { max_lr: 0.1, total_steps: 100 }),
-    ReduceLROnPlateau: S('on a metric', null, { lr: 0.1, factor: 0.5, patience: 5 }),
-    SequentialLR: S('composition', 'milestones', { lr: 0.1, schedulers: warmupCosine, milestones: [10] }),
-    ChainedScheduler: S('composition', null, { lr: 0.1, schedulers: [{ type: 'ConstantLR', factor: 0.5, total_iters: 10 }, { type: 'ExponentialLR', gamma: 0.98 }] }),
-    InverseTimeDecay: S('smooth decay', null, { lr: 0.1, decay_rate: 0.1 }),
-    ExponentialDecay: S('smooth decay', 'decay_steps', { lr: 0.1, decay_rate: 0.96, decay_steps: 10 }),
-    NaturalExpDecay: S('smooth decay', null, { lr: 0.1, decay_rate: 0.05 }),
-  },
-  optimizers: {
-    SGD: O('gradient descent', { lr: 0.02 }),
-    Adagrad: O('adaptive rates', { lr: 0.5 }), RMSprop: O('adaptive rates', { lr: 0.02 }), Adadelta: O('adaptive rates', { lr: 1 }),
-    Adam: O('Adam family', { lr: 0.1 }), AdamW: O('Adam family', { lr: 0.1 }), Adamax: O('Adam family', { lr: 0.1 }),
-    NAdam: O('Adam family', { lr: 0.1 }), RAdam: O('Adam family', { lr: 0.1 }),
-    Rprop: O('sign-based', { lr: 0.01 }), DeltaBarDelta: O('sign-based', { lr: 0.01, beta: 0.05 }),
-    LBFGS: O('quasi-Newton', { lr: 1, line_search_fn: 'strong_wolfe' }, true),
-  },
+  optimizers: { LBFGS: { closure: true } },
   losses: {
     MSELoss: L('regression', ['regression']), L1Loss: L('regression', ['regression']),
     HuberLoss: L('regression', ['regression']), SmoothL1Loss: L('regression', ['regression']),
@@ -65,11 +38,6 @@ const FALLBACK = {
     L1: L('penalty', [], { lambda: 1e-3 }, true), L2: L('penalty', [], { lambda: 1e-3 }, true),
     ElasticNet: L('penalty', [], { l1: 1e-4, l2: 1e-3 }, true),
     WeightedSum: L('composition', [], { terms: [{ weight: 1, loss: { type: 'MSELoss' } }, { weight: 0.5, loss: { type: 'L1Loss' } }] }),
-  },
-  surfaces: {
-    rosenbrock: { category: 'valleys' }, quadratic: { category: 'valleys' }, beale: { category: 'valleys' }, booth: { category: 'bowls' },
-    himmelblau: { category: 'several minima' }, six_hump_camel: { category: 'several minima' }, rastrigin: { category: 'several minima' },
-    saddle: { category: 'saddles' },
   },
   datasets: {
     circle: { category: 'classification, 2-D' }, xor: { category: 'classification, 2-D' }, gaussians: { category: 'classification, 2-D' },
@@ -87,6 +55,9 @@ function fallbackDatasetStarter(row) {
 // ---------------------------------------------------------------- end of FALLBACK
 
 const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
+// A surface without a published view is drawn on this box.
+const DEFAULT_VIEW = { x: [-5, 5], y: [-5, 5] };
+const pair = (v) => Array.isArray(v) && v.length === 2 && v.every(Number.isFinite);
 
 // The registry of one core: rows by family and name, and their fields with the fallback.
 export class Registry {
@@ -123,6 +94,14 @@ export class Registry {
     const out = { [key]: name, ...(s && typeof s === 'object' ? structuredClone(s) : {}) };
     out[key] = name;
     return out;
+  }
+
+  /** Surfaces: { x: [min, max], y: [min, max], start: [x, y] }, a fresh copy (a default box where the row has none). */
+  view(name) {
+    const v = this.field('surfaces', name, 'view', null);
+    const box = v && pair(v.x) && pair(v.y) ? v : DEFAULT_VIEW;
+    const start = this.field('surfaces', name, 'start', null);
+    return { x: [...box.x], y: [...box.y], start: pair(start) ? [...start] : [box.x[0] + 0.1 * (box.x[1] - box.x[0]), box.y[1] - 0.1 * (box.y[1] - box.y[0])] };
   }
 
   /** Schedulers: the parameter that sets the schedule's length (or its period), or null. */

@@ -1,6 +1,6 @@
 // The Optimizers room's races: each a surface, a start and the optimizers that show one idea,
 // and the schedules a racer can be given. (Each optimizer's starter comes from the core's
-// registry: web/shared/registry.js; each surface's view from web/shared/surfaces.js.)
+// registry, and so do each surface's view and start: web/shared/registry.js.)
 
 export const SCHEDULES = {
   none: null,

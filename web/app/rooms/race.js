@@ -5,7 +5,6 @@
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
 import { renderHeatmap } from '../../shared/heatmap.js';
 import { el, clear, select, button as btn } from '../../shared/dom.js';
-import { surfaceView } from '../../shared/surfaces.js';
 import { groupedChoices } from '../../shared/choices.js';
 import { RACE_TEXT, raceCode } from './race-text.js';
 import { PRESETS, SCHEDULES } from './race-presets.js';
@@ -53,7 +52,7 @@ const NX = 240;
 
 function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   let state = getState();
-  let view = surfaceView(state.fn); // the surface's box and start point
+  let view = registry.view(state.fn); // the surface's box and start point (the core's registry)
   let traces = [];
   let heat = null;
   let k = 0;
@@ -216,7 +215,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   // --- computing
   async function recompute() {
     const g = ++gen;
-    view = surfaceView(state.fn);
+    view = registry.view(state.fn);
     settingsErr.textContent = '';
     const budget = lbfgsBudget(state.opts);
     if (budget) {
@@ -416,7 +415,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   fnSel.addEventListener('change', () => {
     state.fn = fnSel.value;
     state.fnp = {};
-    state.start = surfaceView(state.fn).start;
+    state.start = registry.view(state.fn).start;
     k = 0;
     commit(true);
   });
