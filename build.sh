@@ -116,10 +116,12 @@ esbuild web/app/main.js --bundle --format=iife --loader:.txt=text --loader:.gz=b
 esbuild web/components/embed.js --bundle --format=iife --loader:.txt=text --loader:.css=text --minify --log-level=warning \
   --outfile=dist/steplab-embed.js
 cp dist/build/worker.txt dist/steplab-worker.js   # the worker as a file, for pages with a strict Content-Security-Policy
+# the digits' pixels as a classic script too, for pages opened from file:// (which cannot fetch the .bin.gz)
+esbuild web/shared/digits-asset.js --bundle --format=iife --loader:.gz=binary --minify --log-level=warning --outfile=dist/steplab-digits.js
 cp web/index.html web/embed.html dist/
 cp web/lib/steplab.d.ts dist/steplab.d.ts
 cp c/data/digits.bin.gz dist/steplab-digits.bin.gz   # the optical digits, loaded on request: loadSteplab({ digits })
 # What ships, with hashes: two clean builds of the same commit give the same manifest.
-( cd dist && sha256sum steplab.mjs steplab.wasm steplab-scalar.wasm steplab.d.ts steplab-digits.bin.gz steplab-embed.js \
+( cd dist && sha256sum steplab.mjs steplab.wasm steplab-scalar.wasm steplab.d.ts steplab-digits.bin.gz steplab-digits.js steplab-embed.js \
     steplab-worker.js app.js app.css index.html embed.html > MANIFEST.sha256 )
 echo "build.sh: built dist/ ($(wc -c < dist/steplab.mjs) bytes steplab.mjs)" >&2

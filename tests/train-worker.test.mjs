@@ -106,3 +106,12 @@ test('bad requests name the field; the protocol keeps working after them', () =>
   assert.equal(h.dataset(lab, { spec: { name: 'moons', n_samples: 50 } }).n_samples, 50);
   h.trainDispose(lab, { run });
 });
+
+test('stepsPerEpoch answers for a config without leaving a trainer behind', () => {
+  const before = h.trainRuns().length;
+  assert.equal(h.stepsPerEpoch(lab, { config: config() }), 5); // 150 training rows, batches of 32
+  assert.equal(h.stepsPerEpoch(lab, { config: config({ batch_size: 'full' }) }), 1);
+  assert.equal(h.stepsPerEpoch(lab, { config: config({ batch_size: 1 }) }), 150);
+  assertError(() => h.stepsPerEpoch(lab, { config: config({ batch_size: 0 }) }), 'batch_size');
+  assert.equal(h.trainRuns().length, before);
+});
