@@ -11,6 +11,7 @@
 // check holds with and without SIMD. Files are found by globbing: a new tests/*.test.mjs is a unit test
 // unless it is listed in NOT_UNIT, a new tests/browser/*.test.mjs joins npm test.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +29,12 @@ const SCALAR = ['tests/schedules.test.mjs', 'tests/optimizers.test.mjs', 'tests/
 // The long versions' settings (each can be set from outside instead).
 const LONG = { FUZZ_SECONDS: '120', SOAK_STEPS: '1000000', SOAK_SECONDS: '600', SOAK_TRAINERS: '5000', HOSTILE_ROUNDS: '1000' };
 
+// The unit files are independent and CPU-bound: as many at a time as there are cores. npm test keeps
+// node's default (one file at a time on 2 cores): the browser tests and the fuzzers use several.
+const parallel = `--test-concurrency=${os.availableParallelism()}`;
 const runs = {
-  unit: [{ files: node.filter((f) => !NOT_UNIT.includes(f)) }, { files: SCALAR, env: { STEPLAB_WASM: 'scalar' } }],
+  unit: [{ files: node.filter((f) => !NOT_UNIT.includes(f)), args: [parallel] },
+    { files: SCALAR, env: { STEPLAB_WASM: 'scalar' }, args: [parallel] }],
   all: [{ files: [...node, ...browser] }, { files: SCALAR, env: { STEPLAB_WASM: 'scalar' } }],
   long: [{ files: ['tests/soak.test.mjs', 'tests/browser/soak.test.mjs', 'tests/fuzz.test.mjs', 'tests/browser/hostile.test.mjs'],
     env: Object.fromEntries(Object.entries(LONG).map(([k, v]) => [k, process.env[k] ?? v])) }],
@@ -41,10 +46,10 @@ if (!Object.hasOwn(runs, which)) {
   process.exit(2);
 }
 let failed = false;
-for (const { files, env = {} } of runs[which]) {
+for (const { files, env = {}, args = [] } of runs[which]) {
   const settings = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
   console.log(`\n# ${settings || 'SIMD build'}: ${files.length} files`);
-  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...args, ...files], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   failed ||= r.status !== 0;
 }
 process.exit(failed ? 1 : 0);
