@@ -14,7 +14,6 @@
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
-, := ,
 Q := $(if $(V),,@)
 say = $(if $(V),,@printf '  %-11s %s\n' '$(1)' '$(2)' >&2)
 
@@ -22,7 +21,7 @@ B := dist/build
 INC := $(B)/inc
 CORE := $(sort $(shell find c -name '*.c'))
 TESTS := $(sort $(shell find tests/c -name '*.c'))
-FUZZ := $(sort $(shell find tests/fuzz -name '*.c'))
+FUZZ := $(sort $(shell find tests/fuzz -name 'fuzz_*.c'))
 # the flags are in this file: editing it rebuilds everything
 FLAGS_DEP := Makefile
 
