@@ -91,6 +91,9 @@ test('a module copied without the digits file: the error says what to do, loadDa
   const other = await load();
   await other.loadDataset('digits', { bytes: digitsBytes });
   assert.deepEqual(other.dataset({ name: 'digits', seed: 2 }), lab.dataset({ name: 'digits', seed: 2 }));
+  const third = await load(); // the bytes as the second argument, as the page's worker passes them
+  await third.loadDataset('digits', new Uint8Array(digitsBytes).buffer);
+  assert.deepEqual(third.dataset({ name: 'digits', seed: 2 }), lab.dataset({ name: 'digits', seed: 2 }));
 });
 
 test('loadDataset refuses bad arguments with a SteplabError; generated data sets need nothing', async () => {

@@ -97,12 +97,13 @@ export async function loadSteplab(options = {}) {
 }
 
 /**
- * lab.loadDataset(name, { url, bytes }): makes a data set that ships as a file ready for
- * lab.dataset and createTrainer. 'digits' reads (Node) or fetches (browsers) url, by default
- * steplab-digits.bin.gz beside this module, or takes the file's bytes; once loaded it is not
- * fetched again. Data sets the core generates need nothing and resolve at once.
+ * lab.loadDataset(name, { url, bytes }) (or (name, bytes)): makes a data set that ships as a file
+ * ready for lab.dataset and createTrainer. 'digits' reads (Node) or fetches (browsers) url, by
+ * default steplab-digits.bin.gz beside this module, or takes the file's bytes; once loaded it is
+ * not fetched again. Data sets the core generates need nothing and resolve at once.
  */
 async function loadDataset(core, lab, name, opts = {}) {
+  if (opts instanceof ArrayBuffer || ArrayBuffer.isView(opts)) opts = { bytes: opts };
   const thing = 'loadDataset';
   if (typeof name !== 'string' || !lab.datasets.includes(name)) {
     fail(thing, 'name', `must be one of ${lab.datasets.join(', ')}, got ${describe(name)}`);
