@@ -119,6 +119,7 @@ cp dist/build/worker.txt dist/steplab-worker.js   # the worker as a file, for pa
 cp web/index.html web/embed.html dist/
 cp web/lib/steplab.d.ts dist/steplab.d.ts
 cp c/data/digits.bin.gz dist/steplab-digits.bin.gz   # the optical digits, loaded on request: loadSteplab({ digits })
+bash web/lesson/build.sh   # the lessons (web/lessons/) into dist/lessons/, and dist/steplab-lessons.mjs for `steplab lesson`
 # What ships, with hashes: two clean builds of the same commit give the same manifest.
 ( cd dist && sha256sum steplab.mjs steplab.wasm steplab-scalar.wasm steplab.d.ts steplab-digits.bin.gz steplab-embed.js \
     steplab-worker.js app.js app.css index.html embed.html > MANIFEST.sha256 )
