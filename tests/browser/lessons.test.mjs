@@ -188,6 +188,22 @@ test('the index lists the path in order with each lesson\'s progress; reset clea
   await p2.close();
 });
 
+test('a training the core stops with an error is a failed attempt, and says so', async () => {
+  const entry = list.path.find((e) => /practice-checklist/.test(e.file));
+  const c = lessons.get(entry.file).challenges.find((x) => x.figure === 'cycle');
+  const { page, sink } = await open(`${base}lessons/${entry.file}`);
+  await fastAndRendered(page);
+  const n = await attempts(page, c.id);
+  await setControl(page, c, { input: 'total steps', value: 15 });
+  await page.click(`#${c.id} .sl-run`);
+  await page.waitForFunction(({ id, n }) => Number(document.getElementById(id).dataset.attempts || 0) > n, { id: c.id, n }, { timeout: 30000 });
+  assert.equal(await page.evaluate((id) => document.getElementById(id).dataset.last, c.id), 'fail');
+  assert.match(await page.textContent(`#${c.id} .sl-status`), /stopped with an error/);
+  assert.match(await page.evaluate(() => document.getElementById('cycle').shadowRoot.querySelector('.error').textContent), /OneCycleLR: total_steps is 15/);
+  assert.deepEqual(sink.errors, []);
+  await page.close();
+});
+
 test('from file://: the index and two lessons render their figures, with no error and no CSP violation', async () => {
   for (const file of ['index.html', list.path[0].file, list.path.find((e) => /momentum/.test(e.file))?.file ?? list.path[1].file]) {
     const { page, sink } = await open(`file://${dist}/lessons/${file}`);

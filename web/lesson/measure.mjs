@@ -60,10 +60,16 @@ export function figureResult(lab, fig, settings = [], cache = null) {
     const config = trainConfig(lab, spec, fig.line);
     const run = lab.createTrainer(config);
     try {
-      run.fit();
-      const detail = { status: run.status, epochs: run.epochs_done, steps: run.steps_done, metrics: run.evaluate('val'), train_metrics: run.evaluate('train'),
-        diverged: run.diverged, state: { config } };
-      r = { kind: 'train', detail, epochs: columns(run.history.epochs), steps_per_epoch: run.steps_per_epoch };
+      // a run the core stops with an error (OneCycleLR stepped past total_steps) ends as the component's does: status error
+      let error = null;
+      try { run.fit(); } catch (e) { if (e?.name !== 'SteplabError') throw e; error = e.message; }
+      const detail = error
+        ? { status: 'error', error, epochs: run.epochs_done, steps: run.steps_done, state: { config } }
+        : { status: run.status, epochs: run.epochs_done, steps: run.steps_done, metrics: run.evaluate('val'), train_metrics: run.evaluate('train'),
+          diverged: run.diverged, state: { config } };
+      // the weight matrices' entries (not the biases), for the claims about sparsity and size
+      const weights = run.weights().flatMap((layer) => Array.from(layer.W, (row) => Array.from(Object.values(row)))).flat();
+      r = { kind: 'train', detail, epochs: columns(run.history.epochs), steps_per_epoch: run.steps_per_epoch, weights, step_lr: Array.from(run.history.steps.lr) };
     } finally {
       run.dispose();
     }
@@ -102,6 +108,7 @@ export function checkFigures(lab, lesson, cache = new Map()) {
 
 function measureSide(lab, lesson, side, line, cache) {
   if (side.ratio) return measureSide(lab, lesson, side.ratio[0], line, cache) / measureSide(lab, lesson, side.ratio[1], line, cache);
+  if (side.difference) return measureSide(lab, lesson, side.difference[0], line, cache) - measureSide(lab, lesson, side.difference[1], line, cache);
   if (side.loss) {
     let v;
     try { v = lab.loss(side.loss, side.input, side.target)[side.part]; } catch (e) { fail(line, `loss ${side.loss.type}: ${e.message}`); }
@@ -118,14 +125,14 @@ function measureSide(lab, lesson, side, line, cache) {
   try { return valueOf(r, side.q); } catch (e) { fail(line, e.message); }
 }
 
-const describeSide = (side) => (side.ratio ? side.ratio.map(describeSide).join(' / ') : side.loss ? `${side.part === 'grad' ? 'grad' : 'loss'} ${side.loss.type}` : `${quantityText(side.q)} on ${side.figure}`);
+const describeSide = (side) => (side.ratio ? side.ratio.map(describeSide).join(' / ') : side.difference ? side.difference.map(describeSide).join(' - ') : side.loss ? `${side.part === 'grad' ? 'grad' : 'loss'} ${side.loss.type}` : `${quantityText(side.q)} on ${side.figure}`);
 
 // Each claim measured: { line, text, ok, measured, expected }.
 export function verifyClaims(lab, lesson, cache = new Map()) {
   return lesson.claims.map((c) => {
     const measured = measureSide(lab, lesson, c.lhs, c.line, cache);
     const other = c.value ?? { number: measureSide(lab, lesson, c.rhs, c.line, cache), tol: 0 };
-    const ok = measured !== undefined && compare(typeof measured === 'number' ? measured : Number(measured), c.op, other);
+    const ok = measured !== undefined && compare(other.string !== undefined || typeof measured === 'number' ? measured : Number(measured), c.op, other);
     return { line: c.line, text: c.text, ok, measured, expected: c.value ? c.value.text : `${formatValue(other.number)} (${describeSide(c.rhs)})`,
       message: ok ? '' : `line ${c.line}: the lab does not reproduce '${c.text}': ${describeSide(c.lhs)} is ${formatValue(measured)}${c.rhs ? `, ${describeSide(c.rhs)} is ${formatValue(other.number)}` : ''}` };
   });

@@ -37,6 +37,9 @@ export const VOCABULARY = {
     turns: { page: false, index: 'optimizer', help: 'how often the step across the second coordinate changes sign (zig-zags)' },
     x: { page: false, index: 'optimizer', help: 'the first coordinate at the end' },
     y: { page: false, index: 'optimizer', help: 'the second coordinate at the end' },
+    'step@': { page: false, index: 'optimizer', help: 'the length of the optimizer\'s k-th step' },
+    evals: { page: false, index: 'optimizer', help: 'how many times the optimizer evaluated the function and its gradient (L-BFGS: several per step)' },
+    'evals@': { page: false, index: 'optimizer', help: 'the evaluations of the first k steps' },
     'x@': { page: false, index: 'optimizer', help: 'the first coordinate after k steps' },
     'y@': { page: false, index: 'optimizer', help: 'the second coordinate after k steps' },
   },
@@ -62,13 +65,19 @@ export const VOCABULARY = {
     'train_accuracy@': { page: true, help: 'training accuracy after epoch e' },
     'val_accuracy@': { page: true, help: 'validation accuracy after epoch e' },
     'val_mse@': { page: true, help: 'validation MSE after epoch e' },
+    'lr@': { page: true, help: 'the learning rate at the end of epoch e' },
+    'step_lr@': { page: false, help: 'the learning rate used by optimizer step k (1-based)' },
     val_loss_rises: { page: true, help: 'how many epochs ended with a higher validation loss than the one before' },
+    small_weights: { page: false, arg: true, help: "the fraction of the weight matrices' entries below the argument in size" },
+    weight_l1: { page: false, help: "the sum of the weight matrices' absolute entries" },
+    weight_l2: { page: false, help: "the sum of the weight matrices' squared entries" },
   },
   schedule: {
     lr: { page: true, help: 'the last learning rate plotted' },
     'lr@': { page: true, help: 'the learning rate after k calls of scheduler.step()' },
     min_lr: { page: true, help: 'the smallest learning rate plotted' },
     max_lr: { page: true, help: 'the largest learning rate plotted' },
+    peak_at: { page: true, help: 'the first step at which the largest learning rate is reached' },
     steps: { page: true, help: 'how many values are plotted' },
   },
   loss: {},
@@ -195,6 +204,8 @@ export function valueOf(r, q) {
       if (q.name === 'loss') return t.loss[Math.min(q.at, n - 1)];
       if (q.name === 'x') return q.at === undefined ? t.x[n - 1] : t.x[q.at];
       if (q.name === 'y') return q.at === undefined ? t.y[n - 1] : t.y[q.at];
+      if (q.name === 'evals') return Array.from(t.evals).slice(0, q.at).reduce((a, b) => a + b, 0);
+      if (q.name === 'step') return q.at >= 1 && q.at < n ? Math.hypot(t.x[q.at] - t.x[q.at - 1], t.y[q.at] - t.y[q.at - 1]) : undefined;
       if (q.name === 'steps_to') { for (let k = 0; k < n; k++) if (t.loss[k] < q.arg) return k; return Infinity; }
       if (q.name === 'turns') {
         let turns = 0;
@@ -204,6 +215,7 @@ export function valueOf(r, q) {
       return undefined;
     }
     case 'train': {
+      if (q.name === 'step_lr') return r.step_lr?.[q.at - 1];
       if (q.at !== undefined) {
         const row = r.epochs?.[q.at - 1];
         return row ? row[q.name.replace('@', '')] : undefined;
@@ -221,6 +233,9 @@ export function valueOf(r, q) {
         case 'steps_per_epoch': return d.epochs ? d.steps / d.epochs : undefined;
         case 'status': return d.status;
         case 'diverged': return d.status === 'diverged' ? 1 : 0;
+        case 'small_weights': return r.weights ? r.weights.filter((w) => Math.abs(w) < q.arg).length / r.weights.length : undefined;
+        case 'weight_l1': return r.weights?.reduce((a, w) => a + Math.abs(w), 0);
+        case 'weight_l2': return r.weights?.reduce((a, w) => a + w * w, 0);
         case 'val_loss_rises': {
           const rows = (r.epochs || []).filter(Boolean);
           return rows.length ? rows.slice(1).filter((row, i) => row.val_loss > rows[i].val_loss).length : undefined;
@@ -234,6 +249,7 @@ export function valueOf(r, q) {
       if (q.name === 'lr') return q.at === undefined ? v[v.length - 1] : v[q.at];
       if (q.name === 'min_lr') return Math.min(...v);
       if (q.name === 'max_lr') return Math.max(...v);
+      if (q.name === 'peak_at') return v.indexOf(Math.max(...v));
       if (q.name === 'steps') return v.length;
       return undefined;
     }

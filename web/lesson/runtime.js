@@ -107,8 +107,8 @@ function lessonPage(body) {
       if (e.detail.epoch === 1) epochs = [];
       epochs[e.detail.epoch - 1] = e.detail;
     });
-    figure.addEventListener(EVENT[kind], (e) => {
-      const r = holds({ kind, detail: e.detail, epochs }, check.conds);
+    const judge = (detail) => {
+      const r = holds({ kind, detail, epochs }, check.conds);
       const said = r.values.map((v) => `${v.quantity} = ${formatValue(v.value)}`).join(', ');
       section.dataset.last = r.ok ? 'pass' : 'fail';
       section.dataset.attempts = String(Number(section.dataset.attempts || 0) + 1);
@@ -120,9 +120,17 @@ function lessonPage(body) {
         passed();
         section.dispatchEvent(new CustomEvent('steplab-passed', { bubbles: true, detail: { challenge: cid, values: r.values } }));
       } else if (!progress.passed[cid]) {
-        status.textContent = `Not yet: ${r.values.filter((v) => !v.ok).map((v) => `${v.quantity} is ${formatValue(v.value)}, needs ${v.text.slice(v.quantity.length + 1)}`).join('; ')}.`;
+        status.textContent = detail.status === 'error'
+          ? 'Not yet: the run stopped with an error (the figure says which).'
+          : `Not yet: ${r.values.filter((v) => !v.ok).map((v) => `${v.quantity} is ${formatValue(v.value)}, needs ${v.text.slice(v.quantity.length + 1)}`).join('; ')}.`;
       }
-    });
+    };
+    figure.addEventListener(EVENT[kind], (e) => judge(e.detail));
+    // a training the core stops with an error fires no steplab-done: its status attribute says so
+    if (kind === 'train') {
+      new MutationObserver(() => { if (figure.dataset.status === 'error') judge({ status: 'error', state: figure.getState() }); })
+        .observe(figure, { attributes: true, attributeFilter: ['data-status'] });
+    }
     // inputs that change an attribute of the figure (a race has no controls of its own)
     for (const input of section.querySelectorAll('[data-attr]')) {
       const out = input.parentElement.querySelector('output');

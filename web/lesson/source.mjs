@@ -136,13 +136,14 @@ export function parseSettings(text, line, what) {
 //   grad MSELoss of predicted vs actual [4]               d(loss)/d(input[4])
 //   loss[1] on ravine with (optimizers[1].momentum = 0.5)    a quantity of a figure, optionally with other settings
 function parseExpr(text, line, lets, defaultFigure) {
-  // "A / B": the ratio of two measurements (a share, a speed-up)
+  // "A / B", "A - B": the ratio or the difference of two measurements (a share, a speed-up, a step)
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     if ('([{'.includes(text[i])) depth++;
     else if (')]}'.includes(text[i])) depth--;
-    else if (depth === 0 && text.startsWith(' / ', i)) {
-      return { ratio: [parseTerm(text.slice(0, i), line, lets, defaultFigure), parseTerm(text.slice(i + 3), line, lets, defaultFigure)] };
+    else if (depth === 0 && (text.startsWith(' / ', i) || text.startsWith(' - ', i))) {
+      const terms = [parseTerm(text.slice(0, i), line, lets, defaultFigure), parseTerm(text.slice(i + 3), line, lets, defaultFigure)];
+      return text[i + 1] === '/' ? { ratio: terms } : { difference: terms };
     }
   }
   return parseTerm(text, line, lets, defaultFigure);
@@ -189,9 +190,10 @@ export function parseClaim(text, line, lets, defaultFigure) {
   const named = (side) => /\son\s+([A-Za-z][\w-]*)(?:\s+with\s+\(.*\))?$/.exec(side)?.[1];
   const figure = named(lhs) || (rv ? null : named(rhs)) || defaultFigure;
   const claim = { line, text: text.trim(), name, op, lhs: parseExpr(lhs, line, lets, figure) };
-  if (rv && rv.string === undefined) claim.value = rv;
+  // a bare word after = or != is a value (status = error); anything else on the right is a measurement
+  if (rv && (rv.string === undefined || op === '=' || op === '!=')) claim.value = rv;
   else claim.rhs = parseExpr(rhs, line, lets, named(rhs) || figure);
-  if (name && !(op === '=' && claim.value)) fail(line, `claim '${name}' is named, so the text can show it: it must state '= a number'`);
+  if (name && !(op === '=' && claim.value && claim.value.string === undefined)) fail(line, `claim '${name}' is named, so the text can show it: it must state '= a number'`);
   return claim;
 }
 
