@@ -10,7 +10,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { loadSteplab } from '../dist/steplab.mjs';
-import { compileLesson, verifyLesson, lessonPage, LessonSyntaxError, parseConditions, holds, formatValue } from '../dist/steplab-lessons.mjs';
+import { compileLesson, verifyLesson, lessonPage, LessonSyntaxError, parseConditions, holds, formatValue, VOCABULARY } from '../dist/steplab-lessons.mjs';
 
 const lab = await loadSteplab();
 const registry = lab.registry;
@@ -253,6 +253,18 @@ test('steplab lesson build: a page beside steplab-embed.js or self-contained; er
     assert.match(fs.readFileSync(path.join(dir, 'img.html'), 'utf8'), /<img src="data:image\/svg\+xml;base64,[^"]+" alt="a dot">/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the README's example lesson builds, and every quantity the lab knows is in the authoring guide", () => {
+  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const src = /````md\n([\s\S]*?)````/.exec(readme)[1];
+  const report = verifyLesson(lab, compile(src));
+  assert.equal(report.claims.length, 3);
+  assert.equal(report.challenges.length, 1);
+  const guide = fs.readFileSync(new URL('../web/lessons/authoring.md', import.meta.url), 'utf8');
+  for (const [kind, words] of Object.entries(VOCABULARY)) {
+    for (const w of Object.keys(words)) assert.ok(guide.includes(`\`${w.replace('@', '')}`), `the guide does not mention ${kind}'s ${w}`);
   }
 });
 
