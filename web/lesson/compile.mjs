@@ -127,7 +127,7 @@ export function compileLesson(text, { registry, file = 'lesson.md', resolveAsset
     });
   }
   for (const c of claims) {
-    for (const side of [c.lhs, c.rhs].flatMap((x) => (x?.ratio || x?.difference || [x]))) {
+    for (const side of [c.lhs, c.rhs].flatMap((x) => (x?.ratio || x?.difference || x?.sum || [x]))) {
       if (!side || side.loss) continue;
       const fig = figureOf(side.figure, c.line);
       if (fig.kind === 'race') checkOptimizerIndex(fig, [side.q], c.line, registry);

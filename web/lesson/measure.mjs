@@ -109,6 +109,7 @@ export function checkFigures(lab, lesson, cache = new Map()) {
 function measureSide(lab, lesson, side, line, cache) {
   if (side.ratio) return measureSide(lab, lesson, side.ratio[0], line, cache) / measureSide(lab, lesson, side.ratio[1], line, cache);
   if (side.difference) return measureSide(lab, lesson, side.difference[0], line, cache) - measureSide(lab, lesson, side.difference[1], line, cache);
+  if (side.sum) return measureSide(lab, lesson, side.sum[0], line, cache) + measureSide(lab, lesson, side.sum[1], line, cache);
   if (side.loss) {
     let v;
     try { v = lab.loss(side.loss, side.input, side.target)[side.part]; } catch (e) { fail(line, `loss ${side.loss.type}: ${e.message}`); }
@@ -125,7 +126,7 @@ function measureSide(lab, lesson, side, line, cache) {
   try { return valueOf(r, side.q); } catch (e) { fail(line, e.message); }
 }
 
-const describeSide = (side) => (side.ratio ? side.ratio.map(describeSide).join(' / ') : side.difference ? side.difference.map(describeSide).join(' - ') : side.loss ? `${side.part === 'grad' ? 'grad' : 'loss'} ${side.loss.type}` : `${quantityText(side.q)} on ${side.figure}`);
+const describeSide = (side) => (side.ratio ? side.ratio.map(describeSide).join(' / ') : side.difference ? side.difference.map(describeSide).join(' - ') : side.sum ? side.sum.map(describeSide).join(' + ') : side.loss ? `${side.part === 'grad' ? 'grad' : 'loss'} ${side.loss.type}` : `${quantityText(side.q)} on ${side.figure}`);
 
 // Each claim measured: { line, text, ok, measured, expected }.
 export function verifyClaims(lab, lesson, cache = new Map()) {
@@ -134,7 +135,9 @@ export function verifyClaims(lab, lesson, cache = new Map()) {
     const other = c.value ?? { number: measureSide(lab, lesson, c.rhs, c.line, cache), tol: 0 };
     const ok = measured !== undefined && compare(other.string !== undefined || typeof measured === 'number' ? measured : Number(measured), c.op, other);
     return { line: c.line, text: c.text, ok, measured, expected: c.value ? c.value.text : `${formatValue(other.number)} (${describeSide(c.rhs)})`,
-      message: ok ? '' : `line ${c.line}: the lab does not reproduce '${c.text}': ${describeSide(c.lhs)} is ${formatValue(measured)}${c.rhs ? `, ${describeSide(c.rhs)} is ${formatValue(other.number)}` : ''}` };
+      message: ok ? '' : measured === undefined
+        ? `line ${c.line}: '${c.text}': ${describeSide(c.lhs)} is not something that figure has (the authoring guide lists each figure's quantities)`
+        : `line ${c.line}: the lab does not reproduce '${c.text}': ${describeSide(c.lhs)} is ${formatValue(measured)}${c.rhs ? `, ${describeSide(c.rhs)} is ${formatValue(other.number)}` : ''}` };
   });
 }
 

@@ -136,14 +136,14 @@ export function parseSettings(text, line, what) {
 //   grad MSELoss of predicted vs actual [4]               d(loss)/d(input[4])
 //   loss[1] on ravine with (optimizers[1].momentum = 0.5)    a quantity of a figure, optionally with other settings
 function parseExpr(text, line, lets, defaultFigure) {
-  // "A / B", "A - B": the ratio or the difference of two measurements (a share, a speed-up, a step)
+  // "A / B", "A - B", "A + B": the ratio, difference or sum of two measurements (a share, a step, a count)
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     if ('([{'.includes(text[i])) depth++;
     else if (')]}'.includes(text[i])) depth--;
-    else if (depth === 0 && (text.startsWith(' / ', i) || text.startsWith(' - ', i))) {
+    else if (depth === 0 && (text.startsWith(' / ', i) || text.startsWith(' - ', i) || text.startsWith(' + ', i))) {
       const terms = [parseTerm(text.slice(0, i), line, lets, defaultFigure), parseTerm(text.slice(i + 3), line, lets, defaultFigure)];
-      return text[i + 1] === '/' ? { ratio: terms } : { difference: terms };
+      return { [{ '/': 'ratio', '-': 'difference', '+': 'sum' }[text[i + 1]]]: terms };
     }
   }
   return parseTerm(text, line, lets, defaultFigure);
