@@ -100,6 +100,9 @@ test('raw HTML, unknown tags and attributes, bad JSON are refused with their lin
   refused(`# T\n\nsee <steplab-race></steplab-race> here\n`, 3, /a figure must start its own line/);
   refused(`# T\n\n<steplab-race id="a"></steplab-race>\n\n<steplab-race id="a"></steplab-race>\n`, 5, /two figures have the id 'a'/);
   refused(`# T\n\n![x](https://example.com/x.png)\n`, 3, /needs the lesson's folder/);
+  refused(`# T\n\ntext\n\n<steplab-loss\n  caption="a <b>bold</b> caption"></steplab-loss>\n`, 6, /raw HTML is not allowed/);
+  refused(`# T\n\n${RACE}\n\n::: challenge r\nx\ncheck: loss[0] < 1\ninput: lr = optimizers[0].lr in [0.01, 0.2]\nsolution: lr = 0.1\nhint: see <img src=x onerror=alert(1)>\n:::\n`, 11, /raw HTML/);
+  assert.doesNotMatch(compile('# T\n\n[click](javascript:alert(1))\n').html, /href/);
   // comments are dropped, not refused
   assert.doesNotMatch(compile(`# T\n\n<!-- a note -->\n\ntext <!-- inline -->\n`).html, /note|inline|<!--/);
 });

@@ -200,7 +200,8 @@ function structure(state) {
   let lockNext = null;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const line = (t.map?.[0] ?? 0) + 1;
+    // a caption or a hint is parsed on its own (inline mode): its line is the attribute's or the directive's
+    const line = state.inlineMode ? (env.blockLine ?? 1) : (t.map?.[0] ?? 0) + 1;
     if (t.type === 'html_block') {
       if (isComment(t.content)) { t.content = ''; continue; }
       const tag = /<\s*([a-zA-Z][\w-]*)/.exec(t.content);
@@ -299,7 +300,7 @@ export function makeMarkdown() {
   md.core.ruler.at('inline', (state) => {
     for (const tok of state.tokens) {
       if (tok.type !== 'inline') continue;
-      if (tok.map) state.env.blockLine = tok.map[0] + 1;
+      if (tok.map && !state.inlineMode) state.env.blockLine = tok.map[0] + 1;
       state.md.inline.parse(tok.content, state.md, state.env, tok.children);
     }
   });
