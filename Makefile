@@ -141,6 +141,16 @@ $(eval $(call bundle,web/app/main.js,dist/app.js,--format=iife --loader:.txt=tex
 $(eval $(call bundle,web/components/embed.js,dist/steplab-embed.js,--format=iife --loader:.txt=text --loader:.css=text --minify $(IIFE),$(B)/worker.txt))
 # the digits' pixels as a classic script too, for pages opened from file:// (which cannot fetch the .bin.gz)
 $(eval $(call bundle,web/shared/digits-asset.js,dist/steplab-digits.js,--format=iife --loader:.gz=binary --minify $(IIFE)))
+# the lessons: the page script (inlined into each page), the compiler with markdown-it and temml
+# (dist/steplab-lessons.mjs, what `steplab lesson` runs), and every lesson of web/lessons/, built and
+# verified against the lab (dist/steplab.mjs) into dist/lessons/ beside dist/steplab-embed.js
+$(eval $(call bundle,web/lesson/runtime.js,$(B)/lesson-runtime.txt,--format=iife --minify))
+$(eval $(call bundle,web/lesson/lessons.mjs,dist/steplab-lessons.mjs,--format=esm --platform=node --loader:.txt=text --loader:.css=text --loader:.woff2=dataurl,$(B)/lesson-runtime.txt))
+LESSONS := $(sort $(wildcard web/lessons/*.md))
+dist/lessons/index.html: $(LESSONS) dist/steplab-lessons.mjs dist/steplab.mjs dist/steplab-embed.js web/cli.mjs
+	$(call say,LESSONS,dist/lessons)
+	$(Q)node web/cli.mjs lesson build web/lessons -o dist/lessons --embed ../steplab-embed.js --lab ../index.html
+	$(Q)touch $@
 # esbuild writes the page's styles beside app.js
 dist/app.css: dist/app.js
 
@@ -165,7 +175,7 @@ dist/MANIFEST.sha256: $(addprefix dist/,$(SHIPPED))
 	$(Q)cd dist && sha256sum $(SHIPPED) > MANIFEST.sha256
 
 .PHONY: dist native fuzz lib
-dist: dist/MANIFEST.sha256
+dist: dist/MANIFEST.sha256 dist/lessons/index.html
 native: dist/native/test_core dist/native/test_core_scalar
 fuzz: $(FUZZ_BINS)
 lib: dist/native/libsteplab.a
