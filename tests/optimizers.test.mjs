@@ -405,16 +405,12 @@ test('the SIMD build and the scalar build give bit-identical updates, landscapes
   assert.deepEqual(lab.trace(t), scalar.trace(t));
 });
 
-test('a million parameters: memory grows under the optimizer and SIMD Adam steps are right', () => {
+test('a million parameters: memory grows under the optimizer and each Adam step moves every weight by lr', () => {
   const n = 1_000_003;
   const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01 }, n);
   const p = new Float32Array(n).fill(1);
   const g = Float32Array.from({ length: n }, (_, i) => ((i % 7) - 3) * 0.5);
-  opt.step(p, g);
-  const t0 = performance.now();
-  for (let k = 0; k < 5; k++) opt.step(p, g);
-  const ms = (performance.now() - t0) / 5;
-  console.log(`# Adam step, 1e6 parameters: ${ms.toFixed(2)} ms`); // timing is the benchmark's (tests/bench)
+  for (let k = 0; k < 6; k++) opt.step(p, g);
   // with a constant gradient Adam moves every weight by lr per step, against the gradient's sign
   for (const i of [0, 1, 2, 3, 4, 5, 6, n - 4, n - 1]) {
     const s = Math.sign(g[i]);

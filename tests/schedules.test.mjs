@@ -237,14 +237,15 @@ test('n and metrics are validated', () => {
   assert.deepEqual(Array.from(lab.schedule(plateau, 3, { metrics: new Float64Array([1, 2]) })), [0.1, 0.1, 0.010000000000000002]);
 });
 
-test('a large schedule is computed and memory is returned', () => {
-  const t0 = performance.now();
+test('a large schedule works and memory is returned', () => {
   const v = lab.schedule({ type: 'CosineAnnealingWarmRestarts', T_0: 1000, T_mult: 2 }, 1_000_000);
-  console.log(`# 1e6 scheduler steps: ${(performance.now() - t0).toFixed(0)} ms`); // timing is the benchmark's
   assert.equal(v.length, 1_000_000);
   assert.ok(v.every(Number.isFinite));
+  lab.schedule({ type: 'StepLR', step_size: 10 }, 1_000_000);
+  const warm = lab.memoryBytes;
   for (let i = 0; i < 20; i++) lab.schedule({ type: 'StepLR', step_size: 10 }, 1_000_000);
   for (let i = 0; i < 2000; i++) lab.createScheduler({ type: 'StepLR', step_size: 10 }).dispose();
+  assert.equal(lab.memoryBytes, warm);
 });
 
 const CATEGORIES = ['decay', 'warmup', 'cyclic', 'adaptive', 'composite', 'formula'];

@@ -460,6 +460,14 @@ export interface Lab {
   landscape(options: { fn: SurfaceName; fn_params?: Record<string, number>; x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   dataset(spec: DatasetSpec): Dataset;
   /**
+   * Makes a data set that ships as a file ready for dataset() and createTrainer: 'digits' reads
+   * (Node) or fetches (browsers) `url`, by default steplab-digits.bin.gz beside the module, or takes
+   * the file's `bytes` (also given directly as the second argument). Resolves at once when it is already loaded (in Node loadSteplab() reads it
+   * itself) and for the data sets the core generates. Rejects with a SteplabError saying what to do
+   * when the file cannot be had; browsers fetch nothing until this is called.
+   */
+  loadDataset(name: NonNullable<DatasetSpec['name']>, options?: { url?: string | URL; bytes?: Uint8Array | ArrayBuffer } | Uint8Array | ArrayBuffer): Promise<void>;
+  /**
    * CSV text (header line optional; ',', ';' or tab) as an explicit data set for lab.dataset or
    * createTrainer. target: a column name or index (default the last column); task: inferred from
    * the target's values when not given.
