@@ -67,7 +67,7 @@ test('bad input exits 2 with the message naming the field; help and version exit
     [['schedule', '{"type":"StepLR","step_size":3}', '--steps', 'many'], 'StepLR: n must be an integer in [0, 50000000], got NaN'],
     [['schedule'], 'the scheduler spec is missing'],
     [['schedule', '@/nonexistent/spec.json'], 'cannot read /nonexistent/spec.json: ENOENT'],
-    [['schedule', '{"type":"ReduceLROnPlateau"}', '--steps', '3', '--metrics', '1,x'], 'ReduceLROnPlateau: metrics [1] must be a finite number, got NaN'],
+    [['schedule', '{"type":"ReduceLROnPlateau"}', '--steps', '3', '--metrics', '1,x'], "ReduceLROnPlateau: metrics [1] must be a number, got 'x'"],
     [['loss', '{"type":"MSELoss"}', '[1,2]', '[1]'], 'MSELoss'],
     [['list', 'recipes'], "list: family must be one of"],
     [['frobnicate'], "unknown command 'frobnicate'"],

@@ -137,8 +137,8 @@ const BAD = [
   [{ type: 'StepLR', step_size: 0 }, 'StepLR: step_size must be an integer in [1, 1000000000], got 0'],
   [{ type: 'StepLR', step_size: 10, gamma: NaN }, 'StepLR: gamma must be a number >= 0, got NaN'],
   [{ type: 'StepLR', step_size: 10, gamma: '0.5' }, "StepLR: gamma must be a number >= 0, got '0.5'"],
-  [{ type: 'StepLR', step_size: 10, lr: Infinity }, 'StepLR: lr must be a number > 0, got Infinity'],
-  [{ type: 'StepLR', step_size: 10, lr: 0 }, 'StepLR: lr must be a number > 0, got 0'],
+  [{ type: 'StepLR', step_size: 10, lr: Infinity }, 'StepLR: lr must be a number >= 0, got Infinity'],
+  [{ type: 'StepLR', step_size: 10, lr: -1 }, 'StepLR: lr must be a number >= 0, got -1'],
   [{ type: 'StepLR', step_size: 10, stepsize: 3 }, "StepLR: unknown parameter 'stepsize'; its parameters are lr, step_size, gamma"],
   [{ type: 'MultiStepLR', milestones: [10, 2.5] }, 'MultiStepLR: milestones [1] must be an integer, got 2.5'],
   [{ type: 'MultiStepLR', milestones: [] }, 'MultiStepLR: milestones must have 1 to 32 numbers, got 0'],
@@ -147,10 +147,10 @@ const BAD = [
   [{ type: 'LinearLR', start_factor: 2 }, 'LinearLR: start_factor must be a number in (0, 1], got 2'],
   [{ type: 'LinearLR', end_factor: -0.5 }, 'LinearLR: end_factor must be a number in [0, 1], got -0.5'],
   [{ type: 'ExponentialLR' }, 'ExponentialLR: gamma is required'],
-  [{ type: 'ExponentialLR', gamma: -0.9 }, 'ExponentialLR: gamma must be a number > 0, got -0.9'],
+  [{ type: 'ExponentialLR', gamma: -0.9 }, 'ExponentialLR: gamma must be a number >= 0, got -0.9 (PyTorch 1.13 accepts a negative gamma, but then every other lr is negative: gradient ascent)'],
   [{ type: 'PolynomialLR', total_iters: 0 }, 'PolynomialLR: total_iters must be an integer in [1, 1000000000], got 0'],
   [{ type: 'PolynomialLR', power: -1 }, 'PolynomialLR: power must be a number >= 0, got -1'],
-  [{ type: 'CosineAnnealingLR', T_max: 0 }, 'CosineAnnealingLR: T_max must be an integer in [1, 1000000000], got 0'],
+  [{ type: 'CosineAnnealingLR', T_max: 0 }, 'CosineAnnealingLR: T_max must be a number in (0, 1000000000], got 0'],
   [{ type: 'CosineAnnealingLR', T_max: 10, eta_min: -1 }, 'CosineAnnealingLR: eta_min must be a number >= 0, got -1'],
   [{ type: 'CosineAnnealingWarmRestarts', T_0: 10, T_mult: 1.5 }, 'CosineAnnealingWarmRestarts: T_mult must be an integer in [1, 1000], got 1.5'],
   [{ type: 'CosineAnnealingWarmRestarts' }, 'CosineAnnealingWarmRestarts: T_0 is required'],
@@ -165,7 +165,13 @@ const BAD = [
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2 }, { type: 'ExponentialLR', gamma: 0.9 }], milestones: [] },
     'SequentialLR: milestones must have one entry fewer than schedulers (1), got 0'],
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2 }, { type: 'ExponentialLR', gamma: 0.9 },
-    { type: 'ExponentialLR', gamma: 0.5 }], milestones: [5, 5] }, 'SequentialLR: milestones [1] must be an integer greater than the one before, got 5'],
+    { type: 'ExponentialLR', gamma: 0.5 }], milestones: [5, 2.5] }, 'SequentialLR: milestones [1] must be an integer (a step count), got 2.5'],
+  [{ type: 'LambdaLR', lr_lambda: ['0.9 ^ epoch', '1'] }, 'LambdaLR: lr_lambda must be one formula or a list of one per parameter group (1), got a list of 2'],
+  [{ type: 'LambdaLR', lr_lambda: ['0.9 ^ epoch', 3] }, "LambdaLR: lr_lambda [1] must be a string, got 3"],
+  [{ type: 'CyclicLR', base_lr: [0.1, 0.2], max_lr: 1 }, 'CyclicLR: base_lr must be one number or a list of one per parameter group (1), got a list of 2'],
+  [{ type: 'CyclicLR', base_lr: [-0.1], max_lr: 1 }, 'CyclicLR: base_lr [0] must be a number > 0, got -0.1'],
+  [{ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, window: 'sine' }, "CyclicLR: window must be one of 'triangle', 'welch', 'hann', got 'sine'"],
+  [{ type: 'OneCycleLR', max_lr: [], total_steps: 5 }, 'OneCycleLR: max_lr must be a number or a list of 1 to 32 (one per parameter group), got 0'],
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR', step_size: 2, lr: 0.5 }], milestones: [] }, 'SequentialLR: schedulers[0] must not set lr'],
   [{ type: 'SequentialLR', schedulers: [{ type: 'StepLR' }], milestones: [] }, 'StepLR: step_size is required'],
   [{ type: 'ChainedScheduler', schedulers: [] }, 'ChainedScheduler: schedulers must have 1 to 8 entries, got 0'],
@@ -207,9 +213,9 @@ test('errors while stepping leave the scheduler usable', () => {
   assert.equal(lam.lr, 0.1 / 1);
   const p = lab.createScheduler({ type: 'ReduceLROnPlateau' });
   assertError(() => p.step(), 'ReduceLROnPlateau: metrics is required');
-  assertError(() => p.step(NaN), 'ReduceLROnPlateau: metrics must be a finite number, got NaN');
-  assertError(() => p.step('0.5'), "ReduceLROnPlateau: metrics must be a finite number, got '0.5'");
+  assertError(() => p.step('0.5'), "ReduceLROnPlateau: metrics must be a number (NaN and infinities count as bad epochs), got '0.5'");
   assert.equal(p.step(0.5), 0.1);
+  assert.equal(p.step(NaN), 0.1); // a bad epoch, as in PyTorch
   p.dispose();
   assertError(() => p.step(0.5), 'ReduceLROnPlateau: was disposed');
 });
@@ -225,8 +231,8 @@ test('n and metrics are validated', () => {
   const plateau = { type: 'ReduceLROnPlateau', patience: 0 };
   assertError(() => lab.schedule(plateau, 5, { metrics: [1, 2] }), 'ReduceLROnPlateau: metrics must hold n - 1 = 4 values (one per step), got 2');
   assertError(() => lab.schedule(plateau, 5), 'ReduceLROnPlateau: metrics must hold n - 1 = 4 values');
-  assertError(() => lab.schedule(plateau, 3, { metrics: [1, Infinity] }), 'ReduceLROnPlateau: metrics [1] must be a finite number, got Infinity');
-  assertError(() => lab.schedule(plateau, 3, { metrics: [1, null] }), 'ReduceLROnPlateau: metrics [1] must be a finite number, got null');
+  assert.deepEqual(Array.from(lab.schedule(plateau, 3, { metrics: [1, Infinity] })), [0.1, 0.1, 0.010000000000000002]); // a bad epoch
+  assertError(() => lab.schedule(plateau, 3, { metrics: [1, null] }), 'ReduceLROnPlateau: metrics [1] must be a number (NaN and infinities count as bad epochs), got null');
   assertError(() => lab.schedule(plateau, 3, { metrics: 'down' }), "metrics must be an array of numbers, got 'down'");
   assert.deepEqual(Array.from(lab.schedule(plateau, 3, { metrics: new Float64Array([1, 2]) })), [0.1, 0.1, 0.010000000000000002]);
 });
@@ -304,4 +310,112 @@ test('counts cross into the core as numbers and are checked there', () => {
     assert.throws(() => lab.schedule({ type: 'StepLR', step_size: 3 }, n), (e) => e.field === 'n' && e.message.includes(`got ${n}`));
   }
   assert.deepEqual(Array.from(lab.schedule({ type: 'StepLR', step_size: 1, gamma: 0.5, lr: 1 }, 3)), [1, 0.5, 0.25]);
+});
+
+// ---- parameter groups and the values PyTorch accepts (tests/fixtures/scheduler_groups.json) ----
+
+const gx = fixture('scheduler_groups.json');
+const metricOf = (m) => (typeof m === 'string' ? Number(m) : m); // 'NaN', 'Infinity', '-Infinity'
+
+for (const c of gx.cases) {
+  test(`PyTorch parity, groups: ${c.label}`, () => {
+    const options = { ...(c.metrics ? { metrics: c.metrics.map(metricOf) } : {}), ...(c.groups ? { groups: c.groups } : {}) };
+    const got = lab.schedule(c.spec, c.n, options);
+    const curves = c.groups ? got : [got];
+    assert.equal(curves.length, c.lr.length);
+    curves.forEach((curve, g) => assertClose(curve, c.lr[g], 1e-9, `${c.label} group ${g}`));
+    // the scheduler object steps through the same lrs and momenta, group by group
+    const s = lab.createScheduler(c.spec, c.groups ? { groups: c.groups } : {});
+    for (let k = 0; k < c.n; k++) {
+      if (k > 0) s.step(c.metrics ? metricOf(c.metrics[k - 1]) : undefined);
+      const lrs = s.lrs;
+      for (let g = 0; g < c.lr.length; g++) assert.ok(Math.abs(lrs[g] - c.lr[g][k]) <= 1e-9 * Math.abs(c.lr[g][k]) + 1e-15, `${c.label} g${g} k${k}`);
+      if (c.momentum) assert.ok(Math.abs(s.momentum - c.momentum[0][k]) < 1e-12, `${c.label} momentum k${k}`);
+    }
+    // and a state saved half-way restores and continues bit-identically
+    const a = lab.createScheduler(c.spec, c.groups ? { groups: c.groups } : {});
+    const half = Math.floor(c.n / 2);
+    for (let k = 1; k <= half; k++) a.step(c.metrics ? metricOf(c.metrics[k - 1]) : undefined);
+    const b = lab.restoreScheduler(JSON.parse(JSON.stringify(a.state())));
+    for (let k = half + 1; k < c.n; k++) {
+      const m = c.metrics ? metricOf(c.metrics[k - 1]) : undefined;
+      a.step(m);
+      b.step(m);
+      assert.deepEqual(b.lrs, a.lrs);
+    }
+    s.dispose(); a.dispose(); b.dispose();
+  });
+}
+
+test('the issue\'s gap 1 numbers: SequentialLR of two OneCycleLRs, the last constructed wins', () => {
+  const spec = { type: 'SequentialLR', lr: 0.1, schedulers: [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 4 },
+    { type: 'OneCycleLR', max_lr: 1, total_steps: 4 }], milestones: [2] };
+  assert.deepEqual(Array.from(lab.schedule(spec, 5), (v) => +v.toPrecision(6)), [0.04, 0.811746, 0.04, 0.811746, 0.283061]);
+});
+
+test('per-group curves: lab.schedule with { groups } gives one Float64Array per group; lists need one entry per group', () => {
+  const curves = lab.schedule({ type: 'StepLR', step_size: 2, gamma: 0.5 }, 5, { groups: [0.1, 0.01] });
+  assert.equal(curves.length, 2);
+  assert.ok(curves.every((c) => c instanceof Float64Array && c.length === 5));
+  assert.deepEqual(Array.from(curves[1]), [0.01, 0.01, 0.005, 0.005, 0.0025]);
+  // one group: the same as before, a single Float64Array
+  assert.deepEqual(lab.schedule({ type: 'StepLR', step_size: 2, gamma: 0.5, lr: 0.01 }, 5), curves[1]);
+  assertError(() => lab.schedule({ type: 'StepLR', step_size: 2, lr: 0.1 }, 5, { groups: [0.1, 0.01] }),
+    "StepLR: lr must not be set: the scheduler starts from the groups' lrs");
+  assertError(() => lab.schedule({ type: 'LambdaLR', lr_lambda: ['1', '0.9 ^ epoch', '1'] }, 5, { groups: [0.1, 0.01] }),
+    'LambdaLR: lr_lambda must be one formula or a list of one per parameter group (2), got a list of 3');
+  assertError(() => lab.schedule({ type: 'OneCycleLR', max_lr: [0.1], total_steps: 9 }, 5, { groups: [0.1, 0.01] }),
+    'OneCycleLR: max_lr must be one number or a list of one per parameter group (2), got a list of 1');
+  assertError(() => lab.schedule({ type: 'ReduceLROnPlateau', min_lr: [0, 0, 0] }, 2, { groups: [0.1, 0.01], metrics: [1] }),
+    'ReduceLROnPlateau: min_lr must be one number or a list of one per parameter group (2), got a list of 3');
+  assertError(() => lab.schedule({ type: 'CyclicLR', base_lr: 0.1, max_lr: 1, max_momentum: [0.9, 2] }, 3, { groups: [1, 1] }),
+    'CyclicLR: max_momentum [1] must be a number in [0, 1], got 2');
+  assertError(() => lab.schedule({ type: 'LambdaLR', lr_lambda: ['1', 'epoch +'] }, 3, { groups: [1, 1] }), 'LambdaLR: lr_lambda[1] does not parse');
+  assertError(() => lab.schedule({ type: 'StepLR', step_size: 2 }, 5, { groups: [] }), 'StepLR: groups must be a list of 1 to 32');
+  assertError(() => lab.schedule({ type: 'StepLR', step_size: 2 }, 5, { groups: [0.1, -1] }), 'scheduler: groups [1] must be a number >= 0');
+  assertError(() => lab.schedule({ type: 'StepLR', step_size: 2 }, 5, { groups: [0.1, '1'] }), "StepLR: groups [1] must be a number >= 0 (the group's initial lr), got '1'");
+  assertError(() => lab.createScheduler({ type: 'StepLR', step_size: 2 }, { groups: new Array(33).fill(0.1) }), 'scheduler: groups must be an integer in [1, 32]');
+  // after the errors the same call works
+  assert.equal(lab.schedule({ type: 'StepLR', step_size: 2, gamma: 0.5 }, 5, { groups: [1, 2] })[1][4], 0.5);
+});
+
+test('registry: list-valued parameters are marked per_group, textbook types and parameters are marked textbook', () => {
+  const row = (name) => lab.registry.schedulers.find((k) => k.name === name);
+  const per = (name) => row(name).params.filter((p) => p.per_group).map((p) => p.name);
+  assert.deepEqual(per('LambdaLR'), ['lr_lambda']);
+  assert.deepEqual(per('CyclicLR'), ['base_lr', 'max_lr', 'base_momentum', 'max_momentum']);
+  assert.deepEqual(per('OneCycleLR'), ['max_lr', 'base_momentum', 'max_momentum']);
+  assert.deepEqual(per('ReduceLROnPlateau'), ['min_lr']);
+  assert.deepEqual(lab.registry.schedulers.filter((k) => k.textbook).map((k) => k.name), ['InverseTimeDecay', 'ExponentialDecay', 'NaturalExpDecay']);
+  const w = row('CyclicLR').params.find((p) => p.name === 'window');
+  assert.equal(w.textbook, true);
+  assert.equal(w.choices, 'triangle|welch|hann');
+  assert.match(row('CyclicLR').summary, /textbook, not PyTorch/);
+  assert.equal(row('StepLR').textbook, undefined);
+});
+
+test('CyclicLR windows from Smith\'s CLR paper: triangle (PyTorch), Welch (parabolic) and Hann (sinusoidal), closed forms', () => {
+  const base = 0.01, max = 0.11, up = 4, down = 6;
+  const tri = (t) => { const c = t % (up + down); return c <= up ? c / up : 1 - (c - up) / down; };
+  const windows = { triangle: (h) => h, welch: (h) => 1 - (1 - h) ** 2, hann: (h) => (1 - Math.cos(Math.PI * h)) / 2 };
+  for (const [window, f] of Object.entries(windows)) {
+    for (const mode of ['triangular', 'triangular2']) {
+      const spec = { type: 'CyclicLR', base_lr: base, max_lr: max, step_size_up: up, step_size_down: down, window, mode, cycle_momentum: false };
+      const lr = lab.schedule(spec, 45);
+      lr.forEach((v, t) => {
+        const amp = mode === 'triangular' ? 1 : 0.5 ** Math.floor(t / (up + down));
+        assert.ok(Math.abs(v - (base + (max - base) * f(tri(t)) * amp)) < 1e-15, `${window} ${mode} step ${t}: ${v}`);
+      });
+    }
+  }
+  // the default is PyTorch's triangle, bit for bit
+  const spec = { type: 'CyclicLR', base_lr: 0.001, max_lr: 0.1, step_size_up: 5, mode: 'triangular2' };
+  assert.deepEqual(lab.schedule({ ...spec, window: 'triangle' }, 60), lab.schedule(spec, 60));
+  // Welch lies above the triangle inside the cycle, Hann below it on its first quarter and above on its second
+  const at = (window) => lab.schedule({ type: 'CyclicLR', base_lr: 1e-9, max_lr: 1, step_size_up: 8, window, cycle_momentum: false }, 9);
+  assert.ok(at('welch')[2] > at('triangle')[2] && at('hann')[2] < at('triangle')[2] && at('hann')[6] > at('triangle')[6]);
+  // momentum follows the same window, inversely
+  const m = lab.createScheduler({ type: 'CyclicLR', base_lr: 0.01, max_lr: 0.1, step_size_up: 4, window: 'hann' });
+  m.step(); m.step();
+  assert.ok(Math.abs(m.momentum - (0.9 - 0.1 * (1 - Math.cos(Math.PI * 0.5)) / 2)) < 1e-15);
 });

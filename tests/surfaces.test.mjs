@@ -138,7 +138,7 @@ test('bad trace and landscape input gets a SteplabError; everything keeps workin
   assertError(() => lab.trace({ ...ok, noise: -1 }), 'trace: noise must be a finite number >= 0, got -1');
   assertError(() => lab.trace({ ...ok, seed: 1.5 }), 'trace: seed', 'got 1.5');
   assertError(() => lab.trace({ ...ok, fn_params: { c: 1 } }), "rosenbrock: unknown parameter 'c'");
-  assertError(() => lab.trace({ ...ok, optimizer: { type: 'Adam', lr: -1 } }), 'Adam: lr must be a number > 0, got -1');
+  assertError(() => lab.trace({ ...ok, optimizer: { type: 'Adam', lr: -1 } }), 'Adam: lr must be a number >= 0, got -1');
   assertError(() => lab.trace({ ...ok, optimizer: { type: 'Adam', scheduler: { type: 'StepLR', step_size: 1 } },
     scheduler: { type: 'StepLR', step_size: 2 } }), 'trace: scheduler is given twice');
   assertError(() => lab.trace({ ...ok, fn: 'quadratic', optimizer: { type: 'SGD', lr: 0.01 },

@@ -278,7 +278,12 @@ async function main(argv, out, err) {
     case 'schedule': {
       const spec = readJson(args[0], 'the scheduler spec');
       const steps = flags.steps === undefined ? 100 : Number(flags.steps);
-      const metrics = flags.metrics === undefined ? undefined : String(flags.metrics).split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+      // NaN and infinities are metrics PyTorch counts as bad epochs; other text is a typo
+      const metrics = flags.metrics === undefined ? undefined : String(flags.metrics).split(',').map((s, i) => {
+        const v = /^\s*(NaN|[+-]?Infinity)\s*$/.test(s) ? Number(s) : s.trim() === '' ? NaN : Number(s);
+        if (Number.isNaN(v) && !/NaN/.test(s)) throw new UsageError(`${spec?.type ?? 'schedule'}: metrics [${i}] must be a number, got '${s}'`);
+        return v;
+      });
       const lr = lab.schedule(spec, steps, metrics ? { metrics } : {});
       if (flags.json) out(JSON.stringify({ spec, steps, lr: Array.from(lr) }) + '\n');
       else if (flags.plot) out(textPlot(lr, { title: `${spec.type}: learning rate over ${steps} steps` }));

@@ -67,6 +67,7 @@ sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v)
     if (ok) return SL_STATUS_OK;
     char range[96];
     range_text(p, range, sizeof range);
+    if (p->note) return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "%s, got %s (%s)", range, sl_num(v).s, p->note);
     return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "%s, got %s", range, sl_num(v).s);
 }
 
@@ -120,6 +121,30 @@ static sl_status decode_one(const sl_json *doc, const sl_kind *kind, const sl_pa
     const sl_jnode *n = &doc->nodes[node];
     char got[64];
     sl_json_describe(doc, node, got, sizeof got);
+    if ((p->flags & SL_F_PER_GROUP) && n->type == SL_J_ARR) {
+        /* one value per parameter group: the family checks the count against its groups */
+        if (n->count < 1 || n->count > p->max_len)
+            return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "must be %s or a list of 1 to %d (one per parameter group), got %d",
+                           p->kind == SL_P_STR ? "a string" : "a number", p->max_len, n->count);
+        int k = 0;
+        for (int c = n->child; c >= 0; c = doc->nodes[c].next, k++) {
+            char item[64];
+            sl_json_describe(doc, c, item, sizeof item);
+            if (p->kind == SL_P_STR ? doc->nodes[c].type != SL_J_STR : doc->nodes[c].type != SL_J_NUM) {
+                char range[96];
+                if (p->kind == SL_P_STR) snprintf(range, sizeof range, "must be a string");
+                else range_text(p, range, sizeof range);
+                return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "[%d] %s, got %s", k, range, item);
+            }
+            if (p->kind != SL_P_STR && sl_param_check(kind, p, doc->nodes[c].num)) {
+                char range[96];
+                range_text(p, range, sizeof range);
+                return sl_fail(SL_STATUS_INVALID, kind->name, p->name, "[%d] %s, got %s", k, range, item);
+            }
+            if (k == 0 && p->kind != SL_P_STR) *v = doc->nodes[c].num;
+        }
+        return SL_STATUS_OK;
+    }
     switch (p->kind) {
     case SL_P_NUM:
     case SL_P_INT:
@@ -384,6 +409,7 @@ int sl_kinds_json_ex(char **buf, int len, int *cap, const void *table, size_t st
         if (k->starter) len = append(buf, len, cap, ",\"starter\":%s%s", k->starter, "");
         len = k->length_param ? append(buf, len, cap, ",\"length_param\":\"%s\"%s", k->length_param, "")
                               : append(buf, len, cap, ",\"length_param\":null%s%s", "", "");
+        if (k->textbook) len = append(buf, len, cap, ",\"textbook\":true%s%s", "", "");
         if (extra && len >= 0) len = extra(k, buf, len, cap);
         len = append(buf, len, cap, ",\"params\":[%s%s", "", "");
         for (int j = 0; j < k->n_params; j++) {
@@ -397,6 +423,8 @@ int sl_kinds_json_ex(char **buf, int len, int *cap, const void *table, size_t st
             len = append(buf, len, cap, ",\"hi_open\":%s,\"nullable\":%s", p->flags & SL_F_HI_OPEN ? "true" : "false",
                          p->flags & SL_F_NULLABLE ? "true" : "false");
             if (p->choices) len = append(buf, len, cap, ",\"choices\":\"%s\"%s", p->choices, "");
+            if (p->flags & SL_F_PER_GROUP) len = append(buf, len, cap, ",\"per_group\":true%s%s", "", "");
+            if (p->flags & SL_F_TEXTBOOK) len = append(buf, len, cap, ",\"textbook\":true%s%s", "", "");
             if (p->kind == SL_P_NUMS || p->kind == SL_P_SPECS) {
                 snprintf(t1, sizeof t1, "%d", p->min_len);
                 snprintf(t2, sizeof t2, "%d", p->max_len);

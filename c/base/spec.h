@@ -26,7 +26,9 @@ enum {
     SL_F_LO_OPEN = 2,   /* lo excluded */
     SL_F_HI_OPEN = 4,   /* hi excluded */
     SL_F_NULLABLE = 8,  /* null allowed (value NaN, present = 2) */
-    SL_F_SCALAR_OK = 16 /* SL_P_NUMS also accepts a single number */
+    SL_F_SCALAR_OK = 16, /* SL_P_NUMS also accepts a single number */
+    SL_F_PER_GROUP = 32, /* SL_P_NUM, SL_P_STR: also a list of 1 to max_len of them, one per parameter group */
+    SL_F_TEXTBOOK = 64   /* not a PyTorch parameter (the registry marks it "textbook") */
 };
 
 /* Where sl_spec_fill writes a decoded parameter in a family's struct of one type's
@@ -50,6 +52,7 @@ typedef struct {
     const char *help;     /* one line for the page's controls */
     int store;            /* SL_STORE_*: how sl_spec_fill writes the value */
     size_t off;           /* where, in the type's parameter struct */
+    const char *note;     /* why the range differs from PyTorch's, appended to a range error, or NULL */
 } sl_param;
 
 /* The store and offset members of a descriptor for struct member `m` of type `T`, spelled like the parameter. */
@@ -78,6 +81,7 @@ typedef struct {
     const char *category;     /* groups the family's types in the page, e.g. "decay", "adaptive" */
     const char *starter;      /* JSON object: the spec the page opens this type with, or NULL */
     const char *length_param; /* schedulers: the parameter that sets the schedule's length ("T_max"), or NULL */
+    int textbook;             /* 1: not in PyTorch 1.13 (a textbook or paper form); the registry marks it */
 } sl_kind;
 
 /* Writes family-specific members of one row (e.g. a loss's "tasks") as

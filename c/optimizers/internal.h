@@ -8,12 +8,12 @@
 #include "optimizer.h"
 
 #define SL_OPT_MAGIC 0x4f505432u /* "OPT2" */
-#define SL_OPT_VERSION 3u        /* 3: hyper-parameters by name, scheduler state version 2 */
+#define SL_OPT_VERSION 4u        /* 4: parameter groups (hyper-parameters and counters per group), scheduler state version 3 */
 #define SL_OPT_ARRAYS 10
 
 enum {
     O_SGD, O_Adagrad, O_RMSprop, O_Adadelta, O_Adam, O_AdamW, O_Adamax, O_NAdam, O_RAdam, O_Rprop, O_LBFGS,
-    O_DeltaBarDelta, O_COUNT
+    O_DeltaBarDelta, O_ASGD, O_LARS, O_SWATS, O_COUNT
 };
 
 /* LBFGS's arrays (index into off[]); old_dirs and old_stps hold history_size rows of n. */
@@ -28,9 +28,35 @@ typedef struct {
     double lr, momentum, dampening, weight_decay, alpha, eps, rho, lr_decay, initial_accumulator_value;
     double betas[2], momentum_decay, etas[2], step_sizes[2];
     double beta, min_gain, max_gain, tolerance_grad, tolerance_change;
+    double lambd, t0, trust_coefficient; /* ASGD: lambd, alpha (above) and t0; LARS: eta */
     int nesterov, maximize, centered, amsgrad, max_iter, max_eval, history_size, line_search_fn;
     int bias_correction; /* Adam, AdamW: 0 drops the 1 - beta^t corrections (apex's FusedAdam switch) */
+    int lars_exclude;    /* LARS: this group takes no trust ratio (biases and norms, as common implementations do) */
 } sl_hyper;
+
+/* One parameter group (PyTorch's param_groups[i]): its options, its lr, and the
+ * counters its rule keeps per group (PyTorch keeps them per tensor; each group
+ * of createOptimizer is one tensor, and they are equal across a group's tensors). */
+typedef struct {
+    sl_hyper h;          /* the spec's defaults, overridden by its param_groups entry */
+    double lr;           /* param_groups[i]['lr'] now */
+    double last_lr;      /* the lr its last step used (NaN before the first) */
+    double count;        /* parameters in the group */
+    int buf_ready;       /* SGD, LARS: the momentum buffer exists */
+    float mu_product;    /* NAdam: float32 as in PyTorch */
+    float eta, mu;       /* ASGD: state['eta'], state['mu'] (float32 tensors in PyTorch) */
+    int pad;
+    double trust_ratio;  /* LARS: the local rate of its last step (NaN before the first) */
+    /* SWATS (Keskar & Socher, Algorithm 1) */
+    int switched;        /* 1: in the SGD phase */
+    int pad2;
+    double switch_step;  /* the k at which it switched (0 before) */
+    double lambda_k;     /* the running average lambda_k of the projected rates gamma_k */
+    double Lambda;       /* the SGD rate lambda_k / (1 - beta2^k) at the switch (0 before) */
+    double lr_at_switch; /* the group's lr at the switch: later lrs scale Lambda by lr / lr_at_switch */
+    double estimate;     /* the last lambda_k / (1 - beta2^k) (NaN before a projection) */
+    double gamma_k;      /* the last gamma_k (NaN before a projection) */
+} sl_opt_group;
 
 /* One allocation of plain data: this header, then n_floats float32 state arrays
  * addressed by off[], so saving is a byte copy. */
@@ -40,11 +66,10 @@ struct sl_optimizer {
     int n;              /* parameters */
     int has_scheduler;
     int momentum_from_scheduler; /* the scheduler cycles momentum (SGD, RMSprop) or beta1 (Adam family) */
-    sl_hyper h;
-    double lr;          /* the group's lr now (PyTorch: param_groups[0]['lr']) */
+    int n_groups, n_ranges;
+    sl_opt_range ranges[SL_OPT_MAX_RANGES]; /* the stretches of the flat vector, in order, each of one group */
+    sl_opt_group group[SL_MAX_GROUPS];
     double steps;       /* step() calls so far (PyTorch's state['step']) */
-    int buf_ready;      /* SGD: momentum buffer exists */
-    float mu_product;   /* NAdam: float32 as in PyTorch */
     /* LBFGS */
     int func_evals, n_iter, hist_len, hist_start, t_f32;
     double t, prev_loss;
@@ -69,11 +94,14 @@ static inline const char *sl_opt_name(int type) { return sl_opt_kinds[type].head
 static inline float *sl_opt_array(sl_optimizer *o, int k) { return (float *)(o + 1) + o->off[k]; }
 static inline const float *sl_opt_carray(const sl_optimizer *o, int k) { return (const float *)(o + 1) + o->off[k]; }
 /* ro and al live after the two history blocks. */
-static inline float *sl_lbfgs_ro(sl_optimizer *o) { return sl_opt_array(o, L_STPS) + (size_t)o->h.history_size * o->n; }
+static inline float *sl_lbfgs_ro(sl_optimizer *o) { return sl_opt_array(o, L_STPS) + (size_t)o->group[0].h.history_size * o->n; }
 
 /* registry.c: a spec object into hyper-parameters (every parameter by name, PyTorch's
  * pair defaults, LBFGS's max_eval default, the rules across fields). */
 sl_status sl_opt_decode(const sl_json *doc, int obj, int type, sl_hyper *h);
+/* A param_groups entry: the defaults d overridden by the entry's keys (each a parameter of
+ * the type, or one of `extra`), checked like a spec; errors name "param_groups[i].field". */
+sl_status sl_opt_decode_group(const sl_json *doc, int entry, int type, int i, const char *extra, const sl_hyper *d, sl_hyper *h);
 /* The same checks on restored hyper-parameters; failures are SL_STATUS_STATE. */
 sl_status sl_opt_recheck(int type, const sl_hyper *h);
 /* Offsets of the state arrays; returns the bytes needed, *n_floats -1 when over the cap. */
@@ -81,10 +109,12 @@ double sl_opt_layout(int type, const sl_hyper *h, int n, int *off, int *n_floats
 /* Whether scheduler s may drive this type: its momentum cycling (st is the status to fail with). */
 sl_status sl_opt_scheduler_fits(int type, const sl_scheduler *s, sl_status st, int *momentum_from_scheduler);
 
-/* kernels.c: one optimizer.step() of the element-wise optimizers with grads. */
+/* kernels.c: one optimizer.step() of the element-wise optimizers with grads, group by group. */
 void sl_opt_update(sl_optimizer *o, float *params, const float *grads);
-/* The group's momentum (SGD, RMSprop) or beta1 (Adam family) in effect now. */
-double sl_opt_momentum_now(const sl_optimizer *o, double own);
+/* Group g's momentum (SGD, RMSprop, LARS) or beta1 (Adam family) in effect now. */
+double sl_opt_momentum_now(const sl_optimizer *o, int g, double own);
+/* The group of parameter i. */
+int sl_opt_group_of(const sl_optimizer *o, int i);
 
 /* state.c */
 uint32_t sl_opt_checksum(const sl_optimizer *o);

@@ -11,8 +11,13 @@
  * has a gain g, starting at 1; g += beta when the gradient keeps its sign,
  * g *= 1 - beta when it flips, clipped to [min_gain, max_gain]; the update is
  * w -= lr * (g * grad). On the first step there is no previous gradient, so
- * the sign product is 0 and the gain stays as it is (as Rprop does). */
+ * the sign product is 0 and the gain stays as it is (as Rprop does).
+ *
+ * ASGD is torch.optim.ASGD's single-tensor form; LARS's kernel is its paper's
+ * update for one layer. step.c computes each group's scalars and runs these
+ * loops over the group's ranges. */
 #include "internal.h"
+#include "kernels.h"
 
 #include <math.h>
 
@@ -55,9 +60,8 @@ static inline simde_v128_t vfmadd(simde_v128_t a, simde_v128_t b, simde_v128_t c
 #endif
 #define PMIN(a, b) ((b) < (a) ? (b) : (a))
 
-typedef struct { float neg_lr, momentum, one_minus_dampening, weight_decay; int use_momentum, first, nesterov, maximize; } sgd_k;
 
-SL_COMPACT static void sgd_update(float *param, float *buf, const float *grad, int n, const sgd_k *k)
+SL_COMPACT void sl_opt_sgd_update(float *param, float *buf, const float *grad, int n, const sgd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -86,9 +90,8 @@ SL_COMPACT static void sgd_update(float *param, float *buf, const float *grad, i
     }
 }
 
-typedef struct { float neg_clr, weight_decay, eps; int maximize; } adagrad_k;
 
-SL_COMPACT static void adagrad_update(float *param, float *sum, const float *grad, int n, const adagrad_k *k)
+SL_COMPACT void sl_opt_adagrad_update(float *param, float *sum, const float *grad, int n, const adagrad_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -111,9 +114,8 @@ SL_COMPACT static void adagrad_update(float *param, float *sum, const float *gra
     }
 }
 
-typedef struct { float neg_lr, alpha, one_minus_alpha, eps, weight_decay, momentum; int centered, use_momentum, maximize; } rmsprop_k;
 
-SL_COMPACT static void rmsprop_update(float *param, float *sq, float *gavg, float *buf, const float *grad, int n, const rmsprop_k *k)
+SL_COMPACT void sl_opt_rmsprop_update(float *param, float *sq, float *gavg, float *buf, const float *grad, int n, const rmsprop_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -157,9 +159,8 @@ SL_COMPACT static void rmsprop_update(float *param, float *sq, float *gavg, floa
     }
 }
 
-typedef struct { float neg_lr, rho, one_minus_rho, eps, weight_decay; int maximize; } adadelta_k;
 
-SL_COMPACT static void adadelta_update(float *param, float *sq, float *acc, const float *grad, int n, const adadelta_k *k)
+SL_COMPACT void sl_opt_adadelta_update(float *param, float *sq, float *acc, const float *grad, int n, const adadelta_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -187,15 +188,11 @@ SL_COMPACT static void adadelta_update(float *param, float *sq, float *acc, cons
     }
 }
 
-typedef struct {
-    float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, decay, bc2_sqrt, eps, neg_step;
-    int amsgrad, maximize, decoupled;
-} adam_k;
 
 /* Adam and AdamW: decoupled multiplies the parameter by decay = 1 - lr * weight_decay first.
  * Compiled for speed, not SL_COMPACT: under clang's minsize this loop ran at half
  * the speed in wasm (4.9e8 against 9.7e8 parameters/s over 1e6, tests/bench K1). */
-static void adam_update(float *param, float *m, float *v, float *vmax, const float *grad, int n, const adam_k *k)
+void sl_opt_adam_update(float *param, float *m, float *v, float *vmax, const float *grad, int n, const adam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -234,9 +231,8 @@ static void adam_update(float *param, float *m, float *v, float *vmax, const flo
     }
 }
 
-typedef struct { float beta1, one_minus_beta1, beta2, eps, weight_decay, neg_clr; int maximize; } adamax_k;
 
-SL_COMPACT static void adamax_update(float *param, float *m, float *u, const float *grad, int n, const adamax_k *k)
+SL_COMPACT void sl_opt_adamax_update(float *param, float *m, float *u, const float *grad, int n, const adamax_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -265,9 +261,8 @@ SL_COMPACT static void adamax_update(float *param, float *m, float *u, const flo
     }
 }
 
-typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, bc2, eps, c_grad, c_avg; } nadam_k;
 
-SL_COMPACT static void nadam_update(float *param, float *m, float *v, const float *grad, int n, const nadam_k *k)
+SL_COMPACT void sl_opt_nadam_update(float *param, float *m, float *v, const float *grad, int n, const nadam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -298,9 +293,8 @@ SL_COMPACT static void nadam_update(float *param, float *m, float *v, const floa
     }
 }
 
-typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, bc1, lr, bc2_sqrt, eps, rect; int rectify; } radam_k;
 
-SL_COMPACT static void radam_update(float *param, float *m, float *v, const float *grad, int n, const radam_k *k)
+SL_COMPACT void sl_opt_radam_update(float *param, float *m, float *v, const float *grad, int n, const radam_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -332,9 +326,8 @@ SL_COMPACT static void radam_update(float *param, float *m, float *v, const floa
     }
 }
 
-typedef struct { float etaminus, etaplus, step_min, step_max; int maximize; } rprop_k;
 
-SL_COMPACT static void rprop_update(float *param, float *prev, float *step, const float *grad, int n, const rprop_k *k)
+SL_COMPACT void sl_opt_rprop_update(float *param, float *prev, float *step, const float *grad, int n, const rprop_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -369,9 +362,8 @@ SL_COMPACT static void rprop_update(float *param, float *prev, float *step, cons
     }
 }
 
-typedef struct { float neg_lr, beta, one_minus_beta, min_gain, max_gain; } dbd_k;
 
-SL_COMPACT static void dbd_update(float *param, float *gain, float *prev, const float *grad, int n, const dbd_k *k)
+SL_COMPACT void sl_opt_dbd_update(float *param, float *gain, float *prev, const float *grad, int n, const dbd_k *k)
 {
     int i = 0;
 #if SL_SIMD
@@ -399,101 +391,58 @@ SL_COMPACT static void dbd_update(float *param, float *gain, float *prev, const 
     }
 }
 
-/* ---- one step of each rule ---- */
+/* torch.optim.ASGD (_single_tensor_asgd): grad (+ weight_decay p), p *= 1 - lambd eta,
+ * p -= eta grad, then ax += (p - ax) mu, or ax = p while mu is 1. */
 
-double sl_opt_momentum_now(const sl_optimizer *o, double own)
+SL_COMPACT void sl_opt_asgd_update(float *param, float *ax, const float *grad, int n, const asgd_k *k)
 {
-    return o->momentum_from_scheduler ? sl_scheduler_momentum(&o->sched) : own;
-}
-
-SL_COMPACT void sl_opt_update(sl_optimizer *o, float *params, const float *grads)
-{
-    const sl_hyper *h = &o->h;
-    int n = o->n;
-    double lr = o->lr, step = o->steps + 1;
-    float *a0 = sl_opt_array(o, 0), *a1 = sl_opt_array(o, 1), *a2 = sl_opt_array(o, 2);
-    switch (o->type) {
-    case O_SGD: {
-        double mom = sl_opt_momentum_now(o, h->momentum);
-        sgd_k k = { (float)-lr, (float)mom, (float)(1 - h->dampening), (float)h->weight_decay, mom != 0, !o->buf_ready,
-                    h->nesterov, h->maximize };
-        sgd_update(params, a0, grads, n, &k);
-        if (mom != 0) o->buf_ready = 1;
-        break;
-    }
-    case O_Adagrad: {
-        double clr = lr / (1 + (step - 1) * h->lr_decay);
-        adagrad_k k = { (float)-clr, (float)h->weight_decay, (float)h->eps, h->maximize };
-        adagrad_update(params, a0, grads, n, &k);
-        break;
-    }
-    case O_RMSprop: {
-        double mom = sl_opt_momentum_now(o, h->momentum);
-        rmsprop_k k = { (float)-lr, (float)h->alpha, (float)(1 - h->alpha), (float)h->eps, (float)h->weight_decay,
-                        (float)mom, h->centered, mom > 0, h->maximize };
-        rmsprop_update(params, a0, a1, a2, grads, n, &k);
-        break;
-    }
-    case O_Adadelta: {
-        adadelta_k k = { (float)-lr, (float)h->rho, (float)(1 - h->rho), (float)h->eps, (float)h->weight_decay, h->maximize };
-        adadelta_update(params, a0, a1, grads, n, &k);
-        break;
-    }
-    case O_Adam:
-    case O_AdamW: {
-        double b1 = sl_opt_momentum_now(o, h->betas[0]), b2 = h->betas[1];
-        double bc1 = h->bias_correction ? 1 - pow(b1, step) : 1, bc2 = h->bias_correction ? 1 - pow(b2, step) : 1;
-        adam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay,
-                     (float)(1 - lr * h->weight_decay), (float)sqrt(bc2), (float)h->eps, (float)-(lr / bc1),
-                     h->amsgrad, h->maximize, o->type == O_AdamW };
-        adam_update(params, a0, a1, a2, grads, n, &k);
-        break;
-    }
-    case O_Adamax: {
-        double b1 = sl_opt_momentum_now(o, h->betas[0]);
-        adamax_k k = { (float)b1, (float)(1 - b1), (float)h->betas[1], (float)h->eps, (float)h->weight_decay,
-                       (float)-(lr / (1 - pow(b1, step))), h->maximize };
-        adamax_update(params, a0, a1, grads, n, &k);
-        break;
-    }
-    case O_NAdam: {
-        double b1 = sl_opt_momentum_now(o, h->betas[0]), b2 = h->betas[1];
-        double bc2 = 1 - pow(b2, step);
-        double mu = b1 * (1. - 0.5 * pow(0.96, step * h->momentum_decay));
-        double mu_next = b1 * (1. - 0.5 * pow(0.96, (step + 1) * h->momentum_decay));
-        o->mu_product = o->mu_product * (float)mu;
-        float mu_product_next = o->mu_product * (float)mu * (float)mu_next;
-        nadam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay, (float)bc2,
-                      (float)h->eps, (float)(-lr * (1. - mu) / (1. - (double)o->mu_product)),
-                      (float)(-lr * mu_next / (1. - (double)mu_product_next)) };
-        nadam_update(params, a0, a1, grads, n, &k);
-        break;
-    }
-    case O_RAdam: {
-        double b1 = sl_opt_momentum_now(o, h->betas[0]), b2 = h->betas[1];
-        double bc1 = 1 - pow(b1, step), bc2 = 1 - pow(b2, step);
-        double rho_inf = 2 / (1 - b2) - 1;
-        double rho_t = rho_inf - 2 * step * pow(b2, step) / bc2;
-        double rect = rho_t > 5. ? sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) : 0;
-        radam_k k = { (float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)h->weight_decay, (float)bc1,
-                      (float)lr, (float)sqrt(bc2), (float)h->eps, (float)rect, rho_t > 5. };
-        radam_update(params, a0, a1, grads, n, &k);
-        break;
-    }
-    case O_Rprop: {
-        if (o->steps == 0) {
-            float v = (float)lr;
-            for (int i = 0; i < n; i++) a1[i] = v;
+    int i = 0;
+#if SL_SIMD
+    simde_v128_t dec = V1(k->decay), ne = V1(k->neg_eta), wd = V1(k->weight_decay), mu = V1(k->mu);
+    for (; i + 4 <= n; i += 4) {
+        simde_v128_t p = VL(param + i), g = VL(grad + i);
+        if (k->maximize) g = simde_wasm_f32x4_neg(g);
+        if (k->weight_decay != 0) g = vfmadd(wd, p, g);
+        p = vfmadd(ne, g, VMUL(p, dec));
+        VS(param + i, p);
+        if (k->copy) VS(ax + i, p);
+        else {
+            simde_v128_t a = VL(ax + i);
+            VS(ax + i, VADD(a, VMUL(simde_wasm_f32x4_sub(p, a), mu)));
         }
-        rprop_k k = { (float)h->etas[0], (float)h->etas[1], (float)h->step_sizes[0], (float)h->step_sizes[1], h->maximize };
-        rprop_update(params, a0, a1, grads, n, &k);
-        break;
     }
-    case O_DeltaBarDelta: {
-        dbd_k k = { (float)-lr, (float)h->beta, (float)(1 - h->beta), (float)h->min_gain, (float)h->max_gain };
-        dbd_update(params, a0, a1, grads, n, &k);
-        break;
+#endif
+    for (; i < n; i++) {
+        float p = param[i], g = k->maximize ? -grad[i] : grad[i];
+        if (k->weight_decay != 0) g = fmadd(k->weight_decay, p, g);
+        p = fmadd(k->neg_eta, g, p * k->decay);
+        param[i] = p;
+        ax[i] = k->copy ? p : ax[i] + (p - ax[i]) * k->mu;
     }
-    }
-    o->steps = step;
 }
+
+/* LARS (You, Gitman & Ginsburg 2017, Algorithm 1) for one layer, its local rate
+ * lambda already in rate = gamma * lambda: v <- m v + rate (g + beta w), w <- w - v. */
+
+SL_COMPACT void sl_opt_lars_update(float *param, float *buf, const float *grad, int n, const lars_k *k)
+{
+    int i = 0;
+#if SL_SIMD
+    simde_v128_t mom = V1(k->momentum), rate = V1(k->rate), wd = V1(k->weight_decay);
+    for (; i + 4 <= n; i += 4) {
+        simde_v128_t p = VL(param + i), g = VL(grad + i);
+        if (k->weight_decay != 0) g = vfmadd(wd, p, g);
+        simde_v128_t v = vfmadd(rate, g, VMUL(VL(buf + i), mom));
+        VS(buf + i, v);
+        VS(param + i, simde_wasm_f32x4_sub(p, v));
+    }
+#endif
+    for (; i < n; i++) {
+        float p = param[i], g = grad[i];
+        if (k->weight_decay != 0) g = fmadd(k->weight_decay, p, g);
+        float v = fmadd(k->rate, g, buf[i] * k->momentum);
+        buf[i] = v;
+        param[i] = p - v;
+    }
+}
+

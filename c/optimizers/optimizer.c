@@ -9,10 +9,34 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, double count, sl_optimizer **out)
+/* The ranges tile [0, n) in order, each of a group in [0, n_groups), every group owning one. */
+SL_COMPACT static sl_status check_ranges(const char *name, const sl_opt_range *ranges, int n_ranges, int n_groups, int *n)
+{
+    if (n_groups < 1 || n_groups > SL_MAX_GROUPS)
+        return sl_fail(SL_STATUS_INVALID, name, "param_groups", "must be 1 to %d groups, got %d", SL_MAX_GROUPS, n_groups);
+    if (n_ranges < 1 || n_ranges > SL_OPT_MAX_RANGES)
+        return sl_fail(SL_STATUS_INVALID, name, "nParams", "must be cut into 1 to %d ranges, got %d", SL_OPT_MAX_RANGES, n_ranges);
+    double at = 0;
+    int owned[SL_MAX_GROUPS] = { 0 };
+    for (int k = 0; k < n_ranges; k++) {
+        const sl_opt_range *r = &ranges[k];
+        if (r->offset != at || r->count < 1 || r->group < 0 || r->group >= n_groups)
+            return sl_fail(SL_STATUS_INVALID, name, "nParams", "range %d (offset %d, count %d, group %d) does not follow the one before",
+                           k, r->offset, r->count, r->group);
+        at += r->count;
+        owned[r->group] = 1;
+    }
+    for (int g = 0; g < n_groups; g++)
+        if (!owned[g]) return sl_fail(SL_STATUS_INVALID, name, "param_groups", "[%d] owns no parameters", g);
+    return sl_count_check(at, 1, SL_OPT_MAX_N, name, "nParams", n);
+}
+
+SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, const sl_opt_range *ranges, int n_ranges, int n_groups,
+                                  const char *entry_keys, int exact, sl_optimizer **out)
 {
     *out = NULL;
     const sl_kind *kind;
@@ -22,7 +46,32 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, double
     sl_hyper h;
     if ((st = sl_opt_decode(doc, obj, type, &h))) return st;
     int n;
-    if ((st = sl_count_check(count, 1, SL_OPT_MAX_N, kind->name, "nParams", &n))) return st;
+    if ((st = check_ranges(kind->name, ranges, n_ranges, n_groups, &n))) return st;
+    /* param_groups: one entry per group (the groups past the list take the defaults) */
+    int pg = sl_json_get(doc, obj, "param_groups"), n_entries = 0;
+    if (pg >= 0 && doc->nodes[pg].type != SL_J_NULL) {
+        char got[64];
+        if (doc->nodes[pg].type != SL_J_ARR) {
+            sl_json_describe(doc, pg, got, sizeof got);
+            return sl_fail(SL_STATUS_INVALID, kind->name, "param_groups", "must be a list of group options, got %s", got);
+        }
+        n_entries = doc->nodes[pg].count;
+        if (exact ? n_entries != n_groups : n_entries > n_groups)
+            return sl_fail(SL_STATUS_INVALID, kind->name, "param_groups",
+                           "must have one entry per parameter group (%d, from nParams), got %d", n_groups, n_entries);
+    }
+    if (type == O_LBFGS && n_groups > 1)
+        return sl_fail(SL_STATUS_INVALID, kind->name, "param_groups", "must be one group: LBFGS has no per-parameter options (PyTorch's rule), got %d",
+                       n_groups);
+    sl_hyper hs[SL_MAX_GROUPS];
+    for (int g = 0, c = n_entries ? doc->nodes[pg].child : -1; g < n_groups; g++) {
+        if (g < n_entries) {
+            if ((st = sl_opt_decode_group(doc, c, type, g, entry_keys, &h, &hs[g]))) return st;
+            c = doc->nodes[c].next;
+        } else {
+            hs[g] = h;
+        }
+    }
     int off[SL_OPT_ARRAYS], n_floats;
     double bytes = sl_opt_layout(type, &h, n, off, &n_floats);
     if (n_floats < 0)
@@ -44,7 +93,9 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, double
         }
         if (sl_json_get(doc, sn, "lr") >= 0)
             return sl_fail(SL_STATUS_INVALID, kind->name, "scheduler", "must not set lr: the scheduler starts from the optimizer's lr");
-        if ((st = sl_scheduler_from_spec(doc, sn, h.lr, &s))) return st;
+        double lrs[SL_MAX_GROUPS];
+        for (int g = 0; g < n_groups; g++) lrs[g] = hs[g].lr;
+        if ((st = sl_scheduler_from_spec(doc, sn, lrs, n_groups, &s))) return st;
         if ((st = sl_opt_scheduler_fits(type, s, SL_STATUS_INVALID, &mom_sched))) {
             sl_scheduler_free(s);
             return st;
@@ -60,9 +111,20 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, double
     o->size = (uint32_t)(sizeof *o + (size_t)n_floats * 4);
     o->type = type;
     o->n = n;
-    memcpy(&o->h, &h, sizeof h);
-    o->lr = h.lr;
-    o->mu_product = 1.0f;
+    o->n_groups = n_groups;
+    o->n_ranges = n_ranges;
+    memcpy(o->ranges, ranges, (size_t)n_ranges * sizeof *ranges);
+    for (int g = 0; g < n_groups; g++) {
+        sl_opt_group *G = &o->group[g];
+        G->h = hs[g];
+        G->lr = hs[g].lr;
+        G->last_lr = NAN;
+        G->mu_product = 1.0f;
+        G->trust_ratio = NAN;
+        G->estimate = NAN;
+        G->gamma_k = NAN;
+    }
+    for (int k = 0; k < n_ranges; k++) o->group[ranges[k].group].count += ranges[k].count;
     o->H_diag = 1.0f;
     o->n_floats = n_floats;
     memcpy(o->off, off, sizeof off);
@@ -71,15 +133,15 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, double
         sl_scheduler_free(s);
         o->has_scheduler = 1;
         o->momentum_from_scheduler = mom_sched;
-        o->lr = sl_scheduler_lr(&o->sched);
+        for (int g = 0; g < n_groups; g++) o->group[g].lr = sl_scheduler_group_lr(&o->sched, g);
     }
-    if (type == O_Adagrad) {
-        float *sum = sl_opt_array(o, 0), v = (float)h.initial_accumulator_value;
-        for (int i = 0; i < n; i++) sum[i] = v;
-    }
-    if (type == O_DeltaBarDelta) {
-        float *gain = sl_opt_array(o, 0);
-        for (int i = 0; i < n; i++) gain[i] = 1.0f;
+    for (int k = 0; k < n_ranges; k++) {
+        const sl_opt_range *r = &ranges[k];
+        float *a0 = sl_opt_array(o, 0) + r->offset;
+        if (type == O_Adagrad)
+            for (int i = 0; i < r->count; i++) a0[i] = (float)hs[r->group].initial_accumulator_value;
+        if (type == O_DeltaBarDelta)
+            for (int i = 0; i < r->count; i++) a0[i] = 1.0f;
     }
     *out = o;
     return SL_STATUS_OK;
@@ -87,10 +149,27 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, double
 
 sl_status sl_optimizer_from_spec(const sl_json *doc, int obj, int sched, int n, sl_optimizer **out)
 {
-    return build(doc, obj, sched, n, out);
+    sl_opt_range one = { 0, n, 0 };
+    if (n < 1 || n > SL_OPT_MAX_N) {
+        const char *name = "optimizer";
+        const sl_kind *k;
+        if (!sl_spec_lookup(doc, obj, sl_opt_kinds, sizeof sl_opt_kinds[0], O_COUNT, "optimizer", &k)) name = k->name;
+        sl_error_clear();
+        int ignored;
+        *out = NULL;
+        return sl_count_check(n, 1, SL_OPT_MAX_N, name, "nParams", &ignored);
+    }
+    return build(doc, obj, sched, &one, 1, 1, NULL, 0, out);
 }
 
-SL_COMPACT sl_status sl_optimizer_create(const char *json, double len, double n, sl_optimizer **out)
+sl_status sl_optimizer_from_groups(const sl_json *doc, int obj, int sched, const sl_opt_range *ranges, int n_ranges, int n_groups,
+                                   const char *entry_keys, sl_optimizer **out)
+{
+    return build(doc, obj, sched, ranges, n_ranges, n_groups, entry_keys, 0, out);
+}
+
+/* The count (one group) or the list of group sizes, as JS numbers cross the ABI. */
+SL_COMPACT static sl_status create(const char *json, double len, const double *sizes, double count, int list, sl_optimizer **out)
 {
     sl_json doc;
     int bytes;
@@ -98,19 +177,61 @@ SL_COMPACT sl_status sl_optimizer_create(const char *json, double len, double n,
     sl_status st = sl_count_check(len, 0, 2147483647.0, "optimizer", "spec length", &bytes);
     if (!st) st = sl_json_parse(json, (size_t)bytes, &doc, "optimizer");
     if (st) return st;
-    st = build(&doc, 0, -1, n, out);
+    const sl_kind *k;
+    const char *name = sl_spec_lookup(&doc, 0, sl_opt_kinds, sizeof sl_opt_kinds[0], O_COUNT, "optimizer", &k) ? "optimizer" : k->name;
+    sl_error_clear();
+    sl_opt_range ranges[SL_MAX_GROUPS];
+    int n_groups = 1;
+    double at = 0;
+    if (!list) {
+        int n;
+        st = sl_count_check(count, 1, SL_OPT_MAX_N, name, "nParams", &n);
+        ranges[0] = (sl_opt_range){ 0, n, 0 };
+    } else {
+        st = sl_count_check(count, 1, SL_MAX_GROUPS, name, "nParams", &n_groups);
+        if (st) sl_fail(SL_STATUS_INVALID, name, "nParams", "must list 1 to %d group sizes, got %s", SL_MAX_GROUPS, sl_num(count).s);
+        for (int g = 0; g < n_groups && !st; g++) {
+            int c;
+            char field[32];
+            snprintf(field, sizeof field, "nParams[%d]", g);
+            st = sl_count_check(sizes[g], 1, SL_OPT_MAX_N - at, name, field, &c);
+            ranges[g] = (sl_opt_range){ (int)at, c, g };
+            at += c;
+        }
+    }
+    if (!st) {
+        int pg = sl_json_get(&doc, 0, "param_groups");
+        int exact = list && pg >= 0 && doc.nodes[pg].type != SL_J_NULL;
+        st = build(&doc, 0, -1, ranges, n_groups, n_groups, NULL, exact, out);
+    }
     sl_json_free(&doc);
     return st;
 }
 
+SL_COMPACT sl_status sl_optimizer_create(const char *json, double len, double n, sl_optimizer **out)
+{
+    return create(json, len, NULL, n, 0, out);
+}
+
+SL_COMPACT sl_status sl_optimizer_create_groups(const char *json, double len, const double *sizes, double n_groups, sl_optimizer **out)
+{
+    return create(json, len, sizes, n_groups, 1, out);
+}
+
 void sl_optimizer_free(sl_optimizer *o) { free(o); }
 
-/* After an optimizer step: the scheduler's step, and the group's lr it leaves. */
+/* The groups' lrs the scheduler leaves. */
+static void follow(sl_optimizer *o)
+{
+    for (int g = 0; g < o->n_groups; g++) o->group[g].lr = sl_scheduler_group_lr(&o->sched, g);
+}
+
+/* After an optimizer step: the scheduler's step, and the groups' lrs it leaves. */
 sl_status sl_optimizer_scheduler_advance(sl_optimizer *o)
 {
     if (!o->has_scheduler || sl_scheduler_needs_metric(&o->sched)) return SL_STATUS_OK;
     sl_status st = sl_scheduler_step(&o->sched, NAN, 0);
-    o->lr = sl_scheduler_lr(&o->sched);
+    follow(o);
     return st;
 }
 
@@ -178,11 +299,35 @@ sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric)
         return sl_fail(SL_STATUS_INVALID, name, "scheduler", "%s steps with the optimizer; only ReduceLROnPlateau takes a metric",
                        sl_scheduler_type(&o->sched));
     sl_status st = sl_scheduler_step(&o->sched, metric, 1);
-    o->lr = sl_scheduler_lr(&o->sched);
+    follow(o);
     return st;
 }
 
-double sl_optimizer_lr(const sl_optimizer *o) { return o->lr; }
+double sl_optimizer_lr(const sl_optimizer *o) { return o->group[0].lr; }
+int sl_optimizer_n_groups(const sl_optimizer *o) { return o->n_groups; }
+double sl_optimizer_group_lr(const sl_optimizer *o, int g) { return g >= 0 && g < o->n_groups ? o->group[g].lr : NAN; }
+int sl_optimizer_group_size(const sl_optimizer *o, int g) { return g >= 0 && g < o->n_groups ? (int)o->group[g].count : 0; }
+
+double sl_optimizer_trust_ratio(const sl_optimizer *o, int g)
+{
+    return o->type == O_LARS && g >= 0 && g < o->n_groups ? o->group[g].trust_ratio : NAN;
+}
+
+double sl_optimizer_swats(const sl_optimizer *o, int g, int what)
+{
+    if (o->type != O_SWATS || g < 0 || g >= o->n_groups) return NAN;
+    const sl_opt_group *G = &o->group[g];
+    switch (what) {
+    case 0: return G->switched;
+    case 1: return G->switched ? G->switch_step : NAN;
+    case 2: return G->switched ? G->Lambda : NAN;
+    case 3: return G->estimate;
+    case 4: return G->gamma_k;
+    default: return NAN;
+    }
+}
+
+const float *sl_optimizer_averaged(sl_optimizer *o) { return o->type == O_ASGD ? sl_opt_array(o, 0) : NULL; }
 int sl_optimizer_n(const sl_optimizer *o) { return o->n; }
 double sl_optimizer_steps(const sl_optimizer *o) { return o->steps; }
 const char *sl_optimizer_type(const sl_optimizer *o) { return sl_opt_name(o->type); }
@@ -193,8 +338,8 @@ int sl_optimizer_func_evals(const sl_optimizer *o) { return o->func_evals; }
 void sl_optimizer_step_cost(const sl_optimizer *o, double *evals, double *rows)
 {
     int lbfgs = o->type == O_LBFGS;
-    *evals = lbfgs ? o->h.max_eval : 1;
-    *rows = lbfgs ? (double)o->h.max_iter * o->h.history_size : 0;
+    *evals = lbfgs ? o->group[0].h.max_eval : 1;
+    *rows = lbfgs ? (double)o->group[0].h.max_iter * o->group[0].h.history_size : 0;
 }
 
 SL_COMPACT sl_status sl_optimizer_replay(const char *json, double len, const float *params0, double n, const float *grads,

@@ -1,7 +1,9 @@
 /* Optimizers with torch.optim's names, parameters, defaults and single-tensor
  * (foreach=False) update order (PyTorch 1.13): SGD, Adagrad, RMSprop,
- * Adadelta, Adam, AdamW, Adamax, NAdam, RAdam, Rprop, LBFGS, plus the
- * course's per-weight local-gain rule DeltaBarDelta.
+ * Adadelta, Adam, AdamW, Adamax, NAdam, RAdam, Rprop, LBFGS, ASGD, plus the
+ * course's per-weight local-gain rule DeltaBarDelta and two papers' rules:
+ * LARS (You, Gitman & Ginsburg 2017) and SWATS (Keskar & Socher 2017). Every
+ * optimizer but LBFGS takes parameter groups (PyTorch's param_groups).
  *
  * An optimizer sees only (params, grads, state, n): the trainer's update and
  * lab.createOptimizer().step() are the same call. One optimizer is one
@@ -22,8 +24,14 @@
 #define SL_OPT_MAX_BYTES 1500000000.0 /* most bytes one optimizer may allocate */
 #define SL_OPT_MAX_STEPS 9007199254740992.0 /* 2^53: the step count stays an exact integer */
 
+#define SL_OPT_MAX_RANGES 64 /* stretches of the flat parameter vector in one optimizer's groups */
+
 /* Opaque: only c/optimizers/ reads its fields. */
 typedef struct sl_optimizer sl_optimizer;
+
+/* One stretch [offset, offset + count) of the flat parameter vector that belongs to
+ * parameter group `group` (PyTorch's param_groups[group]). */
+typedef struct { int offset, count, group; } sl_opt_range;
 
 /* The objective for LBFGS: writes the gradient at x into grad, returns the loss
  * through *loss; a non-zero status aborts the step and leaves the optimizer and
@@ -38,6 +46,19 @@ sl_status sl_optimizer_create(const char *json, double len, double n, sl_optimiz
  * spec is obj's "scheduler" member, or the object at node sched when sched >= 0
  * (e.g. a trainer config's "scheduler"); not both. */
 sl_status sl_optimizer_from_spec(const sl_json *doc, int obj, int sched, int n, sl_optimizer **out);
+/* Parameter groups, PyTorch's way: the flat vector of n parameters is cut into ranges (in
+ * order, tiling [0, n), each naming its group; a group may own several ranges), n_groups
+ * groups in all. The spec's options are every group's defaults; its "param_groups" list
+ * holds one entry per group, at most n_groups (the groups past the list take the defaults),
+ * each overriding any option of the type; `entry_keys` ('|'-separated, or NULL) are further
+ * keys an entry may carry for the caller (a trainer's "params"). The element-wise kernels
+ * run over each range with its group's scalars. */
+sl_status sl_optimizer_from_groups(const sl_json *doc, int obj, int sched, const sl_opt_range *ranges, int n_ranges, int n_groups,
+                                   const char *entry_keys, sl_optimizer **out);
+/* lab.createOptimizer with a list of group sizes (JS numbers, checked here): group i is the
+ * next sizes[i] parameters, and the spec's param_groups must then have one entry per group
+ * (or be absent). */
+sl_status sl_optimizer_create_groups(const char *json, double len, const double *sizes, double n_groups, sl_optimizer **out);
 void sl_optimizer_free(sl_optimizer *o);
 
 /* One optimizer.step() on params (updated in place) with grads, both n floats;
@@ -61,7 +82,19 @@ int sl_optimizer_has_scheduler(const sl_optimizer *o);
 /* ReduceLROnPlateau's step(metric) for an attached scheduler that needs one. */
 sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric);
 
+/* Group 0's lr (PyTorch: param_groups[0]['lr']). */
 double sl_optimizer_lr(const sl_optimizer *o);
+int sl_optimizer_n_groups(const sl_optimizer *o);
+/* Group g's lr now, its size (parameters), and NaN / 0 outside [0, n_groups). */
+double sl_optimizer_group_lr(const sl_optimizer *o, int g);
+int sl_optimizer_group_size(const sl_optimizer *o, int g);
+/* LARS: group g's trust ratio (local rate) of the last step, NaN before it and for the others. */
+double sl_optimizer_trust_ratio(const sl_optimizer *o, int g);
+/* SWATS, group g: what (0 switched, 1 switch step, 2 SGD rate Lambda, 3 current estimate
+ * lambda_k / (1 - beta2^k), 4 last gamma_k); NaN for the others and before it applies. */
+double sl_optimizer_swats(const sl_optimizer *o, int g, int what);
+/* ASGD: the averaged parameters ax (n floats the optimizer owns), NULL for the others. */
+const float *sl_optimizer_averaged(sl_optimizer *o);
 int sl_optimizer_n(const sl_optimizer *o);
 double sl_optimizer_steps(const sl_optimizer *o);
 const char *sl_optimizer_type(const sl_optimizer *o);
@@ -76,7 +109,7 @@ int sl_optimizer_func_evals(const sl_optimizer *o);
  * Adagrad's sum or Adamax's exp_inf. */
 const float *sl_optimizer_moment(sl_optimizer *o, int k);
 /* The mean over params [lo, hi) of the per-element step size of the last step
- * taken at learning rate lr (what multiplies the gradient, or the bias-corrected
+ * taken at learning rate lr (NaN: each group's lr of its last step) (what multiplies the gradient, or the bias-corrected
  * first moment): lr for SGD, lr / (sqrt(v_hat) + eps) for the Adam family,
  * RMSprop and Adagrad, lr * gain for DeltaBarDelta, the step sizes themselves
  * for Rprop; Adadelta's and the others' from their state after the step; NaN

@@ -24,14 +24,14 @@
 #define INT(m, d, lo, hi, f, h) { #m, SL_P_INT, d, lo, hi, f, NULL, 0, 0, h, SL_AT(SL_STORE_I32, H, m) }
 #define BOOL(m, d, h) { #m, SL_P_BOOL, d, 0, 1, 0, NULL, 0, 0, h, SL_AT(SL_STORE_I32, H, m) }
 #define PAIR(m, lo, hi, f, h) { #m, SL_P_NUMS, NAN, lo, hi, f, NULL, 2, 2, h, SL_AT(SL_STORE_PAIR, H, m) }
-#define LR(d) NUM(lr, d, 0, INF, LO_OPEN, "learning rate")
+#define LR(d) NUM(lr, d, 0, INF, 0, "learning rate (0 freezes a group, as in PyTorch)")
 #define WD(d) NUM(weight_decay, d, 0, INF, 0, "L2 penalty added to the gradient")
-#define EPS(d) NUM(eps, d, 0, INF, LO_OPEN, "term added to the denominator")
+#define EPS(d) NUM(eps, d, 0, INF, 0, "term added to the denominator (0 as in PyTorch: a zero gradient then gives 0/0)")
 #define MAXIMIZE BOOL(maximize, 0, "ascend the objective instead of descending")
 #define BETAS PAIR(betas, 0, 1, HI_OPEN, "running-average coefficients of the gradient and its square (default [0.9, 0.999])")
 
 static const sl_param P_SGD[] = {
-    NUM(lr, NAN, 0, INF, SL_F_REQUIRED | LO_OPEN, "learning rate (PyTorch requires it for SGD)"),
+    NUM(lr, NAN, 0, INF, SL_F_REQUIRED, "learning rate (PyTorch requires it for SGD)"),
     NUM(momentum, 0, 0, INF, 0, "momentum factor"),
     NUM(dampening, 0, -INF, INF, 0, "dampening of the gradient added to the momentum buffer"),
     WD(0), BOOL(nesterov, 0, "Nesterov momentum"), MAXIMIZE,
@@ -41,14 +41,20 @@ static const sl_param P_ADAGRAD[] = {
     NUM(initial_accumulator_value, 0, 0, INF, 0, "starting value of the squared-gradient sum"), EPS(1e-10), MAXIMIZE,
 };
 static const sl_param P_RMSPROP[] = {
-    LR(1e-2), NUM(alpha, 0.99, 0, 1, 0, "smoothing constant of the squared-gradient average"), EPS(1e-8), WD(0),
+    LR(1e-2),
+    { "alpha", SL_P_NUM, 0.99, 0, 1, 0, NULL, 0, 0, "smoothing constant of the squared-gradient average", SL_AT(SL_STORE_F64, H, alpha),
+      "PyTorch 1.13 accepts alpha > 1, but then 1 - alpha < 0 makes square_avg negative and the first step NaN" },
+    EPS(1e-8), WD(0),
     NUM(momentum, 0, 0, INF, 0, "momentum factor"), BOOL(centered, 0, "normalize by the estimated variance"), MAXIMIZE,
 };
 static const sl_param P_ADADELTA[] = {
     LR(1.0), NUM(rho, 0.9, 0, 1, 0, "coefficient of the running averages"), EPS(1e-6), WD(0), MAXIMIZE,
 };
 /* bias_correction is not a torch.optim parameter (apex's FusedAdam has it): a teaching switch */
-#define BIAS_CORRECTION BOOL(bias_correction, 1, "divide the moments by 1 - beta^t (false: the early-steps pitfall)")
+#define BIAS_CORRECTION                                                                                                 \
+    { "bias_correction", SL_P_BOOL, 1, 0, 1, SL_F_TEXTBOOK, NULL, 0, 0,                                                  \
+      "divide the moments by 1 - beta^t (false: the early-steps pitfall; apex's switch, not torch.optim)",                \
+      SL_AT(SL_STORE_I32, H, bias_correction) }
 static const sl_param P_ADAM[] = {
     LR(1e-3), BETAS, EPS(1e-8), WD(0), BOOL(amsgrad, 0, "AMSGrad variant"), MAXIMIZE, BIAS_CORRECTION,
 };
@@ -79,9 +85,30 @@ static const sl_param P_DBD[] = {
     NUM(min_gain, 0.01, 0, INF, LO_OPEN, "lowest gain"), NUM(max_gain, 10, 0, INF, LO_OPEN, "highest gain"),
 };
 
+/* torch.optim.ASGD: averaged SGD (Polyak & Juditsky), foreach=False */
+static const sl_param P_ASGD[] = {
+    LR(1e-2), NUM(lambd, 1e-4, 0, INF, 0, "decay term"), NUM(alpha, 0.75, 0, INF, 0, "power for the eta update"),
+    NUM(t0, 1e6, 0, INF, 0, "point at which to start averaging"), WD(0), MAXIMIZE,
+};
+/* LARS, You, Gitman & Ginsburg 2017, Algorithm 1 (see kernels.c) */
+static const sl_param P_LARS[] = {
+    LR(1), NUM(momentum, 0.9, 0, INF, 0, "momentum m"),
+    NUM(weight_decay, 0, 0, INF, 0, "weight decay beta, in the update and in the trust ratio"),
+    NUM(trust_coefficient, 1e-3, 0, INF, LO_OPEN, "trust coefficient eta of the local rate eta ||w|| / (||grad|| + beta ||w||)"),
+    BOOL(lars_exclude, 0, "no local rate for this group (biases and norms, as common LARS implementations do)"),
+};
+/* SWATS, Keskar & Socher 2017, Algorithm 1 (see kernels.c) */
+static const sl_param P_SWATS[] = {
+    LR(1e-3), PAIR(betas, 0, 1, HI_OPEN, "beta1 (Adam's and then SGD's momentum), beta2 (default [0.9, 0.999])"),
+    NUM(eps, 1e-9, 0, INF, LO_OPEN, "Adam's epsilon and the switching test's tolerance, as in the paper (default 1e-9)"),
+};
+
 /* name, table, state arrays, momentum cycling, category, summary, starter */
 #define K(name, params, arrays, names, mom, category, summary, starter)                                                \
-    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, NULL }, arrays, mom, names }
+    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, NULL, 0 }, arrays, mom, names }
+/* the same for rules that are not in torch.optim (a course's or a paper's) */
+#define KT(name, params, arrays, names, mom, category, summary, starter)                                               \
+    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, NULL, 1 }, arrays, mom, names }
 const opt_kind sl_opt_kinds[O_COUNT] = {
     K("SGD", P_SGD, 1, "momentum_buffer", 1, "sgd", "stochastic gradient descent, with optional (Nesterov) momentum",
       "{\"type\":\"SGD\",\"lr\":0.02}"),
@@ -103,8 +130,17 @@ const opt_kind sl_opt_kinds[O_COUNT] = {
       "{\"type\":\"Rprop\",\"lr\":0.01}"),
     K("LBFGS", P_LBFGS, 0, "", 0, "second-order", "limited-memory BFGS; each step calls the objective several times",
       "{\"type\":\"LBFGS\",\"lr\":1,\"line_search_fn\":\"strong_wolfe\"}"),
-    K("DeltaBarDelta", P_DBD, 2, "gain|prev", 0, "sign", "per-weight local gains: + beta on a kept sign, x (1 - beta) on a flip",
-      "{\"type\":\"DeltaBarDelta\",\"lr\":0.01,\"beta\":0.05}"),
+    KT("DeltaBarDelta", P_DBD, 2, "gain|prev", 0, "sign",
+       "per-weight local gains: + beta on a kept sign, x (1 - beta) on a flip (textbook, not PyTorch)",
+       "{\"type\":\"DeltaBarDelta\",\"lr\":0.01,\"beta\":0.05}"),
+    K("ASGD", P_ASGD, 1, "ax", 0, "sgd", "averaged SGD: SGD with a decaying rate eta, and the running average ax of the iterates",
+      "{\"type\":\"ASGD\",\"lr\":0.02,\"t0\":100}"),
+    KT("LARS", P_LARS, 1, "momentum_buffer", 1, "layer-wise",
+       "layer-wise adaptive rates: each group's step scaled by its trust ratio eta ||w|| / (||grad|| + beta ||w||) (paper, not PyTorch)",
+       "{\"type\":\"LARS\",\"lr\":2,\"trust_coefficient\":0.01}"),
+    KT("SWATS", P_SWATS, 3, "exp_avg|exp_avg_sq|momentum_buffer", 2, "adaptive",
+       "Adam until its steps' projection on the gradient gives a steady rate, then SGD with momentum at that rate (paper, not PyTorch)",
+       "{\"type\":\"SWATS\",\"lr\":0.1,\"eps\":0.001}"),
 };
 
 /* PyTorch's defaults for its tuple parameters */
@@ -145,7 +181,7 @@ SL_COMPACT sl_status sl_opt_decode(const sl_json *doc, int obj, int type, sl_hyp
 {
     const sl_kind *k = &sl_opt_kinds[type].head;
     sl_args a;
-    sl_status st = sl_spec_decode(doc, obj, k, "type|scheduler", &a);
+    sl_status st = sl_spec_decode(doc, obj, k, "type|scheduler|param_groups", &a);
     if (st) return st;
     memset(h, 0, sizeof *h);
     sl_spec_fill(doc, k, &a, h);
@@ -159,6 +195,78 @@ SL_COMPACT sl_status sl_opt_decode(const sl_json *doc, int obj, int type, sl_hyp
 }
 
 static size_t store_size(int store) { return store == SL_STORE_PAIR ? 2 * sizeof(double) : store == SL_STORE_F64 ? sizeof(double) : 4; }
+
+/* Re-labels the last error of a param_groups entry: "SGD: param_groups[1].lr must be ...". */
+SL_COMPACT static sl_status in_entry(sl_status st, int i)
+{
+    char thing[64], field[64], text[600], at[96];
+    strncpy(thing, sl_error_thing(), sizeof thing - 1);
+    thing[sizeof thing - 1] = 0;
+    strncpy(field, sl_error_field(), sizeof field - 1);
+    field[sizeof field - 1] = 0;
+    const char *m = sl_error_message();
+    size_t skip = strlen(thing) + 2 + (field[0] ? strlen(field) + 1 : 0);
+    strncpy(text, strlen(m) >= skip ? m + skip : m, sizeof text - 1);
+    text[sizeof text - 1] = 0;
+    snprintf(at, sizeof at, field[0] ? "param_groups[%d].%s" : "param_groups[%d]", i, field);
+    return sl_fail(st, thing, at, "%s", text);
+}
+
+SL_COMPACT sl_status sl_opt_decode_group(const sl_json *doc, int entry, int type, int i, const char *extra, const sl_hyper *d, sl_hyper *h)
+{
+    const sl_kind *k = &sl_opt_kinds[type].head;
+    char at[48], got[64];
+    snprintf(at, sizeof at, "param_groups[%d]", i);
+    memcpy(h, d, sizeof *h);
+    if (entry < 0 || doc->nodes[entry].type != SL_J_OBJ) {
+        sl_json_describe(doc, entry, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, k->name, at, "must be an object of the group's options, got %s", got);
+    }
+    for (int c = doc->nodes[entry].child; c >= 0; c = doc->nodes[c].next) {
+        const char *key = doc->nodes[c].key;
+        int known = sl_param_index(k, key) >= 0;
+        for (const char *e = extra; !known && e && *e;) {
+            size_t n = strcspn(e, "|");
+            known = strlen(key) == n && memcmp(e, key, n) == 0;
+            e = e[n] ? e + n + 1 : NULL;
+        }
+        if (!known) {
+            char names[400];
+            size_t o = 0;
+            names[0] = 0;
+            for (int j = 0; j < k->n_params && o < sizeof names; j++)
+                o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", j ? ", " : "", k->params[j].name);
+            snprintf(at, sizeof at, "param_groups[%d].%.24s", i, key);
+            return sl_fail(SL_STATUS_INVALID, k->name, at, "is not an option of %s; a group may set %s", k->name, names);
+        }
+    }
+    if (type == O_Adagrad && sl_json_get(doc, entry, "initial_accumulator_value") >= 0) {
+        snprintf(at, sizeof at, "param_groups[%d].initial_accumulator_value", i);
+        return sl_fail(SL_STATUS_INVALID, k->name, at,
+                       "cannot differ per group: PyTorch 1.13 starts every group's sum from the optimizer's value and ignores "
+                       "the group's; set it on the optimizer");
+    }
+    /* an entry sets what it names; the rest (required ones too) come from the defaults */
+    sl_param opt[SL_MAX_PARAMS];
+    sl_kind ok = *k;
+    for (int j = 0; j < k->n_params; j++) {
+        opt[j] = k->params[j];
+        opt[j].flags &= ~SL_F_REQUIRED;
+    }
+    ok.params = opt;
+    sl_args a;
+    sl_status st = sl_spec_decode(doc, entry, &ok, extra ? extra : "", &a);
+    if (st) return in_entry(st, i);
+    sl_hyper given;
+    memset(&given, 0, sizeof given);
+    sl_spec_fill(doc, k, &a, &given);
+    for (int j = 0; j < k->n_params; j++) {
+        const sl_param *p = &k->params[j];
+        if (a.present[j] == 1) memcpy((char *)h + p->off, (char *)&given + p->off, store_size(p->store));
+    }
+    st = check_rules(type, h, SL_STATUS_INVALID);
+    return st ? in_entry(st, i) : SL_STATUS_OK;
+}
 
 SL_COMPACT sl_status sl_opt_recheck(int type, const sl_hyper *h)
 {

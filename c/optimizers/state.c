@@ -2,10 +2,11 @@
  * accidents, not forgeries). A restore is as strict as a create: the
  * hyper-parameters pass their descriptors and rules again, the layout is
  * recomputed, the counters are integers in their ranges and agree with each
- * other, every state array holds what its rule can produce (finite; second
- * moments, sums and step sizes within their bounds; arrays a type does not use
- * still zero), and an attached scheduler passes the scheduler's own checks
- * with its lr equal to the optimizer's. */
+ * other, every group's options pass their descriptors, its counters are what
+ * its rule can produce, every state array holds what its group's rule can
+ * produce (finite; second moments, sums and step sizes within their bounds;
+ * arrays a type does not use still zero), and an attached scheduler passes the
+ * scheduler's own checks, drives the same groups, with their lrs. */
 #include "internal.h"
 
 #include <limits.h>
@@ -55,9 +56,9 @@ static void array_name(int type, int k, char *buf, size_t cap)
 }
 
 /* Every element of array k in [lo, hi] and finite; `what` says so in the message. */
-static sl_status check_array(const sl_optimizer *o, int k, const float *a, size_t n, float lo, float hi, const char *what)
+static sl_status check_span(const sl_optimizer *o, int k, const float *a, size_t from, size_t n, float lo, float hi, const char *what)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = from; i < from + n; i++)
         if (!(isfinite(a[i]) && a[i] >= lo && a[i] <= hi)) {
             char name[32];
             array_name(o->type, k, name, sizeof name);
@@ -66,9 +67,14 @@ static sl_status check_array(const sl_optimizer *o, int k, const float *a, size_
     return SL_STATUS_OK;
 }
 
-static sl_status zero_array(const sl_optimizer *o, int k, const float *a, size_t n, const char *why)
+static sl_status check_array(const sl_optimizer *o, int k, const float *a, size_t n, float lo, float hi, const char *what)
 {
-    for (size_t i = 0; i < n; i++)
+    return check_span(o, k, a, 0, n, lo, hi, what);
+}
+
+static sl_status zero_span(const sl_optimizer *o, int k, const float *a, size_t from, size_t n, const char *why)
+{
+    for (size_t i = from; i < from + n; i++)
         if (a[i] != 0) {
             char name[32];
             array_name(o->type, k, name, sizeof name);
@@ -77,77 +83,88 @@ static sl_status zero_array(const sl_optimizer *o, int k, const float *a, size_t
     return SL_STATUS_OK;
 }
 
-/* The state arrays of the element-wise optimizers. */
-SL_COMPACT static sl_status check_moments(const sl_optimizer *o)
+/* The state arrays of the element-wise optimizers over one range, with its group's options. */
+SL_COMPACT static sl_status check_moments(const sl_optimizer *o, const sl_opt_range *r)
 {
-    const sl_hyper *h = &o->h;
-    const size_t n = (size_t)o->n;
+    const sl_opt_group *G = &o->group[r->group];
+    const sl_hyper *h = &G->h;
+    const size_t at = (size_t)r->offset, n = (size_t)r->count;
     const float *a[3] = { sl_opt_carray(o, 0), sl_opt_carray(o, 1), sl_opt_carray(o, 2) };
     const float INF_F = INFINITY;
     const char *any = "a finite number", *nonneg = "a finite number >= 0";
     int fresh = o->steps == 0, own_momentum = !o->momentum_from_scheduler;
     sl_status st = SL_STATUS_OK;
+#define SPAN(k, lo, hi, what) check_span(o, k, a[k], at, n, lo, hi, what)
+#define ZERO(k, why) zero_span(o, k, a[k], at, n, why)
     switch (o->type) {
     case O_SGD:
-        st = o->buf_ready ? check_array(o, 0, a[0], n, -INF_F, INF_F, any) : zero_array(o, 0, a[0], n, "no momentum step yet");
+        st = G->buf_ready ? SPAN(0, -INF_F, INF_F, any) : ZERO(0, "no momentum step yet");
         break;
     case O_Adagrad: {
         float init = (float)h->initial_accumulator_value;
-        st = check_array(o, 0, a[0], n, init, INF_F, "a finite number >= initial_accumulator_value");
+        st = SPAN(0, init, INF_F, "a finite number >= initial_accumulator_value");
         if (!st && fresh)
-            for (size_t i = 0; i < n && !st; i++)
+            for (size_t i = at; i < at + n && !st; i++)
                 if (a[0][i] != init) st = BAD("Adagrad", "sum", "[%d] in the saved state must be initial_accumulator_value before the first step", (int)i);
         break;
     }
     case O_RMSprop:
-        st = check_array(o, 0, a[0], n, 0, INF_F, nonneg);
-        if (!st) st = h->centered ? check_array(o, 1, a[1], n, -INF_F, INF_F, any) : zero_array(o, 1, a[1], n, "not centered");
-        if (!st) st = own_momentum && h->momentum == 0 ? zero_array(o, 2, a[2], n, "no momentum") : check_array(o, 2, a[2], n, -INF_F, INF_F, any);
+        st = SPAN(0, 0, INF_F, nonneg);
+        if (!st) st = h->centered ? SPAN(1, -INF_F, INF_F, any) : ZERO(1, "not centered");
+        if (!st) st = own_momentum && h->momentum == 0 ? ZERO(2, "no momentum") : SPAN(2, -INF_F, INF_F, any);
         break;
     case O_Adadelta:
-        st = check_array(o, 0, a[0], n, 0, INF_F, nonneg);
-        if (!st) st = check_array(o, 1, a[1], n, 0, INF_F, nonneg);
+        st = SPAN(0, 0, INF_F, nonneg);
+        if (!st) st = SPAN(1, 0, INF_F, nonneg);
         break;
     case O_Adam:
     case O_AdamW:
-        st = check_array(o, 0, a[0], n, -INF_F, INF_F, any);
-        if (!st) st = check_array(o, 1, a[1], n, 0, INF_F, nonneg);
-        if (!st && !h->amsgrad) st = zero_array(o, 2, a[2], n, "no amsgrad");
-        for (size_t i = 0; i < n && !st && h->amsgrad; i++)
+        st = SPAN(0, -INF_F, INF_F, any);
+        if (!st) st = SPAN(1, 0, INF_F, nonneg);
+        if (!st && !h->amsgrad) st = ZERO(2, "no amsgrad");
+        for (size_t i = at; i < at + n && !st && h->amsgrad; i++)
             if (!(isfinite(a[2][i]) && a[2][i] >= a[1][i]))
                 st = BAD(sl_opt_name(o->type), "max_exp_avg_sq", "[%d] in the saved state must be finite and >= exp_avg_sq, got %s",
                          (int)i, sl_num(a[2][i]).s);
         break;
     case O_Adamax:
-        st = check_array(o, 0, a[0], n, -INF_F, INF_F, any);
-        if (!st) st = fresh ? zero_array(o, 1, a[1], n, "before the first step")
-                            : check_array(o, 1, a[1], n, (float)h->eps, INF_F, "a finite number >= eps");
+        st = SPAN(0, -INF_F, INF_F, any);
+        if (!st) st = fresh ? ZERO(1, "before the first step") : SPAN(1, (float)h->eps, INF_F, "a finite number >= eps");
         break;
     case O_NAdam:
     case O_RAdam:
-        st = check_array(o, 0, a[0], n, -INF_F, INF_F, any);
-        if (!st) st = check_array(o, 1, a[1], n, 0, INF_F, nonneg);
+        st = SPAN(0, -INF_F, INF_F, any);
+        if (!st) st = SPAN(1, 0, INF_F, nonneg);
         break;
     case O_Rprop:
-        st = fresh ? zero_array(o, 0, a[0], n, "before the first step") : check_array(o, 0, a[0], n, -INF_F, INF_F, any);
-        if (!st) st = fresh ? zero_array(o, 1, a[1], n, "before the first step")
-                            : check_array(o, 1, a[1], n, (float)h->step_sizes[0], (float)h->step_sizes[1], "within step_sizes");
+        st = fresh ? ZERO(0, "before the first step") : SPAN(0, -INF_F, INF_F, any);
+        if (!st) st = fresh ? ZERO(1, "before the first step") : SPAN(1, (float)h->step_sizes[0], (float)h->step_sizes[1], "within step_sizes");
         break;
     case O_DeltaBarDelta:
-        st = fresh ? check_array(o, 0, a[0], n, 1, 1, "1 before the first step")
-                   : check_array(o, 0, a[0], n, (float)h->min_gain, (float)h->max_gain, "within [min_gain, max_gain]");
-        if (!st) st = fresh ? zero_array(o, 1, a[1], n, "before the first step") : check_array(o, 1, a[1], n, -INF_F, INF_F, any);
+        st = fresh ? SPAN(0, 1, 1, "1 before the first step") : SPAN(0, (float)h->min_gain, (float)h->max_gain, "within [min_gain, max_gain]");
+        if (!st) st = fresh ? ZERO(1, "before the first step") : SPAN(1, -INF_F, INF_F, any);
+        break;
+    case O_ASGD:
+    case O_LARS:
+        st = SPAN(0, -INF_F, INF_F, any);
+        break;
+    case O_SWATS:
+        st = SPAN(0, -INF_F, INF_F, any);
+        if (!st) st = SPAN(1, 0, INF_F, nonneg);
+        if (!st) st = G->buf_ready ? SPAN(2, -INF_F, INF_F, any) : ZERO(2, "no SGD step yet");
         break;
     }
     if (!st && fresh && o->type != O_Adagrad && o->type != O_DeltaBarDelta)
-        for (int k = 0; k < sl_opt_kinds[o->type].n_arrays && !st; k++) st = zero_array(o, k, a[k], n, "before the first step");
+        for (int k = 0; k < sl_opt_kinds[o->type].n_arrays && !st; k++) st = ZERO(k, "before the first step");
+#undef SPAN
+#undef ZERO
     return st;
 }
 
 /* LBFGS: its counters, scalars, and the vectors and history rows the next step reads. */
 SL_COMPACT static sl_status check_lbfgs(const sl_optimizer *o)
 {
-    const sl_hyper *h = &o->h;
+    const sl_hyper *h = &o->group[0].h;
     const int H = h->history_size;
     const float INF_F = INFINITY;
     if (!(o->func_evals >= o->steps)) return BAD("LBFGS", "func_evals", "in the saved state must be >= steps, got %d", o->func_evals);
@@ -181,30 +198,88 @@ SL_COMPACT static sl_status check_lbfgs(const sl_optimizer *o)
 SL_COMPACT static sl_status check_counters(const sl_optimizer *o)
 {
     const char *name = sl_opt_name(o->type);
-    const sl_hyper *h = &o->h;
     if (!(o->steps >= 0 && o->steps <= SL_OPT_MAX_STEPS && floor(o->steps) == o->steps))
         return BAD(name, "steps", "in the saved state must be an integer in [0, 2^53], got %s", sl_num(o->steps).s);
     if (o->has_scheduler != 0 && o->has_scheduler != 1) return BAD(name, "scheduler", "in the saved state has an invalid flag %d", o->has_scheduler);
-    if (o->buf_ready != 0 && o->buf_ready != 1) return BAD(name, "momentum_buffer", "in the saved state has an invalid flag %d", o->buf_ready);
-    if (o->buf_ready && (o->type != O_SGD || o->steps < 1))
-        return BAD(name, "momentum_buffer", "in the saved state is marked ready before any SGD momentum step");
-    if (o->type == O_SGD && !o->momentum_from_scheduler && o->buf_ready != (o->steps >= 1 && h->momentum != 0))
-        return BAD(name, "momentum_buffer", "in the saved state is %s, but %s steps with momentum %s make it %s",
-                   o->buf_ready ? "ready" : "missing", sl_num(o->steps).s, sl_num(h->momentum).s,
-                   o->buf_ready ? "missing" : "ready");
-    if (o->type == O_NAdam ? !(isfinite(o->mu_product) && o->mu_product > 0 && o->mu_product <= 1) ||
-                                 (o->steps == 0 && o->mu_product != 1)
-                           : o->mu_product != 1)
-        return BAD(name, "mu_product", "in the saved state must be in (0, 1] (1 before the first step), got %s", sl_num(o->mu_product).s);
     if (o->type != O_LBFGS && (o->func_evals || o->n_iter || o->hist_len || o->hist_start || o->t_f32 || o->t != 0 ||
                                o->prev_loss != 0 || o->H_diag != 1))
         return BAD(name, "state", "has LBFGS counters set");
-    if (o->type == O_LBFGS && o->func_evals > INT_MAX - h->max_eval - 27)
+    if (o->type == O_LBFGS && o->func_evals > INT_MAX - o->group[0].h.max_eval - 27)
         return BAD(name, "func_evals", "in the saved state is too large to step again, got %d", o->func_evals);
     return SL_STATUS_OK;
 }
 
-/* The attached scheduler: valid by its own rules, started from this lr, in step with the optimizer. */
+/* The ranges and groups: the ranges tile the vector, each group's options pass their
+ * descriptors and rules, its counters are what its rule produces after `steps` steps. */
+SL_COMPACT static sl_status check_groups(const sl_optimizer *o)
+{
+    const char *name = sl_opt_name(o->type);
+    if (o->n_groups < 1 || o->n_groups > SL_MAX_GROUPS || o->n_ranges < 1 || o->n_ranges > SL_OPT_MAX_RANGES ||
+        (o->type == O_LBFGS && o->n_groups != 1))
+        return BAD(name, "param_groups", "in the saved state has %d groups in %d ranges", o->n_groups, o->n_ranges);
+    double at = 0, count[SL_MAX_GROUPS] = { 0 };
+    for (int k = 0; k < o->n_ranges; k++) {
+        const sl_opt_range *r = &o->ranges[k];
+        if (r->offset != at || r->count < 1 || r->group < 0 || r->group >= o->n_groups)
+            return BAD(name, "param_groups", "in the saved state has a range %d that does not follow the one before", k);
+        at += r->count;
+        count[r->group] += r->count;
+    }
+    static const sl_opt_range zero_range;
+    static const sl_opt_group zero_group;
+    for (int k = o->n_ranges; k < SL_OPT_MAX_RANGES; k++)
+        if (memcmp(&o->ranges[k], &zero_range, sizeof zero_range)) return BAD(name, "param_groups", "in the saved state has ranges past its %d", o->n_ranges);
+    for (int g = o->n_groups; g < SL_MAX_GROUPS; g++)
+        if (memcmp(&o->group[g], &zero_group, sizeof zero_group)) return BAD(name, "param_groups", "in the saved state has groups past its %d", o->n_groups);
+    if (at != o->n) return BAD(name, "param_groups", "in the saved state cover %s of %d parameters", sl_num(at).s, o->n);
+    int fresh = o->steps == 0;
+    for (int g = 0; g < o->n_groups; g++) {
+        const sl_opt_group *G = &o->group[g];
+        const sl_hyper *h = &G->h;
+        sl_status st = sl_opt_recheck(o->type, h);
+        if (st) return st;
+        if (G->count != count[g] || count[g] < 1)
+            return BAD(name, "param_groups", "[%d] in the saved state counts %s parameters, its ranges %s", g, sl_num(G->count).s, sl_num(count[g]).s);
+        if (!(isfinite(G->lr) && G->lr >= 0)) return BAD(name, "lr", "in the saved state must be a number >= 0, got %s", sl_num(G->lr).s);
+        if (fresh ? !isnan(G->last_lr) : !(isfinite(G->last_lr) && G->last_lr >= 0))
+            return BAD(name, "lr", "of the last step in the saved state is %s", sl_num(G->last_lr).s);
+        if (G->buf_ready != 0 && G->buf_ready != 1) return BAD(name, "momentum_buffer", "in the saved state has an invalid flag %d", G->buf_ready);
+        int buffered = o->type == O_SGD || o->type == O_LARS || o->type == O_SWATS;
+        if (G->buf_ready && (!buffered || o->steps < 1))
+            return BAD(name, "momentum_buffer", "in the saved state is marked ready before any momentum step");
+        if ((o->type == O_SGD && !o->momentum_from_scheduler && G->buf_ready != (o->steps >= 1 && h->momentum != 0)) ||
+            (o->type == O_LARS && G->buf_ready != (o->steps >= 1)) || (o->type == O_SWATS && G->buf_ready && !G->switched))
+            return BAD(name, "momentum_buffer", "in the saved state is %s, but %s steps with momentum %s make it %s",
+                       G->buf_ready ? "ready" : "missing", sl_num(o->steps).s, sl_num(h->momentum).s, G->buf_ready ? "missing" : "ready");
+        if (o->type == O_NAdam ? !(isfinite(G->mu_product) && G->mu_product > 0 && G->mu_product <= 1) || (fresh && G->mu_product != 1)
+                               : G->mu_product != 1)
+            return BAD(name, "mu_product", "in the saved state must be in (0, 1] (1 before the first step), got %s", sl_num(G->mu_product).s);
+        if (o->type == O_ASGD ? !fresh && !(isfinite(G->eta) && G->eta >= 0 && isfinite(G->mu) && G->mu > 0 && G->mu <= 1)
+                              : G->eta != 0 || G->mu != 0)
+            return BAD(name, "eta", "and mu in the saved state must be a rate >= 0 and a weight in (0, 1], got %s and %s", sl_num(G->eta).s,
+                       sl_num(G->mu).s);
+        if (o->type == O_ASGD && fresh && (G->eta != 0 || G->mu != 0)) return BAD(name, "eta", "in the saved state is set before the first step");
+        if (o->type == O_LARS ? (fresh ? !isnan(G->trust_ratio) : !(isfinite(G->trust_ratio) && G->trust_ratio >= 0)) : !isnan(G->trust_ratio))
+            return BAD(name, "trust_ratio", "in the saved state must be a number >= 0 after a LARS step, got %s", sl_num(G->trust_ratio).s);
+        if (o->type == O_SWATS) {
+            if (G->switched != 0 && G->switched != 1) return BAD(name, "switched", "in the saved state has an invalid flag %d", G->switched);
+            if (!isfinite(G->lambda_k) || (isnan(G->estimate) != isnan(G->gamma_k)) || (!isnan(G->estimate) && !isfinite(G->estimate)) ||
+                (!isnan(G->gamma_k) && !isfinite(G->gamma_k)))
+                return BAD(name, "lambda", "in the saved state must be finite, got %s", sl_num(G->lambda_k).s);
+            if (G->switched ? !(G->switch_step >= 2 && G->switch_step <= o->steps && floor(G->switch_step) == G->switch_step &&
+                                isfinite(G->Lambda) && G->Lambda > 0 && isfinite(G->lr_at_switch) && G->lr_at_switch >= 0)
+                            : G->switch_step != 0 || G->Lambda != 0 || G->lr_at_switch != 0)
+                return BAD(name, "switch_step", "and the SGD rate in the saved state are %s and %s", sl_num(G->switch_step).s, sl_num(G->Lambda).s);
+        } else if (G->switched || G->switch_step != 0 || G->lambda_k != 0 || G->Lambda != 0 || G->lr_at_switch != 0 ||
+                   !isnan(G->estimate) || !isnan(G->gamma_k)) {
+            return BAD(name, "state", "has SWATS counters set");
+        }
+        if (G->pad || G->pad2) return BAD(name, "state", "has padding bytes set");
+    }
+    return SL_STATUS_OK;
+}
+
+/* The attached scheduler: valid by its own rules, started from the groups' lrs, in step with the optimizer. */
 SL_COMPACT static sl_status check_scheduler(const sl_optimizer *o)
 {
     const char *name = sl_opt_name(o->type);
@@ -212,9 +287,10 @@ SL_COMPACT static sl_status check_scheduler(const sl_optimizer *o)
         static const sl_scheduler zero;
         if (memcmp(&o->sched, &zero, sizeof zero) != 0 || o->momentum_from_scheduler)
             return BAD(name, "scheduler", "in the saved state is set, but none is attached");
-        if (o->lr != o->h.lr)
-            return BAD(name, "lr", "in the saved state is %s, but without a scheduler it stays the spec's %s", sl_num(o->lr).s,
-                       sl_num(o->h.lr).s);
+        for (int g = 0; g < o->n_groups; g++)
+            if (o->group[g].lr != o->group[g].h.lr)
+                return BAD(name, "lr", "in the saved state is %s, but without a scheduler it stays the spec's %s", sl_num(o->group[g].lr).s,
+                           sl_num(o->group[g].h.lr).s);
         return SL_STATUS_OK;
     }
     sl_status st = sl_scheduler_state_check(&o->sched);
@@ -222,11 +298,16 @@ SL_COMPACT static sl_status check_scheduler(const sl_optimizer *o)
     int mom;
     if ((st = sl_opt_scheduler_fits(o->type, &o->sched, SL_STATUS_STATE, &mom))) return st;
     if (mom != o->momentum_from_scheduler) return BAD(name, "scheduler", "in the saved state has a wrong momentum flag");
-    if (sl_scheduler_initial_lr(&o->sched) != o->h.lr)
-        return BAD(name, "scheduler", "in the saved state started from lr %s, not the optimizer's %s",
-                   sl_num(sl_scheduler_initial_lr(&o->sched)).s, sl_num(o->h.lr).s);
-    if (o->lr != sl_scheduler_lr(&o->sched))
-        return BAD(name, "lr", "in the saved state is %s, but its scheduler's is %s", sl_num(o->lr).s, sl_num(sl_scheduler_lr(&o->sched)).s);
+    if (sl_scheduler_n_groups(&o->sched) != o->n_groups)
+        return BAD(name, "scheduler", "in the saved state drives %d groups, not the optimizer's %d", sl_scheduler_n_groups(&o->sched), o->n_groups);
+    for (int g = 0; g < o->n_groups; g++) {
+        if (sl_scheduler_initial_lr(&o->sched, g) != o->group[g].h.lr)
+            return BAD(name, "scheduler", "in the saved state started from lr %s, not the optimizer's %s",
+                       sl_num(sl_scheduler_initial_lr(&o->sched, g)).s, sl_num(o->group[g].h.lr).s);
+        if (o->group[g].lr != sl_scheduler_group_lr(&o->sched, g))
+            return BAD(name, "lr", "in the saved state is %s, but its scheduler's is %s", sl_num(o->group[g].lr).s,
+                       sl_num(sl_scheduler_group_lr(&o->sched, g)).s);
+    }
     if (!sl_scheduler_needs_metric(&o->sched) && sl_scheduler_last_epoch(&o->sched) > o->steps)
         return BAD(name, "scheduler", "in the saved state took %d steps, more than the optimizer's %s",
                    sl_scheduler_last_epoch(&o->sched), sl_num(o->steps).s);
@@ -247,11 +328,13 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
         return BAD("optimizer", "state", "is from another version of steplab (state version %u, this one reads %u)", head.version,
                    SL_OPT_VERSION);
     else if (head.size != (uint32_t)len) why = "has the wrong size (truncated or extended)";
-    else if (head.type < 0 || head.type >= O_COUNT || head.n < 1 || head.n > SL_OPT_MAX_N) why = "has an invalid header";
+    else if (head.type < 0 || head.type >= O_COUNT || head.n < 1 || head.n > SL_OPT_MAX_N || head.n_groups < 1 ||
+             head.n_groups > SL_MAX_GROUPS)
+        why = "has an invalid header";
     if (why) return BAD("optimizer", "state", "%s", why);
-    sl_status st = sl_opt_recheck(head.type, &head.h);
+    sl_status st = sl_opt_recheck(head.type, &head.group[0].h);
     if (st) return st;
-    sl_opt_layout(head.type, &head.h, head.n, off, &n_floats);
+    sl_opt_layout(head.type, &head.group[0].h, head.n, off, &n_floats);
     if (n_floats != head.n_floats || memcmp(off, head.off, sizeof off) != 0 || (size_t)len != sizeof head + (size_t)n_floats * 4)
         return BAD("optimizer", "state", "has an invalid layout");
     sl_optimizer *o = malloc((size_t)len);
@@ -259,8 +342,10 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
     memcpy(o, buf, (size_t)len);
     if (o->checksum != sl_opt_checksum(o)) st = BAD("optimizer", "state", "is corrupted (checksum mismatch)");
     if (!st) st = check_counters(o);
+    if (!st) st = check_groups(o);
     if (!st) st = check_scheduler(o);
-    if (!st) st = o->type == O_LBFGS ? check_lbfgs(o) : check_moments(o);
+    if (!st && o->type == O_LBFGS) st = check_lbfgs(o);
+    for (int k = 0; !st && o->type != O_LBFGS && k < o->n_ranges; k++) st = check_moments(o, &o->ranges[k]);
     if (st) {
         free(o);
         return st;

@@ -14,7 +14,7 @@ enum {
 };
 
 #define SL_SCHED_MAGIC 0x53434844u /* "SCHD" */
-#define SL_SCHED_VERSION 2u        /* 2: parameters by name (sl_sched_params), lr0 */
+#define SL_SCHED_VERSION 3u        /* 3: parameter groups (lr0, group, per-group leaf values, formula pool) */
 
 typedef struct {
     sl_kind head;
@@ -27,20 +27,33 @@ extern const sched_kind sl_sched_kinds[T_COUNT];
 static inline const char *sl_sched_name(int t) { return sl_sched_kinds[t].head.name; }
 static inline int sl_sched_composite(int t) { return t == T_SequentialLR || t == T_ChainedScheduler; }
 
-/* leaf.c: decodes a leaf spec and does what its PyTorch constructor does to the
- * group; lr (not NaN) replaces the spec's lr, as an optimizer hands in its own. */
-sl_status sl_leaf_init(sl_leaf *L, sl_group *g, const sl_json *doc, int obj, int t, double lr);
-/* The constants a leaf derives from its parameters (CyclicLR's cycle, OneCycleLR's
- * phases and rates); the state check compares a restored leaf with them. */
+/* leaf.c: decodes a leaf spec: its parameters, its per-group values (a number for
+ * every group or a list with one per group, named in errors) and its formulas
+ * (added to s->formulas). */
+sl_status sl_leaf_decode(sl_leaf *L, sl_scheduler *s, const sl_json *doc, int obj, int t);
+/* What the leaf's PyTorch constructor does to the groups of s (CyclicLR's base_lr,
+ * OneCycleLR's initial_lr, max_lr, min_lr and momentum bounds, the base class's
+ * initial_lr and base_lrs) and its initial step. */
+sl_status sl_leaf_construct(sl_leaf *L, sl_scheduler *s);
+/* The constants a leaf derives from its parameters (CyclicLR's cycle, OneCycleLR's phases). */
 sl_status sl_leaf_derive(sl_leaf *L);
-/* PyTorch's step() without an epoch, and the step(0) SequentialLR makes at a milestone. */
-sl_status sl_leaf_step(sl_leaf *L, sl_group *g);
-sl_status sl_leaf_step_zero(sl_leaf *L, sl_group *g);
-/* ReduceLROnPlateau.step(metrics) */
-void sl_leaf_plateau_step(sl_leaf *L, sl_group *g, double current);
-/* The lr (and momentum) a leaf's rule gives at its last_epoch from the group g,
- * without changing either: chainable, or the closed form when closed is set. */
-sl_status sl_leaf_lr(const sl_leaf *L, const sl_group *g, int closed, double *lr, double *momentum);
+/* PyTorch's step() without an epoch, and the step(0) SequentialLR makes at a milestone, on every group. */
+sl_status sl_leaf_step(sl_leaf *L, sl_scheduler *s);
+sl_status sl_leaf_step_zero(sl_leaf *L, sl_scheduler *s);
+/* ReduceLROnPlateau.step(metrics): NaN and infinite metrics count as bad epochs, as in PyTorch. */
+void sl_leaf_plateau_step(sl_leaf *L, sl_scheduler *s, double current);
+/* The lr (and momentum) a leaf's rule gives group gi at its last_epoch, without
+ * changing anything: chainable, or the closed form when closed is set. */
+sl_status sl_leaf_lr(const sl_leaf *L, const sl_scheduler *s, int gi, int closed, double *lr, double *momentum);
+/* CyclicLR's window applied to the triangle's height h in [0, 1]: h itself (PyTorch's
+ * triangle), 1 - (1 - h)^2 (Welch, parabolic) or (1 - cos(pi h)) / 2 (Hann, sinusoidal). */
+double sl_cyclic_window(int window, double h);
+
+/* scheduler.c: a fresh scheduler r constructed from the parameters, per-group values, formulas
+ * and milestones of s alone (what construction gives, for a restore to compare); and Python's
+ * bisect_right, SequentialLR's choice of child. */
+sl_status sl_sched_reconstruct(const sl_scheduler *s, sl_scheduler *r);
+int sl_sched_bisect(const double *m, int n, double x);
 
 /* state.c */
 uint32_t sl_sched_checksum(const sl_scheduler *s);

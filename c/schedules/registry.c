@@ -26,11 +26,15 @@
 #define INT(T, m, d, lo, hi, f, h) { #m, SL_P_INT, d, lo, hi, f, NULL, 0, 0, h, SL_AT(F64, T, m) }
 #define BOOL(T, m, d, h) { #m, SL_P_BOOL, d, 0, 1, 0, NULL, 0, 0, h, SL_AT(F64, T, m) }
 #define ENUM(T, m, choices, h) { #m, SL_P_ENUM, 0, 0, 0, 0, choices, 0, 0, h, SL_AT(F64, T, m) }
-#define LR_P(T) NUM(T, lr, 0.1, 0, INF, LO_OPEN, "the optimizer's initial learning rate")
+/* a number, or a list with one per parameter group (PyTorch's _format_param); kept in sl_leaf_group */
+#define GNUM(m, d, lo, hi, f, h) { #m, SL_P_NUM, d, lo, hi, (f) | SL_F_PER_GROUP, NULL, 0, SL_MAX_GROUPS, h, SL_STORE_NONE, 0 }
+/* lr 0 is PyTorch's (a frozen group) */
+#define LR_P(T) NUM(T, lr, 0.1, 0, INF, 0, "the optimizer's initial learning rate")
 
 static const sl_param P_LAMBDA[] = {
     LR_P(sl_lambdalr_p),
-    { "lr_lambda", SL_P_STR, NAN, 0, 0, REQ, NULL, 0, 0, "factor as a formula in epoch, e.g. 0.95 ^ epoch" },
+    { "lr_lambda", SL_P_STR, NAN, 0, 0, REQ | SL_F_PER_GROUP, NULL, 0, SL_MAX_GROUPS,
+      "factor as a formula in epoch, e.g. 0.95 ^ epoch (or a list: one per parameter group)" },
 };
 static const sl_param P_STEP[] = {
     LR_P(sl_steplr_p), INT(sl_steplr_p, step_size, NAN, 1, 1e9, REQ, "epochs between decays"),
@@ -51,14 +55,16 @@ static const sl_param P_LINEAR[] = {
     INT(sl_linearlr_p, total_iters, 5, 0, 1e9, 0, "steps of the linear ramp"),
 };
 static const sl_param P_EXPONENTIAL[] = {
-    LR_P(sl_exponentiallr_p), NUM(sl_exponentiallr_p, gamma, NAN, 0, INF, REQ | LO_OPEN, "factor per step"),
+    LR_P(sl_exponentiallr_p),
+    { "gamma", SL_P_NUM, NAN, 0, INF, REQ, NULL, 0, 0, "factor per step", SL_AT(F64, sl_exponentiallr_p, gamma),
+      "PyTorch 1.13 accepts a negative gamma, but then every other lr is negative: gradient ascent" },
 };
 static const sl_param P_POLYNOMIAL[] = {
     LR_P(sl_polynomiallr_p), INT(sl_polynomiallr_p, total_iters, 5, 1, 1e9, 0, "steps until the rate reaches 0"),
     NUM(sl_polynomiallr_p, power, 1.0, 0, INF, 0, "power of the polynomial (1 = linear)"),
 };
 static const sl_param P_COSINE[] = {
-    LR_P(sl_cosineannealinglr_p), INT(sl_cosineannealinglr_p, T_max, NAN, 1, 1e9, REQ, "steps of the half cosine"),
+    LR_P(sl_cosineannealinglr_p), NUM(sl_cosineannealinglr_p, T_max, NAN, 0, 1e9, REQ | LO_OPEN, "steps of the half cosine (may be fractional, as in PyTorch)"),
     NUM(sl_cosineannealinglr_p, eta_min, 0, 0, INF, 0, "minimum learning rate"),
 };
 static const sl_param P_WARM_RESTARTS[] = {
@@ -68,27 +74,30 @@ static const sl_param P_WARM_RESTARTS[] = {
 };
 #define C_P sl_cycliclr_p
 static const sl_param P_CYCLIC[] = {
-    LR_P(C_P), NUM(C_P, base_lr, NAN, 0, INF, REQ | LO_OPEN, "lower bound of the cycle"),
-    NUM(C_P, max_lr, NAN, 0, INF, REQ | LO_OPEN, "upper bound of the cycle"),
+    LR_P(C_P), GNUM(base_lr, NAN, 0, INF, REQ | LO_OPEN, "lower bound of the cycle (or a list: one per parameter group)"),
+    GNUM(max_lr, NAN, 0, INF, REQ | LO_OPEN, "upper bound of the cycle (or a list: one per parameter group)"),
     NUM(C_P, step_size_up, 2000, 0, 1e9, LO_OPEN, "steps in the rising half"),
     NUM(C_P, step_size_down, NAN, 0, 1e9, LO_OPEN | NULLABLE, "steps in the falling half (default: step_size_up)"),
     ENUM(C_P, mode, "triangular|triangular2|exp_range", "cycle shape"),
     NUM(C_P, gamma, 1.0, 0, INF, LO_OPEN, "exp_range: factor per step"),
     BOOL(C_P, cycle_momentum, 1, "cycle momentum inversely to the rate"),
-    NUM(C_P, base_momentum, 0.8, 0, 1, 0, "lower momentum bound"),
-    NUM(C_P, max_momentum, 0.9, 0, 1, 0, "upper momentum bound"),
+    GNUM(base_momentum, 0.8, 0, 1, 0, "lower momentum bound (or a list: one per parameter group)"),
+    GNUM(max_momentum, 0.9, 0, 1, 0, "upper momentum bound (or a list: one per parameter group)"),
+    { "window", SL_P_ENUM, 0, 0, 0, SL_F_TEXTBOOK, "triangle|welch|hann", 0, 0,
+      "cycle shape: PyTorch's triangle, or Smith's Welch (parabolic) and Hann (sinusoidal) windows (textbook, not PyTorch)",
+      SL_AT(F64, C_P, window) },
 };
 #define O_P sl_onecyclelr_p
 static const sl_param P_ONECYCLE[] = {
-    LR_P(O_P), NUM(O_P, max_lr, NAN, 0, INF, REQ | LO_OPEN, "peak learning rate"),
+    LR_P(O_P), GNUM(max_lr, NAN, 0, INF, REQ | LO_OPEN, "peak learning rate (or a list: one per parameter group)"),
     INT(O_P, total_steps, NAN, 1, 1e9, NULLABLE, "steps in the cycle (or epochs x steps_per_epoch)"),
     INT(O_P, epochs, NAN, 1, 1e9, NULLABLE, "epochs, with steps_per_epoch"),
     INT(O_P, steps_per_epoch, NAN, 1, 1e9, NULLABLE, "steps per epoch, with epochs"),
     NUM(O_P, pct_start, 0.3, 0, 1, LO_OPEN | HI_OPEN, "fraction of the cycle spent rising"),
     ENUM(O_P, anneal_strategy, "cos|linear", "annealing shape"),
     BOOL(O_P, cycle_momentum, 1, "cycle momentum inversely to the rate"),
-    NUM(O_P, base_momentum, 0.85, 0, 1, 0, "lower momentum bound"),
-    NUM(O_P, max_momentum, 0.95, 0, 1, 0, "upper momentum bound"),
+    GNUM(base_momentum, 0.85, 0, 1, 0, "lower momentum bound (or a list: one per parameter group)"),
+    GNUM(max_momentum, 0.95, 0, 1, 0, "upper momentum bound (or a list: one per parameter group)"),
     NUM(O_P, div_factor, 25, 0, INF, LO_OPEN, "initial_lr = max_lr / div_factor"),
     NUM(O_P, final_div_factor, 1e4, 0, INF, LO_OPEN, "min_lr = initial_lr / final_div_factor"),
     BOOL(O_P, three_phase, 0, "up, down to initial_lr, then down to min_lr"),
@@ -101,13 +110,14 @@ static const sl_param P_PLATEAU[] = {
     NUM(R_P, threshold, 1e-4, 0, INF, 0, "least change that counts as better"),
     ENUM(R_P, threshold_mode, "rel|abs", "threshold relative to the best or absolute"),
     INT(R_P, cooldown, 0, 0, 1e9, 0, "epochs to wait after a reduction"),
-    NUM(R_P, min_lr, 0, 0, INF, 0, "lower bound on the rate"),
+    GNUM(min_lr, 0, 0, INF, 0, "lower bound on the rate (or a list: one per parameter group)"),
     NUM(R_P, eps, 1e-8, 0, INF, 0, "reductions smaller than this are skipped"),
 };
 static const sl_param P_SEQUENTIAL[] = {
     LR_P(sl_composite_p),
     { "schedulers", SL_P_SPECS, NAN, 0, 0, REQ, NULL, 1, SL_MAX_CHILDREN, "schedulers, one after another" },
-    { "milestones", SL_P_NUMS, NAN, 0, 1e9, REQ, NULL, 0, SL_MAX_CHILDREN - 1, "steps at which the next scheduler takes over" },
+    { "milestones", SL_P_NUMS, NAN, 0, 1e9, REQ, NULL, 0, SL_MAX_CHILDREN - 1,
+      "steps at which the next scheduler takes over (bisected as given, as PyTorch does)" },
 };
 static const sl_param P_CHAINED[] = {
     LR_P(sl_composite_p),
@@ -131,7 +141,10 @@ static const sl_param P_NATEXP[] = {
 
 /* name, parameter struct, table, closed form, category, length parameter, summary, starter */
 #define K(name, T, params, closed, category, length, summary, starter)                                                 \
-    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, length }, closed, sizeof(T) }
+    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, length, 0 }, closed, sizeof(T) }
+/* the same for the textbook forms PyTorch lacks */
+#define KT(name, T, params, closed, category, length, summary, starter)                                                \
+    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, length, 1 }, closed, sizeof(T) }
 const sched_kind sl_sched_kinds[T_COUNT] = {
     K("LambdaLR", sl_lambdalr_p, P_LAMBDA, 0, "formula", NULL, "lr = lr0 * f(epoch)",
       "{\"type\":\"LambdaLR\",\"lr\":0.1,\"lr_lambda\":\"epoch < 5 ? (epoch + 1) / 5 : 0.95 ^ (epoch - 5)\"}"),
@@ -153,7 +166,7 @@ const sched_kind sl_sched_kinds[T_COUNT] = {
       "{\"type\":\"CosineAnnealingLR\",\"lr\":0.1,\"T_max\":100,\"eta_min\":0.001}"),
     K("CosineAnnealingWarmRestarts", sl_warmrestarts_p, P_WARM_RESTARTS, 0, "cyclic", "T_0", "cosine restarted every T_i steps (SGDR)",
       "{\"type\":\"CosineAnnealingWarmRestarts\",\"lr\":0.1,\"T_0\":10,\"T_mult\":2,\"eta_min\":0.001}"),
-    K("CyclicLR", sl_cycliclr_p, P_CYCLIC, 0, "cyclic", "step_size_up", "cycles between base_lr and max_lr",
+    K("CyclicLR", sl_cycliclr_p, P_CYCLIC, 0, "cyclic", "step_size_up", "cycles between base_lr and max_lr (window: Welch and Hann are textbook, not PyTorch)",
       "{\"type\":\"CyclicLR\",\"base_lr\":0.001,\"max_lr\":0.1,\"step_size_up\":10,\"mode\":\"triangular2\","
       "\"cycle_momentum\":false}"),
     K("OneCycleLR", sl_onecyclelr_p, P_ONECYCLE, 0, "cyclic", "total_steps", "one cycle up to max_lr and down far below the start",
@@ -166,11 +179,11 @@ const sched_kind sl_sched_kinds[T_COUNT] = {
     K("ChainedScheduler", sl_composite_p, P_CHAINED, 0, "composite", NULL, "several schedulers stepped together",
       "{\"type\":\"ChainedScheduler\",\"lr\":0.1,\"schedulers\":[{\"type\":\"ConstantLR\",\"factor\":0.5,\"total_iters\":10},"
       "{\"type\":\"ExponentialLR\",\"gamma\":0.98}]}"),
-    K("InverseTimeDecay", sl_decay_p, P_INVTIME, 1, "decay", NULL, "lr0 / (1 + decay_rate * t / decay_steps)",
+    KT("InverseTimeDecay", sl_decay_p, P_INVTIME, 1, "decay", NULL, "lr0 / (1 + decay_rate * t / decay_steps) (textbook, not PyTorch)",
       "{\"type\":\"InverseTimeDecay\",\"lr\":0.1,\"decay_rate\":0.1}"),
-    K("ExponentialDecay", sl_decay_p, P_EXPDECAY, 1, "decay", NULL, "lr0 * decay_rate ^ (t / decay_steps)",
+    KT("ExponentialDecay", sl_decay_p, P_EXPDECAY, 1, "decay", NULL, "lr0 * decay_rate ^ (t / decay_steps) (Keras; textbook, not PyTorch)",
       "{\"type\":\"ExponentialDecay\",\"lr\":0.1,\"decay_rate\":0.96,\"decay_steps\":10}"),
-    K("NaturalExpDecay", sl_decay_p, P_NATEXP, 1, "decay", NULL, "lr0 * exp(-decay_rate * t / decay_steps)",
+    KT("NaturalExpDecay", sl_decay_p, P_NATEXP, 1, "decay", NULL, "lr0 * exp(-decay_rate * t / decay_steps) (textbook, not PyTorch)",
       "{\"type\":\"NaturalExpDecay\",\"lr\":0.1,\"decay_rate\":0.05}"),
 };
 

@@ -2,10 +2,12 @@
  * accidents, not forgeries). A restore is as strict as a create: every
  * parameter passes its descriptor again, the constants derived from them are
  * recomputed and compared, the step counts of the root and its leaves agree
- * with each other and with SequentialLR's milestones, each leaf's base_lr is
- * the one construction gives, and the group's lr is the one the rule gives at
- * that step (exactly, or within rounding for PyTorch's recursive forms), or
- * for the history-dependent ones within the range the schedule can reach. */
+ * with each other and with SequentialLR's milestones, what construction gives
+ * (each leaf's base_lrs, each group's initial_lr and OneCycleLR's rates) is
+ * compared with a scheduler constructed afresh from the saved parameters, and
+ * each group's lr is the one the rule gives at that step (exactly, or within
+ * rounding for PyTorch's recursive forms), or for the history-dependent ones
+ * within the range the schedule can reach. */
 #include "internal.h"
 
 #include <math.h>
@@ -52,20 +54,20 @@ static int all_zero(const void *p, size_t n)
 
 static int is_int(double v) { return isfinite(v) && floor(v) == v; }
 
-/* OneCycleLR's reach, lr (k = 0) or momentum (k = 1): PyTorch's linear anneal
- * extrapolates past a phase's end (its last step, and phases shorter than a
- * step), the cosine one stays between the phase's ends. */
-static void onecycle_range(const sl_leaf *L, int k, double *lo, double *hi)
+/* OneCycleLR's reach for group g, lr (k = 0) or momentum (k = 1): PyTorch's linear anneal
+ * extrapolates past a phase's end (its last step, and phases shorter than a step), the
+ * cosine one stays between the phase's ends. */
+static void onecycle_range(const sl_leaf *L, const sl_group *g, int k, double *lo, double *hi)
 {
     const sl_onecyclelr_p *P = &L->p.onecycle;
     int n = L->n_phases;
-    double hi_m = P->max_momentum, lo_m = P->base_momentum, seen = -INFINITY;
+    double hi_m = g->max_momentum, lo_m = g->base_momentum, seen = -INFINITY;
     *lo = INFINITY, *hi = -INFINITY;
     for (int i = 0; i < n; i++) {
         double a, b; /* the phase's start and end value */
         if (k == 0) {
-            a = i == 0 ? L->initial_lr : i == 1 ? L->max_lr : L->initial_lr;
-            b = i == 0 ? L->max_lr : i == 1 ? (n == 3 ? L->initial_lr : L->min_lr) : L->min_lr;
+            a = i == 0 ? g->initial_lr : i == 1 ? g->max_lr : g->initial_lr;
+            b = i == 0 ? g->max_lr : i == 1 ? (n == 3 ? g->initial_lr : g->min_lr) : g->min_lr;
         } else {
             a = n == 3 ? (i == 1 ? lo_m : hi_m) : (i == 0 ? hi_m : lo_m);
             b = i == 0 ? lo_m : hi_m;
@@ -83,12 +85,13 @@ static void onecycle_range(const sl_leaf *L, int k, double *lo, double *hi)
     }
 }
 
-/* The range of lrs a leaf's rule can reach from its base_lr (PyTorch's
+/* The range of lrs a leaf's rule can reach for group gi from its base_lr (PyTorch's
  * recursive forms stay inside it in exact arithmetic). */
-static void envelope(const sl_leaf *L, double *lo, double *hi)
+static void envelope(const sl_scheduler *s, const sl_leaf *L, int gi, double *lo, double *hi)
 {
     const sl_sched_params *p = &L->p;
-    double b = L->base_lr, x = b, y = b;
+    const sl_leaf_group *lg = &L->g[gi];
+    double b = lg->base_lr, x = b, y = b;
     switch (L->type) {
     case T_StepLR: x = p->step.gamma <= 1 ? 0 : b, y = p->step.gamma <= 1 ? b : INF; break;
     case T_MultiStepLR: x = p->multistep.gamma <= 1 ? 0 : b, y = p->multistep.gamma <= 1 ? b : INF; break;
@@ -102,13 +105,13 @@ static void envelope(const sl_leaf *L, double *lo, double *hi)
     case T_CosineAnnealingLR: x = fmin(b, p->cosine.eta_min), y = fmax(b, p->cosine.eta_min); break;
     case T_CosineAnnealingWarmRestarts: x = fmin(b, p->warm.eta_min), y = fmax(b, p->warm.eta_min); break;
     case T_CyclicLR: {
-        double u = p->cyclic.base_lr, v = p->cyclic.max_lr;
+        double u = lg->base_lr, v = lg->max_lr;
         int grows = p->cyclic.mode == 2 && p->cyclic.gamma > 1;
         x = grows && v < u ? -INF : fmin(u, v), y = grows && v > u ? INF : fmax(u, v);
         break;
     }
-    case T_OneCycleLR: onecycle_range(L, 0, &x, &y); break;
-    case T_ReduceLROnPlateau: x = fmin(p->plateau.min_lr, p->plateau.lr), y = p->plateau.lr; break;
+    case T_OneCycleLR: onecycle_range(L, &s->group[gi], 0, &x, &y); break;
+    case T_ReduceLROnPlateau: x = fmin(lg->min_lr, s->lr0[gi]), y = s->lr0[gi]; break;
     default: x = -INF, y = INF; /* LambdaLR, MultiplicativeLR: any factor */
     }
     *lo = x, *hi = y;
@@ -130,10 +133,19 @@ static void warm_position(const sl_warmrestarts_p *P, double steps, double *T_cu
     *T_cur = steps - done, *T_i = Ti;
 }
 
-/* One leaf: its parameters, the constants derived from them, its counters; `epoch` is the
- * last_epoch the root's step count and SequentialLR's milestones give it, `shift` 1 when
- * it was first stepped from -1 (SequentialLR's second child after a milestone at 0). */
-SL_COMPACT static sl_status leaf_check(const sl_leaf *L, int epoch, int shift)
+/* A per-group value against the descriptor `name` of kind k. */
+static sl_status group_value_check(const sl_kind *k, const char *name, double v, int gi)
+{
+    const sl_param *p = &k->params[sl_param_index(k, name)];
+    if (sl_param_check(k, p, v) == SL_STATUS_OK) return SL_STATUS_OK;
+    sl_error_clear();
+    return BAD(k->name, name, "[%d] in the saved state is out of range, got %s", gi, sl_num(v).s);
+}
+
+/* One leaf: its parameters, its per-group values, its counters; `epoch` is the last_epoch
+ * the root's step count and SequentialLR's milestones give it, `shift` 1 when it was first
+ * stepped from -1 without a step(0). What construction derives is compared in state_check. */
+SL_COMPACT static sl_status leaf_check(const sl_scheduler *s, const sl_leaf *L, int epoch, int shift)
 {
     if (L->type < 0 || L->type >= T_COUNT || sl_sched_composite(L->type))
         return BAD("scheduler", "state", "holds an unknown or composite scheduler type %d inside", L->type);
@@ -143,25 +155,52 @@ SL_COMPACT static sl_status leaf_check(const sl_leaf *L, int epoch, int shift)
     if (st) return st;
     if (!all_zero((const char *)&L->p + k->p_size, sizeof L->p - k->p_size))
         return BAD(name, "state", "has bytes set beyond %s's parameters", name);
+    if (L->p.lambda.lr != s->lr0[0])
+        return BAD(name, "lr", "in the saved state is %s; it must be the scheduler's own lr %s", sl_num(L->p.lambda.lr).s,
+                   sl_num(s->lr0[0]).s);
     if (L->last_epoch != epoch)
         return BAD(name, "last_epoch", "in the saved state is %d, but the scheduler's step count and milestones give %d",
                    L->last_epoch, epoch);
-
-    /* what the leaf derives from its parameters */
-    sl_leaf d;
-    memset(&d, 0, sizeof d);
-    d.type = L->type;
-    d.p = L->p;
     if (L->type == T_CyclicLR && isnan(L->p.cyclic.step_size_down))
         return BAD(name, "step_size_down", "in the saved state is null; construction replaces it by step_size_up");
-    if (sl_leaf_derive(&d)) return BAD(name, "total_steps", "in the saved state does not give a cycle length of 1 to 1e9 steps");
-    if (d.total_size != L->total_size || d.step_ratio != L->step_ratio)
-        return BAD(name, "step_size_up", "and step_size_down do not match the saved cycle (%s steps)", sl_num(L->total_size).s);
-    if (d.total_steps != L->total_steps || d.n_phases != L->n_phases || d.initial_lr != L->initial_lr ||
-        d.max_lr != L->max_lr || d.min_lr != L->min_lr || memcmp(d.phase_end, L->phase_end, sizeof d.phase_end) != 0)
-        return BAD(name, "total_steps", "max_lr, pct_start and the div factors do not match the saved phases");
     if (L->type == T_OneCycleLR && L->last_epoch > L->total_steps)
         return BAD(name, "last_epoch", "in the saved state is %d, past total_steps %d", L->last_epoch, L->total_steps);
+
+    /* per-group values: in their ranges for each group, zero past the groups */
+    for (int gi = 0; gi < s->n_groups; gi++) {
+        const sl_leaf_group *g = &L->g[gi];
+        sl_leaf_group used = { 0 };
+        used.base_lr = g->base_lr;
+        switch (L->type) {
+        case T_CyclicLR:
+            if ((st = group_value_check(&k->head, "base_lr", g->base_lr, gi)) || (st = group_value_check(&k->head, "max_lr", g->max_lr, gi)) ||
+                (st = group_value_check(&k->head, "base_momentum", g->base_momentum, gi)) ||
+                (st = group_value_check(&k->head, "max_momentum", g->max_momentum, gi)))
+                return st;
+            used.max_lr = g->max_lr, used.base_momentum = g->base_momentum, used.max_momentum = g->max_momentum;
+            break;
+        case T_OneCycleLR:
+            if ((st = group_value_check(&k->head, "max_lr", g->max_lr, gi)) ||
+                (st = group_value_check(&k->head, "base_momentum", g->base_momentum, gi)) ||
+                (st = group_value_check(&k->head, "max_momentum", g->max_momentum, gi)))
+                return st;
+            used.max_lr = g->max_lr, used.base_momentum = g->base_momentum, used.max_momentum = g->max_momentum;
+            break;
+        case T_ReduceLROnPlateau:
+            if ((st = group_value_check(&k->head, "min_lr", g->min_lr, gi))) return st;
+            used.min_lr = g->min_lr;
+            break;
+        case T_LambdaLR:
+        case T_MultiplicativeLR:
+            if (g->lambda < 0 || g->lambda >= s->n_formulas)
+                return BAD(name, "lr_lambda", "[%d] in the saved state names formula %d of %d", gi, g->lambda, s->n_formulas);
+            used.lambda = g->lambda;
+            break;
+        }
+        if (memcmp(&used, g, sizeof used) != 0) return BAD(name, "state", "has per-group values %s does not use", name);
+    }
+    if (!all_zero(L->g + s->n_groups, sizeof L->g - (size_t)s->n_groups * sizeof(sl_leaf_group)))
+        return BAD(name, "state", "has values past its %d parameter groups", s->n_groups);
 
     /* MultiStepLR's sorted milestones */
     int n_m = L->n_milestones;
@@ -174,10 +213,6 @@ SL_COMPACT static sl_status leaf_check(const sl_leaf *L, int epoch, int shift)
                        sl_num(L->milestones[i]).s);
     if (!all_zero(L->milestones + n_m, sizeof L->milestones - (size_t)n_m * sizeof(double)))
         return BAD(name, "milestones", "in the saved state has values past its %d entries", n_m);
-
-    if (L->type == T_LambdaLR || L->type == T_MultiplicativeLR ? !sl_formula_valid(&L->formula)
-                                                                : !all_zero(&L->formula, sizeof L->formula))
-        return BAD(name, "lr_lambda", "in the saved state is not a valid compiled formula");
 
     if (L->type == T_CosineAnnealingWarmRestarts) {
         double T_cur, T_i;
@@ -193,9 +228,8 @@ SL_COMPACT static sl_status leaf_check(const sl_leaf *L, int epoch, int shift)
 
     if (L->type == T_ReduceLROnPlateau) {
         const sl_plateau_p *P = &L->p.plateau;
-        double worst = P->mode == 0 ? INF : -INF;
-        if (!(isfinite(L->best) || L->best == worst))
-            return BAD(name, "best", "in the saved state must be a finite metric or %s, got %s", sl_num(worst).s, sl_num(L->best).s);
+        /* a NaN metric is never better; an infinite one may be (the best possible, or the worst start) */
+        if (isnan(L->best)) return BAD(name, "best", "in the saved state must be a metric or an infinity, got NaN");
         if (L->num_bad_epochs < 0 || L->num_bad_epochs > P->patience)
             return BAD(name, "num_bad_epochs", "in the saved state must be in [0, patience = %s], got %d", sl_num(P->patience).s,
                        L->num_bad_epochs);
@@ -208,25 +242,45 @@ SL_COMPACT static sl_status leaf_check(const sl_leaf *L, int epoch, int shift)
     return SL_STATUS_OK;
 }
 
-/* SequentialLR: the last_epoch of child j after `r` steps, and whether it was first stepped from -1. */
-static int sequential_epoch(const sl_scheduler *s, int j, int r, int *shift)
+/* SequentialLR: each child's last_epoch after r steps, and whether it was first stepped from -1
+ * without a step(0). PyTorch bisects the milestones as given (equal or unsorted ones too), so
+ * the child of step e is bisect_right(milestones, e), which is constant between milestone values.
+ * (shift is always 0: a CosineAnnealingWarmRestarts child stepped first from -1 takes a step(0).) */
+SL_COMPACT static void sequential_epochs(const sl_scheduler *s, int r, int *epoch, int *shift)
 {
-    const double *m = s->milestones;
-    *shift = 0;
-    if (j == 0) return s->n_milestones == 0 ? r : m[0] == 0 ? 0 : (int)fmin(r, m[0] - 1);
-    double start = fmax(m[j - 1], 1), end = j < s->n_milestones ? m[j] - 1 : INF;
-    if (r < start || end < start) return -1;
-    *shift = m[j - 1] == 0; /* no step(0) at a milestone 0: the first step() came from -1 */
-    return (int)(fmin(r, end) - start);
+    double cut[SL_MAX_CHILDREN + 1];
+    int n_cut = 0;
+    for (int j = 0; j < s->n_leaves; j++) epoch[j] = j == 0 ? 0 : -1;
+    /* the segments [a, b) of steps 1..r on which the child does not change */
+    cut[n_cut++] = 1;
+    for (int i = 0; i < s->n_milestones; i++)
+        if (s->milestones[i] > 1 && s->milestones[i] <= r) cut[n_cut++] = s->milestones[i];
+    for (int i = 1; i < n_cut; i++) /* insertion sort of at most 8 */
+        for (int j = i; j > 0 && cut[j] < cut[j - 1]; j--) {
+            double t = cut[j];
+            cut[j] = cut[j - 1], cut[j - 1] = t;
+        }
+    for (int i = 0; i < n_cut; i++) {
+        double a = cut[i], b = i + 1 < n_cut ? cut[i + 1] : (double)r + 1;
+        if (b <= a) continue;
+        int idx = sl_sched_bisect(s->milestones, s->n_milestones, a);
+        if (idx > 0 && s->milestones[idx - 1] == a) {
+            epoch[idx] = (int)(b - 1 - a);
+        } else {
+            epoch[idx] += (int)(b - a);
+        }
+    }
+    /* a CosineAnnealingWarmRestarts child first stepped from -1 takes that step as step(0) */
+    for (int j = 0; j < s->n_leaves; j++) shift[j] = 0;
 }
 
-/* A single leaf's lr against its rule: exact for the rules that read only the step count,
- * within rounding for PyTorch's recursive forms. *decided is 0 when the rule cannot say
- * (history-dependent rules, or a closed form that overflows before the recursive one does). */
-static sl_status rule_check(const sl_scheduler *s, int *decided)
+/* Group gi's lr against a single leaf's rule: exact for the rules that read only the step
+ * count, within rounding for PyTorch's recursive forms. *decided is 0 when the rule cannot
+ * say (history-dependent rules, or a closed form that overflows before the recursive one does). */
+static sl_status rule_check(const sl_scheduler *s, int gi, int *decided)
 {
     const sl_leaf *L = &s->leaf[0];
-    const sl_group *g = &s->group;
+    const sl_group *g = &s->group[gi];
     const char *name = sl_sched_name(s->type);
     /* ConstantLR and LinearLR with total_iters 0: PyTorch's recursive and closed forms differ */
     int no_iters = (L->type == T_ConstantLR && L->p.constant.total_iters == 0) ||
@@ -235,12 +289,12 @@ static sl_status rule_check(const sl_scheduler *s, int *decided)
     if (s->n_leaves != 1 || s->type == T_ReduceLROnPlateau || s->type == T_MultiplicativeLR || no_iters) return SL_STATUS_OK;
     double want, mom;
     int exact = !sl_sched_kinds[L->type].closed_form || L->type >= T_InverseTimeDecay;
-    sl_status st = sl_leaf_lr(L, g, !exact, &want, &mom);
+    sl_status st = sl_leaf_lr(L, s, gi, !exact, &want, &mom);
     sl_error_clear();
     if (st && !exact) return SL_STATUS_OK;
     *decided = 1;
     if (st) return BAD(name, "lr", "in the saved state cannot be reached: the rule fails at step %d", L->last_epoch);
-    double scale = L->type == T_CosineAnnealingLR ? fabs(L->base_lr) + fabs(L->p.cosine.eta_min) : fabs(want);
+    double scale = L->type == T_CosineAnnealingLR ? fabs(L->g[gi].base_lr) + fabs(L->p.cosine.eta_min) : fabs(want);
     if (exact ? g->lr != want : !(fabs(g->lr - want) <= 1e-6 * scale + 1e-300))
         return BAD(name, "lr", "in the saved state is %s, but the rule gives %s at step %d", sl_num(g->lr).s, sl_num(want).s,
                    L->last_epoch);
@@ -249,35 +303,108 @@ static sl_status rule_check(const sl_scheduler *s, int *decided)
     return SL_STATUS_OK;
 }
 
-/* The group's lr: the rule's (rule_check), or within what the schedule can reach: a leaf's
+/* Group gi's lr: the rule's (rule_check), or within what the schedule can reach: a leaf's
  * range, times the other leaves' factors for ChainedScheduler. */
-SL_COMPACT static sl_status lr_check(const sl_scheduler *s)
+SL_COMPACT static sl_status lr_check(const sl_scheduler *s, int gi)
 {
     const char *name = sl_sched_name(s->type);
-    double lr = s->group.lr, lo = INF, hi = -INF, rlo = 1, rhi = 1;
+    double lr = s->group[gi].lr, lo = INF, hi = -INF, rlo = 1, rhi = 1;
     if (!isfinite(lr)) return BAD(name, "lr", "in the saved state must be finite, got %s", sl_num(lr).s);
     int decided;
-    sl_status st = rule_check(s, &decided);
+    sl_status st = rule_check(s, gi, &decided);
     if (st || decided) return st;
     int no_lo = 0, no_hi = 0;
     for (int i = 0; i < s->n_leaves; i++) {
         const sl_leaf *L = &s->leaf[i];
-        double x, y, b = L->base_lr;
-        envelope(L, &x, &y);
+        double x, y, b = L->g[gi].base_lr;
+        envelope(s, L, gi, &x, &y);
         /* in a chain, PyTorch's recursive cosine mixes an offset into the product */
         if (s->type == T_ChainedScheduler && L->type == T_CosineAnnealingLR) x = -INF, y = INF;
         lo = fmin(lo, b), hi = fmax(hi, b);
         if (x == -INF) no_lo = 1;
-        else rlo *= fmin(1, x / b);
+        else if (b > 0) rlo *= fmin(1, x / b);
+        else lo = fmin(lo, x);
         if (y == INF) no_hi = 1;
-        else rhi *= fmax(1, y / b);
+        else if (b > 0) rhi *= fmax(1, y / b);
+        else hi = fmax(hi, y);
     }
     lo = no_lo ? -INF : lo * rlo, hi = no_hi ? INF : hi * rhi;
-    if (s->type == T_ReduceLROnPlateau) lo = fmin(s->leaf[0].p.plateau.min_lr, s->lr0), hi = s->lr0;
+    if (s->type == T_ReduceLROnPlateau) lo = fmin(s->leaf[0].g[gi].min_lr, s->lr0[gi]), hi = s->lr0[gi];
     double slack = 1e-6 * fmax(isfinite(lo) ? fabs(lo) : 0, isfinite(hi) ? fabs(hi) : 0);
-    if (!(lr >= (lo >= 0 ? fmax(0, lo - slack) : lo - slack) && lr <= hi + slack))
+    if (!(lr >= (lo >= 0 ? fmax(0, lo - slack) : lo - slack) && lr <= hi + slack)) {
+        if (s->n_groups > 1)
+            return BAD(name, "lr", "of group %d in the saved state must be within [%s, %s], what the schedule can reach, got %s", gi,
+                       sl_num(lo).s, sl_num(hi).s, sl_num(lr).s);
         return BAD(name, "lr", "in the saved state must be within [%s, %s], what the schedule can reach, got %s", sl_num(lo).s,
                    sl_num(hi).s, sl_num(lr).s);
+    }
+    return SL_STATUS_OK;
+}
+
+/* What construction gives, from a scheduler constructed afresh with the saved parameters. */
+SL_COMPACT static sl_status construction_check(const sl_scheduler *s)
+{
+    const char *name = sl_sched_name(s->type);
+    sl_scheduler *r = malloc(sizeof *r);
+    if (!r) return sl_fail(SL_STATUS_NOMEM, "scheduler", NULL, "out of memory");
+    sl_status st = sl_sched_reconstruct(s, r);
+    sl_error_clear();
+    if (st) {
+        free(r);
+        return BAD(name, "state", "cannot be constructed from its saved parameters");
+    }
+    for (int i = 0; i < s->n_leaves && !st; i++) {
+        const sl_leaf *L = &s->leaf[i], *R = &r->leaf[i];
+        const char *lname = sl_sched_name(L->type);
+        for (int gi = 0; gi < s->n_groups && !st; gi++)
+            if (L->g[gi].base_lr != R->g[gi].base_lr)
+                st = BAD(lname, "base_lr", "in the saved state is %s; construction gives %s", sl_num(L->g[gi].base_lr).s,
+                         sl_num(R->g[gi].base_lr).s);
+        if (!st && (L->total_size != R->total_size || L->step_ratio != R->step_ratio))
+            st = BAD(lname, "step_size_up", "and step_size_down do not match the saved cycle (%s steps)", sl_num(L->total_size).s);
+        if (!st && (L->total_steps != R->total_steps || L->n_phases != R->n_phases ||
+                    memcmp(L->phase_end, R->phase_end, sizeof L->phase_end) != 0))
+            st = BAD(lname, "total_steps", "pct_start and three_phase do not match the saved phases");
+    }
+    for (int gi = 0; gi < s->n_groups && !st; gi++) {
+        const sl_group *g = &s->group[gi], *h = &r->group[gi];
+        if (g->has_initial_lr != h->has_initial_lr || g->initial_lr != h->initial_lr)
+            st = BAD(name, "initial_lr", "in the saved state is %s; construction gives %s", sl_num(g->initial_lr).s, sl_num(h->initial_lr).s);
+        else if (g->max_lr != h->max_lr || g->min_lr != h->min_lr)
+            st = BAD(name, "max_lr", "and min_lr of group %d in the saved state are not what construction gives", gi);
+        else if (g->max_momentum != h->max_momentum || g->base_momentum != h->base_momentum || g->pad || isnan(g->momentum) != isnan(h->momentum))
+            st = BAD(name, "momentum", "bounds of group %d in the saved state are not what construction gives", gi);
+    }
+    free(r);
+    return st;
+}
+
+/* Group gi's momentum: within the bounds the schedulers that cycle it can reach, else unset. */
+SL_COMPACT static sl_status momentum_check(const sl_scheduler *s, int gi)
+{
+    const char *name = sl_sched_name(s->type);
+    double mlo = INF, mhi = -INF;
+    int cycles = 0;
+    for (int i = 0; i < s->n_leaves; i++) {
+        const sl_leaf *L = &s->leaf[i];
+        double bm, xm;
+        if (L->type == T_CyclicLR && L->p.cyclic.cycle_momentum != 0) {
+            int grows = L->p.cyclic.mode == 2 && L->p.cyclic.gamma > 1;
+            bm = grows ? -INF : fmin(L->g[gi].base_momentum, L->g[gi].max_momentum);
+            xm = grows ? INF : fmax(L->g[gi].base_momentum, L->g[gi].max_momentum);
+        } else if (L->type == T_OneCycleLR && L->p.onecycle.cycle_momentum != 0) {
+            onecycle_range(L, &s->group[gi], 1, &bm, &xm);
+        } else {
+            continue;
+        }
+        cycles = 1;
+        mlo = fmin(mlo, bm), mhi = fmax(mhi, xm);
+    }
+    double m = s->group[gi].momentum;
+    double slack = 1e-9 * fmax(isfinite(mlo) ? fabs(mlo) : 0, isfinite(mhi) ? fabs(mhi) : 0);
+    if (cycles ? !(isfinite(m) && m >= mlo - slack && m <= mhi + slack) : !isnan(m))
+        return BAD(name, "momentum", "in the saved state must be %s, got %s",
+                   cycles ? "within base_momentum and max_momentum" : "unset (no scheduler here cycles momentum)", sl_num(m).s);
     return SL_STATUS_OK;
 }
 
@@ -294,69 +421,48 @@ SL_COMPACT sl_status sl_scheduler_state_check(const sl_scheduler *s)
     int composite = sl_sched_composite(s->type);
     if (s->last_epoch < 0 || s->last_epoch > SL_MAX_STEPS)
         return BAD(name, "last_epoch", "in the saved state must be in [0, %d], got %d", SL_MAX_STEPS, s->last_epoch);
+    if (s->n_groups < 1 || s->n_groups > SL_MAX_GROUPS)
+        return BAD(name, "groups", "in the saved state must be 1 to %d parameter groups, got %d", SL_MAX_GROUPS, s->n_groups);
     if (composite ? s->n_leaves < 1 || s->n_leaves > SL_MAX_CHILDREN : s->n_leaves != 1)
         return BAD(name, "schedulers", "in the saved state holds %d schedulers", s->n_leaves);
     if (s->n_milestones != (s->type == T_SequentialLR ? s->n_leaves - 1 : 0))
         return BAD(name, "milestones", "in the saved state has %d entries for %d schedulers", s->n_milestones, s->n_leaves);
-    if (!(isfinite(s->lr0) && s->lr0 > 0)) return BAD(name, "lr", "in the saved state must be a number > 0, got %s", sl_num(s->lr0).s);
+    for (int gi = 0; gi < s->n_groups; gi++)
+        if (!(isfinite(s->lr0[gi]) && s->lr0[gi] >= 0))
+            return BAD(name, "lr", "in the saved state must be a number >= 0, got %s", sl_num(s->lr0[gi]).s);
+    if (!all_zero(s->lr0 + s->n_groups, sizeof s->lr0 - (size_t)s->n_groups * sizeof(double)) ||
+        !all_zero(s->group + s->n_groups, sizeof s->group - (size_t)s->n_groups * sizeof(sl_group)))
+        return BAD(name, "state", "has values past its %d parameter groups", s->n_groups);
     for (int i = 0; i < s->n_milestones; i++)
-        if (!is_int(s->milestones[i]) || s->milestones[i] < 0 || s->milestones[i] > 1e9 ||
-            (i > 0 && !(s->milestones[i] > s->milestones[i - 1])))
-            return BAD(name, "milestones", "[%d] in the saved state must be an integer in [0, 1e9] greater than the one before, got %s",
-                       i, sl_num(s->milestones[i]).s);
+        if (!is_int(s->milestones[i]) || s->milestones[i] < 0 || s->milestones[i] > 1e9)
+            return BAD(name, "milestones", "[%d] in the saved state must be an integer in [0, 1e9], got %s", i, sl_num(s->milestones[i]).s);
     if (!all_zero(s->milestones + s->n_milestones, sizeof s->milestones - (size_t)s->n_milestones * sizeof(double)) ||
         !all_zero(s->leaf + s->n_leaves, sizeof s->leaf - (size_t)s->n_leaves * sizeof(sl_leaf)))
         return BAD(name, "state", "has values past its %d schedulers", s->n_leaves);
+    if (s->n_formulas < 0 || s->n_formulas > SL_MAX_FORMULAS)
+        return BAD(name, "lr_lambda", "in the saved state holds %d formulas", s->n_formulas);
+    int lambdas = 0;
+    for (int i = 0; i < s->n_leaves; i++) lambdas |= s->leaf[i].type == T_LambdaLR || s->leaf[i].type == T_MultiplicativeLR;
+    if (!lambdas && s->n_formulas) return BAD(name, "lr_lambda", "in the saved state holds formulas, but no scheduler here has one");
+    for (int i = 0; i < s->n_formulas; i++)
+        if (!sl_formula_valid(&s->formulas[i])) return BAD(name, "lr_lambda", "in the saved state is not a valid compiled formula");
+    if (!all_zero(s->formulas + s->n_formulas, sizeof s->formulas - (size_t)s->n_formulas * sizeof(sl_formula)))
+        return BAD(name, "lr_lambda", "in the saved state has bytes past its %d formulas", s->n_formulas);
 
-    /* each leaf, and what construction hands it: base_lr from the group's initial_lr */
-    double glr = s->lr0, initial = NAN, mlo = INF, mhi = -INF;
-    int has_initial = 0, cycles = 0;
+    int epoch[SL_MAX_CHILDREN], shift[SL_MAX_CHILDREN];
+    if (s->type == T_SequentialLR) sequential_epochs(s, s->last_epoch, epoch, shift);
     for (int i = 0; i < s->n_leaves; i++) {
         const sl_leaf *L = &s->leaf[i];
-        int shift = 0;
-        int epoch = s->type == T_SequentialLR ? sequential_epoch(s, i, s->last_epoch, &shift) : s->last_epoch;
-        sl_status st = leaf_check(L, epoch, shift);
+        if (s->type != T_SequentialLR) epoch[i] = s->last_epoch, shift[i] = 0;
+        sl_status st = leaf_check(s, L, epoch[i], shift[i]);
         if (st) return st;
-        const char *lname = sl_sched_name(L->type);
-        if (L->type != s->type && !composite) return BAD(name, "type", "in the saved state holds a %s", lname);
+        if (L->type != s->type && !composite) return BAD(name, "type", "in the saved state holds a %s", sl_sched_name(L->type));
         if (composite && L->type == T_ReduceLROnPlateau) return BAD(name, "schedulers", "[%d] in the saved state is a ReduceLROnPlateau", i);
-        if (L->p.lambda.lr != (composite ? 0.1 : s->lr0))
-            return BAD(lname, "lr", "in the saved state is %s; it must be the %s", sl_num(L->p.lambda.lr).s,
-                       composite ? "default 0.1 (the composite's lr is used)" : "scheduler's own lr");
-        if (L->type == T_ReduceLROnPlateau) {
-            if (L->base_lr != 0) return BAD(lname, "base_lr", "in the saved state is set; ReduceLROnPlateau keeps none");
-            continue;
-        }
-        if (L->type == T_CyclicLR) glr = L->p.cyclic.base_lr;
-        if (L->type == T_OneCycleLR) initial = L->initial_lr, has_initial = 1;
-        if (!has_initial) initial = glr, has_initial = 1;
-        double base = L->type == T_CyclicLR ? L->p.cyclic.base_lr : initial;
-        if (L->base_lr != base)
-            return BAD(lname, "base_lr", "in the saved state is %s; construction gives %s", sl_num(L->base_lr).s, sl_num(base).s);
-        double bm, xm;
-        if (L->type == T_CyclicLR && L->p.cyclic.cycle_momentum != 0) {
-            int grows = L->p.cyclic.mode == 2 && L->p.cyclic.gamma > 1;
-            bm = grows ? -INF : fmin(L->p.cyclic.base_momentum, L->p.cyclic.max_momentum);
-            xm = grows ? INF : fmax(L->p.cyclic.base_momentum, L->p.cyclic.max_momentum);
-        } else if (L->type == T_OneCycleLR && L->p.onecycle.cycle_momentum != 0) {
-            onecycle_range(L, 1, &bm, &xm);
-        } else {
-            continue;
-        }
-        cycles = 1;
-        mlo = fmin(mlo, bm), mhi = fmax(mhi, xm);
     }
-    const sl_group *g = &s->group;
-    if (s->type == T_ReduceLROnPlateau ? g->has_initial_lr != 0 || g->initial_lr != 0
-                                       : g->has_initial_lr != 1 || g->initial_lr != initial)
-        return BAD(name, "initial_lr", "in the saved state is %s; construction gives %s", sl_num(g->initial_lr).s,
-                   sl_num(s->type == T_ReduceLROnPlateau ? 0 : initial).s);
-    double slack = 1e-9 * fmax(isfinite(mlo) ? fabs(mlo) : 0, isfinite(mhi) ? fabs(mhi) : 0);
-    if (cycles ? !(isfinite(g->momentum) && g->momentum >= mlo - slack && g->momentum <= mhi + slack) : !isnan(g->momentum))
-        return BAD(name, "momentum", "in the saved state must be %s, got %s",
-                   cycles ? "within base_momentum and max_momentum" : "unset (no scheduler here cycles momentum)",
-                   sl_num(g->momentum).s);
-    return lr_check(s);
+    sl_status st = construction_check(s);
+    for (int gi = 0; gi < s->n_groups && !st; gi++) st = momentum_check(s, gi);
+    for (int gi = 0; gi < s->n_groups && !st; gi++) st = lr_check(s, gi);
+    return st;
 }
 
 SL_COMPACT sl_status sl_scheduler_restore(const void *buf, double len, sl_scheduler **out)

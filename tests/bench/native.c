@@ -277,12 +277,12 @@ int main(int argc, char **argv)
             if (!metrics) return 2;
             for (int k = 0; k < n_metrics; k++) metrics[k] = 1 + ((long)k * 7919 % 1000) / 1000.0;
         }
-        sl_status st = sl_schedule_run(spec, (int)strlen(spec), n, metrics, n_metrics, &lr);
+        sl_status st = sl_schedule_run(spec, (int)strlen(spec), n, metrics, n_metrics, NULL, 0, &lr);
         if (st) return fail(st);
         for (int s = 0; s < samples; s++) {
             free(lr);
             double t0 = now();
-            sl_schedule_run(spec, (int)strlen(spec), n, metrics, n_metrics, &lr);
+            sl_schedule_run(spec, (int)strlen(spec), n, metrics, n_metrics, NULL, 0, &lr);
             t[s] = now() - t0;
         }
         print_samples(t, samples);

@@ -86,13 +86,13 @@ static void forged(const char *label, const char *spec, void (*edit)(sl_optimize
     free(buf);
 }
 
-static void lr_negative(sl_optimizer *o) { o->lr = -5; }
-static void lr_everywhere_negative(sl_optimizer *o) { o->lr = o->h.lr = -5; }
-static void lr_both_negative(sl_optimizer *o) { o->lr = o->sched.group.lr = -5; }
-static void sched_lr_only(sl_optimizer *o) { o->sched.group.lr *= 0.5; }
+static void lr_negative(sl_optimizer *o) { o->group[0].lr = -5; }
+static void lr_everywhere_negative(sl_optimizer *o) { o->group[0].lr = o->group[0].h.lr = -5; }
+static void lr_both_negative(sl_optimizer *o) { o->group[0].lr = o->sched.group[0].lr = -5; }
+static void sched_lr_only(sl_optimizer *o) { o->sched.group[0].lr *= 0.5; }
 static void steps_half(sl_optimizer *o) { o->steps = 0.5; }
 static void steps_huge(sl_optimizer *o) { o->steps = 1e300; }
-static void mu_product_nan(sl_optimizer *o) { o->mu_product = NAN; }
+static void mu_product_nan(sl_optimizer *o) { o->group[0].mu_product = NAN; }
 static void h_diag_nan(sl_optimizer *o) { o->H_diag = NAN; }
 static void t_nan(sl_optimizer *o) { o->t = NAN; }
 static void prev_loss_nan(sl_optimizer *o) { o->prev_loss = NAN; }
@@ -102,14 +102,98 @@ static void sum_negative(sl_optimizer *o) { sl_opt_array(o, 0)[1] = -0.5f; }
 static void step_size_big(sl_optimizer *o) { sl_opt_array(o, 1)[3] = 1e6f; }
 static void gain_big(sl_optimizer *o) { sl_opt_array(o, 0)[4] = 100; }
 static void amsgrad_below(sl_optimizer *o) { sl_opt_array(o, 2)[0] = sl_opt_array(o, 1)[0] * 0.5f; }
-static void eps_zero(sl_optimizer *o) { o->h.eps = 0; }
-static void betas_one(sl_optimizer *o) { o->h.betas[1] = 1; }
-static void foreign_field(sl_optimizer *o) { o->h.momentum = 0.9; }
-static void buffer_missing(sl_optimizer *o) { o->buf_ready = 0; }
+static void eps_negative(sl_optimizer *o) { o->group[0].h.eps = -1e-8; }
+static void betas_one(sl_optimizer *o) { o->group[0].h.betas[1] = 1; }
+static void foreign_field(sl_optimizer *o) { o->group[0].h.momentum = 0.9; }
+static void buffer_missing(sl_optimizer *o) { o->group[0].buf_ready = 0; }
 static void hist_len_big(sl_optimizer *o) { o->hist_len = 1000; }
 static void func_evals_low(sl_optimizer *o) { o->func_evals = 0; }
 static void sched_ahead(sl_optimizer *o) { o->steps = 2; }
-static void old_version(sl_optimizer *o) { o->version = 2; }
+static void old_version(sl_optimizer *o) { o->version = 3; }
+static void group1_lr_negative(sl_optimizer *o) { o->group[1].lr = o->group[1].h.lr = -1; }
+static void group1_wd_negative(sl_optimizer *o) { o->group[1].h.weight_decay = -0.5; }
+static void range_shifted(sl_optimizer *o) { o->ranges[1].offset += 1; }
+static void group_count(sl_optimizer *o) { o->group[0].count += 1; }
+static void groups_more(sl_optimizer *o) { o->n_groups = 3; }
+static void sched_group1_lr(sl_optimizer *o) { o->sched.group[1].lr *= 3; }
+static void trust_ratio_nan(sl_optimizer *o) { o->group[1].trust_ratio = NAN; }
+static void swats_switch_future(sl_optimizer *o) { o->group[0].switched = 1, o->group[0].switch_step = 99, o->group[0].Lambda = 0.1; }
+static void asgd_mu_big(sl_optimizer *o) { o->group[0].mu = 2; }
+
+/* Groups through the API the trainer will use: ranges over a flat vector, a group owning two
+ * stretches, entries with the caller's extra keys, the groups past the list on the defaults. */
+static void groups_by_ranges(void)
+{
+    const char *spec = "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9,\"param_groups\":[{\"params\":[\"fc1.weight\"],\"lr\":0.01}]}";
+    sl_json doc;
+    CHECK(sl_json_parse(spec, strlen(spec), &doc, "spec") == SL_STATUS_OK);
+    sl_opt_range r[3] = { { 0, 2, 0 }, { 2, 3, 1 }, { 5, 2, 0 } };
+    sl_optimizer *o = NULL, *bad = NULL;
+    CHECK(sl_optimizer_from_groups(&doc, 0, -1, r, 3, 2, "params", &o) == SL_STATUS_OK);
+    CHECK_ERR(sl_optimizer_from_groups(&doc, 0, -1, r, 3, 2, NULL, &bad), SL_STATUS_INVALID, "SGD: param_groups[0].params is not an option of SGD");
+    sl_opt_range gap[2] = { { 0, 2, 0 }, { 3, 3, 1 } };
+    CHECK_ERR(sl_optimizer_from_groups(&doc, 0, -1, gap, 2, 2, "params", &bad), SL_STATUS_INVALID, "does not follow the one before");
+    sl_opt_range lonely[1] = { { 0, 7, 0 } };
+    CHECK_ERR(sl_optimizer_from_groups(&doc, 0, -1, lonely, 1, 2, "params", &bad), SL_STATUS_INVALID, "param_groups [1] owns no parameters");
+    CHECK(bad == NULL);
+    if (o) {
+        CHECK(sl_optimizer_n(o) == 7 && sl_optimizer_n_groups(o) == 2 && sl_optimizer_group_size(o, 0) == 4 && sl_optimizer_group_size(o, 1) == 3);
+        CHECK(sl_optimizer_group_lr(o, 0) == 0.01 && sl_optimizer_group_lr(o, 1) == 0.1 && isnan(sl_optimizer_group_lr(o, 2)));
+        float p[7] = { 1, 1, 1, 1, 1, 1, 1 }, g[7] = { 1, 1, 1, 1, 1, 1, 1 };
+        CHECK(sl_optimizer_step(o, p, g, 7) == SL_STATUS_OK);
+        CHECK(p[0] == 1 - 0.01f && p[1] == p[0] && p[5] == p[0] && p[6] == p[0]);
+        CHECK(p[2] == 1 - 0.1f && p[3] == p[2] && p[4] == p[2]);
+        CHECK(sl_optimizer_step_size(o, NAN, 0, 2) == 0.01 && sl_optimizer_step_size(o, NAN, 2, 5) == 0.1);
+        int size = sl_optimizer_state_size(o);
+        unsigned char *buf = malloc((size_t)size);
+        sl_optimizer_state_save(o, buf);
+        sl_optimizer *back = NULL;
+        CHECK(sl_optimizer_restore(buf, size, &back) == SL_STATUS_OK);
+        float q[7];
+        memcpy(q, p, sizeof p);
+        sl_optimizer_step(o, p, g, 7);
+        sl_optimizer_step(back, q, g, 7);
+        CHECK(memcmp(p, q, sizeof p) == 0);
+        sl_optimizer_free(back);
+        free(buf);
+        sl_optimizer_free(o);
+    }
+    sl_json_free(&doc);
+}
+
+/* The same forgeries on an optimizer with two groups, made through the JS entry point. */
+static void forged_groups(const char *label, const char *spec, void (*edit)(sl_optimizer *), const char *field)
+{
+    static const double sizes[2] = { 2, 4 };
+    sl_optimizer *o = NULL, *back = NULL;
+    if (sl_optimizer_create_groups(spec, (double)strlen(spec), sizes, 2, &o)) {
+        printf("create failed: %s\n", sl_error_message());
+        CHECK(0);
+        return;
+    }
+    float p[6] = { 1, -2, 0.5f, 3, -1, 2 }, g[6];
+    for (int k = 0; k < 5; k++) {
+        for (int i = 0; i < 6; i++) g[i] = (float)sin(k + i) * (1 + i % 3);
+        sl_optimizer_step(o, p, g, 6);
+    }
+    int size = sl_optimizer_state_size(o);
+    unsigned char *buf = malloc((size_t)size);
+    sl_optimizer_state_save(o, buf);
+    sl_optimizer *f = (sl_optimizer *)buf;
+    edit(f);
+    char tmp[sizeof(sl_scheduler)];
+    if (f->has_scheduler) sl_scheduler_state_save(&f->sched, tmp);
+    f->checksum = sl_opt_checksum(f);
+    sl_status st = sl_optimizer_restore(buf, size, &back);
+    int named = st == SL_STATUS_STATE && strstr(sl_error_message(), field) != NULL;
+    if (!named) printf("forged %s: status %d '%s', expected a refusal naming '%s'\n", label, (int)st, sl_error_message(), field);
+    CHECK(named && back == NULL);
+    sl_optimizer_state_save(o, buf);
+    CHECK(sl_optimizer_restore(buf, size, &back) == SL_STATUS_OK);
+    sl_optimizer_free(back);
+    sl_optimizer_free(o);
+    free(buf);
+}
 
 static void forged_states(void)
 {
@@ -137,12 +221,24 @@ static void forged_states(void)
     forged("Adagrad sum negative", "{\"type\":\"Adagrad\"}", sum_negative, "sum");
     forged("Rprop step size outside step_sizes", "{\"type\":\"Rprop\"}", step_size_big, "step_size");
     forged("DeltaBarDelta gain outside its bounds", "{\"type\":\"DeltaBarDelta\"}", gain_big, "gain");
-    forged("eps 0", adam, eps_zero, "eps");
+    forged("eps negative", adam, eps_negative, "eps");
     forged("betas[1] 1", adam, betas_one, "betas");
     forged("a parameter Adam does not have", adam, foreign_field, "momentum");
     forged("SGD momentum buffer", "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9}", buffer_missing, "momentum_buffer");
-    forged("a state of the layout before hyper-parameters were stored by name", adam, old_version,
-           "optimizer: state is from another version of steplab (state version 2, this one reads 3)");
+    forged("a state of the layout before parameter groups", adam, old_version,
+           "optimizer: state is from another version of steplab (state version 3, this one reads 4)");
+    const char *sgd2 = "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9,\"param_groups\":[{},{\"lr\":0.01,\"weight_decay\":0.1}],"
+                       "\"scheduler\":{\"type\":\"CyclicLR\",\"base_lr\":[0.01,0.001],\"max_lr\":0.1,\"step_size_up\":3}}";
+    forged_groups("group 1 lr -1", "{\"type\":\"Adam\",\"param_groups\":[{},{\"lr\":0.1}]}", group1_lr_negative, "lr");
+    forged_groups("group 1 weight_decay -0.5", "{\"type\":\"Adam\",\"param_groups\":[{},{\"lr\":0.1}]}", group1_wd_negative, "weight_decay");
+    forged_groups("a range moved", sgd2, range_shifted, "param_groups");
+    forged_groups("a group's count", sgd2, group_count, "param_groups");
+    forged_groups("a third group", sgd2, groups_more, "param_groups");
+    forged_groups("the scheduler's group 1 lr", sgd2, sched_group1_lr, "lr");
+    forged_groups("LARS trust ratio NaN", "{\"type\":\"LARS\",\"param_groups\":[{},{}]}", trust_ratio_nan, "trust_ratio");
+    forged_groups("SWATS switched in the future", "{\"type\":\"SWATS\",\"param_groups\":[{},{}]}", swats_switch_future, "switch_step");
+    forged_groups("ASGD mu 2", "{\"type\":\"ASGD\",\"param_groups\":[{},{}]}", asgd_mu_big, "mu");
+    groups_by_ranges();
 }
 
 /* Counts arrive as doubles: 2^31, 2^32, -1, 2^53 and NaN are refused with the field named, then a good call works. */
@@ -290,8 +386,10 @@ void test_optimizers(void)
     sl_optimizer *o = NULL;
 #define CREATE(json) sl_optimizer_create(json, (int)strlen(json), 3, &o)
     CHECK_ERR(CREATE("{\"type\":\"Adam\",\"betas\":[0.9,1]}"), SL_STATUS_INVALID, "Adam: betas [1] must be a number in [0, 1), got 1");
-    CHECK_ERR(CREATE("{\"type\":\"Adam\",\"lr\":0}"), SL_STATUS_INVALID, "Adam: lr must be a number > 0, got 0");
-    CHECK_ERR(CREATE("{\"type\":\"RMSprop\",\"eps\":0}"), SL_STATUS_INVALID, "RMSprop: eps must be a number > 0, got 0");
+    CHECK_ERR(CREATE("{\"type\":\"Adam\",\"lr\":-1}"), SL_STATUS_INVALID, "Adam: lr must be a number >= 0, got -1");
+    CHECK_ERR(CREATE("{\"type\":\"RMSprop\",\"eps\":-1}"), SL_STATUS_INVALID, "RMSprop: eps must be a number >= 0, got -1");
+    CHECK_ERR(CREATE("{\"type\":\"RMSprop\",\"alpha\":1.5}"), SL_STATUS_INVALID,
+              "RMSprop: alpha must be a number in [0, 1], got 1.5 (PyTorch 1.13 accepts alpha > 1, but then 1 - alpha < 0");
     CHECK_ERR(CREATE("{\"type\":\"SGD\",\"lr\":0.1,\"nesterov\":true,\"momentum\":0.9,\"dampening\":0.5}"), SL_STATUS_INVALID,
               "SGD: nesterov requires a momentum > 0 and zero dampening (PyTorch's rule), got momentum 0.9 and dampening 0.5");
     CHECK_ERR(CREATE("{\"type\":\"sgd\"}"), SL_STATUS_UNKNOWN_TYPE, "optimizer: type must be one of SGD");

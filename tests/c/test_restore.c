@@ -139,7 +139,7 @@ static void optimizers(int rounds, int *accepted, int *refused)
         size_t size = (size_t)sl_optimizer_state_size(o);
         unsigned char *buf = malloc(size);
         sl_optimizer_state_save(o, buf);
-        corrupt(buf, pick(size, offsetof(sl_optimizer, sched) + 3 * sizeof(sl_leaf)), size);
+        corrupt(buf, pick(size, offsetof(sl_optimizer, sched) + offsetof(sl_scheduler, leaf) + 2 * sizeof(sl_leaf)), size);
         sl_optimizer *f = (sl_optimizer *)buf;
         char tmp[sizeof(sl_scheduler)];
         sl_scheduler_state_save(&f->sched, tmp);

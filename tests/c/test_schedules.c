@@ -17,7 +17,7 @@ static sl_scheduler *make(const char *json)
 static double *run(const char *json, int n)
 {
     double *v = NULL;
-    if (sl_schedule_run(json, (int)strlen(json), n, NULL, 0, &v)) printf("run failed: %s\n", sl_error_message());
+    if (sl_schedule_run(json, (int)strlen(json), n, NULL, 0, NULL, 0, &v)) printf("run failed: %s\n", sl_error_message());
     return v;
 }
 
@@ -47,20 +47,53 @@ static void forged(const char *label, const char *spec, int steps, void (*edit)(
     free(buf);
 }
 
-static void lr_negative(sl_scheduler *s) { s->group.lr = -5; }
-static void lr_zero(sl_scheduler *s) { s->group.lr = 0; }
-static void lr_huge(sl_scheduler *s) { s->group.lr = 1e308; }
-static void max_lr_negative(sl_scheduler *s) { s->leaf[0].p.onecycle.max_lr = -1; }
+static void lr_negative(sl_scheduler *s) { s->group[0].lr = -5; }
+static void lr_zero(sl_scheduler *s) { s->group[0].lr = 0; }
+static void lr_huge(sl_scheduler *s) { s->group[0].lr = 1e308; }
+static void max_lr_negative(sl_scheduler *s) { s->leaf[0].g[0].max_lr = -1; }
 static void milestone_nan(sl_scheduler *s) { s->milestones[0] = NAN; }
 static void milestones_unsorted(sl_scheduler *s) { s->milestones[1] = s->milestones[0]; }
 static void root_ahead(sl_scheduler *s) { s->last_epoch += 1; }
 static void leaf_ahead(sl_scheduler *s) { s->leaf[0].last_epoch += 1; }
 static void second_leaf_early(sl_scheduler *s) { s->leaf[1].last_epoch = 0; }
-static void base_lr_changed(sl_scheduler *s) { s->leaf[0].base_lr *= 2; }
+static void base_lr_changed(sl_scheduler *s) { s->leaf[0].g[0].base_lr *= 2; }
 static void t_cur_shifted(sl_scheduler *s) { s->leaf[0].T_cur += 1; }
-static void momentum_nan(sl_scheduler *s) { s->group.momentum = NAN; }
+static void momentum_nan(sl_scheduler *s) { s->group[0].momentum = NAN; }
 static void bad_epochs(sl_scheduler *s) { s->leaf[0].num_bad_epochs = 99; }
 static void multistep_unsorted(sl_scheduler *s) { s->leaf[0].milestones[0] = 50; }
+static void group1_initial(sl_scheduler *s) { s->group[1].initial_lr *= 2; }
+static void group1_max_lr(sl_scheduler *s) { s->leaf[0].g[1].max_lr = -1; }
+static void group1_lambda(sl_scheduler *s) { s->leaf[0].g[1].lambda = 5; }
+static void group1_onecycle_max(sl_scheduler *s) { s->group[1].max_lr *= 2; }
+static void group_past(sl_scheduler *s) { s->group[2].lr = 0.5; }
+static void groups_zero(sl_scheduler *s) { s->n_groups = 0; }
+
+/* The same on a scheduler of two groups (initial lrs 0.1 and 0.01). */
+static void forged_groups(const char *label, const char *spec, int steps, void (*edit)(sl_scheduler *), const char *field)
+{
+    static const double lrs[2] = { 0.1, 0.01 };
+    sl_scheduler *s = NULL, *back = NULL;
+    if (sl_scheduler_create_groups(spec, (double)strlen(spec), lrs, 2, &s)) {
+        printf("create failed: %s\n", sl_error_message());
+        CHECK(0);
+        return;
+    }
+    for (int k = 0; k < steps; k++) sl_scheduler_step(s, 1.0, 1);
+    sl_scheduler copy;
+    memcpy(&copy, s, sizeof copy);
+    edit(&copy);
+    unsigned char *buf = malloc(sizeof copy);
+    sl_scheduler_state_save(&copy, buf);
+    sl_status st = sl_scheduler_restore(buf, (int)sizeof copy, &back);
+    int named = st == SL_STATUS_STATE && strstr(sl_error_message(), field);
+    if (!named) printf("forged %s: status %d '%s', expected a refusal naming '%s'\n", label, (int)st, sl_error_message(), field);
+    CHECK(named && back == NULL);
+    sl_scheduler_state_save(s, buf);
+    CHECK(sl_scheduler_restore(buf, (int)sizeof copy, &back) == SL_STATUS_OK);
+    sl_scheduler_free(back);
+    sl_scheduler_free(s);
+    free(buf);
+}
 
 static void forged_states(void)
 {
@@ -76,7 +109,7 @@ static void forged_states(void)
     forged("SequentialLR lr 1e308", seq, 6, lr_huge, "lr");
     forged("OneCycleLR max_lr -1", one, 5, max_lr_negative, "max_lr");
     forged("SequentialLR milestone NaN", seq, 6, milestone_nan, "milestones");
-    forged("SequentialLR milestones unsorted", seq, 6, milestones_unsorted, "milestones");
+    forged("SequentialLR milestones changed to equal ones (the children's steps no longer agree)", seq, 6, milestones_unsorted, "last_epoch");
     forged("root step count ahead", step, 5, root_ahead, "last_epoch");
     forged("leaf step count ahead", step, 5, leaf_ahead, "last_epoch");
     forged("SequentialLR child started early", seq, 2, second_leaf_early, "last_epoch");
@@ -87,7 +120,17 @@ static void forged_states(void)
     forged("OneCycleLR momentum NaN", one, 5, momentum_nan, "momentum");
     forged("ReduceLROnPlateau num_bad_epochs", "{\"type\":\"ReduceLROnPlateau\",\"patience\":3}", 2, bad_epochs, "num_bad_epochs");
     forged("MultiStepLR milestones", "{\"type\":\"MultiStepLR\",\"milestones\":[3,7]}", 2, multistep_unsorted, "milestones");
-    /* a state of the layout before parameters were stored by name */
+    /* parameter groups */
+    const char *cyc = "{\"type\":\"CyclicLR\",\"base_lr\":[0.01,0.001],\"max_lr\":[0.1,0.05],\"step_size_up\":3}";
+    const char *lam = "{\"type\":\"LambdaLR\",\"lr_lambda\":[\"0.9 ^ epoch\",\"1\"]}";
+    const char *oc = "{\"type\":\"OneCycleLR\",\"max_lr\":[0.1,0.2],\"total_steps\":20}";
+    forged_groups("group 1 initial_lr", "{\"type\":\"StepLR\",\"step_size\":2}", 3, group1_initial, "initial_lr");
+    forged_groups("group 1 max_lr -1", cyc, 3, group1_max_lr, "max_lr");
+    forged_groups("group 1 formula index", lam, 3, group1_lambda, "lr_lambda");
+    forged_groups("OneCycleLR group 1 max_lr", oc, 3, group1_onecycle_max, "max_lr");
+    forged_groups("a group past n_groups", oc, 3, group_past, "parameter groups");
+    forged_groups("no groups", oc, 3, groups_zero, "groups");
+    /* a state of the layout before parameter groups */
     sl_scheduler *s = make(step), *back = NULL;
     if (s) {
         sl_scheduler copy;
@@ -96,7 +139,7 @@ static void forged_states(void)
         unsigned char *buf = malloc(sizeof copy);
         sl_scheduler_state_save(&copy, buf);
         CHECK_ERR(sl_scheduler_restore(buf, (int)sizeof copy, &back), SL_STATUS_STATE,
-                  "scheduler: state is from another version of steplab (state version 1, this one reads 2)");
+                  "scheduler: state is from another version of steplab (state version 1, this one reads 3)");
         free(buf);
         sl_scheduler_free(s);
     }
@@ -125,7 +168,7 @@ static void long_runs_restore(void)
         if (i < n_starters) {
             int row = doc.nodes[list].child;
             for (int k = 0; k < i; k++) row = doc.nodes[row].next;
-            CHECK(sl_scheduler_from_spec(&doc, sl_json_get(&doc, row, "starter"), NAN, &s) == SL_STATUS_OK);
+            CHECK(sl_scheduler_from_spec(&doc, sl_json_get(&doc, row, "starter"), NULL, 1, &s) == SL_STATUS_OK);
         } else {
             s = make(specs[i - n_starters]);
         }
@@ -157,14 +200,14 @@ static void counts_across_the_abi(void)
     sl_scheduler *s = NULL;
     for (int i = 0; i < 5; i++) {
         double v = HOSTILE[i];
-        CHECK_ERR(sl_schedule_run(e, (int)strlen(e), v, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: n must be an integer");
-        CHECK_ERR(sl_schedule_run(e, (int)strlen(e), 4, NULL, v, &out), SL_STATUS_INVALID, "ExponentialLR: metrics must be an integer");
-        CHECK_ERR(sl_schedule_run(e, v, 4, NULL, 0, &out), SL_STATUS_INVALID, "scheduler: spec length must be an integer");
+        CHECK_ERR(sl_schedule_run(e, (int)strlen(e), v, NULL, 0, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: n must be an integer");
+        CHECK_ERR(sl_schedule_run(e, (int)strlen(e), 4, NULL, v, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: metrics must be an integer");
+        CHECK_ERR(sl_schedule_run(e, v, 4, NULL, 0, NULL, 0, &out), SL_STATUS_INVALID, "scheduler: spec length must be an integer");
         CHECK_ERR(sl_scheduler_create(e, v, &s), SL_STATUS_INVALID, "scheduler: spec length must be an integer");
         CHECK_ERR(sl_scheduler_restore(e, v, &s), SL_STATUS_STATE, "scheduler: state must be");
         CHECK(out == NULL && s == NULL);
     }
-    CHECK(sl_schedule_run(e, (int)strlen(e), 4, NULL, 0, &out) == SL_STATUS_OK && out && out[3] == 0.1 * 0.125);
+    CHECK(sl_schedule_run(e, (int)strlen(e), 4, NULL, 0, NULL, 0, &out) == SL_STATUS_OK && out && out[3] == 0.1 * 0.125);
     free(out);
 }
 
@@ -258,15 +301,15 @@ void test_schedules(void)
     s = make("{\"type\":\"ReduceLROnPlateau\",\"lr\":1,\"patience\":0}");
     if (s) {
         CHECK_ERR(sl_scheduler_step(s, 0, 0), SL_STATUS_INVALID, "metrics is required");
-        CHECK_ERR(sl_scheduler_step(s, NAN, 1), SL_STATUS_INVALID, "got NaN");
         CHECK(sl_scheduler_step(s, 1.0, 1) == SL_STATUS_OK && sl_scheduler_lr(s) == 1);
-        CHECK(sl_scheduler_step(s, 1.0, 1) == SL_STATUS_OK && fabs(sl_scheduler_lr(s) - 0.1) < 1e-15);
+        /* a NaN metric is a bad epoch, as in PyTorch */
+        CHECK(sl_scheduler_step(s, NAN, 1) == SL_STATUS_OK && fabs(sl_scheduler_lr(s) - 0.1) < 1e-15);
         sl_scheduler_free(s);
     }
     double *out = NULL;
     const char *e = "{\"type\":\"ExponentialLR\",\"gamma\":0.5}";
-    CHECK_ERR(sl_schedule_run(e, (int)strlen(e), 1e12, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: n must be an integer in [0, 50000000], got 1000000000000");
-    CHECK_ERR(sl_schedule_run(e, (int)strlen(e), -1, NULL, 0, &out), SL_STATUS_INVALID, "got -1");
+    CHECK_ERR(sl_schedule_run(e, (int)strlen(e), 1e12, NULL, 0, NULL, 0, &out), SL_STATUS_INVALID, "ExponentialLR: n must be an integer in [0, 50000000], got 1000000000000");
+    CHECK_ERR(sl_schedule_run(e, (int)strlen(e), -1, NULL, 0, NULL, 0, &out), SL_STATUS_INVALID, "got -1");
     CHECK(out == NULL);
 
     /* a state with a valid checksum but hostile fields is refused, field by field */
@@ -307,4 +350,14 @@ void test_schedules(void)
     forged_states();
     long_runs_restore();
     counts_across_the_abi();
+    /* groups across the ABI: the count and each initial lr checked before use */
+    static const double lrs[3] = { 0.1, NAN, 0.2 };
+    sl_scheduler *g = NULL;
+    const char *st = "{\"type\":\"StepLR\",\"step_size\":2}";
+    CHECK_ERR(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 3, &g), SL_STATUS_INVALID, "scheduler: groups [1] must be a number >= 0");
+    CHECK_ERR(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 33, &g), SL_STATUS_INVALID, "scheduler: groups must be an integer in [1, 32]");
+    CHECK_ERR(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 1.5, &g), SL_STATUS_INVALID, "scheduler: groups must be an integer");
+    CHECK(g == NULL);
+    CHECK(sl_scheduler_create_groups(st, (double)strlen(st), lrs, 1, &g) == SL_STATUS_OK && sl_scheduler_n_groups(g) == 1);
+    sl_scheduler_free(g);
 }

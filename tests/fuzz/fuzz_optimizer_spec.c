@@ -19,11 +19,46 @@ static sl_status bowl(void *ctx, float *x, float *g, int n, double *loss)
     return SL_STATUS_OK;
 }
 
+/* Two parameter groups of 2 and 3: a spec's param_groups of two, stepping, a state that restores and continues. */
+static void groups(const uint8_t *data, size_t size)
+{
+    enum { N = 5 };
+    sl_optimizer *o = NULL, *r = NULL;
+    float g[N];
+    int n;
+    unsigned char *buf;
+    static const double sizes[2] = { 2, 3 };
+    if (sl_optimizer_create_groups((const char *)data, (int)size, sizes, 2, &o) == SL_STATUS_OK) {
+        float x[N] = { 1, -2, 0.5f, 3, 0 };
+        for (int k = 0; k < 30; k++) {
+            for (int i = 0; i < N; i++) g[i] = (float)(((k * 17 + i * 5) % 9) - 4) / 2.0f;
+            sl_optimizer_step(o, x, g, N);
+            if (sl_optimizer_needs_metric(o)) sl_optimizer_scheduler_step(o, (double)(k % 4));
+        }
+        n = sl_optimizer_state_size(o);
+        buf = malloc((size_t)n);
+        sl_optimizer_state_save(o, buf);
+        r = NULL;
+        if (sl_optimizer_restore(buf, n, &r) != SL_STATUS_OK) {
+            const char *m = sl_error_message();
+            if (!strstr(m, "got NaN") && !strstr(m, "Infinity")) abort();
+        } else {
+            float y[N];
+            memcpy(y, x, sizeof x);
+            if (sl_optimizer_step(o, x, g, N) != sl_optimizer_step(r, y, g, N) || memcmp(x, y, sizeof x) != 0) abort();
+            sl_optimizer_free(r);
+        }
+        sl_optimizer_free(o);
+        free(buf);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     enum { N = 5 };
     sl_optimizer *o = NULL;
     if (size > 4096) return 0;
+    groups(data, size);
     if (sl_optimizer_create((const char *)data, (int)size, N, &o) != SL_STATUS_OK) return 0;
     float p[N] = { 1, -2, 0.5f, 3, 0 }, g[N];
     for (int k = 0; k < 40; k++) {

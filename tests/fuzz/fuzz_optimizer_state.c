@@ -29,15 +29,21 @@ static const char *SPECS[] = {
     "{\"type\":\"LBFGS\",\"history_size\":3,\"line_search_fn\":\"strong_wolfe\"}",
     "{\"type\":\"Rprop\"}",
     "{\"type\":\"NAdam\",\"scheduler\":{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":100}}",
+    "{\"type\":\"ASGD\",\"t0\":2,\"param_groups\":[{\"lr\":0.1},{}]}",
+    "{\"type\":\"LARS\",\"param_groups\":[{},{\"lars_exclude\":true}],\"scheduler\":{\"type\":\"CyclicLR\",\"base_lr\":[0.1,0.2],\"max_lr\":1}}",
+    "{\"type\":\"SWATS\",\"eps\":0.01,\"param_groups\":[{},{\"lr\":0.01}],\"scheduler\":{\"type\":\"LambdaLR\",\"lr_lambda\":[\"1\",\"0.9 ^ epoch\"]}}",
 };
+static const double SIZES[2] = { 1, 2 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     enum { N = 3 };
     if (size < 2) return 0;
     sl_optimizer *o = NULL, *r = NULL;
-    const char *spec = SPECS[data[0] % 5];
-    if (sl_optimizer_create(spec, (int)strlen(spec), N, &o)) abort();
+    int which = data[0] % 8;
+    const char *spec = SPECS[which];
+    if (which < 5 ? sl_optimizer_create(spec, (int)strlen(spec), N, &o) : sl_optimizer_create_groups(spec, (int)strlen(spec), SIZES, 2, &o))
+        abort();
     float p[N] = { 2, -1, 0.5f }, g[N] = { 0.3f, -0.2f, 0.1f };
     for (int k = 0; k < 4; k++) {
         if (sl_optimizer_needs_closure(o)) sl_optimizer_step_closure(o, p, N, bowl, NULL, NULL, NULL);

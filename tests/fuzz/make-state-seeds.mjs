@@ -18,25 +18,32 @@ const VALID = [
   [{ type: 'CyclicLR', base_lr: 0.01, max_lr: 0.1, step_size_up: 4 }, 7],
   [{ type: 'ChainedScheduler', schedulers: [{ type: 'ConstantLR', factor: 0.5, total_iters: 3 },
     { type: 'CosineAnnealingWarmRestarts', T_0: 2, T_mult: 2 }] }, 9],
+  [{ type: 'OneCycleLR', max_lr: [0.1, 0.01], total_steps: 20 }, 7, null, [0.1, 0.01]],
+  [{ type: 'SequentialLR', schedulers: [{ type: 'LambdaLR', lr_lambda: ['0.9 ^ epoch', '1'] },
+    { type: 'CyclicLR', base_lr: [0.01, 0.001], max_lr: 0.1, step_size_up: 3, window: 'hann' }], milestones: [4] }, 9, null, [0.1, 0.01]],
+  [{ type: 'SequentialLR', lr: 0.1, schedulers: [{ type: 'ConstantLR' }, { type: 'ExponentialLR', gamma: 0.9 },
+    { type: 'StepLR', step_size: 2 }], milestones: [5, 2] }, 9],
 ];
 
-function bytesOf([spec, steps, metrics]) {
-  const s = lab.createScheduler(spec);
+function bytesOf([spec, steps, metrics, groups]) {
+  const s = lab.createScheduler(spec, groups ? { groups } : {});
   for (let k = 0; k < steps; k++) (metrics ? s.step(metrics[k]) : s.step());
   const b = Buffer.from(s.state().data, 'base64');
   s.dispose();
   return b;
 }
 
-// byte offsets in sl_scheduler (c/schedules/scheduler.h): magic, version, size, checksum, type, last_epoch, lr0,
-// group { lr, initial_lr, momentum, has_initial_lr }, n_leaves, n_milestones, milestones[7], leaf[8]
-const TYPE = 16, LAST_EPOCH = 20, GROUP_LR = 32, MILESTONES = 72;
+// byte offsets in sl_scheduler (c/schedules/scheduler.h): magic, version, size, checksum, type, last_epoch,
+// n_groups, n_leaves, n_milestones, n_formulas, lr0[32], group[32] (64 bytes each, lr first), milestones[7], leaf[8], formulas[16]
+const TYPE = 16, LAST_EPOCH = 20, N_GROUPS = 24, GROUP_LR = 296, MILESTONES = 2344;
 const FORGED = {
   'regression-plateau-header': [5, (b) => b.writeInt32LE(12, TYPE)], // a ReduceLROnPlateau header over a CyclicLR
   'forged-lr-negative': [0, (b) => b.writeDoubleLE(-5, GROUP_LR)],
   'forged-lr-huge': [0, (b) => b.writeDoubleLE(1e308, GROUP_LR)],
   'forged-steps-disagree': [1, (b) => b.writeInt32LE(b.readInt32LE(LAST_EPOCH) + 3, LAST_EPOCH)],
   'forged-milestone-nan': [1, (b) => b.writeDoubleLE(NaN, MILESTONES)],
+  'forged-groups-more': [7, (b) => b.writeInt32LE(3, N_GROUPS)],
+  'forged-group1-lr-negative': [7, (b) => b.writeDoubleLE(-1, GROUP_LR + 64)],
 };
 
 for (const f of fs.readdirSync(dir)) fs.rmSync(new URL(f, dir));

@@ -8,11 +8,19 @@ Generates tests/fixtures/optimizers.json:
           steps (one opt.step(closure) per step), the closure giving the
           surface's float32 value and analytic gradient.
 
+Also generates tests/fixtures/optimizer_groups.json: parameter groups (the 7
+parameters cut into tensors of the given sizes, one param group each, every
+group overriding options of its own) for every optimizer that takes groups,
+ASGD (with its averaged parameters ax), and the values PyTorch accepts that
+steplab once refused (lr 0, eps 0); each case records the parameters, each
+group's lr after every step, and ASGD's ax.
+
 Rerun from the repository root with Debian's PyTorch:
 
     /usr/bin/python3 tests/gen/optimizers.py
 """
 import json
+import math
 import os
 import warnings
 
@@ -38,10 +46,10 @@ CLASSES = {
     'SGD': torch.optim.SGD, 'Adagrad': torch.optim.Adagrad, 'RMSprop': torch.optim.RMSprop,
     'Adadelta': torch.optim.Adadelta, 'Adam': torch.optim.Adam, 'AdamW': torch.optim.AdamW,
     'Adamax': torch.optim.Adamax, 'NAdam': torch.optim.NAdam, 'RAdam': torch.optim.RAdam,
-    'Rprop': torch.optim.Rprop, 'LBFGS': torch.optim.LBFGS,
+    'Rprop': torch.optim.Rprop, 'LBFGS': torch.optim.LBFGS, 'ASGD': torch.optim.ASGD,
 }
 SCHEDULERS = {
-    'StepLR': S.StepLR, 'CyclicLR': S.CyclicLR, 'OneCycleLR': S.OneCycleLR, 'CosineAnnealingLR': S.CosineAnnealingLR,
+    'LambdaLR': S.LambdaLR, 'ReduceLROnPlateau': S.ReduceLROnPlateau, 'StepLR': S.StepLR, 'CyclicLR': S.CyclicLR, 'OneCycleLR': S.OneCycleLR, 'CosineAnnealingLR': S.CosineAnnealingLR,
     'ExponentialLR': S.ExponentialLR, 'LinearLR': S.LinearLR,
 }
 
@@ -255,6 +263,103 @@ def lbfgs_closure(opts, steps=20):
     return out
 
 
+# ---- parameter groups, ASGD, and values PyTorch accepts (optimizer_groups.json) ----
+GROUPS_OUT = os.path.join(ROOT, 'tests', 'fixtures', 'optimizer_groups.json')
+LAMBDAS = {'0.9 ^ epoch': lambda e: 0.9 ** e, 'epoch < 5 ? (epoch + 1) / 5 : 1': lambda e: (e + 1) / 5 if e < 5 else 1}
+GROUP_REPLAY = [
+    ('SGD', [3, 4], {'lr': 0.1, 'momentum': 0.9}, [{'lr': 0.01}, {'weight_decay': 0.1}]),
+    ('SGD', [2, 5], {'lr': 0.05}, [{'momentum': 0.9, 'nesterov': True}, {'momentum': 0.5, 'dampening': 0.5, 'maximize': True}]),
+    ('SGD', [3, 4], {'lr': 0.1, 'momentum': 0.9}, [{'lr': 0}, {}]),
+    ('Adagrad', [3, 4], {'lr': 0.1, 'initial_accumulator_value': 0.3}, [{'lr_decay': 0.01}, {'weight_decay': 0.1, 'eps': 1e-6}]),
+    ('RMSprop', [4, 3], {'lr': 0.01}, [{'centered': True, 'momentum': 0.9}, {'alpha': 0.9, 'weight_decay': 0.1}]),
+    ('Adadelta', [3, 4], {}, [{'rho': 0.5, 'lr': 0.5}, {'eps': 1e-4, 'maximize': True}]),
+    ('Adam', [3, 4], {'lr': 0.01}, [{'betas': [0.5, 0.9]}, {'amsgrad': True, 'weight_decay': 0.05, 'lr': 0.002}]),
+    ('AdamW', [3, 4], {'lr': 0.01}, [{'weight_decay': 0.5}, {'amsgrad': True, 'eps': 1e-6}]),
+    ('Adamax', [3, 4], {'lr': 0.01}, [{'betas': [0.8, 0.99]}, {'weight_decay': 0.1}]),
+    ('NAdam', [3, 4], {'lr': 0.01}, [{'momentum_decay': 0.01}, {'betas': [0.8, 0.99], 'weight_decay': 0.1}]),
+    ('RAdam', [3, 4], {'lr': 0.01}, [{'betas': [0.9, 0.9]}, {'weight_decay': 0.1, 'lr': 0.05}]),
+    ('Rprop', [3, 4], {'lr': 0.01}, [{'etas': [0.3, 1.5], 'step_sizes': [1e-3, 1]}, {'lr': 0.1, 'maximize': True}]),
+    ('ASGD', [3, 4], {'lr': 0.05, 't0': 10}, [{'lambd': 0.01, 'alpha': 0.5}, {'weight_decay': 0.1, 't0': 20, 'lr': 0.02}]),
+    ('Adam', [1, 2, 4], {'lr': 0.01}, [{'lr': 0.1}, {}, {'lr': 0.001, 'maximize': True}]),
+    # with a scheduler driving every group
+    ('SGD', [3, 4], {'lr': 0.1, 'momentum': 0.9, 'scheduler': {'type': 'OneCycleLR', 'max_lr': [0.5, 0.05], 'total_steps': 60}},
+     [{}, {'lr': 0.01}]),
+    ('SGD', [3, 4], {'lr': 0.1, 'momentum': 0.9, 'scheduler': {'type': 'CyclicLR', 'base_lr': [0.01, 0.001], 'max_lr': [0.1, 0.02],
+                                                               'step_size_up': 5, 'max_momentum': [0.9, 0.95]}},
+     [{}, {'lr': 0.01}]),
+    ('Adam', [3, 4], {'lr': 0.01, 'scheduler': {'type': 'LambdaLR', 'lr_lambda': ['0.9 ^ epoch', 'epoch < 5 ? (epoch + 1) / 5 : 1']}},
+     [{}, {'lr': 0.05}]),
+    ('Adam', [3, 4], {'lr': 0.01, 'scheduler': {'type': 'StepLR', 'step_size': 10, 'gamma': 0.5}}, [{'lr': 0.1}, {}]),
+    ('ASGD', [3, 4], {'lr': 0.05, 't0': 5, 'scheduler': {'type': 'CosineAnnealingLR', 'T_max': 20}}, [{}, {'lr': 0.01}]),
+]
+ASGD_REPLAY = [
+    {}, {'lr': 0.05, 't0': 10}, {'lr': 0.05, 't0': 0, 'lambd': 0.01, 'alpha': 0.5}, {'lr': 0.02, 't0': 25, 'weight_decay': 0.1},
+    {'lr': 0.05, 't0': 10, 'maximize': True}, {'lr': 0.1, 'lambd': 0, 't0': 3},
+    {'lr': 0.05, 't0': 10, 'scheduler': {'type': 'StepLR', 'step_size': 10, 'gamma': 0.5}},
+]
+ZERO_REPLAY = [
+    ('SGD', {'lr': 0}), ('Adam', {'lr': 0}), ('Adam', {'lr': 0.01, 'eps': 0}), ('AdamW', {'lr': 0.01, 'eps': 0}),
+    ('Adagrad', {'lr': 0.1, 'eps': 0}), ('RMSprop', {'lr': 0.01, 'eps': 0}), ('Adadelta', {'eps': 0}), ('Adamax', {'lr': 0.01, 'eps': 0}),
+    ('NAdam', {'lr': 0.01, 'eps': 0}), ('RAdam', {'lr': 0.01, 'eps': 0}), ('Rprop', {'lr': 0}), ('ASGD', {'lr': 0}),
+]
+
+
+def attach_groups(opt, spec):
+    if spec is None:
+        return None
+    kw = {k: v for k, v in spec.items() if k != 'type'}
+    if spec['type'] == 'LambdaLR':
+        f = kw['lr_lambda']
+        kw['lr_lambda'] = [LAMBDAS[x] for x in f] if isinstance(f, list) else LAMBDAS[f]
+    return SCHEDULERS[spec['type']](opt, **kw)
+
+
+def replay_groups(name, sizes, opts, groups):
+    flat = params0.clone()
+    ps, at = [], 0
+    for n in sizes:
+        ps.append(flat[at:at + n].clone().requires_grad_(True))
+        at += n
+    entries = [{'params': [p], **{k: (tuple(v) if isinstance(v, list) else v) for k, v in g.items()}} for p, g in zip(ps, groups)]
+    opt = CLASSES[name](entries, **torch_kwargs(name, opts))
+    sched = attach_groups(opt, opts.get('scheduler'))
+    out, lrs, axs = [], [], []
+    for k in range(STEPS):
+        at = 0
+        for p, n in zip(ps, sizes):
+            p.grad = grads[k][at:at + n].clone()
+            at += n
+        opt.step()
+        if sched is not None:
+            sched.step()
+        out.append([f32(v) for p in ps for v in p.detach()])
+        lrs.append([float(g['lr']) for g in opt.param_groups])
+        if name == 'ASGD':
+            axs.append([f32(v) for p in ps for v in opt.state[p]['ax']])
+    return out, lrs, axs
+
+
+def groups_doc():
+    cases = []
+    for name, sizes, opts, groups in GROUP_REPLAY:
+        spec = {'type': name, **opts, 'param_groups': groups}
+        params, lrs, axs = replay_groups(name, sizes, opts, groups)
+        c = {'label': f'{name} groups {sizes} ' + json.dumps(spec, sort_keys=True), 'spec': spec, 'sizes': sizes, 'params': params, 'lrs': lrs}
+        if axs:
+            c['ax'] = axs
+        cases.append(c)
+    for name, opts in [('ASGD', o) for o in ASGD_REPLAY] + ZERO_REPLAY:
+        params, lrs, axs = replay_groups(name, [N], opts, [{}])
+        spec = {'type': name, **opts}
+        c = {'label': f'{name} ' + json.dumps(opts, sort_keys=True), 'spec': spec, 'sizes': [N], 'params': params, 'lrs': lrs}
+        if axs:
+            c['ax'] = axs
+        cases.append(c)
+    for c in cases:
+        assert all(math.isfinite(v) for row in c['params'] for v in row), c['label']
+    return {'torch': torch.__version__, 'n': N, 'steps': STEPS, 'note': 'params0 and grads are those of optimizers.json', 'cases': cases}
+
+
 def main():
     cases = []
     for name, opts in REPLAY:
@@ -284,6 +389,11 @@ def main():
         json.dump(doc, fh, separators=(',', ':'))
         fh.write('\n')
     print(f'wrote {OUT}: {len(cases)} replay cases, {len(traces)} traces')
+    gdoc = groups_doc()
+    with open(GROUPS_OUT, 'w') as fh:
+        json.dump(gdoc, fh, separators=(',', ':'))
+        fh.write('\n')
+    print(f'wrote {GROUPS_OUT}: {len(gdoc["cases"])} cases')
 
 
 if __name__ == '__main__':

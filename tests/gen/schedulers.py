@@ -4,6 +4,14 @@ Generates tests/fixtures/schedulers.json: for each case, the steplab spec and th
 learning rate PyTorch's torch.optim.lr_scheduler produces after k = 0..n-1 calls
 of scheduler.step() (k = 0 is right after construction).
 
+Also generates tests/fixtures/scheduler_groups.json: schedulers on an optimizer
+with several parameter groups (lab.schedule(spec, n, { groups })), each group's
+lr (and momentum where a scheduler cycles it) after every step, and the values
+PyTorch accepts that steplab once refused (SequentialLR with equal or unsorted
+milestones, OneCycleLRs sharing a group, NaN and infinite plateau metrics, lr 0,
+ExponentialLR gamma 0, a fractional CosineAnnealingLR T_max). Non-finite metrics
+are written as the strings 'NaN', 'Infinity' and '-Infinity'.
+
 Rerun from the repository root with Debian's PyTorch:
 
     /usr/bin/python3 tests/gen/schedulers.py
@@ -479,6 +487,146 @@ case('ChainedScheduler LinearLR + CosineAnnealingWarmRestarts (non-chainable ove
 
 
 # --------------------------------------------------------------------------
+# Parameter groups and the values PyTorch accepts (scheduler_groups.json).
+
+GROUP_OUT = os.path.join(ROOT, 'tests', 'fixtures', 'scheduler_groups.json')
+GROUP_CASES = []
+
+
+def gcase(label, spec, n, groups=None, metrics=None):
+    GROUP_CASES.append((label, spec, n, groups, metrics))
+
+
+def group_optimizer(groups, spec):
+    if groups is None:
+        return make_optimizer(spec)
+    ps = [torch.nn.Parameter(torch.zeros(1)) for _ in groups]
+    return torch.optim.SGD([{'params': [p], 'lr': lr} for p, lr in zip(ps, groups)], lr=groups[0], momentum=0.9)
+
+
+def group_scheduler(spec, opt):
+    kind = spec['type']
+    kw = {k: v for k, v in spec.items() if k not in ('type', 'lr')}
+    if kind in ('LambdaLR', 'MultiplicativeLR'):
+        f = kw['lr_lambda']
+        kw['lr_lambda'] = [make_lambda(x) for x in f] if isinstance(f, list) else make_lambda(f)
+    if kind == 'SequentialLR':
+        kw['schedulers'] = [group_scheduler(c, opt) for c in kw['schedulers']]
+        return S.SequentialLR(opt, **kw)
+    if kind == 'ChainedScheduler':
+        return S.ChainedScheduler([group_scheduler(c, opt) for c in kw['schedulers']])
+    return getattr(S, kind)(opt, **kw)
+
+
+def metric_value(m):
+    return float(m) if not isinstance(m, str) else {'NaN': math.nan, 'Infinity': math.inf, '-Infinity': -math.inf}[m]
+
+
+def group_run(spec, n, groups, metrics):
+    opt = group_optimizer(groups, spec)
+    sched = group_scheduler(spec, opt)
+    lrs = [[float(g['lr'])] for g in opt.param_groups]
+    mom = [[float(g['momentum'])] for g in opt.param_groups]
+    for k in range(n - 1):
+        opt.step()
+        if metrics is None:
+            sched.step()
+        else:
+            sched.step(metric_value(metrics[k]))
+        for i, g in enumerate(opt.param_groups):
+            lrs[i].append(float(g['lr']))
+            mom[i].append(float(g['momentum']))
+    return lrs, mom
+
+
+for f in FORMULAS[:3]:
+    PY_FORMULA.setdefault(f[0], f[1])
+two = [0.1, 0.01]
+gcase('StepLR on 2 groups', {'type': 'StepLR', 'step_size': 5, 'gamma': 0.5}, 30, two)
+gcase('CosineAnnealingLR on 2 groups past T_max', {'type': 'CosineAnnealingLR', 'T_max': 10, 'eta_min': 0.001}, 35, [0.2, 0.05])
+gcase('LambdaLR one formula on 3 groups', {'type': 'LambdaLR', 'lr_lambda': '0.95 ^ epoch'}, 30, [0.1, 0.01, 1.0])
+gcase('LambdaLR a list of formulas', {'type': 'LambdaLR', 'lr_lambda': ['0.95 ^ epoch', 'epoch < 5 ? (epoch + 1) / 5 : 1']}, 30, two)
+gcase('MultiplicativeLR a list of formulas', {'type': 'MultiplicativeLR', 'lr_lambda': ['0.95', 'epoch % 10 == 0 ? 0.5 : 1']}, 40, two)
+gcase('CyclicLR base_lr and max_lr lists, momentum lists',
+      {'type': 'CyclicLR', 'base_lr': [0.001, 0.0001], 'max_lr': [0.1, 0.01], 'step_size_up': 4, 'step_size_down': 6,
+       'base_momentum': [0.8, 0.7], 'max_momentum': [0.9, 0.95]}, 40, two)
+gcase('CyclicLR triangular2 one base_lr, max_lr list',
+      {'type': 'CyclicLR', 'base_lr': 0.001, 'max_lr': [0.1, 0.05], 'step_size_up': 3, 'mode': 'triangular2'}, 30, two)
+gcase('OneCycleLR max_lr list', {'type': 'OneCycleLR', 'max_lr': [0.1, 0.01], 'total_steps': 30}, 31, two)
+gcase('OneCycleLR max_lr and momentum lists three_phase linear',
+      {'type': 'OneCycleLR', 'max_lr': [0.5, 0.05, 0.2], 'total_steps': 24, 'three_phase': True, 'anneal_strategy': 'linear',
+       'base_momentum': [0.8, 0.85, 0.7], 'max_momentum': [0.9, 0.95, 0.99]}, 25, [0.1, 0.01, 0.3])
+gcase('ReduceLROnPlateau min_lr per group',
+      {'type': 'ReduceLROnPlateau', 'factor': 0.5, 'patience': 1, 'min_lr': [0.02, 0.004]}, 20, two, [1.0] * 19)
+gcase('ReduceLROnPlateau one min_lr on 2 groups', {'type': 'ReduceLROnPlateau', 'factor': 0.1, 'patience': 0, 'min_lr': 0.001},
+      10, two, [3.0, 2.0] + [2.5] * 7)
+gcase('SequentialLR on 2 groups', {'type': 'SequentialLR', 'schedulers': [{'type': 'LinearLR', 'start_factor': 0.1, 'total_iters': 5},
+      {'type': 'CosineAnnealingLR', 'T_max': 15}], 'milestones': [5]}, 30, two)
+gcase('ChainedScheduler on 2 groups', {'type': 'ChainedScheduler', 'schedulers': [{'type': 'ConstantLR', 'factor': 0.5, 'total_iters': 3},
+      {'type': 'ExponentialLR', 'gamma': 0.9}]}, 20, two)
+gcase('SequentialLR two OneCycleLRs with lists on 2 groups',
+      {'type': 'SequentialLR', 'schedulers': [{'type': 'OneCycleLR', 'max_lr': [0.1, 0.2], 'total_steps': 4},
+       {'type': 'OneCycleLR', 'max_lr': [1, 0.5], 'total_steps': 4}], 'milestones': [2]}, 5, two)
+# the issue's gap 1: of two OneCycleLRs on one group, the last constructed wins
+gcase('gap 1: SequentialLR of two OneCycleLRs',
+      {'type': 'SequentialLR', 'lr': 0.1, 'schedulers': [{'type': 'OneCycleLR', 'max_lr': 0.1, 'total_steps': 4},
+       {'type': 'OneCycleLR', 'max_lr': 1, 'total_steps': 4}], 'milestones': [2]}, 5)
+gcase('gap 1: ChainedScheduler of two OneCycleLRs',
+      {'type': 'ChainedScheduler', 'lr': 0.1, 'schedulers': [{'type': 'OneCycleLR', 'max_lr': 0.1, 'total_steps': 10},
+       {'type': 'OneCycleLR', 'max_lr': 0.5, 'total_steps': 20, 'anneal_strategy': 'linear'}]}, 11)
+# gap 6: what PyTorch accepts
+gcase('gap 6: SequentialLR equal milestones [2, 2]',
+      {'type': 'SequentialLR', 'lr': 0.1, 'schedulers': [{'type': 'ConstantLR', 'factor': 0.5, 'total_iters': 3},
+       {'type': 'ExponentialLR', 'gamma': 0.9}, {'type': 'StepLR', 'step_size': 2, 'gamma': 0.5}], 'milestones': [2, 2]}, 12)
+gcase('gap 6: SequentialLR unsorted milestones [6, 3]',
+      {'type': 'SequentialLR', 'lr': 0.1, 'schedulers': [{'type': 'LinearLR', 'start_factor': 0.2, 'total_iters': 4},
+       {'type': 'ExponentialLR', 'gamma': 0.8}, {'type': 'CosineAnnealingLR', 'T_max': 5}], 'milestones': [6, 3]}, 15)
+gcase('gap 6: SequentialLR unsorted milestones [3, 8, 5]',
+      {'type': 'SequentialLR', 'lr': 0.5, 'schedulers': [{'type': 'ConstantLR', 'factor': 0.5, 'total_iters': 2},
+       {'type': 'ExponentialLR', 'gamma': 0.9}, {'type': 'StepLR', 'step_size': 2, 'gamma': 0.5},
+       {'type': 'CosineAnnealingWarmRestarts', 'T_0': 3}], 'milestones': [3, 8, 5]}, 16)
+gcase('gap 6: ReduceLROnPlateau NaN and infinite metrics are bad epochs',
+      {'type': 'ReduceLROnPlateau', 'factor': 0.5, 'patience': 1, 'lr': 1.0}, 12, None,
+      [1.0, 'NaN', 'NaN', 0.5, 'Infinity', 'Infinity', 0.4, 'NaN', 0.3, 'Infinity', 'NaN'])
+gcase('gap 6: ReduceLROnPlateau mode min with -Infinity (never beaten again)',
+      {'type': 'ReduceLROnPlateau', 'factor': 0.5, 'patience': 0, 'lr': 1.0}, 8, None, [1.0, '-Infinity', 0.5, 0.1, -5, 'NaN', 0])
+gcase('gap 6: ReduceLROnPlateau mode max with Infinity',
+      {'type': 'ReduceLROnPlateau', 'mode': 'max', 'factor': 0.5, 'patience': 1, 'lr': 1.0}, 8, None, [1.0, 'Infinity', 2.0, 3.0, 'NaN', 4, 5])
+gcase('gap 6: StepLR lr 0', {'type': 'StepLR', 'lr': 0, 'step_size': 2}, 10)
+gcase('gap 6: CyclicLR on a group of lr 0', {'type': 'CyclicLR', 'base_lr': 0.01, 'max_lr': 0.1, 'step_size_up': 3}, 12, [0.0, 0.1])
+gcase('gap 6: ExponentialLR gamma 0', {'type': 'ExponentialLR', 'lr': 0.1, 'gamma': 0}, 10)
+gcase('gap 6: SequentialLR ExponentialLR gamma 0 then StepLR (closed form)',
+      {'type': 'SequentialLR', 'lr': 0.1, 'schedulers': [{'type': 'ExponentialLR', 'gamma': 0},
+       {'type': 'StepLR', 'step_size': 2}], 'milestones': [3]}, 10)
+gcase('gap 6: CosineAnnealingLR fractional T_max 2.5', {'type': 'CosineAnnealingLR', 'lr': 0.1, 'T_max': 2.5, 'eta_min': 0.01}, 20)
+gcase('gap 6: CosineAnnealingLR fractional T_max 7.3', {'type': 'CosineAnnealingLR', 'lr': 1.0, 'T_max': 7.3}, 40)
+gcase('gap 6: CosineAnnealingLR T_max 0.5', {'type': 'CosineAnnealingLR', 'lr': 0.1, 'T_max': 0.5}, 10)
+
+
+def write_groups():
+    lines = []
+    labels = [c[0] for c in GROUP_CASES]
+    assert len(labels) == len(set(labels)), 'duplicate labels'
+    for label, spec, n, groups, metrics in GROUP_CASES:
+        lrs, mom = group_run(spec, n, groups, metrics)
+        assert all(math.isfinite(x) for row in lrs for x in row), label
+        c = {'label': label, 'spec': spec, 'n': n}
+        if groups is not None:
+            c['groups'] = groups
+        if metrics is not None:
+            c['metrics'] = metrics
+        c['lr'] = lrs
+        if any(spec.get('cycle_momentum', True) and t in json.dumps(spec) for t in ('CyclicLR', 'OneCycleLR')):
+            c['momentum'] = mom
+        lines.append(json.dumps(c, allow_nan=False, separators=(', ', ': ')))
+    head = json.dumps({'generator': 'tests/gen/schedulers.py', 'torch': torch.__version__,
+                       'note': 'lr[g][k]: group g after k steps; groups absent: one group with the spec\'s lr'})[:-1]
+    with open(GROUP_OUT, 'w') as f:
+        f.write(head + ',\n"cases": [\n' + ',\n'.join(lines) + '\n]}\n')
+    print('wrote %d cases to %s' % (len(GROUP_CASES), GROUP_OUT))
+
+
+# --------------------------------------------------------------------------
 
 def main():
     labels = [c[0] for c in CASES]
@@ -498,6 +646,7 @@ def main():
     with open(OUT, 'w') as f:
         f.write(head + ',\n"cases": [\n' + ',\n'.join(lines) + '\n]}\n')
     print('wrote %d cases to %s (%d bytes)' % (len(CASES), OUT, os.path.getsize(OUT)))
+    write_groups()
 
 
 if __name__ == '__main__':

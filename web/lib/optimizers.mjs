@@ -27,6 +27,13 @@
 //   Float32Array of nx * ny values, row-major with y outer: value[j * nx + i]
 //   is at x = min + (max - min) * i / (nx - 1). At most 4096 x 4096 points.
 //
+// Parameter groups, PyTorch's way: lab.createOptimizer(spec, [3, 4]) cuts the
+// parameter vector (still one Float32Array of 7 for step) into groups of 3 and
+// 4; spec.param_groups, when given, has one entry per group, each overriding
+// any option of the type ({ lr: 0.01 }, { weight_decay: 0.1, lars_exclude: true }).
+// opt.lrs holds each group's lr (opt.lr is group 0's), opt.groupSizes the sizes.
+// An attached scheduler drives every group (list-valued parameters per group).
+//
 // Counts (nParams, nx, ny, steps) go to the core as the numbers they are; the
 // core range-checks them before any conversion. The checks here only give a
 // friendlier message for values that are not numbers at all.
@@ -62,6 +69,8 @@ export class Optimizer {
     this._ptr = ptr;
     this.type = core.cstring(core.x.sl_optimizer_type(ptr));
     this.nParams = core.x.sl_optimizer_n(ptr);
+    /** Parameters in each group, in order (one entry without groups). */
+    this.groupSizes = Array.from({ length: core.x.sl_optimizer_n_groups(ptr) }, (_, g) => core.x.sl_optimizer_group_size(ptr, g));
     /** Objective evaluations made by the last step(params, closure). */
     this.lastEvals = 0;
     finalizer?.register(this, { core, ptr }, this);
@@ -80,6 +89,43 @@ export class Optimizer {
 
   /** The learning rate the next step uses (PyTorch: optimizer.param_groups[0]['lr']). */
   get lr() { return this._core.x.sl_optimizer_lr(this._live()); }
+
+  /** Each group's lr now (a new Float64Array; PyTorch: [g['lr'] for g in optimizer.param_groups]). */
+  get lrs() {
+    const ptr = this._live();
+    return Float64Array.from(this.groupSizes, (_, g) => this._core.x.sl_optimizer_group_lr(ptr, g));
+  }
+
+  /** LARS: each group's trust ratio (local rate) of the last step, NaN before it; null for the others. */
+  get trust_ratios() {
+    const ptr = this._live();
+    if (this.type !== 'LARS') return null;
+    return Float64Array.from(this.groupSizes, (_, g) => this._core.x.sl_optimizer_trust_ratio(ptr, g));
+  }
+
+  /**
+   * SWATS: per group, { switched, step, lr, estimate, gamma }: whether it runs SGD now, the
+   * step k at which it switched and the SGD rate Lambda it switched to (null before), the last
+   * bias-corrected estimate lambda_k / (1 - beta2^k) and projection gamma_k (null before one);
+   * null for the other optimizers.
+   */
+  get swats() {
+    const ptr = this._live();
+    if (this.type !== 'SWATS') return null;
+    const x = this._core.x;
+    const val = (g, k) => { const v = x.sl_optimizer_swats(ptr, g, k); return Number.isNaN(v) ? null : v; };
+    return this.groupSizes.map((_, g) => ({
+      switched: x.sl_optimizer_swats(ptr, g, 0) === 1, step: val(g, 1), lr: val(g, 2), estimate: val(g, 3), gamma: val(g, 4),
+    }));
+  }
+
+  /** ASGD: the averaged parameters ax (a Float32Array copy of nParams; PyTorch's state['ax']). */
+  averaged() {
+    const ptr = this._live();
+    const p = this._core.x.sl_optimizer_averaged(ptr);
+    if (!p) fail(this.type, 'averaged', 'is kept by ASGD only');
+    return this._core.copy(Float32Array, p, this.nParams);
+  }
 
   /** step() calls so far. */
   get steps() { return this._core.x.sl_optimizer_steps(this._live()); }
@@ -151,7 +197,7 @@ export class Optimizer {
   /** ReduceLROnPlateau's step(metric), for an attached scheduler that needs a metric. Returns the new lr. */
   schedulerStep(metric) {
     const ptr = this._idle('step its scheduler');
-    if (typeof metric !== 'number') fail(this.type, 'metric', `must be a finite number, got ${describe(metric)}`);
+    if (typeof metric !== 'number') fail(this.type, 'metric', `must be a number (NaN and infinities count as bad epochs), got ${describe(metric)}`);
     this._core.check(this._core.x.sl_optimizer_scheduler_step(ptr, metric));
     return this.lr;
   }
@@ -166,7 +212,8 @@ export class Optimizer {
       core.x.sl_optimizer_state_save(ptr, p);
       return core.u8.slice(p, p + size);
     });
-    return { format: STATE_FORMAT, type: this.type, nParams: this.nParams, steps: this.steps, lr: this.lr, data: toBase64(bytes) };
+    return { format: STATE_FORMAT, type: this.type, nParams: this.nParams, groupSizes: this.groupSizes.slice(), steps: this.steps,
+      lr: this.lr, lrs: Array.from(this.lrs), data: toBase64(bytes) };
   }
 
   /** Frees the C object; safe to call twice. */
@@ -207,13 +254,26 @@ export function install(lab, core) {
   lab.createOptimizer = (spec, nParams) => {
     const thing = thingOf(spec, 'optimizer');
     const text = specText(spec, thing);
-    if (typeof nParams !== 'number' || !Number.isInteger(nParams)) {
-      fail(thing, 'nParams', `must be an integer in [1, 50000000], got ${describe(nParams)}`);
+    const list = Array.isArray(nParams) || ArrayBuffer.isView(nParams);
+    if (list) {
+      if (nParams.length < 1 || nParams.length > 32) {
+        fail(thing, 'nParams', `must list 1 to 32 group sizes, got ${describe(nParams)}`);
+      }
+      for (let i = 0; i < nParams.length; i++) {
+        if (typeof nParams[i] !== 'number') fail(thing, `nParams[${i}]`, `must be an integer >= 1 (a group's size), got ${describe(nParams[i])}`);
+      }
+    } else if (typeof nParams !== 'number' || !Number.isInteger(nParams)) {
+      fail(thing, 'nParams', `must be an integer in [1, 50000000] or a list of group sizes, got ${describe(nParams)}`);
     }
     const ptr = core.scoped((s) => {
       const [sp, sl] = s.string(text);
       const out = s.outPtr();
-      core.check(x.sl_optimizer_create(sp, sl, nParams, out));
+      if (list) {
+        const gp = s.f64(nParams);
+        core.check(x.sl_optimizer_create_groups(sp, sl, gp, nParams.length, out));
+      } else {
+        core.check(x.sl_optimizer_create(sp, sl, nParams, out));
+      }
       return s.readPtr(out);
     });
     return new Optimizer(core, ptr);

@@ -35,6 +35,10 @@ export interface ParamInfo {
   choices?: string;
   min_len?: number;
   max_len?: number;
+  /** true: also takes a list with one value per parameter group (PyTorch's list-valued parameters). */
+  per_group?: boolean;
+  /** true: not a PyTorch 1.13 parameter (e.g. CyclicLR's window, Adam's bias_correction). */
+  textbook?: boolean;
   help: string;
 }
 
@@ -43,12 +47,14 @@ export interface KindInfo {
   /** One line of help. */
   summary: string;
   /** Groups the family's types: schedulers 'decay' | 'warmup' | 'cyclic' | 'adaptive' | 'composite' | 'formula',
-   * optimizers 'sgd' | 'adaptive' | 'sign' | 'second-order', surfaces 'bowl' | 'valley' | 'plateau' | 'multimodal' | 'saddle'. */
+   * optimizers 'sgd' | 'adaptive' | 'sign' | 'second-order' | 'layer-wise', surfaces 'bowl' | 'valley' | 'plateau' | 'multimodal' | 'saddle'. */
   category?: string;
   /** The spec the page opens this type with. */
   starter?: { type: string; [param: string]: unknown };
   /** Schedulers: the parameter that sets the schedule's length ('T_max', 'total_steps', ...), or null. */
   length_param?: string | null;
+  /** true for types PyTorch 1.13 does not have (textbook or paper forms); absent otherwise. */
+  textbook?: boolean;
   params: ParamInfo[];
 }
 
@@ -60,6 +66,8 @@ export interface SurfaceKindInfo extends KindInfo {
   minima: { x: number; y: number; value: number }[];
 }
 
+/** A number for every parameter group, or a list with one per group (PyTorch's lists). */
+type PerGroup = number | number[];
 type SchedulerBase = {
   /** The optimizer's initial learning rate (default 0.1). */
   lr?: number;
@@ -68,8 +76,8 @@ type ChildScheduler = Exclude<SchedulerSpec, { type: 'SequentialLR' } | { type: 
 
 /** A scheduler spec: torch.optim.lr_scheduler's class and parameter names. */
 export type SchedulerSpec = SchedulerBase & (
-  | { type: 'LambdaLR'; /** Factor as a formula in epoch, e.g. '0.95 ^ epoch'. */ lr_lambda: string }
-  | { type: 'MultiplicativeLR'; lr_lambda: string }
+  | { type: 'LambdaLR'; /** Factor as a formula in epoch, e.g. '0.95 ^ epoch', or one per parameter group. */ lr_lambda: string | string[] }
+  | { type: 'MultiplicativeLR'; lr_lambda: string | string[] }
   | { type: 'StepLR'; step_size: number; gamma?: number }
   | { type: 'MultiStepLR'; milestones: number[]; gamma?: number }
   | { type: 'ConstantLR'; factor?: number; total_iters?: number }
@@ -78,14 +86,16 @@ export type SchedulerSpec = SchedulerBase & (
   | { type: 'PolynomialLR'; total_iters?: number; power?: number }
   | { type: 'CosineAnnealingLR'; T_max: number; eta_min?: number }
   | { type: 'CosineAnnealingWarmRestarts'; T_0: number; T_mult?: number; eta_min?: number }
-  | { type: 'CyclicLR'; base_lr: number; max_lr: number; step_size_up?: number; step_size_down?: number | null;
+  | { type: 'CyclicLR'; base_lr: PerGroup; max_lr: PerGroup; step_size_up?: number; step_size_down?: number | null;
       mode?: 'triangular' | 'triangular2' | 'exp_range'; gamma?: number; cycle_momentum?: boolean;
-      base_momentum?: number; max_momentum?: number }
-  | { type: 'OneCycleLR'; max_lr: number; total_steps?: number | null; epochs?: number | null; steps_per_epoch?: number | null;
-      pct_start?: number; anneal_strategy?: 'cos' | 'linear'; cycle_momentum?: boolean; base_momentum?: number;
-      max_momentum?: number; div_factor?: number; final_div_factor?: number; three_phase?: boolean }
+      base_momentum?: PerGroup; max_momentum?: PerGroup;
+      /** Smith's CLR windows: 'triangle' (PyTorch's, the default), 'welch' and 'hann' (textbook, not PyTorch). */
+      window?: 'triangle' | 'welch' | 'hann' }
+  | { type: 'OneCycleLR'; max_lr: PerGroup; total_steps?: number | null; epochs?: number | null; steps_per_epoch?: number | null;
+      pct_start?: number; anneal_strategy?: 'cos' | 'linear'; cycle_momentum?: boolean; base_momentum?: PerGroup;
+      max_momentum?: PerGroup; div_factor?: number; final_div_factor?: number; three_phase?: boolean }
   | { type: 'ReduceLROnPlateau'; mode?: 'min' | 'max'; factor?: number; patience?: number; threshold?: number;
-      threshold_mode?: 'rel' | 'abs'; cooldown?: number; min_lr?: number; eps?: number }
+      threshold_mode?: 'rel' | 'abs'; cooldown?: number; min_lr?: PerGroup; eps?: number }
   | { type: 'SequentialLR'; schedulers: ChildScheduler[]; milestones: number[] }
   | { type: 'ChainedScheduler'; schedulers: ChildScheduler[] }
   | { type: 'InverseTimeDecay'; decay_rate: number; decay_steps?: number; staircase?: boolean }
@@ -98,6 +108,8 @@ export interface SchedulerState {
   type: string;
   last_epoch: number;
   lr: number;
+  /** Each group's lr. */
+  lrs: number[];
   /** The scheduler's bytes, base64, checksummed. */
   data: string;
 }
@@ -106,6 +118,8 @@ export interface Scheduler {
   readonly type: string;
   /** The learning rate in effect now (PyTorch: optimizer.param_groups[0]['lr']). */
   readonly lr: number;
+  /** Each parameter group's lr now (one entry without options.groups). */
+  readonly lrs: Float64Array;
   /** Momentum set by CyclicLR / OneCycleLR with cycle_momentum, else NaN. */
   readonly momentum: number;
   /** Number of step() calls so far. */
@@ -138,7 +152,7 @@ type WithoutLr<T> = T extends unknown ? Omit<T, 'lr'> : never;
 
 /** An optimizer spec: torch.optim's class and parameter names, optionally with a scheduler (without its own lr). */
 export interface OptimizerSpec {
-  type: 'SGD' | 'Adagrad' | 'RMSprop' | 'Adadelta' | 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Rprop' | 'LBFGS' | 'DeltaBarDelta';
+  type: 'SGD' | 'Adagrad' | 'RMSprop' | 'Adadelta' | 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Rprop' | 'LBFGS' | 'DeltaBarDelta' | 'ASGD' | 'LARS' | 'SWATS';
   lr?: number;
   momentum?: number;
   dampening?: number;
@@ -167,7 +181,29 @@ export interface OptimizerSpec {
   beta?: number;
   min_gain?: number;
   max_gain?: number;
+  /** ASGD */
+  lambd?: number;
+  t0?: number;
+  /** LARS: eta of the trust ratio eta ||w|| / (||grad|| + weight_decay ||w||). */
+  trust_coefficient?: number;
+  /** LARS: this group takes no trust ratio (biases, norms). */
+  lars_exclude?: boolean;
+  /** One entry per group of nParams (a list of sizes), each overriding any option above for its group. */
+  param_groups?: Partial<Omit<OptimizerSpec, 'type' | 'scheduler' | 'param_groups'>>[];
   scheduler?: WithoutLr<SchedulerSpec>;
+}
+
+/** SWATS, per group: the switch from Adam to SGD. */
+export interface SwatsGroup {
+  switched: boolean;
+  /** The step k at which it switched, null before. */
+  step: number | null;
+  /** The SGD rate Lambda it switched to, null before. */
+  lr: number | null;
+  /** The last bias-corrected estimate lambda_k / (1 - beta2^k), null before a projection. */
+  estimate: number | null;
+  /** The last projection gamma_k = p'p / (-p'g), null before one. */
+  gamma: number | null;
 }
 
 export interface OptimizerState {
@@ -179,8 +215,19 @@ export interface OptimizerState {
 
 export interface Optimizer {
   readonly type: string;
-  /** The learning rate the next step uses. */
+  /** The learning rate the next step uses (group 0's). */
   readonly lr: number;
+  readonly nParams: number;
+  /** Parameters in each group, in order (one entry without groups). */
+  readonly groupSizes: number[];
+  /** Each group's lr now. */
+  readonly lrs: Float64Array;
+  /** LARS: each group's trust ratio of the last step (NaN before it); null for the others. */
+  readonly trust_ratios: Float64Array | null;
+  /** SWATS: one entry per group; null for the others. */
+  readonly swats: SwatsGroup[] | null;
+  /** ASGD: the averaged parameters ax; throws for the others. */
+  averaged(): Float32Array;
   /** step() calls so far. */
   readonly steps: number;
   /** LBFGS: objective evaluations so far; 0 for the others. */
@@ -387,7 +434,9 @@ export interface Lab {
   readonly losses: string[];
   /** Element k: the learning rate after k calls of step(); element 0 the initial one. */
   schedule(spec: SchedulerSpec, n: number, options?: { metrics?: ArrayLike<number> }): Float64Array;
-  createScheduler(spec: SchedulerSpec): Scheduler;
+  /** With groups (each group's initial lr; the spec must then not set lr): one Float64Array of n per group. */
+  schedule(spec: SchedulerSpec, n: number, options: { metrics?: ArrayLike<number>; groups: ArrayLike<number> }): Float64Array[];
+  createScheduler(spec: SchedulerSpec, options?: { groups?: ArrayLike<number> }): Scheduler;
   restoreScheduler(state: SchedulerState): Scheduler;
   /** A loss and its gradient; two- and three-input losses take [x1, x2] or [anchor, positive, negative]. */
   loss(spec: LossSpec, input: Numbers | Numbers[], target?: Numbers): LossResult;
@@ -396,7 +445,8 @@ export interface Lab {
   readonly datasets: string[];
   /** The size of the core's wasm memory in bytes (it grows, never shrinks): for leak checks. */
   readonly memoryBytes: number;
-  createOptimizer(spec: OptimizerSpec, nParams: number): Optimizer;
+  /** nParams: a count (one group), or a list of group sizes (the vector is their concatenation). */
+  createOptimizer(spec: OptimizerSpec, nParams: number | number[]): Optimizer;
   restoreOptimizer(state: OptimizerState): Optimizer;
   /** The parameters after each step when step k is given grads[k] (not LBFGS). */
   optimizerSteps(spec: OptimizerSpec, params0: ArrayLike<number>, grads: ArrayLike<number>[]): Float32Array[];
