@@ -115,6 +115,39 @@ int sl_param_index(const sl_kind *kind, const char *name)
     return -1;
 }
 
+double sl_arg(const sl_kind *kind, const sl_args *a, const char *name)
+{
+    int i = sl_param_index(kind, name);
+    return i < 0 ? NAN : a->v[i];
+}
+
+int sl_arg_node(const sl_kind *kind, const sl_args *a, const char *name)
+{
+    int i = sl_param_index(kind, name);
+    return i < 0 ? -1 : a->node[i];
+}
+
+int sl_arg_present(const sl_kind *kind, const sl_args *a, const char *name)
+{
+    int i = sl_param_index(kind, name);
+    return i < 0 ? 0 : a->present[i];
+}
+
+void sl_args_fill(const sl_kind *kind, const sl_args *a, const sl_field *fields, int n_fields, void *out)
+{
+    for (int f = 0; f < n_fields; f++) {
+        int i = sl_param_index(kind, fields[f].name);
+        if (i < 0) continue;
+        char *dst = (char *)out + fields[f].offset;
+        if (fields[f].is_int) {
+            int v = isfinite(a->v[i]) ? (int)a->v[i] : 0;
+            memcpy(dst, &v, sizeof v);
+        } else {
+            memcpy(dst, &a->v[i], sizeof(double));
+        }
+    }
+}
+
 static sl_status decode_one(const sl_json *doc, const sl_kind *kind, const sl_param *p, int node, double *v)
 {
     const sl_jnode *n = &doc->nodes[node];
@@ -263,6 +296,48 @@ static const char *json_num(double v, char *tmp)
 int sl_json_append(char **buf, int len, int *cap, const char *text)
 {
     return append(buf, len, cap, "%s%s", text, "");
+}
+
+int sl_json_write(char **buf, int len, int *cap, const sl_json *doc, int node, const char *skip_key)
+{
+    const sl_jnode *n = &doc->nodes[node];
+    char tmp[48];
+    switch (n->type) {
+    case SL_J_NULL: return sl_json_append(buf, len, cap, "null");
+    case SL_J_BOOL: return sl_json_append(buf, len, cap, n->num != 0 ? "true" : "false");
+    case SL_J_NUM:
+        if (isnan(n->num)) return sl_json_append(buf, len, cap, "null");
+        if (isinf(n->num)) return sl_json_append(buf, len, cap, n->num > 0 ? "1e999" : "-1e999");
+        strcpy(tmp, sl_num(n->num).s);
+        return sl_json_append(buf, len, cap, tmp);
+    case SL_J_STR: {
+        len = sl_json_append(buf, len, cap, "\"");
+        for (const unsigned char *s = (const unsigned char *)n->str; *s && len >= 0; s++) {
+            if (*s == '"' || *s == '\\') snprintf(tmp, sizeof tmp, "\\%c", *s);
+            else if (*s < 0x20) snprintf(tmp, sizeof tmp, "\\u%04x", *s);
+            else tmp[0] = (char)*s, tmp[1] = 0;
+            len = sl_json_append(buf, len, cap, tmp);
+        }
+        return sl_json_append(buf, len, cap, "\"");
+    }
+    default: {
+        int obj = n->type == SL_J_OBJ, first = 1;
+        len = sl_json_append(buf, len, cap, obj ? "{" : "[");
+        for (int c = n->child; c >= 0 && len >= 0; c = doc->nodes[c].next) {
+            if (obj && skip_key && !strcmp(doc->nodes[c].key, skip_key)) continue;
+            if (!first) len = sl_json_append(buf, len, cap, ",");
+            first = 0;
+            if (obj) {
+                sl_jnode key = { SL_J_STR, 0, -1, -1, NULL, doc->nodes[c].key, 0 };
+                sl_json one = { &key, 1, NULL };
+                len = sl_json_write(buf, len, cap, &one, 0, NULL);
+                len = sl_json_append(buf, len, cap, ":");
+            }
+            len = sl_json_write(buf, len, cap, doc, c, NULL);
+        }
+        return sl_json_append(buf, len, cap, obj ? "}" : "]");
+    }
+    }
 }
 
 int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t stride, int n)
