@@ -45,6 +45,9 @@ typedef struct {
  * about a second of this core's wasm SIMD on one thread). Longer work is done
  * in several calls (in a Web Worker, where the page can stop it). */
 #define SL_WORK_LIMIT 1e10
+/* A step's fixed cost (gathering, loss, optimizer call, bookkeeping) in multiply-add equivalents,
+ * added per step to the work estimates so that tiny models' many cheap steps count too. */
+#define SL_WORK_PER_STEP 32768.0
 
 typedef struct {
     double v[SL_MAX_PARAMS];   /* decoded number, int, bool, enum index; NaN when absent without default */

@@ -355,10 +355,9 @@ sl_status sl_mlp_pass(sl_mlp *m, const float *X, double n, const float *dOut, fl
         return sl_fail(SL_STATUS_INVALID, THING, "X", "must have 1 to %d rows, got %s", SL_DATA_MAX_SAMPLES, sl_num(n).s);
     double work = n * sl_mlp_macs(m) * (dOut ? 3 : 1);
     if (work > SL_WORK_LIMIT)
-        return sl_fail(SL_STATUS_RANGE, THING, "X", "of %s rows through %s multiply-adds per row%s is about %s multiply-adds, more than "
-                       "the %s one call may do; pass at most %s rows per call", sl_num(n).s, sl_num(sl_mlp_macs(m)).s,
-                       dOut ? " (forward and backward)" : "", sl_num(work).s, sl_num(SL_WORK_LIMIT).s,
-                       sl_num(floor(SL_WORK_LIMIT / (work / n))).s);
+        return sl_fail(SL_STATUS_RANGE, THING, "X", "of %s rows through %.3g multiply-adds per row%s is about %.3g multiply-adds, more "
+                       "than the %.3g one call may do; pass at most %s rows per call", sl_num(n).s, sl_mlp_macs(m),
+                       dOut ? " (forward and backward)" : "", work, SL_WORK_LIMIT, sl_num(floor(SL_WORK_LIMIT / (work / n))).s);
     if (!X || !out) return sl_fail(SL_STATUS_INVALID, THING, X ? "out" : "X", "is missing");
     int rows = (int)n, cap = rows < SL_MLP_MAX_BATCH ? rows : SL_MLP_MAX_BATCH, d = m->sizes[0], k = m->sizes[m->n_layers];
     int np = m->n_params;

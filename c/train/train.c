@@ -68,6 +68,10 @@ static sl_status make_losses(sl_trainer *t, const sl_json *doc, const sl_train_n
     return SL_STATUS_OK;
 }
 
+static double step_work(const sl_trainer *t, int b);
+static double eval_work(const sl_trainer *t);
+
+/* The model, after the work limit: one step of the largest batch and the epoch's evaluation must fit one call. */
 static sl_status make_model(sl_trainer *t, const sl_json *doc, const sl_train_nodes *nd)
 {
     const sl_train_model *M = &t->cfg.model;
@@ -76,6 +80,13 @@ static sl_status make_model(sl_trainer *t, const sl_json *doc, const sl_train_no
     sizes[n++] = sl_dataset_n_features(t->ds);
     for (int i = 0; i < M->n_hidden; i++) sizes[n++] = M->hidden[i];
     sizes[n++] = t->n_out;
+    t->macs = 0;
+    for (int l = 0; l + 1 < n; l++) t->macs += ((double)sizes[l] + 1) * sizes[l + 1];
+    double one = step_work(t, t->bmax) + eval_work(t);
+    if (t->macs <= SL_MLP_MAX_PARAMS && one > SL_WORK_LIMIT)
+        return sl_fail(SL_STATUS_RANGE, THING, NULL, "one step (a batch of %d rows through %.3g multiply-adds each, forward and backward) "
+                       "and the epoch's evaluation of %d rows take about %.3g multiply-adds, more than the %.3g one call may do; "
+                       "reduce model.hidden, batch_size or the data set", t->bmax, t->macs, t->n_train + t->n_val, one, SL_WORK_LIMIT);
     sl_status st = sl_mlp_create(sizes, n, M->activation, &t->m);
     if (st) return st;
     sl_mlp_init(t->m, M->init, (uint64_t)t->cfg.seed);
@@ -126,14 +137,14 @@ static sl_status allocate(sl_trainer *t)
 /* Everything a step and an evaluation cost, in multiply-adds (see sl_trainer_work). */
 static double step_work(const sl_trainer *t, int b)
 {
-    double np = sl_mlp_n_params(t->m), w = 3 * (double)b * sl_mlp_macs(t->m) + 8 * np * (t->reg ? 2 : 1);
+    double w = 3 * (double)b * t->macs + 8 * t->macs * (t->reg ? 2 : 1) + SL_WORK_PER_STEP;
     if (t->embed && t->cfg.mining) w += (double)b * b * t->n_out; /* mining compares every pair of the batch */
     return w;
 }
 
 static double eval_work(const sl_trainer *t)
 {
-    return ((double)t->n_train * (t->embed ? 2 : 1) + t->n_val) * sl_mlp_macs(t->m);
+    return ((double)t->n_train * (t->embed ? 2 : 1) + t->n_val) * t->macs;
 }
 
 double sl_trainer_work(const sl_trainer *t, double steps)
@@ -146,7 +157,7 @@ double sl_trainer_work(const sl_trainer *t, double steps)
         double take = left < spe ? floor(left) : spe;
         if (take < 1) break;
         double rows = take == spe ? n - cur : take * b;
-        total += 3 * rows * sl_mlp_macs(t->m) + take * (step_work(t, b) - 3 * (double)b * sl_mlp_macs(t->m));
+        total += 3 * rows * t->macs + take * (step_work(t, b) - 3 * (double)b * t->macs);
         left -= take;
         if (take < spe) break;
         total += eval_work(t);
@@ -173,11 +184,11 @@ sl_status sl_trainer_check_work(const sl_trainer *t, double steps, int call)
     char what[80];
     if (call == SL_CALL_FIT) snprintf(what, sizeof what, "fit() (the %d epochs left)", t->cfg.epochs - t->epoch);
     else if (call == SL_CALL_EPOCH) snprintf(what, sizeof what, "epoch() (the %s steps left in this epoch)", sl_num(steps).s);
-    else snprintf(what, sizeof what, "step(k) with k = %s", sl_num(steps).s);
+    else snprintf(what, sizeof what, "of %s steps", sl_num(steps).s);
     return sl_fail(SL_STATUS_RANGE, THING, call == SL_CALL_STEP ? "k" : NULL,
-                   "%s takes about %s multiply-adds, more than the %s one call may do; take at most %s steps per call "
+                   "%s takes about %.3g multiply-adds, more than the %.3g one call may do; take at most %s steps per call "
                    "(step(k) in chunks, e.g. in a Web Worker)%s",
-                   what, sl_num(w).s, sl_num(SL_WORK_LIMIT).s, sl_num(lo).s, call == SL_CALL_FIT ? " or reduce epochs" : "");
+                   what, w, SL_WORK_LIMIT, sl_num(lo).s, call == SL_CALL_FIT ? " or reduce epochs" : "");
 }
 
 static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
@@ -212,12 +223,6 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
     if (st) return st;
     if (sl_optimizer_needs_closure(t->opt))
         return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
-    double one = step_work(t, t->bmax) + eval_work(t);
-    if (one > SL_WORK_LIMIT)
-        return sl_fail(SL_STATUS_RANGE, THING, NULL, "one step (a batch of %d rows through %s multiply-adds each, forward and backward) "
-                       "and the epoch's evaluation of %d rows take about %s multiply-adds, more than the %s one call may do; "
-                       "reduce model.hidden, batch_size or the data set", t->bmax, sl_num(sl_mlp_macs(t->m)).s,
-                       t->n_train + t->n_val, sl_num(one).s, sl_num(SL_WORK_LIMIT).s);
     size_buffers(t);
     if ((st = allocate(t))) return st;
     if ((t->config_len = sl_train_config_write(doc, &t->config_text)) < 0)

@@ -105,6 +105,7 @@ typedef struct sl_trainer {
     sl_optimizer *opt;
     int task, n_out, n_train, n_val, cap, n_classes;
     int batch, batch0, bmax, hinge;
+    double macs;            /* multiply-adds of one row's forward pass (the model's parameters) */
     int embed;              /* SL_EMBED_*, 0 for the other losses */
     int eval_rows;          /* rows per evaluation chunk */
     int tuple_cap;          /* metric learning: tuples per loss evaluation */

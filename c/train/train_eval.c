@@ -146,11 +146,11 @@ static sl_status check_rows(const sl_trainer *t, double n, const char *field, in
 {
     if (!(n >= 0 && n <= SL_TRAIN_MAX_PREDICT && floor(n) == n))
         return sl_fail(SL_STATUS_INVALID, THING, field, "must have 0 to %d rows, got %s", SL_TRAIN_MAX_PREDICT, sl_num(n).s);
-    double rows = n + (cent ? t->n_train : 0), work = rows * sl_mlp_macs(t->m);
+    double rows = n + (cent ? t->n_train : 0), work = rows * t->macs;
     if (work > SL_WORK_LIMIT)
-        return sl_fail(SL_STATUS_RANGE, THING, field, "of %s rows through %s multiply-adds each is about %s multiply-adds, more than the "
-                       "%s one call may do; pass at most %s rows per call", sl_num(n).s, sl_num(sl_mlp_macs(t->m)).s, sl_num(work).s,
-                       sl_num(SL_WORK_LIMIT).s, sl_num(floor(SL_WORK_LIMIT / sl_mlp_macs(t->m)) - (cent ? t->n_train : 0)).s);
+        return sl_fail(SL_STATUS_RANGE, THING, field, "of %s rows through %.3g multiply-adds each is about %.3g multiply-adds, more than "
+                       "the %.3g one call may do; pass at most %s rows per call", sl_num(n).s, t->macs, work, SL_WORK_LIMIT,
+                       sl_num(floor(SL_WORK_LIMIT / t->macs) - (cent ? t->n_train : 0)).s);
     return SL_STATUS_OK;
 }
 

@@ -179,7 +179,7 @@ static sl_status rebuild(const char *cfg, int len, const sl_dataset *saved_ds, s
     if (named && !sl_dataset_same(sl_trainer_dataset(*out), saved_ds)) {
         sl_trainer_free(*out);
         *out = NULL;
-        return bad_state("holds a data set that is not the one its config's dataset (%s) makes", sl_dataset_name(saved_ds), "");
+        return bad_state("holds the data set %s, not the one its config's dataset makes", sl_dataset_name(saved_ds), "");
     }
     return SL_STATUS_OK;
 }
