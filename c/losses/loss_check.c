@@ -6,18 +6,13 @@
 #include <math.h>
 #include <stdio.h>
 
-/* Per-row loops with exp, log and pow (and messages): built for size; the vector kernels are in loss_elem.c. */
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
-#endif
-
 static int class_indices(const sl_loss_node *N, const loss_batch *B)
 {
     if (N->type == T_FocalLoss) return loss_focal_softmax(B);
     return B->n_t == B->n;
 }
 
-static sl_status bad_target(const sl_loss_node *N, int i, const char *want, float v)
+SL_COMPACT static sl_status bad_target(const sl_loss_node *N, int i, const char *want, float v)
 {
     char field[32];
     snprintf(field, sizeof field, "target[%d]", i);
@@ -26,7 +21,7 @@ static sl_status bad_target(const sl_loss_node *N, int i, const char *want, floa
 
 /* A list may hold one value per class (c), per element (total, when that
  * differs from c and is > 0) or, when scalar_ok, one for all. */
-static sl_status check_list(const sl_loss_node *N, const char *field, int len, int c, int total, int scalar_ok)
+SL_COMPACT static sl_status check_list(const sl_loss_node *N, const char *field, int len, int c, int total, int scalar_ok)
 {
     if (!len || len == c || len == total || (scalar_ok && len == 1)) return SL_STATUS_OK;
     char want[160];
@@ -134,7 +129,3 @@ sl_status sl_loss_validate(const sl_loss *L, const sl_loss_node *N, const loss_b
     if ((st = check_list(N, "weight", N->type == T_FocalLoss ? 0 : N->weight_len, c, nc, 1))) return st;
     return check_list(N, "pos_weight", N->pos_weight_len, c, 0, 1);
 }
-
-#if defined(__clang__)
-#pragma clang attribute pop
-#endif

@@ -122,7 +122,7 @@ double sl_loss_k_sq(float *g, const float *x, int n, float gs)
     return s + s0 + s1;
 }
 
-SL_COMPACT void sl_loss_eval_elem(const sl_loss *L, const sl_loss_node *N, const loss_batch *B, float *g, double s, double *vals,
+void sl_loss_eval_elem(const sl_loss *L, const sl_loss_node *N, const loss_batch *B, float *g, double s, double *vals,
                        double *total_out, double *norm)
 {
     int nc = B->n * B->c, c = B->c;
