@@ -3,7 +3,7 @@
 // ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
 // gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed }).
 // The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz
-// (44 KB; base64-embedded it would take 59 KB of the module's 150 KB), passed as
+// (44 KB; base64-embedded it would take 59 KB of the module's 155 KB), passed as
 // loadSteplab({ digits: bytes }): in a browser
 //   loadSteplab({ digits: await (await fetch('steplab-digits.bin.gz')).arrayBuffer() })
 // and in Node fs.readFileSync('node_modules/steplab/dist/steplab-digits.bin.gz').
