@@ -336,6 +336,8 @@ int sl_trainer_json(char **buf, int len, int *cap)
     len = words_json(buf, len, cap, "inspect", SL_TRAIN_INSPECT_NAMES);
     len = words_json(buf, len, cap, "statuses", SL_TRAIN_STATUS_NAMES);
     len = words_json(buf, len, cap, "tasks", SL_TRAIN_TASK_NAMES);
+    len = words_json(buf, len, cap, "splits", SL_TRAIN_SPLIT_NAMES);
+    len = words_json(buf, len, cap, "calls", SL_TRAIN_CALL_NAMES);
     snprintf(num, sizeof num, ",\"limits\":{\"work\":%s,\"epochs\":%d,\"eval_rows\":%d,\"grid\":4096}}", sl_num(SL_WORK_LIMIT).s,
              SL_TRAIN_MAX_EPOCHS, SL_TRAIN_EVAL_ROWS);
     return sl_json_append(buf, len, cap, num);

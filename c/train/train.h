@@ -158,6 +158,8 @@ double sl_trainer_work(const sl_trainer *t, double steps);
  * SL_WORK_LIMIT, with a message for `call` (0: step(k), 1: epoch(), 2: fit())
  * saying how much fits. */
 enum { SL_CALL_STEP, SL_CALL_EPOCH, SL_CALL_FIT };
+#define SL_TRAIN_CALL_NAMES "step|epoch|fit"
+#define SL_TRAIN_SPLIT_NAMES "train|val" /* sl_trainer_evaluate's split 0 and 1 */
 sl_status sl_trainer_check_work(const sl_trainer *t, double steps, int call);
 /* Steps left in the current epoch. */
 int sl_trainer_steps_left_in_epoch(const sl_trainer *t);

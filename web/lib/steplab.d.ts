@@ -71,6 +71,9 @@ export interface TrainerLayout {
   inspect: string[];
   statuses: string[];
   tasks: string[];
+  /** evaluate()'s splits, and the calls whose work is checked (step, epoch, fit). */
+  splits: string[];
+  calls: string[];
   /** work: the most multiply-adds one synchronous call may do; eval_rows: rows per evaluation chunk; grid: predictGrid's nx, ny cap. */
   limits: { work: number; epochs: number; eval_rows: number; grid: number };
 }

@@ -26,7 +26,6 @@ const SAVE_MAGIC = 0x4a544c53; // "SLTJ"
 const SAVE_VERSION = 2; // 2: the config lives in the core's state; the JSON part is a copy of it
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const CALL = { step: 0, epoch: 1, fit: 2 }; // sl_trainer_check_work's calls
 
 // FNV-1a over every byte, bytes 12..15 (the checksum) read as 0: detects accidents, not forgeries.
 function fnv(b) {
@@ -70,6 +69,8 @@ export function install(lab, core) {
   const x = core.x;
   const T = lab.registry.trainer; // the core's layouts and names
   const NREC = T.epoch_record.binary.length;
+  const CALL = Object.fromEntries(T.calls.map((c, i) => [c, i])); // sl_trainer_check_work's calls
+  const NSTEP = T.step_record.length; // doubles per step from sl_trainer_run
 
   class Trainer {
     constructor(ptr) {
@@ -134,14 +135,14 @@ export function install(lab, core) {
       let taken = 0;
       const chunk = Math.min(k, 4096);
       return core.scoped((s) => {
-        const out = s.alloc(chunk * 24 + 8);
+        const out = s.alloc(chunk * NSTEP * 8 + 8);
         const done = s.outPtr();
         while (taken < k && !this.done) {
           const epoch = x.sl_trainer_epoch(ptr);
           core.check(x.sl_trainer_run(ptr, Math.min(chunk, k - taken), out, done));
           const n = core.i32[done >> 2];
           const f = core.f64;
-          for (let i = 0; i < 3 * n; i++) this._c.steps[i % 3].push(f[(out >> 3) + i]);
+          for (let i = 0; i < NSTEP * n; i++) this._c.steps[i % NSTEP].push(f[(out >> 3) + i]);
           taken += n;
           if (x.sl_trainer_epoch(ptr) !== epoch) {
             const rec = core.copy(Float64Array, x.sl_trainer_record(ptr), NREC);
@@ -172,12 +173,13 @@ export function install(lab, core) {
      */
     evaluate(split = 'val') {
       const ptr = this._l();
-      const sp = ['train', 'val'].indexOf(split);
-      if (sp < 0) fail(THING, 'split', `must be 'train' or 'val', got ${describe(split)}`);
+      const sp = T.splits.indexOf(split);
+      if (sp < 0) fail(THING, 'split', `must be ${T.splits.map((w) => `'${w}'`).join(' or ')}, got ${describe(split)}`);
       return core.scoped((s) => {
-        const out = s.alloc(24);
+        const nv = T.evaluate_record[this.task].length;
+        const out = s.alloc(8 * nv);
         core.check(x.sl_trainer_evaluate(ptr, sp, out));
-        const vals = core.copy(Float64Array, out, 3);
+        const vals = core.copy(Float64Array, out, nv);
         const res = {};
         T.evaluate_record[this.task].forEach((k, i) => { if (k) res[k] = vals[i]; });
         if (this.task === 'regression') return res;
@@ -284,7 +286,7 @@ export function install(lab, core) {
       const cLen = x.sl_trainer_state_size(ptr);
       const head = 32;
       const tPad = (text.length + 7) & ~7;
-      const total = head + tPad + 8 * (T.step_record.length * steps + NREC * epochs) + cLen;
+      const total = head + tPad + 8 * (NSTEP * steps + NREC * epochs) + cLen;
       const out = new Uint8Array(total);
       const dv = new DataView(out.buffer);
       [SAVE_MAGIC, SAVE_VERSION, total, 0, text.length, steps, epochs, cLen].forEach((v, i) => dv.setUint32(4 * i, v, true));
@@ -366,7 +368,7 @@ export function install(lab, core) {
     if (total !== bytes.length || sum !== fnv(bytes)) bad('is truncated or corrupted (size or checksum mismatch)');
     const tPad = (tLen + 7) & ~7;
     const cOff = bytes.length - cLen;
-    const hLen = 8 * (T.step_record.length * steps + NREC * epochs);
+    const hLen = 8 * (NSTEP * steps + NREC * epochs);
     if (cLen < 1 || cLen > bytes.length || cOff !== 32 + tPad + hLen) bad('has an invalid layout');
     let copy;
     try {
@@ -391,12 +393,12 @@ export function install(lab, core) {
       }
       const hist = new Float64Array(bytes.slice(32 + tPad, cOff).buffer);
       core.scoped((s) => {
-        const ns = T.step_record.length * steps;
+        const ns = NSTEP * steps;
         core.check(x.sl_trainer_check_history(run._ptr, s.f64(hist.subarray(0, ns)), steps, s.f64(hist.subarray(ns)), epochs));
       });
       let o = 0;
       [...run._c.steps, ...run._c.epochs].forEach((c, i) => {
-        for (let k = i < T.step_record.length ? steps : epochs; k > 0; k--) c.push(hist[o++]);
+        for (let k = i < NSTEP ? steps : epochs; k > 0; k--) c.push(hist[o++]);
       });
     } catch (e) {
       run.dispose();
