@@ -220,6 +220,15 @@ static sl_status decode_one(const sl_json *doc, const sl_kind *kind, const sl_pa
     }
 }
 
+sl_status sl_spec_unique_keys(const sl_json *doc, int obj, const char *thing)
+{
+    for (int c = doc->nodes[obj].child; c >= 0; c = doc->nodes[c].next)
+        for (int d = doc->nodes[obj].child; d != c; d = doc->nodes[d].next)
+            if (!strcmp(doc->nodes[c].key, doc->nodes[d].key))
+                return sl_fail(SL_STATUS_INVALID, thing, NULL, "'%.40s' is given twice", doc->nodes[c].key);
+    return SL_STATUS_OK;
+}
+
 sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const char *extra, sl_args *args)
 {
     for (int i = 0; i < SL_MAX_PARAMS; i++) {
@@ -227,6 +236,8 @@ sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const
         args->present[i] = 0;
         args->node[i] = -1;
     }
+    sl_status st = sl_spec_unique_keys(doc, obj, kind->name);
+    if (st) return st;
     for (int c = doc->nodes[obj].child; c >= 0; c = doc->nodes[c].next) {
         const char *key = doc->nodes[c].key;
         if (sl_param_index(kind, key) >= 0 || word_in(extra, key, NULL)) continue;

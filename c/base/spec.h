@@ -90,6 +90,9 @@ sl_status sl_spec_lookup_by(const sl_json *doc, int obj, const char *key, const 
  * e.g. "type|lr") are allowed and left to the caller. */
 sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const char *extra, sl_args *args);
 
+/* Refuses an object that gives a member twice (a reader would take either one). sl_spec_decode checks it. */
+sl_status sl_spec_unique_keys(const sl_json *doc, int obj, const char *thing);
+
 /* Index of a parameter by name in kind->params, -1 if none. */
 int sl_param_index(const sl_kind *kind, const char *name);
 

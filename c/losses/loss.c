@@ -156,6 +156,7 @@ static sl_status build_terms(sl_loss *L, const sl_json *doc, int terms, int at, 
         sl_json_describe(doc, t, got, sizeof got);
         if (doc->nodes[t].type != SL_J_OBJ)
             return sl_fail(SL_STATUS_INVALID, name, field, "must be an object { weight, loss }, got %s", got);
+        if ((st = sl_spec_unique_keys(doc, t, name))) return st;
         for (int m = doc->nodes[t].child; m >= 0; m = doc->nodes[m].next)
             if (strcmp(doc->nodes[m].key, "weight") && strcmp(doc->nodes[m].key, "loss"))
                 return sl_fail(SL_STATUS_INVALID, name, field, "has unknown key '%.40s'; a term is { weight, loss }",

@@ -182,6 +182,7 @@ sl_status sl_mlp_weights_from_spec(sl_mlp *m, const sl_json *doc, int node, cons
             sl_json_describe(doc, c, got, sizeof got);
             return sl_fail(SL_STATUS_INVALID, thing, name, "must be an object { W, b }, got %s", got);
         }
+        if ((st = sl_spec_unique_keys(doc, c, thing))) return st;
         for (int k = doc->nodes[c].child; k >= 0; k = doc->nodes[k].next)
             if (strcmp(doc->nodes[k].key, "W") && strcmp(doc->nodes[k].key, "b"))
                 return sl_fail(SL_STATUS_INVALID, thing, name, "has unknown key '%.40s'; a layer is { W, b }", doc->nodes[k].key);

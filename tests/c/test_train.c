@@ -77,6 +77,9 @@ void test_train(void)
     CHECK_ERR(make(CFG ",\"epochs\":0}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: epochs must be an integer in [1, 1000000], got 0");
     CHECK_ERR(make(CFG ",\"grad_clip\":{\"max_norm\":1,\"clip_value\":1}}", LOSS, SGD, &t), SL_STATUS_INVALID, "grad_clip: needs exactly one");
     CHECK_ERR(make("[]", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: config must be an object");
+    CHECK_ERR(make(CFG ",\"epochs\":3,\"epochs\":1000}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: 'epochs' is given twice");
+    CHECK_ERR(make(CFG FULL, "{\"type\":\"BCEWithLogitsLoss\",\"type\":\"MSELoss\"}", SGD, &t), SL_STATUS_INVALID,
+              "BCEWithLogitsLoss: 'type' is given twice");
     CHECK(make(CFG FULL, LOSS, SGD, &t) == SL_STATUS_OK);
     sl_trainer_free(t);
 }
