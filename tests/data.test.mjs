@@ -133,8 +133,9 @@ test('Iris equals scikit-learn\'s, with its feature and class names', () => {
 });
 
 test('digits: loaded from dist/steplab-digits.bin.gz, equal to scikit-learn\'s', async () => {
-  assertError(() => lab.dataset({ name: 'digits' }), 'digits: pixel data is not loaded', 'loadSteplab({ digits })');
+  // in Node the module reads the file beside itself (without it: tests/node-build.test.mjs)
   const withDigits = await loadSteplab({ digits: digitsBytes });
+  assert.deepEqual(lab.dataset({ name: 'digits', seed: 3 }), withDigits.dataset({ name: 'digits', seed: 3 }));
   const ds = withDigits.dataset({ name: 'digits', ...raw });
   const f = fx.digits;
   assert.equal(ds.n_samples, f.n_samples);
@@ -207,17 +208,17 @@ test('bad specs and arrays are SteplabErrors naming the field and row; then it s
   assert.equal(lab.dataset({ name: 'moons' }).n_samples, 100);
 });
 
-test('large data sets are fast and memory is returned', () => {
-  const t0 = performance.now();
+test('large data sets work and memory is returned', () => {
   const big = lab.dataset({ name: 'spirals', n_samples: 200000, n_classes: 5 });
   assert.equal(big.n_samples, 200000);
   const first = lab.dataset({ name: 'moons', n_samples: 5000 });
+  const warm = lab.memoryBytes;
   for (let i = 0; i < 200; i++) {
     lab.dataset({ name: 'moons', n_samples: 5000 });
     assert.throws(() => lab.dataset({ name: 'moons', noise: -1 }), SteplabError);
   }
   assert.deepEqual(lab.dataset({ name: 'moons', n_samples: 5000 }), first);
-  assert.ok(performance.now() - t0 < 20000);
+  assert.equal(lab.memoryBytes, warm);
 });
 
 test('CSV text becomes an explicit data set: header, delimiters, target and task', () => {

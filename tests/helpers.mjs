@@ -4,7 +4,16 @@ import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { loadSteplab, SteplabError } from '../dist/steplab.mjs';
 
-export const lab = await loadSteplab();
+// STEPLAB_WASM=scalar runs the tests against dist/steplab-scalar.wasm (every vector loop off) instead
+// of the SIMD build embedded in the module (tests/run.mjs runs the numeric files both ways).
+const WASM = { scalar: 'steplab-scalar.wasm' };
+const which = process.env.STEPLAB_WASM;
+if (which && !Object.hasOwn(WASM, which)) throw new Error(`STEPLAB_WASM must be one of ${Object.keys(WASM).join(', ')}, got '${which}'`);
+/** The wasm bytes the tests run on (undefined: the module's embedded SIMD build), for labs of their own. */
+export const wasmBytes = which ? fs.readFileSync(new URL(`../dist/${WASM[which]}`, import.meta.url)) : undefined;
+export const lab = await loadSteplab({ wasm: wasmBytes });
+/** A fresh lab on the same build as `lab`. */
+export const loadLab = (options = {}) => loadSteplab({ wasm: wasmBytes, ...options });
 export { SteplabError };
 // The optical digits' pixels (dist/steplab-digits.bin.gz), for loadSteplab({ digits }).
 export const digitsBytes = fs.readFileSync(new URL('../dist/steplab-digits.bin.gz', import.meta.url));

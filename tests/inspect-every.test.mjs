@@ -35,3 +35,16 @@ test('inspect_every samples run.inspect() at every k-th step of the run, across 
   assert.equal(h.trainStep(lab, { run, steps: 1, inspect_every: 2 }).steps.loss.length, 1);
   h.trainDispose(lab, { run });
 });
+
+test('inspect_every also samples a slice that trains to the end of the epoch', () => {
+  const { run } = h.trainCreate(lab, { config });
+  const ref = lab.createTrainer(config);
+  const r = h.trainStep(lab, { run, epoch: true, inspect_every: 3 });
+  assert.equal(r.epochs_done, 1);
+  assert.equal(r.steps_done, ref.steps_per_epoch);
+  assert.deepEqual(r.inspects.map((x) => x.step), Array.from({ length: Math.floor(ref.steps_per_epoch / 3) }, (_, i) => 3 * (i + 1)));
+  ref.step(3);
+  assert.deepEqual(r.inspects[0], ref.inspect());
+  ref.dispose();
+  h.trainDispose(lab, { run });
+});

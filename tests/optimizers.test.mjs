@@ -393,22 +393,17 @@ test('the SIMD build and the scalar build give bit-identical updates, landscapes
   assert.deepEqual(lab.trace(t), scalar.trace(t));
 });
 
-test('a million parameters: memory grows under the optimizer and one SIMD Adam step stays fast', () => {
+test('a million parameters: memory grows under the optimizer and each Adam step moves every weight by lr', () => {
   const n = 1_000_003;
   const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01 }, n);
   const p = new Float32Array(n).fill(1);
   const g = Float32Array.from({ length: n }, (_, i) => ((i % 7) - 3) * 0.5);
-  opt.step(p, g);
-  const t0 = performance.now();
-  for (let k = 0; k < 5; k++) opt.step(p, g);
-  const ms = (performance.now() - t0) / 5;
-  console.log(`# Adam step, 1e6 parameters: ${ms.toFixed(2)} ms`);
+  for (let k = 0; k < 6; k++) opt.step(p, g);
   // with a constant gradient Adam moves every weight by lr per step, against the gradient's sign
   for (const i of [0, 1, 2, 3, 4, 5, 6, n - 4, n - 1]) {
     const s = Math.sign(g[i]);
     assert.ok(Math.abs(p[i] - (1 - 6 * 0.01 * s)) < 1e-5, `p[${i}] = ${p[i]}`);
   }
-  assert.ok(ms < 200);
   opt.dispose();
 });
 
@@ -433,4 +428,72 @@ test('PyTorch parity: LBFGS.step(params, closure) on a 7-D function, 20 steps', 
       assertClose(p, want, 1e-5, `${cs.label} step ${k + 1}`);
     });
   }
+});
+
+const CATEGORIES = ['sgd', 'adaptive', 'sign', 'second-order'];
+
+test('every registry row has a category and a starter that races sensibly on every surface', () => {
+  for (const k of lab.registry.optimizers) {
+    assert.ok(CATEGORIES.includes(k.category), `${k.name}: category ${k.category}`);
+    assert.equal(k.starter.type, k.name);
+    assert.equal(k.length_param, null);
+    for (const surface of lab.registry.surfaces) {
+      const r = lab.trace({ fn: surface.name, start: surface.start, optimizer: k.starter, steps: 300 });
+      assert.ok(r.loss.every(Number.isFinite), `${k.name} on ${surface.name}`);
+      // the starters are the race's (one per optimizer, not tuned per surface): on the bowls each gets down
+      if (surface.category === 'bowl') {
+        assert.ok(!r.diverged && r.loss.at(-1) < 0.75 * r.loss[0], `${k.name} on ${surface.name}: ${r.loss[0]} -> ${r.loss.at(-1)}`);
+      }
+    }
+  }
+});
+
+test('steplab.d.ts lists exactly the registry\'s optimizers', () => {
+  const dts = fs.readFileSync(new URL('../web/lib/steplab.d.ts', import.meta.url), 'utf8');
+  const line = /export interface OptimizerSpec \{\s*type: ([^;]+);/.exec(dts)[1];
+  assert.deepEqual([...line.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort(), [...lab.optimizers].sort());
+});
+
+test('nParams crosses into the core as a number: the issue\'s 2 ** 32 + 3 is refused, not wrapped to 3', () => {
+  assertError(() => lab.createOptimizer({ type: 'Adam' }, 2 ** 32 + 3), 'Adam: nParams must be an integer in [1, 50000000], got 4294967299');
+  for (const n of [2 ** 31, 2 ** 32, -1, 2 ** 53, NaN]) {
+    assert.throws(() => lab.createOptimizer({ type: 'Adam' }, n), (e) => e.field === 'nParams' && e.message.includes(`got ${n}`));
+  }
+  const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01 }, 3);
+  const p = new Float32Array(3);
+  opt.step(p, [1, -2, 3]);
+  assertClose(p, [-0.01, 0.01, -0.01], 1e-5, 'Adam after the refusals');
+  opt.dispose();
+});
+
+// FNV-1a over the bytes after the checksum, as the core seals a state: a forger can recompute it.
+function reseal(bytes) {
+  let h = 2166136261;
+  for (let i = 16; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 16777619) >>> 0;
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(12, h, true);
+  return bytes;
+}
+
+test('a forged optimizer state with a valid checksum is refused naming the field; the module keeps working', () => {
+  const opt = lab.createOptimizer({ type: 'Adam', lr: 0.01 }, 4);
+  const p = new Float32Array(4);
+  for (let k = 0; k < 3; k++) opt.step(p, [1, -2, 3, 0.5]);
+  const st = opt.state();
+  const forged = (edit) => { const b = Buffer.from(st.data, 'base64'); edit(b); return { ...st, data: reseal(b).toString('base64') }; };
+  const lr = Buffer.alloc(8);
+  lr.writeDoubleLE(0.01);
+  // every copy of lr (the spec's and the group's) set to -5: parameters would climb
+  const negative = forged((b) => { for (let i = b.indexOf(lr); i >= 0; i = b.indexOf(lr, i + 8)) b.writeDoubleLE(-5, i); });
+  assert.throws(() => lab.restoreOptimizer(negative), (e) => e.code === 'state' && e.field === 'lr' && /got -5/.test(e.message));
+  const steps = Buffer.alloc(8);
+  steps.writeDoubleLE(3);
+  for (const v of [0.5, 1e300]) {
+    const bad = forged((b) => b.writeDoubleLE(v, b.indexOf(steps)));
+    assert.throws(() => lab.restoreOptimizer(bad), (e) => e.code === 'state' && e.field === 'steps', `steps ${v}`);
+  }
+  const back = lab.restoreOptimizer(st);
+  const q = Float32Array.from(p);
+  back.step(q, [1, 1, 1, 1]);
+  opt.step(p, [1, 1, 1, 1]);
+  assert.deepEqual(q, p);
 });

@@ -2,6 +2,7 @@
 // traces (start point, divergence, noise, caps) and their errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { lab, assertClose, assertError } from './helpers.mjs';
 
 // double-precision references, written from the textbook definitions
@@ -53,16 +54,17 @@ test('landscape values match double-precision references (row-major, y outer)', 
   assert.ok(Math.abs(at('six_hump_camel', 0.0898, -0.7126) + 1.0316) < 1e-4);
 });
 
-test('a 400 x 400 landscape is fast enough for every slider move', () => {
+test('a 400 x 400 landscape, recomputed as on every slider move, is the same grid each time and returns its memory', () => {
   const o = { fn: 'rosenbrock', x: [-2, 2], y: [-1, 3], nx: 400, ny: 400 };
-  for (let i = 0; i < 5; i++) lab.landscape(o);
+  lab.landscape(o);
+  const warm = lab.memoryBytes;
   for (const fn of ['rosenbrock', 'rastrigin', 'six_hump_camel']) {
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) lab.landscape({ ...o, fn });
-    const ms = (performance.now() - t0) / 20;
-    console.log(`# landscape 400x400 ${fn}: ${ms.toFixed(2)} ms`);
-    assert.ok(ms < 16, `${fn}: ${ms} ms per grid`);
+    const first = lab.landscape({ ...o, fn });
+    assert.equal(first.length, 400 * 400);
+    assert.ok(first.every(Number.isFinite), fn);
+    for (let i = 0; i < 20; i++) assert.deepEqual(lab.landscape({ ...o, fn }), first, fn);
   }
+  assert.equal(lab.memoryBytes, warm);
 });
 
 test('trace: x[0] is the start, arrays are typed and as long as the points, loss and grad_norm follow the surface', () => {
@@ -144,11 +146,76 @@ test('bad trace and landscape input gets a SteplabError; everything keeps workin
     'OneCycleLR: total_steps is 5');
   assertError(() => lab.trace(null), 'trace: takes an options object');
   assertError(() => lab.landscape({ fn: 'beale', x: [1, 1], y: [0, 1], nx: 4, ny: 4 }), 'beale: x must be [min, max] with finite min < max, got [1, 1]');
-  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 1, ny: 4 }), 'beale: nx and ny must be integers >= 2');
-  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 5000, ny: 5000 }), 'nx * ny <= 16777216');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 1, ny: 4 }), 'beale: nx must be an integer in [2, 8388608], got 1');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 4, ny: 1.5 }), 'beale: ny', 'got 1.5');
+  assertError(() => lab.landscape({ fn: 'beale', x: [0, 1], y: [0, 1], nx: 5000, ny: 5000 }),
+    'beale: nx * ny must be at most 16777216 (4096 x 4096 points), got 5000 x 5000');
   assertError(() => lab.landscape({ fn: 'beale', x: [0], y: [0, 1], nx: 4, ny: 4 }), 'beale: x must be [min, max] (two numbers)');
   assertError(() => lab.landscape({ fn: 'cliff', x: [0, 1], y: [0, 1], nx: 4, ny: 4 }), "surface: type must be one of", "got 'cliff'");
   const r = lab.trace(ok);
   assert.equal(r.x.length, 11);
   assert.equal(lab.landscape({ fn: 'booth', x: [1, 2], y: [3, 4], nx: 2, ny: 2 })[0], 0);
+});
+
+const CATEGORIES = ['bowl', 'valley', 'plateau', 'multimodal', 'saddle'];
+
+test('each surface row gives the page its view, a start inside it, its category, a starter and the global minima', () => {
+  for (const k of lab.registry.surfaces) {
+    assert.ok(CATEGORIES.includes(k.category), `${k.name}: ${k.category}`);
+    assert.equal(k.starter.type, k.name);
+    assert.equal(k.length_param, null);
+    const { x, y } = k.view;
+    assert.ok(x[0] < k.start[0] && k.start[0] < x[1] && y[0] < k.start[1] && k.start[1] < y[1], k.name);
+    for (const m of k.minima) {
+      // the listed value, and nothing lower on a small ring around it (double-precision reference)
+      assert.ok(Math.abs(REF[k.name](m.x, m.y) - m.value) < 1e-12, `${k.name} at (${m.x}, ${m.y})`);
+      for (let a = 0; a < 16; a++) {
+        const px = m.x + 1e-3 * Math.cos(a * Math.PI / 8), py = m.y + 1e-3 * Math.sin(a * Math.PI / 8);
+        assert.ok(REF[k.name](px, py) > m.value, `${k.name}: lower than the minimum near (${m.x}, ${m.y})`);
+      }
+    }
+  }
+  const minima = Object.fromEntries(lab.registry.surfaces.map((k) => [k.name, k.minima]));
+  assert.deepEqual(minima.rosenbrock, [{ x: 1, y: 1, value: 0 }]);
+  assert.deepEqual(minima.beale, [{ x: 3, y: 0.5, value: 0 }]);
+  assert.deepEqual(minima.booth, [{ x: 1, y: 3, value: 0 }]);
+  assert.deepEqual(minima.rastrigin, [{ x: 0, y: 0, value: 0 }]);
+  assert.equal(minima.himmelblau.length, 4);
+  assert.equal(minima.six_hump_camel.length, 2);
+  assert.deepEqual(minima.saddle, []);
+});
+
+test('steplab.d.ts lists exactly the registry\'s surfaces', () => {
+  const dts = fs.readFileSync(new URL('../web/lib/steplab.d.ts', import.meta.url), 'utf8');
+  const line = /export type SurfaceName = ([^;]+);/.exec(dts)[1];
+  assert.deepEqual([...line.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort(), [...lab.surfaces].sort());
+});
+
+test('nx and ny cross into the core as numbers: the issue\'s 2 ** 32 + 128 and 2 ** 31 are refused, and the module keeps working', () => {
+  const big = () => lab.landscape({ fn: 'rastrigin', x: [-5, 5], y: [-5, 5], nx: 2 ** 32 + 128, ny: 128 });
+  assert.throws(big, (e) => e.name === 'SteplabError' && e.field === 'nx' && e.message === 'rastrigin: nx must be an integer in [2, 8388608], got 4294967424');
+  assert.throws(() => lab.landscape({ fn: 'rastrigin', x: [-5, 5], y: [-5, 5], nx: 2 ** 31, ny: 128 }),
+    (e) => e.field === 'nx' && e.message.endsWith('got 2147483648'));
+  assert.throws(() => lab.landscape({ fn: 'rastrigin', x: [-5, 5], y: [-5, 5], nx: 2 ** 32 + 32, ny: 32 }), (e) => e.field === 'nx');
+  for (const v of [2 ** 31, 2 ** 32, -1, 2 ** 53, NaN]) {
+    assert.throws(() => lab.landscape({ fn: 'booth', x: [0, 1], y: [0, 1], nx: 4, ny: v }), (e) => e.field === 'ny', `ny ${v}`);
+    assert.throws(() => lab.trace({ fn: 'booth', start: [0, 0], optimizer: { type: 'Adam' }, steps: v }), (e) => e.field === 'steps');
+  }
+  // afterwards: right numbers from the landscape, a schedule and a loss
+  assert.deepEqual(Array.from(lab.landscape({ fn: 'rastrigin', x: [-1, 1], y: [-1, 1], nx: 3, ny: 3 })), [2, 1, 2, 1, 0, 1, 2, 1, 2]);
+  assert.equal(lab.schedule({ type: 'StepLR', step_size: 1, gamma: 0.5, lr: 1 }, 3)[2], 0.25);
+  assert.equal(lab.loss({ type: 'MSELoss' }, [1, 2], [1, 4]).value, 2);
+});
+
+test('a trace\'s work is bounded before it starts, with a message saying what to lower', () => {
+  const hours = { fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'LBFGS', max_iter: 1e6, tolerance_grad: 0, tolerance_change: 0 },
+    noise: 1, steps: 1e5 };
+  assertError(() => lab.trace(hours), 'LBFGS: steps x max_eval = 125000000000 closure evaluations is more than the limit of 2000000',
+    'lower steps or max_iter/max_eval');
+  assertError(() => lab.trace({ ...hours, steps: 2 }), 'LBFGS: steps x max_eval = 2500000');
+  assertError(() => lab.trace({ ...hours, optimizer: { type: 'LBFGS', history_size: 1000 }, steps: 2000 }),
+    'LBFGS: steps x max_iter x history_size = 40000000 history rows is more than the limit of 20000000', 'lower steps, max_iter or history_size');
+  // the race's LBFGS (max_iter up to 100, 2000 steps) and 1e5 steps of the others stay within it
+  assert.equal(lab.trace({ ...hours, optimizer: { type: 'LBFGS', max_iter: 100, line_search_fn: 'strong_wolfe' }, steps: 2000, noise: 0 }).x.length > 1, true);
+  assert.equal(lab.trace({ fn: 'booth', start: [-8, -7], optimizer: { type: 'SGD', lr: 0.01 }, steps: 1e5 }).stopped_at, 1e5);
 });

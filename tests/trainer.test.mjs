@@ -5,9 +5,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadSteplab } from '../dist/steplab.mjs';
-import { lab as plainLab, fixture, assertClose, assertError, digitsBytes } from './helpers.mjs';
+import { lab as plainLab, loadLab, fixture, assertClose, assertError, digitsBytes } from './helpers.mjs';
 
-const lab = await loadSteplab({ digits: digitsBytes });
+const lab = await loadLab({ digits: digitsBytes });
 
 const moons = (extra = {}) => ({
   dataset: { name: 'moons', n_samples: 200, noise: 0.1, seed: 3, val_fraction: 0.2 },

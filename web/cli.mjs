@@ -24,6 +24,8 @@ Usage:
                   [--smooth-f F] [--diverge-th T] [--seeds 1,2,3] [--json | --csv | --plot]
       The learning-rate range test on the same config: the lr grows from A (1e-7) to B (10) over
       N (100) steps; prints fast.ai's four suggestions (valley is the usual pick).
+  steplab lesson build <lesson.md> [-o lesson.html] [--self-contained]
+      A lesson in Markdown (math, live figures, questions, challenges) as a page (steplab lesson --help).
   steplab list [schedulers | losses]
       The names (and with --json, the parameters) the core knows.
   steplab --help | --version
@@ -264,6 +266,8 @@ function lrFind(lab, config, flags, out) {
 }
 
 async function main(argv, out, err) {
+  // lessons have their own options and module (web/lesson/command.mjs, bundled as dist/steplab-lessons.mjs)
+  if (argv[0] === 'lesson') return (await import('../dist/steplab-lessons.mjs')).lessonCommand(argv.slice(1), { loadSteplab, out, err });
   const { pos, flags } = parseArgs(argv);
   if (flags.version) { out(`${JSON.parse(readFile(new URL('../package.json', import.meta.url).pathname, 'package.json')).version}\n`); return 0; }
   if (flags.help || pos.length === 0) { out(HELP); return pos.length === 0 && !flags.help ? 2 : 0; }
@@ -322,7 +326,7 @@ async function main(argv, out, err) {
     case 'lr-find':
       return lrFind(lab, readConfig(args[0]), flags, out);
     default:
-      throw new UsageError(`unknown command '${cmd}'; commands are schedule, trace, loss, train, lr-find, list (steplab --help)`);
+      throw new UsageError(`unknown command '${cmd}'; commands are schedule, trace, loss, train, lr-find, lesson, list (steplab --help)`);
   }
 }
 

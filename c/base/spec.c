@@ -115,18 +115,6 @@ int sl_param_index(const sl_kind *kind, const char *name)
     return -1;
 }
 
-double sl_arg(const sl_kind *kind, const sl_args *a, const char *name)
-{
-    int i = sl_param_index(kind, name);
-    return i < 0 ? NAN : a->v[i];
-}
-
-int sl_arg_node(const sl_kind *kind, const sl_args *a, const char *name)
-{
-    int i = sl_param_index(kind, name);
-    return i < 0 ? -1 : a->node[i];
-}
-
 int sl_arg_present(const sl_kind *kind, const sl_args *a, const char *name)
 {
     int i = sl_param_index(kind, name);
@@ -266,6 +254,108 @@ sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const
         sl_status st = decode_one(doc, kind, p, node, &args->v[i]);
         if (st) return st;
     }
+    return SL_STATUS_OK;
+}
+
+int sl_args_node(const sl_kind *kind, const sl_args *a, const char *name)
+{
+    int i = sl_param_index(kind, name);
+    return i < 0 ? -1 : a->node[i];
+}
+
+double sl_args_value(const sl_kind *kind, const sl_args *a, const char *name)
+{
+    int i = sl_param_index(kind, name);
+    return i < 0 ? NAN : a->v[i];
+}
+
+void sl_spec_fill(const sl_json *doc, const sl_kind *kind, const sl_args *a, void *dst)
+{
+    for (int i = 0; i < kind->n_params; i++) {
+        const sl_param *p = &kind->params[i];
+        char *at = (char *)dst + p->off;
+        double v = a->v[i];
+        switch (p->store) {
+        case SL_STORE_F64: memcpy(at, &v, sizeof v); break;
+        case SL_STORE_F32: { float f = (float)v; memcpy(at, &f, sizeof f); break; }
+        case SL_STORE_I32: { int k = isnan(v) ? -1 : (int)v; memcpy(at, &k, sizeof k); break; }
+        case SL_STORE_PAIR: {
+            double pair[2] = { NAN, NAN };
+            int c = a->node[i] >= 0 && doc->nodes[a->node[i]].type == SL_J_ARR ? doc->nodes[a->node[i]].child : -1;
+            for (int k = 0; k < 2 && c >= 0; k++, c = doc->nodes[c].next) pair[k] = doc->nodes[c].num;
+            memcpy(at, pair, sizeof pair);
+            break;
+        }
+        default: break;
+        }
+    }
+}
+
+static int n_choices(const char *choices)
+{
+    int n = 1;
+    for (const char *c = choices; c && *c; c++) n += *c == '|';
+    return n;
+}
+
+/* One stored value against its descriptor; `index` >= 0 names a pair's element. */
+static sl_status recheck_one(const sl_kind *kind, const sl_param *p, double v, int index)
+{
+    char range[256], pos[16] = "";
+    if (index >= 0) snprintf(pos, sizeof pos, "[%d] ", index);
+    if (isnan(v) && (p->flags & SL_F_NULLABLE)) return SL_STATUS_OK;
+    int ok;
+    if (p->kind == SL_P_BOOL) {
+        ok = v == 0 || v == 1;
+        snprintf(range, sizeof range, "must be true or false (1 or 0)");
+    } else if (p->kind == SL_P_ENUM) {
+        char words[200];
+        quote_words(p->choices, words, sizeof words);
+        ok = v >= 0 && v < n_choices(p->choices) && floor(v) == v;
+        snprintf(range, sizeof range, "must be one of %s (an index below %d)", words, n_choices(p->choices));
+    } else {
+        ok = sl_param_check(kind, p, v) == SL_STATUS_OK;
+        sl_error_clear();
+        range_text(p, range, sizeof range);
+    }
+    if (ok) return SL_STATUS_OK;
+    return sl_fail(SL_STATUS_STATE, kind->name, p->name, "%sin the saved state %s, got %s", pos, range, sl_num(v).s);
+}
+
+sl_status sl_spec_recheck(const sl_kind *kind, const void *src)
+{
+    for (int i = 0; i < kind->n_params; i++) {
+        const sl_param *p = &kind->params[i];
+        const char *at = (const char *)src + p->off;
+        sl_status st = SL_STATUS_OK;
+        switch (p->store) {
+        case SL_STORE_F64: { double v; memcpy(&v, at, sizeof v); st = recheck_one(kind, p, v, -1); break; }
+        case SL_STORE_F32: { float f; memcpy(&f, at, sizeof f); st = recheck_one(kind, p, (double)f, -1); break; }
+        case SL_STORE_I32: { int k; memcpy(&k, at, sizeof k); st = recheck_one(kind, p, k == -1 ? NAN : (double)k, -1); break; }
+        case SL_STORE_PAIR: {
+            double pair[2];
+            memcpy(pair, at, sizeof pair);
+            for (int k = 0; k < 2 && !st; k++) {
+                st = isnan(pair[k]) ? sl_fail(SL_STATUS_STATE, kind->name, p->name, "[%d] in the saved state must be a number, got NaN", k)
+                                    : recheck_one(kind, p, pair[k], k);
+            }
+            break;
+        }
+        default: break;
+        }
+        if (st) return st;
+    }
+    return SL_STATUS_OK;
+}
+
+sl_status sl_count_check(double v, double lo, double hi, const char *thing, const char *field, int *out)
+{
+    if (!(v >= lo && v <= hi) || floor(v) != v) {
+        char a[48];
+        strcpy(a, sl_num(lo).s);
+        return sl_fail(SL_STATUS_INVALID, thing, field, "must be an integer in [%s, %s], got %s", a, sl_num(hi).s, sl_num(v).s);
+    }
+    *out = (int)v;
     return SL_STATUS_OK;
 }
 

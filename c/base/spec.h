@@ -7,6 +7,7 @@
 #define SL_SPEC_H
 
 #include <stddef.h>
+
 #include "json.h"
 
 enum {
@@ -28,6 +29,16 @@ enum {
     SL_F_SCALAR_OK = 16 /* SL_P_NUMS also accepts a single number */
 };
 
+/* Where sl_spec_fill writes a decoded parameter in a family's struct of one type's
+ * parameters (sl_param.store; the offset is sl_param.off). */
+enum {
+    SL_STORE_NONE, /* not stored: the family reads it (formulas, lists, nested specs) */
+    SL_STORE_F64,  /* a double: the number, the integer, 0/1 for booleans, an enum's index; NaN for null */
+    SL_STORE_F32,  /* the same as a float */
+    SL_STORE_I32,  /* an int; -1 for null */
+    SL_STORE_PAIR  /* double[2] from a list of two numbers; NaN, NaN when absent */
+};
+
 typedef struct {
     const char *name;     /* PyTorch's spelling */
     int kind;             /* SL_P_* */
@@ -37,7 +48,12 @@ typedef struct {
     const char *choices;  /* SL_P_ENUM: "min|max" */
     int min_len, max_len; /* list lengths for SL_P_NUMS / SL_P_SPECS */
     const char *help;     /* one line for the page's controls */
+    int store;            /* SL_STORE_*: how sl_spec_fill writes the value */
+    size_t off;           /* where, in the type's parameter struct */
 } sl_param;
+
+/* The store and offset members of a descriptor for struct member `m` of type `T`, spelled like the parameter. */
+#define SL_AT(store, T, m) store, offsetof(T, m)
 
 #define SL_MAX_PARAMS 24
 
@@ -96,10 +112,7 @@ sl_status sl_spec_unique_keys(const sl_json *doc, int obj, const char *thing);
 /* Index of a parameter by name in kind->params, -1 if none. */
 int sl_param_index(const sl_kind *kind, const char *name);
 
-/* Reading decoded parameters by name: the value (NaN when kind has no such
- * parameter), the JSON node (-1 when absent) and presence (0, 1, 2 for null). */
-double sl_arg(const sl_kind *kind, const sl_args *a, const char *name);
-int sl_arg_node(const sl_kind *kind, const sl_args *a, const char *name);
+/* Whether the parameter `name` of kind was given: 0 no, 1 yes, 2 as null (sl_args_value, sl_args_node below). */
 int sl_arg_present(const sl_kind *kind, const sl_args *a, const char *name);
 
 /* A family's parameter struct, filled by name: each field names the parameter
@@ -129,5 +142,22 @@ int sl_json_write(char **buf, int len, int *cap, const sl_json *doc, int node, c
 
 /* Checks a number against a descriptor's range, writing the error if out. */
 sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v);
+
+/* The JSON node (-1 when absent) and the decoded value of the parameter `name` of kind. */
+int sl_args_node(const sl_kind *kind, const sl_args *a, const char *name);
+double sl_args_value(const sl_kind *kind, const sl_args *a, const char *name);
+
+/* Writes every decoded parameter that has a store into dst, the type's parameter struct. */
+void sl_spec_fill(const sl_json *doc, const sl_kind *kind, const sl_args *a, void *dst);
+
+/* Checks every stored parameter in src again, as a restore must: the same descriptor
+ * ranges as a spec. Fails with SL_STATUS_STATE and a message naming the field:
+ * "OneCycleLR: max_lr in the saved state must be a number > 0, got -1". */
+sl_status sl_spec_recheck(const sl_kind *kind, const void *src);
+
+/* A count, size or width crossing the wasm ABI as a double (a JS number arrives exactly):
+ * checks it is an integer in [lo, hi] before any conversion and writes it to *out.
+ * "Adam: nParams must be an integer in [1, 50000000], got 4294967299". */
+sl_status sl_count_check(double v, double lo, double hi, const char *thing, const char *field, int *out);
 
 #endif

@@ -122,10 +122,15 @@ static uint32_t fnv1a(const unsigned char *p, size_t n)
     return h;
 }
 
-sl_status sl_data_digits_load(const unsigned char *bytes, int len)
+sl_status sl_data_digits_load(const unsigned char *bytes, double n_bytes)
 {
     const char *thing = "digits";
     const int payload = DIGITS_N * (DIGITS_D + 1);
+    int len = 0;
+    if (!(n_bytes >= 0 && n_bytes <= 2147483647.0 && floor(n_bytes) == n_bytes))
+        return sl_fail(SL_STATUS_STATE, thing, "data", "must be the file dist/steplab-digits.bin.gz (%d bytes ungzipped), got %s bytes",
+                       12 + payload, sl_num(n_bytes).s);
+    len = (int)n_bytes;
     if (!bytes || len != 12 + payload || memcmp(bytes, "SLDIGIT1", 8) != 0)
         return sl_fail(SL_STATUS_STATE, thing, "data", "must be the file dist/steplab-digits.bin.gz (%d bytes ungzipped), got %d bytes%s",
                        12 + payload, len, bytes && len >= 8 && memcmp(bytes, "SLDIGIT1", 8) ? " of something else" : "");
@@ -212,12 +217,14 @@ static sl_status lookup_name(const sl_json *doc, int obj, int *kind)
     return st;
 }
 
-sl_status sl_dataset_create(const char *json, int len, sl_dataset **out)
+sl_status sl_dataset_create(const char *json, double len, sl_dataset **out)
 {
     sl_json doc;
+    int bytes = 0;
     *out = NULL;
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
+    st = sl_json_parse(json, (size_t)bytes, &doc, THING);
     if (st) return st;
     st = sl_dataset_from_spec(&doc, 0, out);
     sl_json_free(&doc);
@@ -284,7 +291,7 @@ static sl_kind arrays_kind(sl_param params[4])
     return kind;
 }
 
-sl_status sl_dataset_from_arrays(const double *X, double n_rows, double n_cols, const double *y, const char *json, int len,
+sl_status sl_dataset_from_arrays(const double *X, double n_rows, double n_cols, const double *y, const char *json, double len,
                                  sl_dataset **out)
 {
     sl_param params[4];
@@ -292,7 +299,9 @@ sl_status sl_dataset_from_arrays(const double *X, double n_rows, double n_cols, 
     sl_json doc;
     sl_args a;
     *out = NULL;
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
+    int bytes = 0;
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
     /* the counts cross the JS seam as doubles: checked before any conversion */
     if (!(n_rows >= 2 && n_rows <= SL_DATA_MAX_SAMPLES && floor(n_rows) == n_rows))
         return sl_fail(SL_STATUS_INVALID, THING, "X", "must have 2 to %d rows, got %s", SL_DATA_MAX_SAMPLES, sl_num(n_rows).s);
@@ -304,13 +313,12 @@ sl_status sl_dataset_from_arrays(const double *X, double n_rows, double n_cols, 
                        sl_num(n_rows).s, sl_num(n_cols).s);
     int n = (int)n_rows, d = (int)n_cols;
     if (!X || !y) return sl_fail(SL_STATUS_INVALID, THING, X ? "y" : "X", "is missing");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
-    if (st) return st;
+    if ((st = sl_json_parse(json, (size_t)bytes, &doc, THING))) return st;
     if (doc.nodes[0].type != SL_J_OBJ) st = sl_fail(SL_STATUS_INVALID, THING, NULL, "options must be an object");
     if (!st) st = sl_spec_decode(&doc, 0, &kind, "X|y", &a);
     sl_json_free(&doc);
     if (st) return st;
-    int task = (int)sl_arg(&kind, &a, "task"), classes = 0;
+    int task = (int)sl_args_value(&kind, &a, "task"), classes = 0;
     for (long i = 0; i < (long)n * d; i++)
         if (!(fabs(X[i]) <= FLT_MAX))
             return sl_fail(SL_STATUS_INVALID, THING, "X", "row %ld, column %ld must be a finite number (float32), got %s", i / d, i % d,
@@ -337,8 +345,8 @@ sl_status sl_dataset_from_arrays(const double *X, double n_rows, double n_cols, 
     float *dx = sl_dataset_X(ds), *dy = sl_dataset_y(ds);
     for (long i = 0; i < (long)n * d; i++) dx[i] = (float)X[i];
     for (int i = 0; i < n; i++) dy[i] = (float)y[i];
-    st = sl_data_finish(ds, THING, sl_arg(&kind, &a, "val_fraction"), sl_arg(&kind, &a, "standardize") != 0,
-                        (uint64_t)sl_arg(&kind, &a, "seed"));
+    st = sl_data_finish(ds, THING, sl_args_value(&kind, &a, "val_fraction"), sl_args_value(&kind, &a, "standardize") != 0,
+                        (uint64_t)sl_args_value(&kind, &a, "seed"));
     if (st) {
         free(ds);
         return st;
@@ -367,7 +375,7 @@ sl_status sl_dataset_check_options(const sl_json *doc, int obj, const sl_dataset
         return sl_fail(SL_STATUS_INVALID, THING, "name", "must not be given with X and y (a named data set or explicit arrays, not both)");
     sl_status st = sl_spec_decode(doc, obj, &kind, "X|y", &a);
     if (st) return st;
-    int task = (int)sl_arg(&kind, &a, "task"), standardize = sl_arg(&kind, &a, "standardize") != 0;
+    int task = (int)sl_args_value(&kind, &a, "task"), standardize = sl_args_value(&kind, &a, "standardize") != 0;
     if (task != ds->task || standardize != ds->standardized)
         return sl_fail(SL_STATUS_INVALID, THING, task != ds->task ? "task" : "standardize", "does not match the data set's");
     int groups = 1;
@@ -377,7 +385,7 @@ sl_status sl_dataset_check_options(const sl_json *doc, int obj, const sl_dataset
         groups = 0;
         for (int i = 0; i < ds->n_samples; i++) groups += !seen[(int)y[i]]++;
     }
-    double vf = sl_arg(&kind, &a, "val_fraction");
+    double vf = sl_args_value(&kind, &a, "val_fraction");
     if ((vf > 0 ? sl_data_val_rows(ds->n_samples, groups, vf) : 0) != ds->n_val)
         return sl_fail(SL_STATUS_INVALID, THING, "val_fraction", "%s does not give the data set's %d validation rows", sl_num(vf).s,
                        ds->n_val);

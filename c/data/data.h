@@ -43,7 +43,7 @@ typedef struct sl_dataset {
 /* Generates the data set a JSON spec names ({"name": "moons", "n_samples": 200,
  * "noise": 0.1, "seed": 0, "val_fraction": 0.2, "standardize": true}); the
  * caller frees it with sl_dataset_free. */
-sl_status sl_dataset_create(const char *json, int len, sl_dataset **out);
+sl_status sl_dataset_create(const char *json, double len, sl_dataset **out);
 /* Same, from an already parsed spec object (a trainer's "dataset" member). */
 sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out);
 
@@ -51,7 +51,7 @@ sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out);
  * JSON {"task": "binary", "val_fraction": 0.2, "standardize": true, "seed": 0}.
  * Every value is validated (finite; class labels integers in range) and an
  * error names the field and row. Rows keep their order within each split. */
-sl_status sl_dataset_from_arrays(const double *X, double n, double d, const double *y, const char *json, int len,
+sl_status sl_dataset_from_arrays(const double *X, double n, double d, const double *y, const char *json, double len,
                                  sl_dataset **out);
 /* A trainer's explicit-arrays options (obj in doc; -1: none given) against the
  * data set they must describe: the same rules as sl_dataset_from_arrays, and
@@ -66,7 +66,7 @@ void sl_dataset_free(sl_dataset *ds);
  * labels in range) before use. */
 int sl_dataset_state_size(const sl_dataset *ds);
 void sl_dataset_state_save(sl_dataset *ds, void *buf);
-sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out);
+sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out); /* internal: the trainer's state */
 
 float *sl_dataset_X(sl_dataset *ds);
 float *sl_dataset_y(sl_dataset *ds);
@@ -87,7 +87,7 @@ const char *sl_dataset_class_names(const sl_dataset *ds);
 /* The optical digits pixels are shipped as a separate file (dist/steplab-digits.bin.gz,
  * ungzipped before this call): validates and keeps a copy for every later
  * {"name": "digits"}. */
-sl_status sl_data_digits_load(const unsigned char *bytes, int len);
+sl_status sl_data_digits_load(const unsigned char *bytes, double len);
 int sl_data_digits_loaded(void);
 
 /* The registry as JSON for the JS API and the page's controls: each row has

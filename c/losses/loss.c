@@ -208,7 +208,7 @@ static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int
     N->n_inputs = SL_LOSS_KINDS[N->type].n_inputs;
 
     const char *list = N->type == T_FocalLoss ? "alpha" : "weight";
-    int wn = sl_arg_node(kind, &a, list), wp = sl_arg_present(kind, &a, list);
+    int wn = sl_args_node(kind, &a, list), wp = sl_arg_present(kind, &a, list);
     if (wp == 1) {
         if (doc->nodes[wn].type == SL_J_NUM) {
             double v = doc->nodes[wn].num; /* FocalLoss: one alpha */
@@ -221,10 +221,10 @@ static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int
             N->alpha = 1;
         }
     } else if (N->type == T_FocalLoss && wp == 0) {
-        N->alpha = sl_arg(kind, &a, "alpha"); /* the default, 0.25 */
+        N->alpha = sl_args_value(kind, &a, "alpha"); /* the default, 0.25 */
     }
     if (sl_arg_present(kind, &a, "pos_weight") == 1) {
-        int node = sl_arg_node(kind, &a, "pos_weight");
+        int node = sl_args_node(kind, &a, "pos_weight");
         if (doc->nodes[node].type == SL_J_NUM) {
             N->pos_weight_off = L->n_values;
             N->pos_weight_len = 1;
@@ -233,7 +233,7 @@ static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int
             take_list(L, doc, node, &N->pos_weight_off, &N->pos_weight_len);
         }
     }
-    return N->type == T_WeightedSum ? build_terms(L, doc, sl_arg_node(kind, &a, "terms"), at, depth, kind->name) : SL_STATUS_OK;
+    return N->type == T_WeightedSum ? build_terms(L, doc, sl_args_node(kind, &a, "terms"), at, depth, kind->name) : SL_STATUS_OK;
 }
 
 sl_status sl_loss_from_spec(const sl_json *doc, int obj, sl_loss **out)
@@ -256,12 +256,15 @@ sl_status sl_loss_from_spec(const sl_json *doc, int obj, sl_loss **out)
     return SL_STATUS_OK;
 }
 
-sl_status sl_loss_create(const char *json, int len, sl_loss **out)
+sl_status sl_loss_create(const char *json, double len, sl_loss **out)
 {
     sl_json doc;
+    int bytes = 0;
     *out = NULL;
-    if (!json || len < 0) return sl_fail(SL_STATUS_INVALID, "loss", NULL, "spec is missing");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, "loss");
+    sl_status st = sl_count_check(len, 0, 2147483647.0, "loss", "spec length", &bytes);
+    if (st) return st;
+    if (!json) return sl_fail(SL_STATUS_INVALID, "loss", NULL, "spec is missing");
+    st = sl_json_parse(json, (size_t)bytes, &doc, "loss");
     if (st) return st;
     st = sl_loss_from_spec(&doc, 0, out);
     sl_json_free(&doc);

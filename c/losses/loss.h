@@ -70,7 +70,7 @@ typedef struct sl_loss {
 } sl_loss;
 
 /* Creates a loss from a JSON spec; the caller frees it with sl_loss_free. */
-sl_status sl_loss_create(const char *json, int len, sl_loss **out);
+sl_status sl_loss_create(const char *json, double len, sl_loss **out);
 /* Same, from an already parsed spec object (a trainer's "loss" member). */
 sl_status sl_loss_from_spec(const sl_json *doc, int obj, sl_loss **out);
 void sl_loss_free(sl_loss *L);

@@ -203,13 +203,15 @@ sl_status sl_mlp_weights_from_spec(sl_mlp *m, const sl_json *doc, int node, cons
     return SL_STATUS_OK;
 }
 
-sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out)
+sl_status sl_mlp_create_spec(const char *json, double len, sl_mlp **out)
 {
     sl_json doc;
     sl_args a;
+    int bytes = 0;
     *out = NULL;
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
+    st = sl_json_parse(json, (size_t)bytes, &doc, THING);
     if (st) return st;
     if (doc.nodes[0].type != SL_J_OBJ) {
         char got[64];
@@ -219,7 +221,7 @@ sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out)
     if (!st) st = sl_spec_decode(&doc, 0, &K_MLP, "", &a);
     int sizes[SL_MLP_MAX_LAYERS + 1], n = 0;
     if (!st) {
-        for (int c = doc.nodes[sl_arg_node(&K_MLP, &a, "sizes")].child; c >= 0; c = doc.nodes[c].next, n++) {
+        for (int c = doc.nodes[sl_args_node(&K_MLP, &a, "sizes")].child; c >= 0; c = doc.nodes[c].next, n++) {
             double v = doc.nodes[c].num;
             if (floor(v) != v) {
                 st = sl_fail(SL_STATUS_INVALID, THING, "sizes", "[%d] must be an integer in [1, %d], got %s", n,
@@ -229,9 +231,9 @@ sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out)
             sizes[n] = (int)v;
         }
     }
-    if (!st) st = sl_mlp_create(sizes, n, (int)sl_arg(&K_MLP, &a, "activation"), out);
-    if (!st) sl_mlp_init(*out, (int)sl_arg(&K_MLP, &a, "init"), (uint64_t)sl_arg(&K_MLP, &a, "seed"));
-    int w = st ? -1 : sl_arg_node(&K_MLP, &a, "weights");
+    if (!st) st = sl_mlp_create(sizes, n, (int)sl_args_value(&K_MLP, &a, "activation"), out);
+    if (!st) sl_mlp_init(*out, (int)sl_args_value(&K_MLP, &a, "init"), (uint64_t)sl_args_value(&K_MLP, &a, "seed"));
+    int w = st ? -1 : sl_args_node(&K_MLP, &a, "weights");
     if (w >= 0 && (st = sl_mlp_weights_from_spec(*out, &doc, w, THING, "weights"))) {
         sl_mlp_free(*out);
         *out = NULL;

@@ -53,7 +53,7 @@ typedef struct sl_mlp_work {
 sl_status sl_mlp_create(const int *sizes, int n_sizes, int activation, sl_mlp **out);
 /* From a JSON spec {"sizes": [...], "activation": "tanh", "init": "xavier", "seed": 0},
  * initialised with sl_mlp_init, or with explicit "weights" [{ W, b }, ...]. */
-sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out);
+sl_status sl_mlp_create_spec(const char *json, double len, sl_mlp **out);
 /* Writes explicit weights (node of doc: [{ W: out rows of in numbers, b: out numbers }, ...],
  * nn.Linear's layout) into m's parameters; every shape and value is checked and
  * an error names thing and field[l].W or .b, the row and the column. */

@@ -10,12 +10,13 @@
  * the optimizer's single allocation. */
 #include "internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* a * b + c as PyTorch's fused add(x, alpha=) (see fmadd in optimizer.c) */
+/* a * b + c as PyTorch's fused add(x, alpha=) (see fmadd in kernels.c) */
 static inline float fmadd(float a, float b, float c) { return (float)((double)a * (double)b + (double)c); }
 
 static float dot(const float *a, const float *b, int n)
@@ -310,7 +311,7 @@ SL_COMPACT static sl_status run(sl_optimizer *o, float *params, sl_closure fn, v
         if (gtd > -tol_change) break;
 
         int ls_func_evals = 0, opt_cond = 0;
-        if (h->strong_wolfe) {
+        if (h->line_search_fn == SL_STRONG_WOLFE) {
             memcpy(x0, params, (size_t)n * sizeof(float));
             int g_at;
             num t = { o->t, o->t_f32 }, f;
@@ -348,6 +349,8 @@ SL_COMPACT static sl_status run(sl_optimizer *o, float *params, sl_closure fn, v
 
 SL_COMPACT sl_status sl_lbfgs_step(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss, int *evals)
 {
+    if (o->func_evals > INT_MAX - o->h.max_eval - 27 || o->n_iter > INT_MAX - o->h.max_iter)
+        return sl_fail(SL_STATUS_RANGE, "LBFGS", "func_evals", "cannot count further (%d closure calls so far)", o->func_evals);
     /* a failing closure leaves the optimizer and the parameters as they were */
     size_t bytes = o->size, pbytes = (size_t)o->n * sizeof(float);
     char *backup = malloc(bytes + pbytes);
@@ -364,23 +367,3 @@ SL_COMPACT sl_status sl_lbfgs_step(sl_optimizer *o, float *params, sl_closure fn
     free(backup);
     return st;
 }
-
-#ifdef __EMSCRIPTEN__
-#include <emscripten/emscripten.h>
-/* Imported from the JS seam as env.sl_host_closure (web/lib/core.mjs supplies
- * it and calls the closure registered under ctx); the body here is never used
- * because the module is loaded without Emscripten's JS glue. */
-EM_JS(int, sl_host_closure, (int ctx, float *x, float *grad, int n, double *loss), { return 1; });
-
-static sl_status host_closure(void *ctx, float *x, float *grad, int n, double *loss)
-{
-    if (sl_host_closure((int)(intptr_t)ctx, x, grad, n, loss))
-        return sl_fail(SL_STATUS_INVALID, "closure", NULL, "failed");
-    return SL_STATUS_OK;
-}
-
-sl_status sl_optimizer_step_host(sl_optimizer *o, float *params, int n, int ctx, double *loss, int *evals)
-{
-    return sl_optimizer_step_closure(o, params, n, host_closure, (void *)(intptr_t)ctx, loss, evals);
-}
-#endif

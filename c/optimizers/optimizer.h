@@ -8,7 +8,9 @@
  * allocation of plain data: a header (hyper-parameters, counters, an embedded
  * copy of its scheduler) followed by float32 state arrays addressed by
  * offsets, so saving is a byte copy with a checksum and a restored optimizer
- * continues bit-identically. */
+ * continues bit-identically; a restore validates every value as a spec is
+ * validated. Sizes and counts of the exported entry points arrive as doubles
+ * (JS numbers, exactly) and are range-checked before any conversion. */
 #ifndef SL_OPTIMIZER_H
 #define SL_OPTIMIZER_H
 
@@ -18,51 +20,29 @@
 
 #define SL_OPT_MAX_N 50000000       /* most parameters one optimizer accepts */
 #define SL_OPT_MAX_BYTES 1500000000.0 /* most bytes one optimizer may allocate */
-#define SL_OPT_ARRAYS 10
+#define SL_OPT_MAX_STEPS 9007199254740992.0 /* 2^53: the step count stays an exact integer */
 
-/* Hyper-parameters, decoded from the spec by name (PyTorch's spelling). */
-typedef struct {
-    double lr, momentum, dampening, weight_decay, alpha, eps, rho, lr_decay, initial_accumulator_value;
-    double beta1, beta2, momentum_decay, etaminus, etaplus, step_size_min, step_size_max;
-    double beta, min_gain, max_gain, tolerance_grad, tolerance_change;
-    int nesterov, maximize, centered, amsgrad, max_iter, max_eval, history_size, strong_wolfe;
-    int bias_correction; /* Adam, AdamW: 0 drops the 1 - beta^t corrections (apex's FusedAdam switch) */
-} sl_hyper;
-
-typedef struct sl_optimizer {
-    uint32_t magic, version, size, checksum;
-    int type;           /* index into the optimizer registry */
-    int n;              /* parameters */
-    int has_scheduler;
-    int momentum_from_scheduler; /* the scheduler cycles momentum (SGD, RMSprop) or beta1 (Adam family) */
-    sl_hyper h;
-    double lr;          /* the group's lr now (PyTorch: param_groups[0]['lr']) */
-    double steps;       /* step() calls so far (PyTorch's state['step']) */
-    int buf_ready;      /* SGD: momentum buffer exists */
-    float mu_product;   /* NAdam: float32 as in PyTorch */
-    /* LBFGS */
-    int func_evals, n_iter, hist_len, hist_start, t_f32;
-    double t, prev_loss;
-    float H_diag;
-    int off[SL_OPT_ARRAYS]; /* float offsets of the state arrays after the header */
-    int n_floats;
-    sl_scheduler sched; /* valid when has_scheduler */
-} sl_optimizer;
+/* Opaque: only c/optimizers/ reads its fields. */
+typedef struct sl_optimizer sl_optimizer;
 
 /* The objective for LBFGS: writes the gradient at x into grad, returns the loss
  * through *loss; a non-zero status aborts the step and leaves the optimizer and
  * params as they were. */
 typedef sl_status (*sl_closure)(void *ctx, float *x, float *grad, int n, double *loss);
 
-/* Creates an optimizer for n parameters from a JSON spec (an optional
- * "scheduler" member is a scheduler spec without lr; its lr is the
+/* Creates an optimizer for n parameters from len bytes of JSON spec (an
+ * optional "scheduler" member is a scheduler spec without lr; its lr is the
  * optimizer's). The caller frees it with sl_optimizer_free. */
-sl_status sl_optimizer_create(const char *json, int len, int n, sl_optimizer **out);
+sl_status sl_optimizer_create(const char *json, double len, double n, sl_optimizer **out);
+/* The same from the spec object at node obj of a parsed document. The scheduler
+ * spec is obj's "scheduler" member, or the object at node sched when sched >= 0
+ * (e.g. a trainer config's "scheduler"); not both. */
+sl_status sl_optimizer_from_spec(const sl_json *doc, int obj, int sched, int n, sl_optimizer **out);
 void sl_optimizer_free(sl_optimizer *o);
 
 /* One optimizer.step() on params (updated in place) with grads, both n floats;
  * then one scheduler.step() unless the scheduler needs a metric. Not for LBFGS. */
-sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, int n);
+sl_status sl_optimizer_step(sl_optimizer *o, float *params, const float *grads, double n);
 /* One LBFGS.step(closure); *loss gets the first evaluation's loss and *evals
  * the number of closure calls (either may be NULL). Works for every optimizer:
  * the others call the closure once and step with its gradient. */
@@ -106,18 +86,24 @@ double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi);
 /* Saved state: exactly sl_optimizer_state_size() bytes. */
 int sl_optimizer_state_size(const sl_optimizer *o);
 void sl_optimizer_state_save(sl_optimizer *o, void *buf);
-sl_status sl_optimizer_restore(const void *buf, int len, sl_optimizer **out);
+sl_status sl_optimizer_restore(const void *buf, double len, sl_optimizer **out);
 
 /* lab.optimizerSteps: replays n_steps gradient vectors (grads, n_steps * n)
  * from params0 (n); out (n_steps * n) gets the parameters after each step. */
-sl_status sl_optimizer_replay(const char *json, int len, const float *params0, int n, const float *grads, int n_steps,
-                              float *out);
+sl_status sl_optimizer_replay(const char *json, double len, const float *params0, double n, const float *grads,
+                              double n_steps, float *out);
+
+/* Upper estimates of one step's work, for callers that bound theirs (lab.trace):
+ * closure evaluations (LBFGS: max_eval, which its last line search may pass by
+ * at most 25; the others 1) and LBFGS's history-row visits (max_iter x
+ * history_size; 0 for the others). */
+void sl_optimizer_step_cost(const sl_optimizer *o, double *evals, double *rows);
 
 int sl_optimizers_json(char **buf, int len, int *cap);
 
 #ifdef __EMSCRIPTEN__
 /* LBFGS from JS: the closure is the host's sl_host_closure import, called with ctx. */
-sl_status sl_optimizer_step_host(sl_optimizer *o, float *params, int n, int ctx, double *loss, int *evals);
+sl_status sl_optimizer_step_host(sl_optimizer *o, float *params, double n, int ctx, double *loss, int *evals);
 #endif
 
 #endif

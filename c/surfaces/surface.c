@@ -1,61 +1,93 @@
 /* The classic 2-D optimization test functions in float32 with analytic
- * gradients, the grid evaluator behind contour plots, and traces of an
- * optimizer walking a surface (PyTorch's loop: loss, backward, step, and the
- * scheduler's step after the optimizer's). Grid values are computed by a
- * SIMD loop that performs the same float32 operations, in the same order, as
- * the scalar function, so both builds draw identical pictures. */
+ * gradients, and the grid evaluator behind contour plots. Grid values are
+ * computed by a SIMD loop that performs the same float32 operations, in the
+ * same order, as the scalar function, so both builds draw identical pictures.
+ * Each surface's registry row also gives the page its default view, a start
+ * point and the global minima (for the default parameters). Traces of an
+ * optimizer walking a surface are in trace.c. */
 #include "surface.h"
 
 #include <math.h>
-#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/simd.h"
-#include "../optimizers/internal.h"
 
-#define INF INFINITY
 #define TWO_PI_F ((float)(2 * SL_PI))
 #define TWENTY_PI_F ((float)(20 * SL_PI))
 
 enum { S_rosenbrock, S_beale, S_himmelblau, S_booth, S_quadratic, S_saddle, S_rastrigin, S_six_hump_camel, S_COUNT };
 
+#define F32 SL_STORE_F32
 static const sl_param P_ROSEN[] = {
-    { "a", SL_P_NUM, 1, -1e6, 1e6, 0, NULL, 0, 0, "minimum at (a, a^2)" },
-    { "b", SL_P_NUM, 100, 0, 1e6, 0, NULL, 0, 0, "steepness of the curved valley" },
+    { "a", SL_P_NUM, 1, -1e6, 1e6, 0, NULL, 0, 0, "minimum at (a, a^2)", SL_AT(F32, sl_rosenbrock_p, a) },
+    { "b", SL_P_NUM, 100, 0, 1e6, 0, NULL, 0, 0, "steepness of the curved valley", SL_AT(F32, sl_rosenbrock_p, b) },
 };
 static const sl_param P_QUAD[] = {
-    { "a", SL_P_NUM, 1, 0, 1e6, 0, NULL, 0, 0, "curvature along x" },
-    { "b", SL_P_NUM, 10, 0, 1e6, 0, NULL, 0, 0, "curvature along y (b >> a: a ravine)" },
+    { "a", SL_P_NUM, 1, 0, 1e6, 0, NULL, 0, 0, "curvature along x", SL_AT(F32, sl_quadratic_p, a) },
+    { "b", SL_P_NUM, 10, 0, 1e6, 0, NULL, 0, 0, "curvature along y (b >> a: a ravine)", SL_AT(F32, sl_quadratic_p, b) },
 };
 static const sl_param P_NONE[1] = { { "", SL_P_NUM, 0, 0, 0, 0, NULL, 0, 0, "" } };
 
-#define K(name, params, n, summary) { name, params, n, summary }
-static const sl_kind KINDS[S_COUNT] = {
-    K("rosenbrock", P_ROSEN, 2, "(a - x)^2 + b (y - x^2)^2: a curved, flat-bottomed valley; minimum 0 at (a, a^2)"),
-    K("beale", P_NONE, 0, "(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2; minimum 0 at (3, 0.5)"),
-    K("himmelblau", P_NONE, 0, "(x^2 + y - 11)^2 + (x + y^2 - 7)^2: four equal minima, one at (3, 2)"),
-    K("booth", P_NONE, 0, "(x + 2y - 7)^2 + (2x + y - 5)^2: a tilted bowl; minimum 0 at (1, 3)"),
-    K("quadratic", P_QUAD, 2, "(a x^2 + b y^2) / 2: a ravine when b >> a; minimum 0 at (0, 0)"),
-    K("saddle", P_NONE, 0, "x^2 - y^2: a saddle point at (0, 0), unbounded below"),
-    K("rastrigin", P_NONE, 0, "20 + sum of (v^2 - 10 cos 2 pi v): many local minima; global 0 at (0, 0)"),
-    K("six_hump_camel", P_NONE, 0, "(4 - 2.1x^2 + x^4/3) x^2 + xy + (-4 + 4y^2) y^2: six minima, two global (-1.0316)"),
+/* A global minimum of the surface with its default parameters. */
+typedef struct { double x, y, value; } minimum;
+
+typedef struct {
+    sl_kind head;
+    double view_x[2], view_y[2]; /* the page's default view box */
+    double start[2];             /* a start point that shows the surface's lesson */
+    int n_minima;
+    minimum minima[4];           /* from the literature (Himmelblau's and the camel's refined by Newton's method) */
+} surface_kind;
+
+#define K(name, params, n, category, starter, summary) { name, params, n, summary, category, starter, NULL }
+static const surface_kind KINDS[S_COUNT] = {
+    { K("rosenbrock", P_ROSEN, 2, "valley", "{\"type\":\"rosenbrock\",\"a\":1,\"b\":100}",
+        "(a - x)^2 + b (y - x^2)^2: a curved, flat-bottomed valley; minimum 0 at (a, a^2)"),
+      { -2, 2 }, { -1, 3 }, { -1.5, 2.5 }, 1, { { 1, 1, 0 } } },
+    { K("beale", P_NONE, 0, "plateau", "{\"type\":\"beale\"}",
+        "(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2; minimum 0 at (3, 0.5)"),
+      { -4.5, 4.5 }, { -4.5, 4.5 }, { 1, 1.5 }, 1, { { 3, 0.5, 0 } } },
+    { K("himmelblau", P_NONE, 0, "multimodal", "{\"type\":\"himmelblau\"}",
+        "(x^2 + y - 11)^2 + (x + y^2 - 7)^2: four equal minima, one at (3, 2)"),
+      { -5, 5 }, { -5, 5 }, { 0, 0 }, 4,
+      { { 3, 2, 0 }, { -2.805118086952745, 3.131312518250573, 0 }, { -3.779310253377747, -3.2831859912861696, 0 },
+        { 3.5844283403304917, -1.8481265269644036, 0 } } },
+    { K("booth", P_NONE, 0, "bowl", "{\"type\":\"booth\"}", "(x + 2y - 7)^2 + (2x + y - 5)^2: a tilted bowl; minimum 0 at (1, 3)"),
+      { -10, 10 }, { -10, 10 }, { -8, -7 }, 1, { { 1, 3, 0 } } },
+    { K("quadratic", P_QUAD, 2, "bowl", "{\"type\":\"quadratic\",\"a\":1,\"b\":10}",
+        "(a x^2 + b y^2) / 2: a ravine when b >> a; minimum 0 at (0, 0)"),
+      { -5, 5 }, { -3, 3 }, { -4.5, 2 }, 1, { { 0, 0, 0 } } },
+    { K("saddle", P_NONE, 0, "saddle", "{\"type\":\"saddle\"}", "x^2 - y^2: a saddle point at (0, 0), unbounded below"),
+      { -2, 2 }, { -2, 2 }, { -1.8, 0.02 }, 0, { { 0, 0, 0 } } },
+    { K("rastrigin", P_NONE, 0, "multimodal", "{\"type\":\"rastrigin\"}",
+        "20 + sum of (v^2 - 10 cos 2 pi v): many local minima; global 0 at (0, 0)"),
+      { -5.12, 5.12 }, { -5.12, 5.12 }, { 3.3, 3.1 }, 1, { { 0, 0, 0 } } },
+    { K("six_hump_camel", P_NONE, 0, "multimodal", "{\"type\":\"six_hump_camel\"}",
+        "(4 - 2.1x^2 + x^4/3) x^2 + xy + (-4 + 4y^2) y^2: six minima, two global (-1.0316)"),
+      { -2, 2 }, { -1, 1 }, { -1.6, 0.8 }, 2,
+      { { 0.08984201310031807, -0.7126564030207396, -1.0316284534898774 },
+        { -0.08984201310031807, 0.7126564030207396, -1.0316284534898774 } } },
 };
 
-sl_status sl_surface_parse(const char *json, int len, sl_surface *out)
+const char *sl_surface_name(const sl_surface *s) { return KINDS[s->type].head.name; }
+
+sl_status sl_surface_parse(const char *json, double len, sl_surface *out)
 {
     sl_json doc;
+    int bytes;
     memset(out, 0, sizeof *out);
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, "surface", NULL, "spec length is negative");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, "surface");
+    sl_status st = sl_count_check(len, 0, 2147483647.0, "surface", "spec length", &bytes);
+    if (!st) st = sl_json_parse(json, (size_t)bytes, &doc, "surface");
     if (st) return st;
     const sl_kind *k;
     sl_args a;
     st = sl_spec_lookup(&doc, 0, KINDS, sizeof KINDS[0], S_COUNT, "surface", &k);
     if (!st) st = sl_spec_decode(&doc, 0, k, "type", &a);
     if (!st) {
-        out->type = (int)(k - KINDS);
-        for (int i = 0; i < k->n_params; i++) out->k[i] = (float)a.v[i];
+        out->type = (int)((const surface_kind *)k - KINDS);
+        sl_spec_fill(&doc, k, &a, &out->p);
     }
     sl_json_free(&doc);
     return st;
@@ -66,14 +98,13 @@ static float rastrigin_term(float v) { return v * v - 10.0f * cosf(TWO_PI_F * v)
 
 float sl_surface_eval(const sl_surface *s, float x, float y, float *g)
 {
-    const float *k = s->k;
     float f = 0, gx = 0, gy = 0;
     switch (s->type) {
     case S_rosenbrock: {
-        float u = k[0] - x, v = y - x * x;
-        f = u * u + k[1] * (v * v);
-        gx = -2.0f * u - 4.0f * k[1] * x * v;
-        gy = 2.0f * k[1] * v;
+        float a = s->p.rosenbrock.a, b = s->p.rosenbrock.b, u = a - x, v = y - x * x;
+        f = u * u + b * (v * v);
+        gx = -2.0f * u - 4.0f * b * x * v;
+        gy = 2.0f * b * v;
         break;
     }
     case S_beale: {
@@ -98,11 +129,13 @@ float sl_surface_eval(const sl_surface *s, float x, float y, float *g)
         gy = 4.0f * u + 2.0f * v;
         break;
     }
-    case S_quadratic:
-        f = 0.5f * (k[0] * (x * x) + k[1] * (y * y));
-        gx = k[0] * x;
-        gy = k[1] * y;
+    case S_quadratic: {
+        float a = s->p.quadratic.a, b = s->p.quadratic.b;
+        f = 0.5f * (a * (x * x) + b * (y * y));
+        gx = a * x;
+        gy = b * y;
         break;
+    }
     case S_saddle:
         f = x * x - y * y;
         gx = 2.0f * x;
@@ -138,11 +171,10 @@ float sl_surface_eval(const sl_surface *s, float x, float y, float *g)
 /* the value part of sl_surface_eval, four points at once, same operations */
 static simde_v128_t eval4(const sl_surface *s, simde_v128_t x, simde_v128_t y, simde_v128_t ry)
 {
-    const float *k = s->k;
     switch (s->type) {
     case S_rosenbrock: {
-        simde_v128_t u = VSUB(V1(k[0]), x), v = VSUB(y, VMUL(x, x));
-        return VADD(VMUL(u, u), VMUL(V1(k[1]), VMUL(v, v)));
+        simde_v128_t u = VSUB(V1(s->p.rosenbrock.a), x), v = VSUB(y, VMUL(x, x));
+        return VADD(VMUL(u, u), VMUL(V1(s->p.rosenbrock.b), VMUL(v, v)));
     }
     case S_beale: {
         simde_v128_t xy = VMUL(x, y), xy2 = VMUL(xy, y), xy3 = VMUL(xy2, y);
@@ -158,7 +190,7 @@ static simde_v128_t eval4(const sl_surface *s, simde_v128_t x, simde_v128_t y, s
         return VADD(VMUL(u, u), VMUL(v, v));
     }
     case S_quadratic:
-        return VMUL(V1(0.5f), VADD(VMUL(V1(k[0]), VMUL(x, x)), VMUL(V1(k[1]), VMUL(y, y))));
+        return VMUL(V1(0.5f), VADD(VMUL(V1(s->p.quadratic.a), VMUL(x, x)), VMUL(V1(s->p.quadratic.b), VMUL(y, y))));
     case S_saddle:
         return VSUB(VMUL(x, x), VMUL(y, y));
     case S_rastrigin: /* x holds the per-column terms, ry the row's term */
@@ -173,21 +205,26 @@ static simde_v128_t eval4(const sl_surface *s, simde_v128_t x, simde_v128_t y, s
 }
 #endif
 
-sl_status sl_landscape(const char *json, int len, double x0, double x1, double y0, double y1, int nx, int ny, float *out)
+sl_status sl_landscape(const char *json, double len, double x0, double x1, double y0, double y1, double nx_in, double ny_in,
+                       float *out)
 {
     sl_surface s;
     sl_status st = sl_surface_parse(json, len, &s);
     if (st) return st;
-    const char *name = KINDS[s.type].name;
+    const char *name = KINDS[s.type].head.name;
     if (!isfinite(x0) || !isfinite(x1) || !(x0 < x1))
         return sl_fail(SL_STATUS_INVALID, name, "x", "must be [min, max] with finite min < max, got [%s, %s]", sl_num(x0).s,
                        sl_num(x1).s);
     if (!isfinite(y0) || !isfinite(y1) || !(y0 < y1))
         return sl_fail(SL_STATUS_INVALID, name, "y", "must be [min, max] with finite min < max, got [%s, %s]", sl_num(y0).s,
                        sl_num(y1).s);
-    if (nx < 2 || ny < 2 || (double)nx * ny > SL_LANDSCAPE_MAX_POINTS)
-        return sl_fail(SL_STATUS_INVALID, name, "nx", "and ny must be integers >= 2 with nx * ny <= %d, got %d and %d",
-                       SL_LANDSCAPE_MAX_POINTS, nx, ny);
+    int nx, ny;
+    if ((st = sl_count_check(nx_in, 2, SL_LANDSCAPE_MAX_POINTS / 2, name, "nx", &nx))) return st;
+    if ((st = sl_count_check(ny_in, 2, SL_LANDSCAPE_MAX_POINTS / 2, name, "ny", &ny))) return st;
+    if ((double)nx * ny > SL_LANDSCAPE_MAX_POINTS)
+        return sl_fail(SL_STATUS_INVALID, name, "nx", "* ny must be at most %d (4096 x 4096 points), got %d x %d", SL_LANDSCAPE_MAX_POINTS,
+                       nx, ny);
+    if (!out) return sl_fail(SL_STATUS_NOMEM, name, "nx", "* ny = %d values do not fit in memory", nx * ny);
     float *xs = malloc((size_t)nx * 2 * sizeof(float));
     if (!xs) return sl_fail(SL_STATUS_NOMEM, name, "nx", "of %d does not fit in memory", nx);
     float *tx = xs + nx; /* rastrigin's per-column terms */
@@ -214,144 +251,29 @@ sl_status sl_landscape(const char *json, int len, double x0, double x1, double y
     return SL_STATUS_OK;
 }
 
-/* ---- traces ---- */
-
-/* splitmix64: small, seedable, the same sequence in every build */
-static uint64_t next_u64(uint64_t *s)
+/* The members the page reads besides the common ones: "view" {x, y}, "start", "minima" [{x, y, value}]. */
+static int surface_extra(const void *entry, char **buf, int len, int *cap)
 {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    const surface_kind *k = entry;
+    char t[256];
+    snprintf(t, sizeof t, ",\"view\":{\"x\":[%s,", sl_num(k->view_x[0]).s);
+    len = sl_json_append(buf, len, cap, t);
+    snprintf(t, sizeof t, "%s],\"y\":[%s,", sl_num(k->view_x[1]).s, sl_num(k->view_y[0]).s);
+    len = sl_json_append(buf, len, cap, t);
+    snprintf(t, sizeof t, "%s]},\"start\":[%s,", sl_num(k->view_y[1]).s, sl_num(k->start[0]).s);
+    len = sl_json_append(buf, len, cap, t);
+    snprintf(t, sizeof t, "%s],\"minima\":[", sl_num(k->start[1]).s);
+    len = sl_json_append(buf, len, cap, t);
+    for (int i = 0; i < k->n_minima; i++) {
+        snprintf(t, sizeof t, "%s{\"x\":%s,", i ? "," : "", sl_num(k->minima[i].x).s);
+        len = sl_json_append(buf, len, cap, t);
+        snprintf(t, sizeof t, "\"y\":%s,\"value\":%s}", sl_num(k->minima[i].y).s, sl_num(k->minima[i].value).s);
+        len = sl_json_append(buf, len, cap, t);
+    }
+    return sl_json_append(buf, len, cap, "]");
 }
 
-/* standard normal by Box-Muller */
-static double gauss(uint64_t *s)
+SL_COMPACT int sl_surfaces_json(char **buf, int len, int *cap)
 {
-    double u1 = ((double)(next_u64(s) >> 11) + 1.0) / 9007199254740993.0; /* (0, 1] */
-    double u2 = (double)(next_u64(s) >> 11) / 9007199254740992.0;
-    return sqrt(-2.0 * log(u1)) * cos(2 * SL_PI * u2);
-}
-
-typedef struct {
-    const sl_surface *s;
-    double noise;
-    uint64_t rng;
-} objective;
-
-static sl_status closure(void *ctx, float *x, float *grad, int n, double *loss)
-{
-    objective *ob = ctx;
-    (void)n;
-    *loss = sl_surface_eval(ob->s, x[0], x[1], grad);
-    if (ob->noise > 0) {
-        grad[0] = grad[0] + (float)(ob->noise * gauss(&ob->rng));
-        grad[1] = grad[1] + (float)(ob->noise * gauss(&ob->rng));
-    }
-    return SL_STATUS_OK;
-}
-
-static int in_range(float v) { return isfinite(v) && fabsf(v) <= SL_TRACE_LIMIT; }
-
-SL_COMPACT sl_status sl_trace_run(const char *surface_json, int surface_len, const char *optimizer_json, int optimizer_len, double x0,
-                       double y0, double steps, double noise, double seed, sl_trace **out)
-{
-    *out = NULL;
-    sl_surface s;
-    sl_status st = sl_surface_parse(surface_json, surface_len, &s);
-    if (st) return st;
-    const char *name = KINDS[s.type].name;
-    if (!isfinite(x0) || !isfinite(y0) || fabs(x0) > SL_TRACE_LIMIT || fabs(y0) > SL_TRACE_LIMIT) {
-        char a[48];
-        strcpy(a, sl_num(x0).s);
-        return sl_fail(SL_STATUS_INVALID, "trace", "start", "must be two finite numbers within +-1e12, got [%s, %s]", a,
-                       sl_num(y0).s);
-    }
-    if (!(steps >= 1 && steps <= SL_TRACE_MAX_STEPS) || floor(steps) != steps)
-        return sl_fail(SL_STATUS_INVALID, "trace", "steps", "must be an integer in [1, %d], got %s", SL_TRACE_MAX_STEPS,
-                       sl_num(steps).s);
-    if (!isfinite(noise) || noise < 0)
-        return sl_fail(SL_STATUS_INVALID, "trace", "noise", "must be a finite number >= 0, got %s", sl_num(noise).s);
-    if (!isfinite(seed) || floor(seed) != seed || seed < 0 || seed > 9007199254740991.0)
-        return sl_fail(SL_STATUS_INVALID, "trace", "seed", "must be an integer in [0, 2^53), got %s", sl_num(seed).s);
-    float p[2] = { (float)x0, (float)y0 }, g[2];
-    float f = sl_surface_eval(&s, p[0], p[1], g);
-    if (!isfinite(f))
-        return sl_fail(SL_STATUS_INVALID, "trace", "start", "gives a non-finite %s value at [%s, %s]", name, sl_num(p[0]).s,
-                       sl_num(p[1]).s);
-    sl_optimizer *o;
-    if ((st = sl_optimizer_create(optimizer_json, optimizer_len, 2, &o))) return st;
-    int cap = (int)steps + 1;
-    size_t per = 4 * sizeof(float) + sizeof(double) + sizeof(int);
-    sl_trace *t = malloc(sizeof *t + (size_t)cap * per);
-    if (!t) {
-        sl_optimizer_free(o);
-        return sl_fail(SL_STATUS_NOMEM, "trace", "steps", "of %d do not fit in memory", cap - 1);
-    }
-    t->lr = (double *)(t + 1);
-    t->x = (float *)(t->lr + cap);
-    t->y = t->x + cap;
-    t->loss = t->y + cap;
-    t->grad_norm = t->loss + cap;
-    t->evals = (int *)(t->grad_norm + cap);
-    t->diverged = !in_range(f);
-    objective ob = { &s, noise, (uint64_t)seed };
-    int k = 0;
-    for (;;) {
-        t->x[k] = p[0];
-        t->y[k] = p[1];
-        t->loss[k] = f;
-        t->grad_norm[k] = (float)sqrt((double)g[0] * g[0] + (double)g[1] * g[1]);
-        t->lr[k] = sl_optimizer_lr(o);
-        t->evals[k] = 0;
-        if (t->diverged || k == cap - 1) break;
-        if (sl_optimizer_needs_closure(o)) {
-            st = sl_optimizer_step_closure(o, p, 2, closure, &ob, NULL, &t->evals[k]);
-        } else {
-            float gs[2] = { g[0], g[1] };
-            if (noise > 0) {
-                gs[0] = gs[0] + (float)(noise * gauss(&ob.rng));
-                gs[1] = gs[1] + (float)(noise * gauss(&ob.rng));
-            }
-            st = sl_optimizer_step(o, p, gs, 2);
-            t->evals[k] = 1;
-        }
-        if (!st && sl_optimizer_needs_metric(o)) st = sl_optimizer_scheduler_step(o, f);
-        if (st) break;
-        k++;
-        if (!in_range(p[0]) || !in_range(p[1])) {
-            t->diverged = 1;
-            k--;
-            break;
-        }
-        f = sl_surface_eval(&s, p[0], p[1], g);
-        if (!in_range(f)) {
-            t->diverged = 1;
-            k--;
-            break;
-        }
-    }
-    sl_optimizer_free(o);
-    if (st) {
-        free(t);
-        return st;
-    }
-    t->count = k + 1;
-    *out = t;
-    return SL_STATUS_OK;
-}
-
-void sl_trace_free(sl_trace *t) { free(t); }
-int sl_trace_count(const sl_trace *t) { return t->count; }
-int sl_trace_diverged(const sl_trace *t) { return t->diverged; }
-float *sl_trace_x(const sl_trace *t) { return t->x; }
-float *sl_trace_y(const sl_trace *t) { return t->y; }
-float *sl_trace_loss(const sl_trace *t) { return t->loss; }
-float *sl_trace_grad_norm(const sl_trace *t) { return t->grad_norm; }
-double *sl_trace_lr(const sl_trace *t) { return t->lr; }
-int *sl_trace_evals(const sl_trace *t) { return t->evals; }
-
-int sl_surfaces_json(char **buf, int len, int *cap)
-{
-    return sl_kinds_json(buf, len, cap, KINDS, sizeof KINDS[0], S_COUNT);
+    return sl_kinds_json_ex(buf, len, cap, KINDS, sizeof KINDS[0], S_COUNT, surface_extra);
 }

@@ -216,11 +216,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
         return sl_fail(SL_STATUS_INVALID, "model", "embedding_dim", "of %d for %d rows gives more than %d embedding values", t->n_out,
                        t->n_train > t->n_val ? t->n_train : t->n_val, SL_DATA_MAX_VALUES);
     int np = sl_mlp_n_params(t->m);
-    char *opt_text = NULL;
-    int opt_len = sl_train_optimizer_text(doc, &nd, &opt_text); /* TEMPORARY: see train_internal.h */
-    st = opt_len < 0 ? sl_fail(SL_STATUS_NOMEM, THING, "optimizer", "out of memory") : sl_optimizer_create(opt_text, opt_len, np, &t->opt);
-    free(opt_text);
-    if (st) return st;
+    if ((st = sl_optimizer_from_spec(doc, nd.optimizer, nd.scheduler, np, &t->opt))) return st;
     if (sl_optimizer_needs_closure(t->opt))
         return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
     size_buffers(t);
@@ -239,11 +235,14 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
     return SL_STATUS_OK;
 }
 
-sl_status sl_trainer_create(const char *json, int len, const sl_dataset *ds, sl_trainer **out)
+sl_status sl_trainer_create(const char *json, double len, const sl_dataset *ds, sl_trainer **out)
 {
     *out = NULL;
     sl_json doc;
-    sl_status st = sl_json_parse(json, (size_t)(len < 0 ? 0 : len), &doc, THING);
+    int bytes = 0;
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
+    st = sl_json_parse(json, (size_t)bytes, &doc, THING);
     if (st) return st;
     sl_trainer *t = calloc(1, sizeof *t);
     if (!t) st = sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");

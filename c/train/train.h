@@ -135,7 +135,7 @@ typedef struct sl_trainer {
  * trainer whose one step with its epoch's evaluation would exceed
  * SL_WORK_LIMIT, so step(1) always fits a call. The caller frees it with
  * sl_trainer_free. */
-sl_status sl_trainer_create(const char *json, int len, const sl_dataset *ds, sl_trainer **out);
+sl_status sl_trainer_create(const char *json, double len, const sl_dataset *ds, sl_trainer **out);
 void sl_trainer_free(sl_trainer *t);
 
 /* lab.stepsPerEpoch: the optimizer steps of epoch `epoch` (0-based) of a
@@ -143,7 +143,7 @@ void sl_trainer_free(sl_trainer *t);
  * batch_size_schedule, without building a model, loss or optimizer (the data
  * set is generated, or ds is the explicit one). A trainer's
  * sl_trainer_steps_per_epoch equals it. */
-sl_status sl_trainer_steps_per_epoch_of(const char *json, int len, const sl_dataset *ds, double epoch, double *out);
+sl_status sl_trainer_steps_per_epoch_of(const char *json, double len, const sl_dataset *ds, double epoch, double *out);
 
 /* Up to k optimizer steps, stopping early after a step that ends an epoch or
  * the run; out gets 3 doubles per step taken (loss with penalty, lr, gradient
@@ -223,7 +223,7 @@ const char *sl_trainer_config_text(const sl_trainer *t);
  * checks every loop value; then it continues bit-identically. */
 int sl_trainer_state_size(const sl_trainer *t);
 void sl_trainer_state_save(sl_trainer *t, void *buf);
-sl_status sl_trainer_restore(const void *buf, int len, sl_trainer **out);
+sl_status sl_trainer_restore(const void *buf, double len, sl_trainer **out);
 /* A saved run's history against the restored trainer: n_steps entries of
  * SL_TRAIN_STEP_NAMES (column-major: every loss, then every lr, then every
  * norm) and n_epochs records of SL_EP_COUNT doubles (column-major), with

@@ -1,8 +1,9 @@
 /* The trainer's config: its parameter tables, decoding by name, the data set
  * and batch size it gives, lab.stepsPerEpoch, and the normalised text a
- * trainer keeps (and saves). The sub-specs (dataset, loss, regularization)
+ * trainer keeps (and saves). The sub-specs (dataset, loss, optimizer with its
+ * scheduler, regularization)
  * are decoded from the one parsed document by their families'
- * *_from_spec functions; only the optimizer still goes through text. */
+ * *_from_spec functions. */
 #include "train_internal.h"
 
 #include <math.h>
@@ -121,13 +122,13 @@ sl_status sl_train_config_decode(const sl_json *doc, sl_train_config *c, sl_trai
     }
     if ((st = sl_spec_decode(doc, 0, &K_TRAIN, "", &a))) return st;
     sl_args_fill(&K_TRAIN, &a, F_TRAIN, N_FIELDS(F_TRAIN), c);
-    nd->dataset = sl_arg_node(&K_TRAIN, &a, "dataset");
-    nd->model = sl_arg_node(&K_TRAIN, &a, "model");
-    nd->loss = sl_arg_node(&K_TRAIN, &a, "loss");
-    nd->optimizer = sl_arg_node(&K_TRAIN, &a, "optimizer");
-    nd->scheduler = sl_arg_node(&K_TRAIN, &a, "scheduler");
-    nd->regularization = sl_arg_node(&K_TRAIN, &a, "regularization");
-    nd->batch_size = sl_arg_node(&K_TRAIN, &a, "batch_size");
+    nd->dataset = sl_args_node(&K_TRAIN, &a, "dataset");
+    nd->model = sl_args_node(&K_TRAIN, &a, "model");
+    nd->loss = sl_args_node(&K_TRAIN, &a, "loss");
+    nd->optimizer = sl_args_node(&K_TRAIN, &a, "optimizer");
+    nd->scheduler = sl_args_node(&K_TRAIN, &a, "scheduler");
+    nd->regularization = sl_args_node(&K_TRAIN, &a, "regularization");
+    nd->batch_size = sl_args_node(&K_TRAIN, &a, "batch_size");
     nd->init_weights = -1;
     if (!given(doc, nd->scheduler)) nd->scheduler = -1;
     if (!given(doc, nd->regularization)) nd->regularization = -1;
@@ -142,12 +143,12 @@ sl_status sl_train_config_decode(const sl_json *doc, sl_train_config *c, sl_trai
     if ((st = decode_obj(doc, nd->model, &K_MODEL, "", &am))) return st;
     sl_train_model *M = &c->model;
     sl_args_fill(&K_MODEL, &am, F_MODEL, N_FIELDS(F_MODEL), M);
-    int hn = sl_arg_node(&K_MODEL, &am, "hidden");
+    int hn = sl_args_node(&K_MODEL, &am, "hidden");
     if (hn >= 0 && (st = integers(doc, hn, "model", "hidden", "an integer", M->hidden, &M->n_hidden))) return st;
-    nd->init_weights = given(doc, sl_arg_node(&K_MODEL, &am, "init_weights")) ? sl_arg_node(&K_MODEL, &am, "init_weights") : -1;
+    nd->init_weights = given(doc, sl_args_node(&K_MODEL, &am, "init_weights")) ? sl_args_node(&K_MODEL, &am, "init_weights") : -1;
 
     sl_train_clip *C = &c->grad_clip;
-    int cn = sl_arg_node(&K_TRAIN, &a, "grad_clip");
+    int cn = sl_args_node(&K_TRAIN, &a, "grad_clip");
     if (given(doc, cn)) {
         if ((st = decode_obj(doc, cn, &K_CLIP, "", &ac))) return st;
         int by_norm = sl_arg_present(&K_CLIP, &ac, "max_norm") != 0, by_value = sl_arg_present(&K_CLIP, &ac, "clip_value") != 0;
@@ -158,17 +159,17 @@ sl_status sl_train_config_decode(const sl_json *doc, sl_train_config *c, sl_trai
     }
     sl_train_early_stopping *E = &c->early_stopping;
     E->patience = -1;
-    int en = sl_arg_node(&K_TRAIN, &a, "early_stopping");
+    int en = sl_args_node(&K_TRAIN, &a, "early_stopping");
     if (given(doc, en)) {
         if ((st = decode_obj(doc, en, &K_ES, "", &ae))) return st;
         sl_args_fill(&K_ES, &ae, F_ES, N_FIELDS(F_ES), E);
     }
     sl_train_batch_schedule *B = &c->batch_size_schedule;
-    int bn = sl_arg_node(&K_TRAIN, &a, "batch_size_schedule");
+    int bn = sl_args_node(&K_TRAIN, &a, "batch_size_schedule");
     if (given(doc, bn)) {
         if ((st = decode_obj(doc, bn, &K_BSS, "", &ab))) return st;
         sl_args_fill(&K_BSS, &ab, F_BSS, N_FIELDS(F_BSS), B);
-        if ((st = integers(doc, sl_arg_node(&K_BSS, &ab, "milestones"), "batch_size_schedule", "milestones", "an integer epoch",
+        if ((st = integers(doc, sl_args_node(&K_BSS, &ab, "milestones"), "batch_size_schedule", "milestones", "an integer epoch",
                            B->milestones, &B->n)))
             return st;
     }
@@ -227,14 +228,17 @@ sl_status sl_train_dataset(const sl_json *doc, int node, const sl_dataset *ds, s
     return st;
 }
 
-sl_status sl_trainer_steps_per_epoch_of(const char *json, int len, const sl_dataset *ds, double epoch, double *out)
+sl_status sl_trainer_steps_per_epoch_of(const char *json, double len, const sl_dataset *ds, double epoch, double *out)
 {
     sl_json doc;
     sl_train_config c;
     sl_train_nodes nd;
     sl_dataset *d = NULL;
+    int bytes = 0;
     *out = NAN;
-    sl_status st = sl_json_parse(json, (size_t)(len < 0 ? 0 : len), &doc, THING);
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
+    st = sl_json_parse(json, (size_t)bytes, &doc, THING);
     if (st) return st;
     st = sl_train_config_decode(&doc, &c, &nd);
     if (!st && !(epoch >= 0 && epoch <= SL_TRAIN_MAX_EPOCHS && floor(epoch) == epoch))
@@ -269,28 +273,6 @@ int sl_train_config_write(const sl_json *doc, char **text)
         first = 0;
     }
     len = sl_json_append(text, len, &cap, "}");
-    if (len < 0) {
-        free(*text);
-        *text = NULL;
-    }
-    return len;
-}
-
-int sl_train_optimizer_text(const sl_json *doc, const sl_train_nodes *nd, char **text)
-{
-    int len = 0, cap = 0;
-    *text = NULL;
-    if (nd->scheduler < 0) {
-        len = sl_json_write(text, len, &cap, doc, nd->optimizer, NULL);
-    } else { /* the config's scheduler attaches to the optimizer (replacing one inside it) */
-        int empty = doc->nodes[nd->optimizer].count == 0 ||
-                    (doc->nodes[nd->optimizer].count == 1 && sl_json_get(doc, nd->optimizer, "scheduler") >= 0);
-        len = sl_json_write(text, len, &cap, doc, nd->optimizer, "scheduler");
-        if (len > 0) len--; /* reopen the object: drop its '}' */
-        len = sl_json_append(text, len, &cap, empty ? "\"scheduler\":" : ",\"scheduler\":");
-        len = sl_json_write(text, len, &cap, doc, nd->scheduler, NULL);
-        len = sl_json_append(text, len, &cap, "}");
-    }
     if (len < 0) {
         free(*text);
         *text = NULL;

@@ -25,11 +25,6 @@ sl_status sl_train_batch0(const sl_train_config *c, const sl_json *doc, int node
 int sl_train_batch_at(const sl_train_config *c, int batch0, int n_train, int e);
 /* The normalised config text (see sl_trainer_config_text) into a new buffer; returns its length or -1. */
 int sl_train_config_write(const sl_json *doc, char **text);
-/* TEMPORARY, until the optimizers have sl_optimizer_from_spec(doc, node, n, out):
- * the optimizer spec with the config's scheduler inside, as text for
- * sl_optimizer_create. The only sub-spec re-emitted as text. */
-int sl_train_optimizer_text(const sl_json *doc, const sl_train_nodes *nodes, char **text);
-
 /* Whether all n values are finite: weights that overflowed give infinite
  * outputs, which the losses rightly refuse; the trainer calls that divergence. */
 int sl_train_finite(const float *v, long n);

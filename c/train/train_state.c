@@ -184,11 +184,14 @@ static sl_status rebuild(const char *cfg, int len, const sl_dataset *saved_ds, s
     return SL_STATUS_OK;
 }
 
-sl_status sl_trainer_restore(const void *buf, int len, sl_trainer **out)
+sl_status sl_trainer_restore(const void *buf, double n_bytes, sl_trainer **out)
 {
     *out = NULL;
     const unsigned char *b = buf;
     saved h;
+    if (!(n_bytes >= 0 && n_bytes <= 2147483647.0 && floor(n_bytes) == n_bytes))
+        return sl_fail(SL_STATUS_STATE, THING, "state", "must be 0 to 2147483647 bytes, got %s", sl_num(n_bytes).s);
+    int len = (int)n_bytes;
     if (!buf || len < (int)sizeof h) return bad_state("is truncated", "", "");
     memcpy(&h, b, sizeof h);
     if (h.magic != SL_TRAIN_MAGIC) return bad_state("is not a saved trainer", "", "");

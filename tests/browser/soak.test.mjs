@@ -1,18 +1,20 @@
 // Soak in the browser: the page's worker trains for a while and makes and
 // drops thousands of trainers; its wasm memory stops growing after warm-up and
 // the page's JS heap (which receives every slice's history) does not grow
-// beyond what it keeps. SOAK_SECONDS sets the training budget.
+// beyond what it keeps. SOAK_SECONDS sets the training budget (npm test 4 s, npm run
+// test:long 600 s), SOAK_TRAINERS the trainers made and dropped (500; long: 5000).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './browser.mjs';
 import { startServer } from '../../web/serve.mjs';
 
-const SECONDS = Number(process.env.SOAK_SECONDS || 12);
+const SECONDS = Number(process.env.SOAK_SECONDS || 4);
+const TRAINERS = Number(process.env.SOAK_TRAINERS || 500);
 let browser, server;
 before(async () => { browser = await launch(); server = await startServer(0); });
 after(async () => { await browser?.close(); server?.close(); });
 
-test(`the worker trains for ${SECONDS} s and makes 2000 trainers: its wasm memory and the page's heap stop growing`, async () => {
+test(`the worker trains for ${SECONDS} s and makes ${TRAINERS} trainers: its wasm memory and the page's heap stop growing`, async () => {
   const base = `http://127.0.0.1:${server.address().port}`;
   const page = await browser.context.newPage();
   const errors = [];
@@ -66,7 +68,7 @@ test(`the worker trains for ${SECONDS} s and makes 2000 trainers: its wasm memor
   const wasm0 = (await page.evaluate(() => window.call('memory'))).wasm;
   const heap0 = await heap();
   steps += await train(SECONDS * 1000);
-  await churn(2000);
+  await churn(TRAINERS);
   const wasm1 = (await page.evaluate(() => window.call('memory'))).wasm;
   const heap1 = await heap();
   console.log(`browser soak: ${steps} steps in the worker, wasm ${wasm0} -> ${wasm1} bytes, page heap ${(heap0 / 1e6).toFixed(2)} -> ${(heap1 / 1e6).toFixed(2)} MB`);

@@ -3,7 +3,7 @@
  * a double and is range-checked before any conversion, so 2^31, 2^32, -1,
  * 2^53 and NaN are refused with the field named, nothing is written, and a
  * known-good call afterwards returns the right numbers. Lengths of texts and
- * byte buffers (computed by the seam itself) are ints: -1 is refused. */
+ * byte buffers cross the same way. */
 #include "steplab.h"
 #include "check.h"
 
@@ -34,8 +34,10 @@ static void abi_losses(void)
     }
     CHECK(g[0] == 42 && v == 42);
     sl_loss *E = L;
-    CHECK_ERR(sl_loss_create(spec, -1, &E), SL_STATUS_INVALID, "loss: spec is missing");
-    CHECK(E == NULL);
+    for (int i = 0; i < N_BAD; i++) {
+        CHECK_ERR(sl_loss_create(spec, BAD[i], &E), SL_STATUS_INVALID, "loss: spec length must be an integer in [0, 2147483647]");
+        CHECK(E == NULL);
+    }
     CHECK(sl_loss_eval(L, pred, NULL, NULL, act, 1, 5, 5, g, NULL, NULL, &v) == SL_STATUS_OK);
     CHECK_NEAR(v, 83.6, 1e-15);
     CHECK_NEAR(g[4], 8, 1e-7);
@@ -51,9 +53,11 @@ static void abi_data(void)
         CHECK_ERR(sl_dataset_from_arrays(X, BAD[i], 2, y, opt, (int)strlen(opt), &ds), SL_STATUS_INVALID, "dataset: X must have 2 to");
         CHECK_ERR(sl_dataset_from_arrays(X, 6, BAD[i], y, opt, (int)strlen(opt), &ds), SL_STATUS_INVALID, "dataset: X rows must have");
     }
-    CHECK_ERR(sl_dataset_from_arrays(X, 6, 2, y, opt, -1, &ds), SL_STATUS_INVALID, "dataset: spec length is negative");
-    CHECK_ERR(sl_dataset_create(opt, -1, &ds), SL_STATUS_INVALID, "dataset: spec length is negative");
-    CHECK(sl_data_digits_load((const unsigned char *)opt, -1) == SL_STATUS_STATE);
+    for (int i = 0; i < N_BAD; i++) {
+        CHECK_ERR(sl_dataset_from_arrays(X, 6, 2, y, opt, BAD[i], &ds), SL_STATUS_INVALID, "dataset: spec length must be an integer");
+        CHECK_ERR(sl_dataset_create(opt, BAD[i], &ds), SL_STATUS_INVALID, "dataset: spec length must be an integer");
+        CHECK_ERR(sl_data_digits_load((const unsigned char *)opt, BAD[i]), SL_STATUS_STATE, "digits: data must be the file");
+    }
     CHECK(ds == NULL);
     CHECK(sl_dataset_from_arrays(X, 6, 2, y, opt, (int)strlen(opt), &ds) == SL_STATUS_OK);
     if (!ds) return;
@@ -66,7 +70,8 @@ static void abi_model(void)
 {
     const char *spec = "{\"sizes\":[2,1],\"weights\":[{\"W\":[[2,3]],\"b\":[1]}]}";
     sl_mlp *m = NULL;
-    CHECK(sl_mlp_create_spec(spec, -1, &m) == SL_STATUS_INVALID && m == NULL);
+    for (int i = 0; i < N_BAD; i++) CHECK_ERR(sl_mlp_create_spec(spec, BAD[i], &m), SL_STATUS_INVALID, "MLP: spec length must be an integer");
+    CHECK(m == NULL);
     CHECK(sl_mlp_create_spec(spec, (int)strlen(spec), &m) == SL_STATUS_OK);
     if (!m) return;
     const float X[4] = { 1, 1, 2, -1 }, d[2] = { 1, 1 };
@@ -85,7 +90,12 @@ static void abi_model(void)
 static void abi_trainer(void)
 {
     sl_trainer *t = NULL;
-    CHECK_ERR(sl_trainer_create(TRAINER, -1, NULL, &t), SL_STATUS_PARSE, "Trainer: spec is empty");
+    for (int i = 0; i < N_BAD; i++) {
+        CHECK_ERR(sl_trainer_create(TRAINER, BAD[i], NULL, &t), SL_STATUS_INVALID, "Trainer: spec length must be an integer");
+        double spe = 7;
+        CHECK_ERR(sl_trainer_steps_per_epoch_of(TRAINER, BAD[i], NULL, 0, &spe), SL_STATUS_INVALID, "Trainer: spec length must be");
+    }
+    CHECK(t == NULL);
     CHECK(sl_trainer_create(TRAINER, (int)strlen(TRAINER), NULL, &t) == SL_STATUS_OK);
     if (!t) return;
     double rec[3 * 8], ev[3], info[64], spe = 0;
@@ -109,7 +119,7 @@ static void abi_trainer(void)
     CHECK_ERR(sl_trainer_evaluate(t, -1, ev), SL_STATUS_INVALID, "Trainer: split must be 0 (train) or 1 (val), got -1");
     CHECK_ERR(sl_trainer_evaluate(t, 2, ev), SL_STATUS_INVALID, "got 2");
     sl_trainer *r = t;
-    CHECK_ERR(sl_trainer_restore(rec, -1, &r), SL_STATUS_STATE, "Trainer: state is truncated");
+    for (int i = 0; i < N_BAD; i++) CHECK_ERR(sl_trainer_restore(rec, BAD[i], &r), SL_STATUS_STATE, "Trainer: state must be 0 to");
     CHECK(r == NULL && out[0] == 42 && sl_trainer_steps(t) == 0);
     /* known-good calls: 30 training rows in batches of 10 */
     CHECK(sl_trainer_steps_per_epoch_of(TRAINER, (int)strlen(TRAINER), NULL, 0, &spe) == SL_STATUS_OK && spe == 3);

@@ -7,6 +7,8 @@ void test_base(void);
 void test_schedules(void);
 void test_losses(void);
 void test_optimizers(void);
+void test_surfaces(void);
+void test_restore(void);
 void test_data(void);
 void test_csv(void);
 void test_model(void);
@@ -20,6 +22,8 @@ int main(void)
     test_schedules();
     test_losses();
     test_optimizers();
+    test_surfaces();
+    test_restore();
     test_data();
     test_csv();
     test_model();

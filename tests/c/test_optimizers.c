@@ -1,9 +1,11 @@
 /* Optimizers and surfaces at the C level: finite-difference gradient checks of
  * every surface against double references, the SIMD landscape against the
  * scalar function, closed forms, LBFGS through a C closure, state round trips,
- * damaged states and errors that leave everything working. */
+ * damaged states, forged states (checksum recomputed) refused field by field,
+ * counts across the ABI, and errors that leave everything working. */
 #include "steplab.h"
 #include "check.h"
+#include "optimizers/internal.h" /* to forge saved states field by field */
 
 #include <stdlib.h>
 
@@ -46,6 +48,126 @@ static sl_status bowl(void *ctx, float *x, float *g, int n, double *loss)
     }
     *loss = f;
     return SL_STATUS_OK;
+}
+
+/* An optimizer stepped `steps` times on a small bowl, saved, one field forged by `edit`,
+ * the checksums made valid again; the restore must fail naming `field`. */
+static void forged(const char *label, const char *spec, void (*edit)(sl_optimizer *), const char *field)
+{
+    enum { N = 6 };
+    sl_optimizer *o = make(spec, N), *back = NULL;
+    if (!o) return;
+    float p[N] = { 1, -2, 0.5f, 3, -1, 2 }, g[N];
+    for (int k = 0; k < 5; k++) {
+        closure_calls = 0, closure_fail_at = -1;
+        if (sl_optimizer_needs_closure(o)) sl_optimizer_step_closure(o, p, N, bowl, NULL, NULL, NULL);
+        else {
+            for (int i = 0; i < N; i++) g[i] = (float)sin(k + i) * (1 + i % 3);
+            sl_optimizer_step(o, p, g, N);
+        }
+    }
+    int size = sl_optimizer_state_size(o);
+    unsigned char *buf = malloc((size_t)size);
+    sl_optimizer_state_save(o, buf);
+    sl_optimizer *f = (sl_optimizer *)buf;
+    edit(f);
+    char tmp[sizeof(sl_scheduler)];
+    if (f->has_scheduler) sl_scheduler_state_save(&f->sched, tmp);
+    f->checksum = sl_opt_checksum(f);
+    sl_status st = sl_optimizer_restore(buf, size, &back);
+    int named = st == SL_STATUS_STATE && strstr(sl_error_message(), field) != NULL;
+    if (!named) printf("forged %s: status %d '%s', expected a refusal naming '%s'\n", label, (int)st, sl_error_message(), field);
+    CHECK(named && back == NULL);
+    sl_optimizer_free(back);
+    sl_optimizer_state_save(o, buf);
+    CHECK(sl_optimizer_restore(buf, size, &back) == SL_STATUS_OK); /* the unforged state still restores */
+    sl_optimizer_free(back);
+    sl_optimizer_free(o);
+    free(buf);
+}
+
+static void lr_negative(sl_optimizer *o) { o->lr = -5; }
+static void lr_everywhere_negative(sl_optimizer *o) { o->lr = o->h.lr = -5; }
+static void lr_both_negative(sl_optimizer *o) { o->lr = o->sched.group.lr = -5; }
+static void sched_lr_only(sl_optimizer *o) { o->sched.group.lr *= 0.5; }
+static void steps_half(sl_optimizer *o) { o->steps = 0.5; }
+static void steps_huge(sl_optimizer *o) { o->steps = 1e300; }
+static void mu_product_nan(sl_optimizer *o) { o->mu_product = NAN; }
+static void h_diag_nan(sl_optimizer *o) { o->H_diag = NAN; }
+static void t_nan(sl_optimizer *o) { o->t = NAN; }
+static void prev_loss_nan(sl_optimizer *o) { o->prev_loss = NAN; }
+static void second_moment_negative(sl_optimizer *o) { sl_opt_array(o, 1)[2] = -1; }
+static void first_moment_inf(sl_optimizer *o) { sl_opt_array(o, 0)[0] = INFINITY; }
+static void sum_negative(sl_optimizer *o) { sl_opt_array(o, 0)[1] = -0.5f; }
+static void step_size_big(sl_optimizer *o) { sl_opt_array(o, 1)[3] = 1e6f; }
+static void gain_big(sl_optimizer *o) { sl_opt_array(o, 0)[4] = 100; }
+static void amsgrad_below(sl_optimizer *o) { sl_opt_array(o, 2)[0] = sl_opt_array(o, 1)[0] * 0.5f; }
+static void eps_zero(sl_optimizer *o) { o->h.eps = 0; }
+static void betas_one(sl_optimizer *o) { o->h.betas[1] = 1; }
+static void foreign_field(sl_optimizer *o) { o->h.momentum = 0.9; }
+static void buffer_missing(sl_optimizer *o) { o->buf_ready = 0; }
+static void hist_len_big(sl_optimizer *o) { o->hist_len = 1000; }
+static void func_evals_low(sl_optimizer *o) { o->func_evals = 0; }
+static void sched_ahead(sl_optimizer *o) { o->steps = 2; }
+static void old_version(sl_optimizer *o) { o->version = 2; }
+
+static void forged_states(void)
+{
+    const char *adam = "{\"type\":\"Adam\",\"lr\":0.01}";
+    const char *adam_sched = "{\"type\":\"Adam\",\"lr\":0.01,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}";
+    const char *lbfgs = "{\"type\":\"LBFGS\",\"history_size\":3,\"line_search_fn\":\"strong_wolfe\"}";
+    /* the forgeries */
+    forged("lr -5", adam, lr_negative, "lr");
+    forged("lr and the spec's lr -5", adam, lr_everywhere_negative, "lr");
+    forged("lr -5 with its scheduler's", adam_sched, lr_both_negative, "lr");
+    forged("steps 0.5", adam, steps_half, "steps");
+    forged("steps 1e300", adam, steps_huge, "steps");
+    forged("NAdam mu_product NaN", "{\"type\":\"NAdam\"}", mu_product_nan, "mu_product");
+    forged("LBFGS H_diag NaN", lbfgs, h_diag_nan, "H_diag");
+    /* the other values a restore re-validates */
+    forged("scheduler lr differs", adam_sched, sched_lr_only, "lr");
+    forged("scheduler ahead of the optimizer", adam_sched, sched_ahead, "scheduler");
+    forged("LBFGS t NaN", lbfgs, t_nan, "t in the saved state");
+    forged("LBFGS prev_loss NaN", lbfgs, prev_loss_nan, "prev_loss");
+    forged("LBFGS hist_len", lbfgs, hist_len_big, "hist_len");
+    forged("LBFGS func_evals", lbfgs, func_evals_low, "func_evals");
+    forged("Adam exp_avg_sq negative", adam, second_moment_negative, "exp_avg_sq");
+    forged("Adam exp_avg infinite", adam, first_moment_inf, "exp_avg");
+    forged("Adam max_exp_avg_sq below exp_avg_sq", "{\"type\":\"Adam\",\"amsgrad\":true}", amsgrad_below, "max_exp_avg_sq");
+    forged("Adagrad sum negative", "{\"type\":\"Adagrad\"}", sum_negative, "sum");
+    forged("Rprop step size outside step_sizes", "{\"type\":\"Rprop\"}", step_size_big, "step_size");
+    forged("DeltaBarDelta gain outside its bounds", "{\"type\":\"DeltaBarDelta\"}", gain_big, "gain");
+    forged("eps 0", adam, eps_zero, "eps");
+    forged("betas[1] 1", adam, betas_one, "betas");
+    forged("a parameter Adam does not have", adam, foreign_field, "momentum");
+    forged("SGD momentum buffer", "{\"type\":\"SGD\",\"lr\":0.1,\"momentum\":0.9}", buffer_missing, "momentum_buffer");
+    forged("a state of the layout before hyper-parameters were stored by name", adam, old_version,
+           "optimizer: state is from another version of steplab (state version 2, this one reads 3)");
+}
+
+/* Counts arrive as doubles: 2^31, 2^32, -1, 2^53 and NaN are refused with the field named, then a good call works. */
+static void counts_across_the_abi(void)
+{
+    static const double hostile[] = { 2147483648.0, 4294967296.0, -1, 9007199254740992.0, NAN };
+    const char *adam = "{\"type\":\"Adam\",\"lr\":0.01}";
+    double len = (double)strlen(adam);
+    sl_optimizer *o = make(adam, 3), *bad = NULL;
+    float p[3] = { 0, 0, 0 }, g[3] = { 1, 2, 3 }, out[3];
+    for (int i = 0; i < 5 && o; i++) {
+        double v = hostile[i];
+        CHECK_ERR(sl_optimizer_create(adam, len, v, &bad), SL_STATUS_INVALID, "Adam: nParams must be an integer in [1, 50000000], got");
+        CHECK_ERR(sl_optimizer_create(adam, v, 3, &bad), SL_STATUS_INVALID, "optimizer: spec length must be an integer");
+        CHECK_ERR(sl_optimizer_step(o, p, g, v), SL_STATUS_INVALID, "Adam: grads must hold 3 numbers (nParams), got");
+        CHECK_ERR(sl_optimizer_replay(adam, len, p, v, g, 1, out), SL_STATUS_INVALID, "Adam: nParams must be an integer");
+        CHECK_ERR(sl_optimizer_replay(adam, len, p, 3, g, v, out), SL_STATUS_INVALID, "Adam: grads must be a list of");
+        CHECK_ERR(sl_optimizer_replay(adam, v, p, 3, g, 1, out), SL_STATUS_INVALID, "optimizer: spec length");
+        CHECK_ERR(sl_optimizer_restore(adam, v, &bad), SL_STATUS_STATE, "optimizer: state is truncated");
+        CHECK(bad == NULL);
+    }
+    CHECK(sl_optimizer_step(o, p, g, 3) == SL_STATUS_OK);
+    CHECK_NEAR(p[2], -0.01, 1e-6); /* Adam's first step moves every weight by lr */
+    CHECK(sl_optimizer_replay(adam, len, p, 3, g, 1, out) == SL_STATUS_OK && fabs(out[0] - (p[0] - 0.01f)) < 1e-6);
+    sl_optimizer_free(o);
 }
 
 void test_optimizers(void)
@@ -178,7 +300,9 @@ void test_optimizers(void)
     CHECK_ERR(CREATE("{\"type\":\"LBFGS\",\"line_search_fn\":\"wolfe\"}"), SL_STATUS_INVALID, "LBFGS: line_search_fn must be one of 'strong_wolfe'");
     CHECK(o == NULL);
     o = make("{\"type\":\"LBFGS\",\"line_search_fn\":null,\"max_eval\":null}", 3);
-    CHECK(o != NULL && o->h.max_eval == 25 && !o->h.strong_wolfe);
+    double evals = 0, rows = 0;
+    if (o) sl_optimizer_step_cost(o, &evals, &rows);
+    CHECK(o != NULL && evals == 25 && rows == 20 * 100); /* max_eval's default: max_iter * 5 // 4 */
     sl_optimizer_free(o);
 
     /* traces: a diverging run stops, the rest stays finite */
@@ -198,6 +322,34 @@ void test_optimizers(void)
               "trace: steps must be an integer in [1, 100000], got 1000000");
     CHECK(sl_trace_run(sad, (int)strlen(sad), opt, (int)strlen(opt), 0, 0, 3, 0, 0, &t) == SL_STATUS_OK && t->count == 4);
     sl_trace_free(t);
+
+    forged_states();
+    counts_across_the_abi();
+
+    /* one spec path: a trainer config's sibling "scheduler" attaches as the optimizer's own would */
+    const char *cfg = "{\"optimizer\":{\"type\":\"SGD\",\"lr\":0.5},\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}";
+    const char *own = "{\"type\":\"SGD\",\"lr\":0.5,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}";
+    sl_json doc;
+    sl_optimizer *x = NULL, *y = make(own, 2);
+    CHECK(sl_json_parse(cfg, strlen(cfg), &doc, "config") == SL_STATUS_OK);
+    CHECK(sl_optimizer_from_spec(&doc, sl_json_get(&doc, 0, "optimizer"), sl_json_get(&doc, 0, "scheduler"), 2, &x) == SL_STATUS_OK);
+    float px[2] = { 1, 2 }, py[2] = { 1, 2 }, gg[2] = { 0.5f, -1 };
+    int same = x && y;
+    for (int k = 0; k < 7 && same; k++) {
+        sl_optimizer_step(x, px, gg, 2);
+        sl_optimizer_step(y, py, gg, 2);
+        same = sl_optimizer_lr(x) == sl_optimizer_lr(y) && memcmp(px, py, sizeof px) == 0;
+    }
+    CHECK(same && sl_optimizer_lr(x) == 0.5 * 0.1 * 0.1 * 0.1);
+    sl_optimizer_free(x);
+    sl_optimizer_free(y);
+    sl_json_free(&doc);
+    const char *twice = "{\"optimizer\":{\"type\":\"SGD\",\"lr\":0.5,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}},"
+                        "\"scheduler\":{\"type\":\"StepLR\",\"step_size\":3}}";
+    CHECK(sl_json_parse(twice, strlen(twice), &doc, "config") == SL_STATUS_OK);
+    CHECK_ERR(sl_optimizer_from_spec(&doc, sl_json_get(&doc, 0, "optimizer"), sl_json_get(&doc, 0, "scheduler"), 2, &x),
+              SL_STATUS_INVALID, "SGD: scheduler is given twice");
+    sl_json_free(&doc);
 
     /* the registry lists the new families */
     const char *reg = sl_registry_json();

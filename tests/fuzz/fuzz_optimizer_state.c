@@ -1,11 +1,15 @@
 /* libFuzzer target: saved optimizer states from untrusted bytes. Whatever
- * restores must step without crashing; the first bytes choose which valid
- * state to damage so the fuzzer reaches past the header checks. */
+ * restores must step to finite parameters; the first bytes choose which valid
+ * state to damage so the fuzzer reaches past the header checks, and whether
+ * the checksum is made valid again (a forged state), so it reaches the field
+ * validation behind it. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "steplab.h"
+#include "optimizers/internal.h"
 
 static sl_status bowl(void *ctx, float *x, float *g, int n, double *loss)
 {
@@ -46,14 +50,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int len = n;
     if (data[1] & 1) {
         for (size_t i = 2; i + 2 < size; i += 3) buf[((size_t)data[i] << 8 | data[i + 1]) % (size_t)n] = data[i + 2];
+        if (data[1] & 2) {
+            /* forged: the checksum made valid over the damaged bytes (when the size field still fits) */
+            sl_optimizer *f = (sl_optimizer *)buf;
+            if (f->n_floats >= 0 && (size_t)f->n_floats <= ((size_t)n - sizeof *f) / 4) f->checksum = sl_opt_checksum(f);
+        }
     } else {
         len = (int)(size - 2 < (size_t)n ? size - 2 : (size_t)n);
         memcpy(buf, data + 2, (size_t)len);
     }
     if (sl_optimizer_restore(buf, len, &r) == SL_STATUS_OK) {
+        float q[N] = { 2, -1, 0.5f };
         for (int k = 0; k < 4; k++) {
-            if (sl_optimizer_needs_closure(r)) sl_optimizer_step_closure(r, p, N, bowl, NULL, NULL, NULL);
-            else sl_optimizer_step(r, p, g, N);
+            if (sl_optimizer_needs_closure(r)) sl_optimizer_step_closure(r, q, N, bowl, NULL, NULL, NULL);
+            else sl_optimizer_step(r, q, g, N);
+            if (!isfinite(sl_optimizer_lr(r))) abort();
         }
         sl_optimizer_free(r);
     }

@@ -9,13 +9,14 @@ import path from 'node:path';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const dist = path.join(here, '../../dist/fuzz');
 
-export const TARGETS = ['fuzz_scheduler_spec', 'fuzz_formula', 'fuzz_scheduler_state', 'fuzz_loss_spec', 'fuzz_optimizer_spec', 'fuzz_optimizer_state', 'fuzz_trace', 'fuzz_dataset_spec', 'fuzz_mlp_spec', 'fuzz_trainer_spec', 'fuzz_csv'];
+// every tests/fuzz/fuzz_*.c (the Makefile builds each), seeded from tests/fuzz/corpus/<name without fuzz_>/
+export const TARGETS = fs.readdirSync(here).filter((f) => /^fuzz_\w+\.c$/.test(f)).map((f) => f.slice(0, -2)).sort();
 
 // Runs one target for `seconds` on a copy of its seed corpus; resolves to { ok, runs, status, tail }.
 export function runTarget(name, seconds) {
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), `steplab-${name}-`));
   const seeds = path.join(here, 'corpus', name.replace(/^fuzz_/, ''));
-  for (const f of fs.readdirSync(seeds)) fs.copyFileSync(path.join(seeds, f), path.join(corpus, f));
+  for (const f of fs.existsSync(seeds) ? fs.readdirSync(seeds) : []) fs.copyFileSync(path.join(seeds, f), path.join(corpus, f));
   const findings = path.join(dist, 'findings');
   fs.mkdirSync(findings, { recursive: true });
   const child = spawn(path.join(dist, name), [`-max_total_time=${seconds}`, '-timeout=10', '-rss_limit_mb=2048',

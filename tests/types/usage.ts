@@ -21,6 +21,9 @@ async function main(): Promise<void> {
   const p = new Float32Array([1, 2]);
   opt.step(p, new Float32Array([0.1, -0.2]));
   const t = lab.trace({ fn: 'rosenbrock', start: [-1.5, 2], optimizer: { type: 'LBFGS', line_search_fn: 'strong_wolfe' }, steps: 20 });
+  await lab.loadDataset('digits', { url: new URL('https://example.org/steplab-digits.bin.gz') });
+  // @ts-expect-error: no such data set
+  await lab.loadDataset('mnist');
   const d = lab.dataset({ name: 'moons', n_samples: 200, noise: 0.1 });
   console.log(t.diverged, d.n_train, opt.lr);
   const run = lab.createTrainer({ dataset: { name: 'blobs', centers: 4 }, model: { hidden: [16], embedding_dim: 2 },

@@ -3,10 +3,9 @@
 // ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
 // gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed }).
 // The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz
-// (44 KB; base64-embedded it would take 59 KB of the module's 155 KB), passed as
-// loadSteplab({ digits: bytes }): in a browser
-//   loadSteplab({ digits: await (await fetch('steplab-digits.bin.gz')).arrayBuffer() })
-// and in Node fs.readFileSync('node_modules/steplab/dist/steplab-digits.bin.gz').
+// (44 KB; base64-embedded it would take 59 KB of the module's 150 KB): in Node
+// loadSteplab() reads it from beside the module, in browsers lab.loadDataset('digits')
+// fetches it (web/lib/steplab.mjs); loadSteplab({ digits: bytes }) passes it by hand.
 import { fail, describe } from './errors.mjs';
 import { specText } from './spec.mjs';
 import { gunzip } from './core.mjs';
@@ -78,19 +77,21 @@ function read(core, ptr, TASKS) {
   }
 }
 
+// Gives the core the digits' pixels: the bytes of dist/steplab-digits.bin.gz (or of the file ungzipped).
+export async function loadDigits(core, data) {
+  let bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+  if (!(bytes instanceof Uint8Array)) {
+    fail('digits', 'data', `must be the bytes (Uint8Array or ArrayBuffer) of dist/steplab-digits.bin.gz, got ${describe(data)}`, 'state');
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzip(bytes);
+  core.scoped((s) => core.check(core.x.sl_data_digits_load(s.bytes(bytes), bytes.length)));
+}
+
 export async function install(lab, core, options = {}) {
   const x = core.x;
   const TASKS = lab.registry.trainer.tasks;
 
-  if (options.digits !== undefined) {
-    let bytes = options.digits;
-    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    if (!(bytes instanceof Uint8Array)) {
-      fail('digits', 'data', `must be the bytes (Uint8Array or ArrayBuffer) of dist/steplab-digits.bin.gz, got ${describe(options.digits)}`, 'state');
-    }
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzip(bytes);
-    core.scoped((s) => core.check(x.sl_data_digits_load(s.bytes(bytes), bytes.length)));
-  }
+  if (options.digits !== undefined) await loadDigits(core, options.digits);
 
   /**
    * A data set as { name, X (Float32Array, n_samples x n_features, row-major), y (Int32Array class

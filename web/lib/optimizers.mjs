@@ -18,10 +18,18 @@
 //   stops with diverged: true when a coordinate or the loss leaves +-1e12 or is
 //   not finite; that point is not recorded, so the arrays never hold NaN.
 //   steps is at most TRACE_MAX_STEPS (100000); noise is the sigma of Gaussian
-//   noise added to each gradient component, drawn from seed.
+//   noise added to each gradient component, drawn from seed. It runs
+//   synchronously, so the core bounds its work before starting: steps x
+//   max_eval <= 2e6 closure evaluations, and for LBFGS steps x max_iter x
+//   history_size <= 2e7 history rows (about a second at most); more is refused
+//   with a message saying what to lower.
 // lab.landscape({ fn, fn_params?, x: [min, max], y: [min, max], nx, ny })
 //   Float32Array of nx * ny values, row-major with y outer: value[j * nx + i]
 //   is at x = min + (max - min) * i / (nx - 1). At most 4096 x 4096 points.
+//
+// Counts (nParams, nx, ny, steps) go to the core as the numbers they are; the
+// core range-checks them before any conversion. The checks here only give a
+// friendlier message for values that are not numbers at all.
 import { fail, describe } from './errors.mjs';
 import { specText, thingOf } from './spec.mjs';
 import { toBase64, fromBase64 } from './base64.mjs';
@@ -111,7 +119,8 @@ export class Optimizer {
   _stepClosure(ptr, params, fn) {
     const core = this._core;
     const n = this.nParams;
-    const ctx = nextCtx++;
+    const ctx = nextCtx;
+    nextCtx = nextCtx >= 0x7fffffff ? 1 : nextCtx + 1; // the core hands ctx back as an i32
     const type = this.type;
     const checked = (x, grad) => {
       const loss = fn(x, grad);

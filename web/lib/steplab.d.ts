@@ -40,7 +40,15 @@ export interface ParamInfo {
 
 export interface KindInfo {
   name: string;
+  /** One line of help. */
   summary: string;
+  /** Groups the family's types: schedulers 'decay' | 'warmup' | 'cyclic' | 'adaptive' | 'composite' | 'formula',
+   * optimizers 'sgd' | 'adaptive' | 'sign' | 'second-order', surfaces 'bowl' | 'valley' | 'plateau' | 'multimodal' | 'saddle'. */
+  category?: string;
+  /** The spec the page opens this type with. */
+  starter?: { type: string; [param: string]: unknown };
+  /** Schedulers: the parameter that sets the schedule's length ('T_max', 'total_steps', ...), or null. */
+  length_param?: string | null;
   params: ParamInfo[];
 }
 
@@ -55,7 +63,7 @@ export interface LossKindInfo extends KindInfo {
 }
 
 /** A data set's registry row. */
-export interface DatasetKindInfo extends KindInfo {
+export interface DatasetKindInfo extends Omit<KindInfo, 'starter'> {
   category: 'classification' | 'regression' | 'real';
   starter: DatasetSpec;
   task: 'binary' | 'multiclass' | 'regression';
@@ -76,6 +84,14 @@ export interface TrainerLayout {
   calls: string[];
   /** work: the most multiply-adds one synchronous call may do; eval_rows: rows per evaluation chunk; grid: predictGrid's nx, ny cap. */
   limits: { work: number; epochs: number; eval_rows: number; grid: number };
+}
+
+/** A surface's row: its default view box, a start point and its global minima (for the default parameters). */
+export interface SurfaceKindInfo extends KindInfo {
+  view: { x: [number, number]; y: [number, number] };
+  start: [number, number];
+  /** Empty for the saddle, which is unbounded below. */
+  minima: { x: number; y: number; value: number }[];
 }
 
 type SchedulerBase = {
@@ -409,7 +425,7 @@ export interface Lab {
   /** True when the wasm SIMD build is in use. */
   readonly simd: boolean;
   /** Every family's kinds with their parameters, defaults and ranges. */
-  readonly registry: { schedulers: KindInfo[]; losses: LossKindInfo[]; optimizers: KindInfo[]; surfaces: KindInfo[]; datasets: DatasetKindInfo[]; trainer: TrainerLayout; [family: string]: KindInfo[] | TrainerLayout };
+  readonly registry: { schedulers: KindInfo[]; losses: LossKindInfo[]; optimizers: KindInfo[]; surfaces: SurfaceKindInfo[]; datasets: DatasetKindInfo[]; trainer: TrainerLayout; [family: string]: KindInfo[] | DatasetKindInfo[] | TrainerLayout };
   readonly schedulers: string[];
   readonly losses: string[];
   /** Element k: the learning rate after k calls of step(); element 0 the initial one. */
@@ -427,11 +443,23 @@ export interface Lab {
   restoreOptimizer(state: OptimizerState): Optimizer;
   /** The parameters after each step when step k is given grads[k] (not LBFGS). */
   optimizerSteps(spec: OptimizerSpec, params0: ArrayLike<number>, grads: ArrayLike<number>[]): Float32Array[];
-  /** One optimizer's path on a 2-D surface; stops (diverged) instead of producing NaN. */
+  /**
+   * One optimizer's path on a 2-D surface; stops (diverged) instead of producing NaN. Runs synchronously, so its work
+   * is bounded: steps <= 100000, steps x max_eval <= 2e6 closure evaluations and (LBFGS) steps x max_iter x
+   * history_size <= 2e7 history rows.
+   */
   trace(options: TraceOptions): Trace;
-  /** nx * ny surface values, row-major with y outer. */
+  /** nx * ny surface values, row-major with y outer; nx, ny >= 2 and nx * ny <= 4096 * 4096. */
   landscape(options: { fn: SurfaceName; fn_params?: Record<string, number>; x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   dataset(spec: DatasetSpec): Dataset;
+  /**
+   * Makes a data set that ships as a file ready for dataset() and createTrainer: 'digits' reads
+   * (Node) or fetches (browsers) `url`, by default steplab-digits.bin.gz beside the module, or takes
+   * the file's `bytes` (also given directly as the second argument). Resolves at once when it is already loaded (in Node loadSteplab() reads it
+   * itself) and for the data sets the core generates. Rejects with a SteplabError saying what to do
+   * when the file cannot be had; browsers fetch nothing until this is called.
+   */
+  loadDataset(name: NonNullable<DatasetSpec['name']>, options?: { url?: string | URL; bytes?: Uint8Array | ArrayBuffer } | Uint8Array | ArrayBuffer): Promise<void>;
   /**
    * CSV text (header line optional; ',', ';' or tab) as an explicit data set for lab.dataset or
    * createTrainer. target: a column name or index (default the last column); task: inferred from

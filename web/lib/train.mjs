@@ -113,13 +113,6 @@ export function install(lab, core) {
     /** The core's estimate of the multiply-adds of the next k steps (Infinity: to the end), epoch evaluations included. */
     work(k = 1) { return x.sl_trainer_work(this._l(), k); }
 
-    /** Deprecated (for web/worker/train.js until it reads run.config): the config as the old per-part texts. */
-    get _t() {
-      const { loss, optimizer, scheduler, regularization, ...rest } = this.config;
-      return { text: JSON.stringify(rest), lossText: JSON.stringify(loss), optText: JSON.stringify(scheduler ? { ...optimizer, scheduler } : optimizer),
-        regText: regularization ? JSON.stringify(regularization) : undefined, hidden: this.sizes.slice(1, -1) };
-    }
-
     /** { steps: { loss, lr, grad_norm }, epochs: { train_loss, val_loss, train_accuracy | train_mse, ..., lr } } as Float64Array views. */
     get history() {
       const epochs = {};

@@ -1,6 +1,6 @@
-// The Training room's side of the worker: trainers (lab.createTrainer) kept in a
-// Map by integer id, trained in time slices so that the worker answers every
-// animation frame, and read back as only what is new since the last request.
+// The trainers' side of the worker: trainers (lab.createTrainer) kept in a Map by
+// integer id with the config each was made with, trained in time slices so that
+// the worker answers every animation frame, and read back as only what is new since the last request.
 // Every typed array returned is a fresh copy, so it can be transferred.
 import { fail, describe } from '../lib/errors.mjs';
 
@@ -30,10 +30,16 @@ function add(run, config) {
 // Columns from `from` on, as fresh arrays.
 const since = (cols, from) => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.slice(from)]));
 
-// The config a checkpoint was made with, as far as its texts tell (JSON unless a value was not finite).
-function savedConfig(run) {
+// The config of a restored trainer: run.config where the API has it, otherwise what the
+// checkpoint itself says. FALLBACK until run.config exists: run.save()'s layout (web/lib/train.mjs)
+// puts the config texts (JSON of { text, lossText, optText, regText }) after a 32-byte header
+// whose bytes 16..19 hold their length. null when they are not JSON (a value was not finite).
+function restoredConfig(run, bytes) {
+  if (run.config && typeof run.config === 'object') return structuredClone(run.config);
   try {
-    const t = run._t;
+    const b = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+    const n = new DataView(b.buffer, b.byteOffset, b.length).getUint32(16, true);
+    const t = JSON.parse(new TextDecoder().decode(b.subarray(32, 32 + n)));
     const c = JSON.parse(t.text);
     c.loss = JSON.parse(t.lossText);
     const opt = JSON.parse(t.optText);
@@ -58,6 +64,18 @@ export const trainHandlers = {
 
   trainCreate: (lab, { config }) => add(lab.createTrainer(config), config),
 
+  // Optimizer steps in the first epoch of a config: lab.stepsPerEpoch where the core has it, else
+  // a probe trainer (built and freed). The page's one place to ask (web/shared/remote-run.js).
+  stepsPerEpoch: (lab, { config }) => {
+    if (typeof lab.stepsPerEpoch === 'function') return lab.stepsPerEpoch(config);
+    const probe = lab.createTrainer(config);
+    try {
+      return probe.steps_per_epoch;
+    } finally {
+      probe.dispose();
+    }
+  },
+
   // Trains up to `steps` optimizer steps or for `ms` milliseconds (whichever ends first; at least one
   // step unless the run is over), or with `epoch: true` to the end of the current epoch; returns the
   // history entries that are new since the previous request for this run. `line: { x: [a, b], n }`
@@ -80,7 +98,13 @@ export const trainHandlers = {
     if (line !== undefined && !(Array.isArray(line?.x) && line.x.length === 2 && line.x.every(Number.isFinite) && Number.isInteger(line.n) && line.n >= 2 && line.n <= 4096)) {
       fail('trainStep', 'line', `must be { x: [a, b], n } with n in [2, 4096], got ${describe(line)}`);
     }
-    if (epoch) {
+    if (epoch && every) {
+      // the rest of the epoch step by step, sampling inspect() as a slice of steps does
+      const e0 = run.epochs_done;
+      while (!run.done && run.epochs_done === e0 && run.step(1) === 1) {
+        if (run.steps_done % every === 0 && typeof run.inspect === 'function') samples.push(run.inspect());
+      }
+    } else if (epoch) {
       run.epoch();
     } else {
       const budget = steps ?? (ms === undefined ? 1 : Infinity);
@@ -135,7 +159,7 @@ export const trainHandlers = {
   trainSave: (lab, { run }) => entry('trainSave', run).run.save(),
   trainRestore: (lab, { bytes }) => {
     const run = lab.restoreTrainer(bytes);
-    const config = savedConfig(run);
+    const config = restoredConfig(run, bytes);
     const res = add(run, config);
     const h = run.history;
     return { ...res, config, status: run.status, epochs_done: run.epochs_done, steps_done: run.steps_done,

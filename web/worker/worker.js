@@ -5,6 +5,7 @@ import { loadSteplab } from '../lib/steplab.mjs';
 import { lossCurves, lossTables } from './losses.js';
 import { trainHandlers } from './train.js';
 import { lrFind } from './lrfind.js';
+import { fail, describe } from '../lib/errors.mjs';
 
 let ready = loadSteplab();
 
@@ -33,9 +34,16 @@ const handlers = {
     const t = lab.trace({ fn, fn_params, start: at, optimizer: { type: 'SGD', lr: 1 }, steps: 1 });
     return t.x.length > 1 ? [t.x[0] - t.x[1], t.y[0] - t.y[1]] : [NaN, NaN];
   },
-  // The optical digits' pixels (dist/steplab-digits.bin.gz) for lab.dataset({ name: 'digits' }): the core is
-  // loaded again with them; trainers made before keep their own instance.
-  loadDigits: async (lab, { bytes }) => {
+  // A data set's bytes for the core, from the page (web/shared/digits.js): the optical digits' pixels
+  // (dist/steplab-digits.bin.gz) for lab.dataset({ name: 'digits' }), given to the one core.
+  loadDataset: async (lab, { name, bytes }) => {
+    if (name !== 'digits') fail('loadDataset', 'name', `must be 'digits' (the one data set that ships as bytes), got ${describe(name)}`);
+    if (typeof lab.loadDataset === 'function') {
+      await lab.loadDataset(name, bytes);
+      return true;
+    }
+    // FALLBACK until lab.loadDataset(name, bytes) is in the API: the core is loaded again with the
+    // pixels (trainers made before keep their own instance). Delete with this branch.
     const next = loadSteplab({ digits: bytes });
     await next;
     ready = next;

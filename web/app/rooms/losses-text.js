@@ -1,7 +1,7 @@
 // The Losses room's explanations (the lab's words), rules as MathML and the
 // PyTorch code for each panel. Project constants only.
 
-import { mi, mn, mo, row, sup, sub, frac, paren, math } from '../mathml.js';
+import { mi, mn, mo, row, sup, sub, frac, paren, math } from '../../shared/mathml.js';
 
 const half = frac(mn('1'), mn('2'));
 

@@ -1,8 +1,8 @@
 // Room 3, Losses: value and derivative against the error, the margin, the
 // probability of the true class and the distance, with the course's worked
 // examples as editable tables. Every number is computed by the core.
-import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
-import { el, clear } from '../dom.js';
+import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { el, clear } from '../../shared/dom.js';
 import { LOSS_TEXT, lossCode } from './losses-text.js';
 
 const PANELS = { error: 'Against the error', margin: 'Against the margin y·f(x)', probability: 'Against the probability of the true class', distance: 'Against the distance' };
@@ -31,7 +31,9 @@ export const PROPS = {
   ce: table(CE, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && Array.isArray(r[1]) && r[1].length === 3 && r[1].every(isNum)) ? null : 'ce must be up to 10 [class, [p0, p1, p2]] rows')),
 };
 
-export function createLossesRoom({ root, lab, getState, setState }) {
+export const lossesRoom = { title: 'Losses', props: () => PROPS, validate: async () => [], create: createLossesRoom };
+
+function createLossesRoom({ root, lab, getState, setState }) {
   let state = getState();
   let gen = 0;
   let curves = null;

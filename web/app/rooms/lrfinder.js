@@ -2,52 +2,56 @@
 // training setup, loss against learning rate on a log axis (raw and smoothed), the
 // four suggestion rules marked, a band over several seeds that shows how much each
 // suggestion moves, and one click that sends a rate to the Training room.
-import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
-import { el, clear } from '../dom.js';
+import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { el, clear, button as btn } from '../../shared/dom.js';
+import { lossesFor, trainerOptimizers } from '../../shared/choices.js';
+import { ACTIVATIONS } from '../../shared/train-settings.js';
+import { stepsPerEpoch } from '../../shared/remote-run.js';
 import { LRF_INTRO, RULES, TRIM_TEXT, BAND_TEXT, SEND_TEXT } from './lrfinder-text.js';
-import { PROPS as TRAIN_PROPS, trainerConfig } from './train-config.js';
+import { TRAIN_DEFAULTS, trainerConfig } from './train-config.js';
 
 export const RULE_NAMES = ['steep', 'valley', 'minimum', 'slide'];
 const RULE_COLORS = { steep: PALETTE[1], valley: PALETTE[2], minimum: PALETTE[3], slide: PALETTE[4] };
-const ACTIVATIONS = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'gelu', 'linear'];
-// The range test needs one optimizer step per rate; LBFGS takes many evaluations per step.
-const SKIP_OPTIMIZERS = new Set(['LBFGS']);
-// The digits' pixels are a separate download the worker does not load.
-const SKIP_DATASETS = new Set(['digits']);
 
 const hiddenOk = (v) => (Array.isArray(v) && v.length <= 4 && v.every((w) => Number.isInteger(w) && w >= 1 && w <= 256)
   ? null : 'hidden must be a list of at most 4 layer widths from 1 to 256');
 
-// ds, loss and opt are enums whose choices come from the core's registry (useRegistry).
-export const PROPS = {
-  ds: { type: 'enum', def: 'moons', choices: [] },
-  n: { type: 'int', def: 400, min: 20, max: 5000 },
-  noise: { type: 'num', def: 0.2, min: 0, max: 1 },
-  hidden: { type: 'json', def: [16, 16], check: hiddenOk },
-  act: { type: 'enum', def: 'tanh', choices: ACTIVATIONS },
-  loss: { type: 'enum', def: 'BCEWithLogitsLoss', choices: [] },
-  opt: { type: 'enum', def: 'SGD', choices: [] },
-  mom: { type: 'num', def: 0.9, min: 0, max: 0.999 },
-  batch: { type: 'int', def: 32, min: 1, max: 5000 },
-  seed: { type: 'int', def: 0, min: 0, max: 1e9 },
-  start: { type: 'num', def: 1e-7, min: 1e-12, max: 1 },
-  end: { type: 'num', def: 10, min: 1e-6, max: 1e4 },
-  iters: { type: 'int', def: 100, min: 10, max: 1000 },
-  mode: { type: 'enum', def: 'exp', choices: ['exp', 'linear'] },
-  smooth: { type: 'num', def: 0.05, min: 0, max: 0.99 },
-  div: { type: 'num', def: 5, min: 1.1, max: 1000 },
-  seeds: { type: 'int', def: 5, min: 1, max: 10 },
-  pick: { type: 'enum', def: 'valley', choices: RULE_NAMES },
-  // the Training room's trainer config when the test runs on its setup; null: this room's own controls
-  setup: { type: 'json', def: null, check: (v) => (v === null || (isObj(v) && isObj(v.dataset) && isObj(v.model) && isObj(v.loss) && isObj(v.optimizer))
-    ? null : 'setup must be a trainer config { dataset, model, loss, optimizer, ... } or null') },
-};
+// The URL-hash table of the room; ds, loss and opt are enums whose choices come from the core's registry.
+// The range test needs one optimizer step per rate: optimizers that need a closure (LBFGS) are left out.
+function props(reg) {
+  const losses = ['binary', 'multiclass', 'regression'].flatMap((t) => lossesFor(reg, t, { embedding: false }));
+  return {
+    ds: { type: 'enum', def: 'moons', choices: reg.names('datasets') },
+    n: { type: 'int', def: 400, min: 20, max: 5000 },
+    noise: { type: 'num', def: 0.2, min: 0, max: 1 },
+    hidden: { type: 'json', def: [16, 16], check: hiddenOk },
+    act: { type: 'enum', def: 'tanh', choices: ACTIVATIONS },
+    loss: { type: 'enum', def: 'BCEWithLogitsLoss', choices: losses.filter((l, i) => losses.indexOf(l) === i) },
+    opt: { type: 'enum', def: 'SGD', choices: trainerOptimizers(reg).offered },
+    mom: { type: 'num', def: 0.9, min: 0, max: 0.999 },
+    batch: { type: 'int', def: 32, min: 1, max: 5000 },
+    seed: { type: 'int', def: 0, min: 0, max: 1e9 },
+    start: { type: 'num', def: 1e-7, min: 1e-12, max: 1 },
+    end: { type: 'num', def: 10, min: 1e-6, max: 1e4 },
+    iters: { type: 'int', def: 100, min: 10, max: 1000 },
+    mode: { type: 'enum', def: 'exp', choices: ['exp', 'linear'] },
+    smooth: { type: 'num', def: 0.05, min: 0, max: 0.99 },
+    div: { type: 'num', def: 5, min: 1.1, max: 1000 },
+    seeds: { type: 'int', def: 5, min: 1, max: 10 },
+    pick: { type: 'enum', def: 'valley', choices: RULE_NAMES },
+    // the Training room's trainer config when the test runs on its setup; null: this room's own controls
+    setup: { type: 'json', def: null, check: (v) => (v === null || (isObj(v) && isObj(v.dataset) && isObj(v.model) && isObj(v.loss) && isObj(v.optimizer))
+      ? null : 'setup must be a trainer config { dataset, model, loss, optimizer, ... } or null') },
+  };
+}
+
+export const lrFinderRoom = { title: 'LR finder', props, validate: async () => [], create: createLrFinderRoom };
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // The range test's part of a Training room state: what it trains on, without schedule or budget.
-export function trainSetup(t) {
-  const c = trainerConfig({ ...t, extra: [] }, t.data);
+export function trainSetup(reg, t) {
+  const c = trainerConfig(reg, { ...t, extra: [] }, t.data);
   for (const k of ['scheduler', 'scheduler_interval', 'scheduler_order', 'epochs', 'early_stopping']) delete c[k];
   return c;
 }
@@ -77,18 +81,9 @@ export function trainStateWith(t, setup, lr, onecycle, spe) {
   return next;
 }
 
-// Fills the registry's names into PROPS once the core has started.
-export function useRegistry(registry) {
-  const names = (list, skip) => list.map((k) => k.name).filter((n) => !skip.has(n));
-  PROPS.ds.choices = names(registry.datasets, SKIP_DATASETS);
-  PROPS.loss.choices = Object.values(TASK_LOSSES).flat().filter((l, i, a) => a.indexOf(l) === i);
-  PROPS.opt.choices = names(registry.optimizers, SKIP_OPTIMIZERS);
-}
-
 // The trainer config of the room's own setup (the test replaces the optimizer's lr).
 export function setupConfig(s, registry) {
-  const dsKind = registry.datasets.find((k) => k.name === s.ds);
-  const has = (p) => dsKind?.params.some((q) => q.name === p);
+  const has = (p) => registry.params('datasets', s.ds).some((q) => q.name === p);
   const dataset = { name: s.ds, seed: s.seed, val_fraction: 0.2 };
   if (has('n_samples')) dataset.n_samples = s.n;
   if (has('noise')) dataset.noise = s.noise;
@@ -107,18 +102,11 @@ export function rangeOptions(s) {
   };
 }
 
-// Losses that fit each task (the trainer checks this too and names the fitting ones).
-const TASK_LOSSES = {
-  binary: ['BCEWithLogitsLoss', 'FocalLoss', 'HingeLoss', 'SquaredHingeLoss'],
-  multiclass: ['CrossEntropyLoss', 'MultiMarginLoss', 'FocalLoss'],
-  regression: ['MSELoss', 'L1Loss', 'HuberLoss', 'SmoothL1Loss'],
-};
-
-export function createLrFinderRoom({ root, lab, registry, getState, setState, notify, roomState, openRoom }) {
+function createLrFinderRoom({ root, lab, registry, getState, setState, roomState, openRoom, ensureData }) {
   let state = getState();
   // coming from the Training room: test its current setup
   const fromTraining = roomState?.('train');
-  if (fromTraining) { state.setup = trainSetup(fromTraining); setState(state); }
+  if (fromTraining) { state.setup = trainSetup(registry, fromTraining); setState(state); }
   let generation = 0;
   let result = null;
   let task = null;
@@ -129,10 +117,9 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   const side = el('section', { class: 'explain', 'aria-label': 'Suggestions and explanation' });
   clear(root);
   root.append(controls, main, side);
-  const btn = (t, f, attrs = {}) => { const b = el('button', { type: 'button', ...attrs }, t); b.addEventListener('click', f); return b; };
   const num = (id, attrs = {}) => el('input', { id, type: 'number', step: 'any', ...attrs });
   const select = (id, choices) => el('select', { id }, choices.map((c) => el('option', { value: c }, c)));
-  const props = PROPS;
+  const props = lrFinderRoom.props(registry);
 
   // --- setup controls (from the registry)
   const inputs = {
@@ -156,7 +143,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   const fromBox = el('div', { id: 'lrf-from-training' });
   const sourceBtn = btn('', () => {
     if (state.setup) state.setup = null;
-    else state.setup = trainSetup(trainState());
+    else state.setup = trainSetup(registry, trainState());
     setState(state);
     refreshTask().then(schedule);
   }, { id: 'lrf-source' });
@@ -249,9 +236,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     if (onecycle) {
       // OneCycleLR's total_steps is the Training room's whole budget in batches
       try {
-        const probe = await lab.call('trainCreate', { config: trainerConfig(trainStateWith(base, config(), lr, false, 1), config().dataset) });
-        spe = probe.steps_per_epoch;
-        await lab.call('trainDispose', { run: probe.run });
+        spe = await stepsPerEpoch(lab, trainerConfig(registry, trainStateWith(base, config(), lr, false, 1), config().dataset));
       } catch (e) {
         setupErr.textContent = e.message;
         return;
@@ -261,18 +246,20 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
   }
 
   // the Training room's latest settings, or its defaults when it has not been opened
-  const trainState = () => roomState?.('train') ?? Object.fromEntries(Object.entries(TRAIN_PROPS).map(([k, p]) => [k, structuredClone(p.def)]));
+  const trainState = () => roomState?.('train') ?? structuredClone(TRAIN_DEFAULTS);
   const config = () => (state.setup ? structuredClone(state.setup) : setupConfig(state, registry));
 
   async function refreshTask() {
     if (state.setup) return;
     try {
-      const d = await lab.call('dataset', { spec: { name: state.ds, n_samples: 20 } });
-      task = d.task;
+      // a small sample says the task (the digits' pixels load first)
+      const spec = { name: state.ds, ...(registry.params('datasets', state.ds).some((p) => p.name === 'n_samples') ? { n_samples: 20 } : {}) };
+      await ensureData(spec);
+      task = (await lab.call('dataset', { spec })).task;
     } catch {
       task = null;
     }
-    const fits = TASK_LOSSES[task] || props.loss.choices;
+    const fits = task ? lossesFor(registry, task, { embedding: false }) : props.loss.choices;
     clear(inputs.loss);
     for (const l of fits) inputs.loss.append(el('option', { value: l }, l));
     if (!fits.includes(state.loss)) { state.loss = fits[0]; setState(state); }
@@ -297,9 +284,9 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
       if (key === 'loss') continue;
       input.value = key === 'hidden' ? state.hidden.join(', ') : String(state[key]);
     }
-    const kind = registry.datasets.find((k) => k.name === state.ds);
-    noiseField.hidden = !kind?.params.some((p) => p.name === 'noise');
-    nField.hidden = !kind?.params.some((p) => p.name === 'n_samples');
+    const dsParams = registry.params('datasets', state.ds);
+    noiseField.hidden = !dsParams.some((p) => p.name === 'noise');
+    nField.hidden = !dsParams.some((p) => p.name === 'n_samples');
     momField.hidden = state.opt !== 'SGD';
   }
 
@@ -314,6 +301,7 @@ export function createLrFinderRoom({ root, lab, registry, getState, setState, no
     status.textContent = `Running the range test on ${state.seeds} seed${state.seeds > 1 ? 's' : ''}...`;
     let r;
     try {
+      await ensureData(config().dataset);
       r = await lab.call('lrFind', { config: config(), options: rangeOptions(state) });
     } catch (e) {
       if (g !== generation) return;

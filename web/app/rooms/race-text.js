@@ -1,7 +1,7 @@
 // The race room's explanations (the lab's words), update rules as MathML and
 // the PyTorch code for the current race. Project constants only.
 
-import { mi, mn, mo, row, sub, sup, frac, sqrt, math, lines } from '../mathml.js';
+import { mi, mn, mo, row, sub, sup, frac, sqrt, math, lines } from '../../shared/mathml.js';
 
 const th = mi('θ'), g = mi('g'), eta = mi('η');
 
@@ -53,11 +53,16 @@ function py(v) {
   return String(v);
 }
 
-export function raceCode(state, spec) {
+// surfaceSummary: the core's one-line summary of the surface (used where SURFACE_PY has no formula).
+export function raceCode(state, spec, surfaceSummary) {
   const { type, scheduler, ...params } = spec;
   const args = Object.entries(params).map(([k, v]) => `${k}=${py(v)}`).join(', ');
   const custom = type === 'DeltaBarDelta';
-  const lines = ['import math', 'import torch', '', `def f(x, y):  # ${state.fn}`, `    return ${SURFACE_PY[state.fn](state.fnp)}`, '',
+  // a surface this table does not write out: the script says which function to write, from the core's summary
+  const body = Object.hasOwn(SURFACE_PY, state.fn) ? SURFACE_PY[state.fn](state.fnp)
+    : `_missing()  # steplab's ${state.fn}: ${String(surfaceSummary || '').replace(/\s+/g, ' ')}`;
+  const missing = Object.hasOwn(SURFACE_PY, state.fn) ? [] : ['def _missing():', `    raise NotImplementedError('write the ${state.fn} surface of steplab here')`, ''];
+  const lines = ['import math', 'import torch', '', ...missing, `def f(x, y):  # ${state.fn}`, `    return ${body}`, '',
     `p = torch.tensor([${state.start[0]}, ${state.start[1]}], requires_grad=True)`,
     custom ? '# DeltaBarDelta is not in torch.optim: the local-gain rule, written out in steplab' : `opt = torch.optim.${type}([p], ${args})`];
   if (scheduler) {

@@ -2,53 +2,12 @@
 // path is computed by the core in the worker; the page animates it step by
 // step over a heatmap with contours, next to the loss-vs-step chart, and shows
 // one optimizer's internals (gradient, update, effective step) at its point.
-import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
-import { renderHeatmap } from '../heatmap.js';
-import { el, clear } from '../dom.js';
+import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { renderHeatmap } from '../../shared/heatmap.js';
+import { el, clear, select, button as btn } from '../../shared/dom.js';
+import { groupedChoices } from '../../shared/choices.js';
 import { RACE_TEXT, raceCode } from './race-text.js';
-
-const SURFACES = ['rosenbrock', 'beale', 'himmelblau', 'booth', 'quadratic', 'saddle', 'rastrigin', 'six_hump_camel'];
-// View and a start point that shows each surface's lesson.
-export const VIEWS = {
-  rosenbrock: { x: [-2, 2], y: [-1, 3], start: [-1.5, 2.5] },
-  beale: { x: [-4.5, 4.5], y: [-4.5, 4.5], start: [1, 1.5] },
-  himmelblau: { x: [-5, 5], y: [-5, 5], start: [0, 0] },
-  booth: { x: [-10, 10], y: [-10, 10], start: [-8, -7] },
-  quadratic: { x: [-5, 5], y: [-3, 3], start: [-4.5, 2] },
-  saddle: { x: [-2, 2], y: [-2, 2], start: [-1.8, 0.02] },
-  rastrigin: { x: [-5.12, 5.12], y: [-5.12, 5.12], start: [3.3, 3.1] },
-  six_hump_camel: { x: [-2, 2], y: [-1, 1], start: [-1.6, 0.8] },
-};
-
-const STARTERS = {
-  SGD: { type: 'SGD', lr: 0.02 }, Adagrad: { type: 'Adagrad', lr: 0.5 }, RMSprop: { type: 'RMSprop', lr: 0.02 },
-  Adadelta: { type: 'Adadelta', lr: 1 }, Adam: { type: 'Adam', lr: 0.1 }, AdamW: { type: 'AdamW', lr: 0.1 },
-  Adamax: { type: 'Adamax', lr: 0.1 }, NAdam: { type: 'NAdam', lr: 0.1 }, RAdam: { type: 'RAdam', lr: 0.1 },
-  Rprop: { type: 'Rprop', lr: 0.01 }, LBFGS: { type: 'LBFGS', lr: 1, line_search_fn: 'strong_wolfe' },
-  DeltaBarDelta: { type: 'DeltaBarDelta', lr: 0.01, beta: 0.05 },
-};
-
-const SCHEDULES = {
-  none: null,
-  step: (n) => ({ type: 'StepLR', step_size: Math.max(1, Math.round(n / 4)), gamma: 0.5 }),
-  cosine: (n) => ({ type: 'CosineAnnealingLR', T_max: n }),
-  exponential: () => ({ type: 'ExponentialLR', gamma: 0.99 }),
-};
-
-export const PRESETS = [
-  { name: 'Ravine: SGD, momentum, Nesterov', fn: 'quadratic', fnp: { a: 1, b: 20 }, start: [-4.5, 2], steps: 150,
-    opts: [{ type: 'SGD', lr: 0.09 }, { type: 'SGD', lr: 0.02, momentum: 0.9 }, { type: 'SGD', lr: 0.02, momentum: 0.9, nesterov: true }] },
-  { name: 'Rosenbrock: adaptive methods', fn: 'rosenbrock', fnp: {}, start: [-1.5, 2.5], steps: 400,
-    opts: [{ type: 'SGD', lr: 0.001, momentum: 0.9 }, { type: 'Adagrad', lr: 0.5 }, { type: 'RMSprop', lr: 0.01 }, { type: 'Adam', lr: 0.1 }] },
-  { name: 'L-BFGS in a handful of steps', fn: 'rosenbrock', fnp: {}, start: [-1.5, 2.5], steps: 40,
-    opts: [{ type: 'LBFGS', lr: 1, line_search_fn: 'strong_wolfe' }, { type: 'Adam', lr: 0.1 }] },
-  { name: 'Saddle point', fn: 'saddle', fnp: {}, start: [-1.8, 0.02], steps: 100,
-    opts: [{ type: 'SGD', lr: 0.05 }, { type: 'SGD', lr: 0.05, momentum: 0.9 }, { type: 'Adam', lr: 0.05 }] },
-  { name: 'Many local minima', fn: 'rastrigin', fnp: {}, start: [3.3, 3.1], steps: 200,
-    opts: [{ type: 'SGD', lr: 0.002 }, { type: 'SGD', lr: 0.002, momentum: 0.95 }, { type: 'Adam', lr: 0.3 }] },
-  { name: 'Minibatch noise', fn: 'quadratic', fnp: { a: 1, b: 10 }, start: [-4.5, 2], steps: 150, noise: 3,
-    opts: [{ type: 'SGD', lr: 0.05 }, { type: 'SGD', lr: 0.05, momentum: 0.9 }, { type: 'Adam', lr: 0.1 }] },
-];
+import { PRESETS, SCHEDULES } from './race-presets.js';
 
 // PyTorch lets LBFGS take up to max_iter inner iterations per step (and the core allows 1e6, as PyTorch
 // does); the race keeps each step cheap enough to animate.
@@ -59,25 +18,41 @@ function lbfgsBudget(opts) {
 }
 
 const finite2 = (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 1e6);
-export const PROPS = {
-  fn: { type: 'enum', def: PRESETS[0].fn, choices: SURFACES },
-  fnp: { type: 'json', def: PRESETS[0].fnp, check: (v) => (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number') ? null : 'fnp must be an object of numbers') },
-  start: { type: 'json', def: PRESETS[0].start, check: (v) => (finite2(v) ? null : 'start must be two finite numbers') },
-  steps: { type: 'int', def: PRESETS[0].steps, min: 1, max: 2000 },
-  noise: { type: 'num', def: 0, min: 0, max: 1000 },
-  seed: { type: 'int', def: 1, min: 0, max: 1e9 },
-  opts: { type: 'json', def: PRESETS[0].opts, check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((o) => o && typeof o === 'object' && !Array.isArray(o) && typeof o.type === 'string' && o.type in STARTERS) ? lbfgsBudget(v) : 'opts must be 1 to 6 optimizer specs with a known type') },
-  focus: { type: 'int', def: 0, min: 0, max: 5 },
-  speed: { type: 'int', def: 40, min: 1, max: 1000 },
-  log: { type: 'bool', def: false },
-};
+// The URL-hash table of the room; surfaces and optimizers are the core's registry's.
+function props(reg) {
+  return {
+    fn: { type: 'enum', def: PRESETS[0].fn, choices: reg.names('surfaces') },
+    fnp: { type: 'json', def: PRESETS[0].fnp, check: (v) => (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number') ? null : 'fnp must be an object of numbers') },
+    start: { type: 'json', def: PRESETS[0].start, check: (v) => (finite2(v) ? null : 'start must be two finite numbers') },
+    steps: { type: 'int', def: PRESETS[0].steps, min: 1, max: 2000 },
+    noise: { type: 'num', def: 0, min: 0, max: 1000 },
+    seed: { type: 'int', def: 1, min: 0, max: 1e9 },
+    opts: { type: 'json', def: PRESETS[0].opts, check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((o) => o && typeof o === 'object' && !Array.isArray(o) && reg.has('optimizers', o.type)) ? lbfgsBudget(v) : 'opts must be 1 to 6 optimizer specs with a known type') },
+    focus: { type: 'int', def: 0, min: 0, max: 5 },
+    speed: { type: 'int', def: 40, min: 1, max: 1000 },
+    log: { type: 'bool', def: false },
+  };
+}
+
+// Optimizers and surface parameters from a link are checked by the core too.
+async function validate(lab, values) {
+  try {
+    await lab.call('landscape', { fn: values.fn, fn_params: values.fnp, x: [0, 1], y: [0, 1], nx: 2, ny: 2 });
+  } catch (e) {
+    return [`surface: ${e.message}`];
+  }
+  const res = await lab.call('race', { fn: values.fn, fn_params: values.fnp, start: values.start, steps: 1, noise: values.noise, seed: values.seed, optimizers: values.opts });
+  const bad = res.find((r) => r.error);
+  return bad ? [`optimizer: ${bad.error.message}`] : [];
+}
+
+export const raceRoom = { title: 'Optimizers', props, validate, create: createRaceRoom };
 
 const NX = 240;
 
-export function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
-  const kinds = Object.fromEntries(registry.optimizers.map((k) => [k.name, k]));
-  const surfaceKinds = Object.fromEntries(registry.surfaces.map((k) => [k.name, k]));
+function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   let state = getState();
+  let view = registry.view(state.fn); // the surface's box and start point (the core's registry)
   let traces = [];
   let heat = null;
   let k = 0;
@@ -92,11 +67,10 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   const side = el('section', { class: 'explain', 'aria-label': 'Explanation and PyTorch code' });
   clear(root);
   root.append(controls, main, side);
-  const btn = (t, f, attrs = {}) => { const b = el('button', { type: 'button', ...attrs }, t); b.addEventListener('click', f); return b; };
 
   // --- controls
   const presetSel = el('select', { id: 'race-preset' }, [el('option', { value: '' }, 'Choose a race...'), ...PRESETS.map((p, i) => el('option', { value: String(i) }, p.name))]);
-  const fnSel = el('select', { id: 'race-fn' }, SURFACES.map((s) => el('option', { value: s }, s)));
+  const fnSel = select('race-fn', groupedChoices(registry, 'surfaces'), undefined, { grouped: true });
   const fnParams = el('div', {});
   const fnNote = el('p', { class: 'note' });
   const sx = el('input', { id: 'race-x0', type: 'number', step: 'any' });
@@ -108,7 +82,7 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   const cards = el('div', { class: 'cards' });
   const addBtn = btn('Add an optimizer', () => {
     if (state.opts.length >= 6) return;
-    state.opts.push(structuredClone(STARTERS.Adam));
+    state.opts.push(registry.starter('optimizers', registry.has('optimizers', 'Adam') ? 'Adam' : registry.names('optimizers')[0]));
     state.focus = state.opts.length - 1;
     commit(true);
     cards.querySelector(`#race-type-${state.focus}`)?.focus();
@@ -162,9 +136,9 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   // --- optimizer cards from the registry
   function renderControls() {
     fnSel.value = state.fn;
-    fnNote.textContent = surfaceKinds[state.fn]?.summary || '';
+    fnNote.textContent = registry.summary('surfaces', state.fn);
     clear(fnParams);
-    for (const p of surfaceKinds[state.fn]?.params || []) {
+    for (const p of registry.params('surfaces', state.fn)) {
       const id = `race-fnp-${p.name}`;
       const input = el('input', { id, type: 'number', step: 'any', value: String(state.fnp[p.name] ?? p.default) });
       input.addEventListener('input', () => { if (input.value.trim() !== '') { state.fnp[p.name] = Number(input.value); commit(); } });
@@ -183,18 +157,17 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   }
 
   function card(spec, i) {
-    const kind = kinds[spec.type];
-    const typeSel = el('select', { id: `race-type-${i}`, 'aria-label': `Optimizer ${i + 1}` },
-      registry.optimizers.map((k2) => el('option', { value: k2.name, selected: k2.name === spec.type ? '' : null }, k2.name)));
-    typeSel.addEventListener('change', () => { state.opts[i] = structuredClone(STARTERS[typeSel.value]); state.focus = i; commit(true); });
+    const params = registry.params('optimizers', spec.type);
+    const typeSel = select(`race-type-${i}`, groupedChoices(registry, 'optimizers'), spec.type, { grouped: true, attrs: { 'aria-label': `Optimizer ${i + 1}` } });
+    typeSel.addEventListener('change', () => { state.opts[i] = registry.starter('optimizers', typeSel.value); state.focus = i; commit(true); });
     const focusBox = el('input', { type: 'radio', name: 'race-focus', id: `race-focus-${i}`, 'aria-label': `Show the internals of optimizer ${i + 1}` });
     focusBox.checked = state.focus === i;
     focusBox.addEventListener('change', () => { state.focus = i; setState(state); renderSide(); draw(); });
     const head = el('div', { class: 'card-head' }, [el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }),
       typeSel, focusBox, state.opts.length > 1 ? btn('Remove', () => { state.opts.splice(i, 1); state.focus = 0; commit(true); }, { 'aria-label': `Remove optimizer ${i + 1}` }) : '']);
     const err = el('div', { class: 'field-error', id: `race-error-${i}`, role: 'alert' });
-    const shown = kind.params.filter((p) => p.name === 'lr' || spec[p.name] !== undefined);
-    const more = kind.params.filter((p) => !shown.includes(p));
+    const shown = params.filter((p) => p.name === 'lr' || spec[p.name] !== undefined);
+    const more = params.filter((p) => !shown.includes(p));
     const sched = el('select', { id: `race-sched-${i}` }, Object.keys(SCHEDULES).map((s) => el('option', { value: s }, s === 'none' ? 'no schedule' : `${s} schedule`)));
     sched.value = spec.scheduler ? ({ StepLR: 'step', CosineAnnealingLR: 'cosine', ExponentialLR: 'exponential' }[spec.scheduler.type] || 'none') : 'none';
     sched.addEventListener('change', () => {
@@ -242,7 +215,7 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   // --- computing
   async function recompute() {
     const g = ++gen;
-    const view = VIEWS[state.fn];
+    view = registry.view(state.fn);
     settingsErr.textContent = '';
     const budget = lbfgsBudget(state.opts);
     if (budget) {
@@ -310,7 +283,7 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
 
   // world <-> canvas pixels
   function toPx(x, y, w, h) {
-    const v = VIEWS[state.fn];
+    const v = view;
     return [((x - v.x[0]) / (v.x[1] - v.x[0])) * w, h - ((y - v.y[0]) / (v.y[1] - v.y[0])) * h];
   }
 
@@ -422,11 +395,12 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
 
   function renderSide() {
     const spec = state.opts[Math.min(state.focus, state.opts.length - 1)];
-    const [t, m] = RACE_TEXT[spec.type] || ['', ''];
+    // the room's prose where it has some, else the core's one-line summary
+    const [t, m] = Object.hasOwn(RACE_TEXT, spec.type) ? RACE_TEXT[spec.type] : [registry.summary('optimizers', spec.type), ''];
     title.textContent = spec.type;
     text.textContent = t;
     math.innerHTML = m; // the project's own MathML constants
-    code.textContent = raceCode(state, spec);
+    code.textContent = raceCode(state, spec, registry.summary('surfaces', state.fn));
   }
 
   // --- wiring
@@ -441,7 +415,7 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   fnSel.addEventListener('change', () => {
     state.fn = fnSel.value;
     state.fnp = {};
-    state.start = [...VIEWS[state.fn].start];
+    state.start = registry.view(state.fn).start;
     k = 0;
     commit(true);
   });
@@ -462,7 +436,7 @@ export function createRaceRoom({ root, lab, registry, getState, setState, notify
   logBox.addEventListener('change', () => { state.log = logBox.checked; chart.setLog(state.log); setState(state); });
   canvas.addEventListener('click', (ev) => {
     const r = canvas.getBoundingClientRect();
-    const v = VIEWS[state.fn];
+    const v = view;
     const x = v.x[0] + ((ev.clientX - r.left) / r.width) * (v.x[1] - v.x[0]);
     const y = v.y[0] + (1 - (ev.clientY - r.top) / r.height) * (v.y[1] - v.y[0]);
     state.start = [+x.toPrecision(4), +y.toPrecision(4)];

@@ -1,7 +1,7 @@
 // What each scheduler does, in the lab's words, with its rule as MathML.
 // These strings are the project's own constants (never data from outside).
 
-import { mi, mn, mo, row, sub, sup, frac, paren, math } from '../mathml.js';
+import { mi, mn, mo, row, sub, sup, frac, paren, math } from '../../shared/mathml.js';
 
 const eta = (s) => sub(mi('η'), s);
 const et = eta(mi('t'));

@@ -1,72 +1,44 @@
 // Room 1, Schedules: one or more schedulers overlaid, every parameter a
 // validated control built from the core's registry, presets and comparisons,
 // the rule as MathML, and the PyTorch code for the current settings.
-import { LineChart, PALETTE, fmtValue, download, downloadText } from '../chart.js';
+import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { el, clear, select, button } from '../../shared/dom.js';
+import { groupedChoices, starterFor } from '../../shared/choices.js';
 import { schedulerCode } from '../pytorch.js';
 import { SCHEDULE_TEXT } from './schedules-text.js';
-import { el, clear } from '../dom.js';
-
-// A sensible starting spec for each type (required parameters filled in).
-const STARTERS = {
-  LambdaLR: { type: 'LambdaLR', lr: 0.1, lr_lambda: 'epoch < 5 ? (epoch + 1) / 5 : 0.95 ^ (epoch - 5)' },
-  MultiplicativeLR: { type: 'MultiplicativeLR', lr: 0.1, lr_lambda: '0.97' },
-  StepLR: { type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 },
-  MultiStepLR: { type: 'MultiStepLR', lr: 0.1, milestones: [30, 80], gamma: 0.1 },
-  ConstantLR: { type: 'ConstantLR', lr: 0.1, factor: 0.5, total_iters: 10 },
-  LinearLR: { type: 'LinearLR', lr: 0.1, start_factor: 0.1, end_factor: 1, total_iters: 10 },
-  ExponentialLR: { type: 'ExponentialLR', lr: 0.1, gamma: 0.97 },
-  PolynomialLR: { type: 'PolynomialLR', lr: 0.1, total_iters: 100, power: 2 },
-  CosineAnnealingLR: { type: 'CosineAnnealingLR', lr: 0.1, T_max: 100, eta_min: 0.001 },
-  CosineAnnealingWarmRestarts: { type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 },
-  CyclicLR: { type: 'CyclicLR', base_lr: 0.001, max_lr: 0.1, step_size_up: 10, mode: 'triangular2' },
-  OneCycleLR: { type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 },
-  ReduceLROnPlateau: { type: 'ReduceLROnPlateau', lr: 0.1, factor: 0.5, patience: 5 },
-  SequentialLR: { type: 'SequentialLR', lr: 0.1, schedulers: [{ type: 'LinearLR', start_factor: 0.1, total_iters: 10 },
-    { type: 'CosineAnnealingLR', T_max: 90 }], milestones: [10] },
-  ChainedScheduler: { type: 'ChainedScheduler', lr: 0.1, schedulers: [{ type: 'ConstantLR', factor: 0.5, total_iters: 10 },
-    { type: 'ExponentialLR', gamma: 0.98 }] },
-  InverseTimeDecay: { type: 'InverseTimeDecay', lr: 0.1, decay_rate: 0.1 },
-  ExponentialDecay: { type: 'ExponentialDecay', lr: 0.1, decay_rate: 0.96, decay_steps: 10 },
-  NaturalExpDecay: { type: 'NaturalExpDecay', lr: 0.1, decay_rate: 0.05 },
-};
-
-export const PRESETS = [
-  { name: 'ResNet step decay', when: 'Image classifiers trained with SGD for 90 epochs: ×0.1 at 30 and 60.', epochs: 90,
-    curves: [{ type: 'StepLR', lr: 0.1, step_size: 30, gamma: 0.1 }] },
-  { name: 'Warm-up + cosine', when: 'Transformers (BERT, GPT, ViT) and large batches: rise for the first 5-10 %, then decay.', epochs: 100,
-    curves: [STARTERS.SequentialLR] },
-  { name: 'One-cycle', when: 'Fast training to a fixed budget ("super-convergence"), set max_lr with the LR range test.', epochs: 100,
-    curves: [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 }] },
-  { name: 'SGDR warm restarts', when: 'Escaping poor regions and collecting snapshot ensembles.', epochs: 150,
-    curves: [{ type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 }] },
-  { name: 'Triangular2 cycles', when: 'Cyclical rates when you do not want to tune a decay; amplitude halves each cycle.', epochs: 100,
-    curves: [{ type: 'CyclicLR', base_lr: 0.001, max_lr: 0.1, step_size_up: 10, mode: 'triangular2' }] },
-  { name: 'Same name, different curve: one-cycle', when: 'PyTorch\'s OneCycleLR defaults (pct_start 0.3, final_div_factor 1e4) next to the fast.ai course\'s one-cycle (pct_start 0.25, final div 1e5).', epochs: 100,
-    curves: [{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 100 },
-      { type: 'OneCycleLR', max_lr: 0.1, total_steps: 100, pct_start: 0.25, final_div_factor: 1e5 }] },
-  { name: 'Cosine vs warm restarts', when: 'One long cosine against SGDR restarts over the same budget.', epochs: 150,
-    curves: [{ type: 'CosineAnnealingLR', lr: 0.1, T_max: 150, eta_min: 0.001 },
-      { type: 'CosineAnnealingWarmRestarts', lr: 0.1, T_0: 10, T_mult: 2, eta_min: 0.001 }] },
-  { name: 'Reduce on plateau', when: 'When you cannot predict when progress stalls: watch the validation loss.', epochs: 100,
-    curves: [{ type: 'ReduceLROnPlateau', lr: 0.1, factor: 0.5, patience: 5 }] },
-];
-
-const DEFAULT_METRIC = 'max(0.35, 1 - 0.02 * epoch) + 0.01 * sin(3 * epoch)';
-
-export const PROPS = {
-  curves: { type: 'json', def: PRESETS[0].curves,
-    check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((c) => c && typeof c === 'object' && !Array.isArray(c) && typeof c.type === 'string' && c.type in STARTERS)
-      ? null : 'curves must be 1 to 6 scheduler specs with a known type') },
-  epochs: { type: 'int', def: 90, min: 1, max: 100000 },
-  spe: { type: 'int', def: 1, min: 1, max: 10000 },
-  log: { type: 'bool', def: false },
-  metric: { type: 'json', def: DEFAULT_METRIC, check: (v) => (typeof v === 'string' && v.length <= 300 ? null : 'metric must be a formula string') },
-};
+import { PRESETS, DEFAULT_METRIC } from './schedules-presets.js';
 
 const LOG_SLIDERS = new Set(['lr', 'max_lr', 'base_lr', 'eta_min', 'min_lr', 'eps', 'threshold', 'div_factor', 'final_div_factor']);
 
-export function createSchedulesRoom({ root, lab, registry, getState, setState, notify }) {
-  const kinds = Object.fromEntries(registry.schedulers.map((k) => [k.name, k]));
+// The URL-hash table of the room; curves are checked against the core's registry.
+function props(reg) {
+  return {
+    curves: { type: 'json', def: PRESETS[0].curves,
+      check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((c) => c && typeof c === 'object' && !Array.isArray(c) && reg.has('schedulers', c.type))
+        ? null : 'curves must be 1 to 6 scheduler specs with a known type') },
+    epochs: { type: 'int', def: 90, min: 1, max: 100000 },
+    spe: { type: 'int', def: 1, min: 1, max: 10000 },
+    log: { type: 'bool', def: false },
+    metric: { type: 'json', def: DEFAULT_METRIC, check: (v) => (typeof v === 'string' && v.length <= 300 ? null : 'metric must be a formula string') },
+  };
+}
+
+// Curves from a link are checked by the core before they are shown.
+async function validate(lab, values) {
+  for (const spec of values.curves) {
+    const options = spec.type === 'ReduceLROnPlateau' ? { metrics: [1] } : undefined;
+    try {
+      await lab.call('schedule', { spec, n: 2, options });
+    } catch (e) {
+      return [`curve '${spec.type}': ${e.message}`];
+    }
+  }
+  return [];
+}
+
+export const schedulesRoom = { title: 'Schedules', props, validate, create: createSchedulesRoom };
+
+function createSchedulesRoom({ root, lab, registry, getState, setState, notify }) {
   let state = getState();
   let generation = 0;
   let focus = 0;
@@ -122,12 +94,6 @@ export function createSchedulesRoom({ root, lab, registry, getState, setState, n
   });
   side.append(explainTitle, explainText, mathBox, el('h3', {}, 'PyTorch code'), code, copyBtn);
 
-  function button(text, onclick, attrs = {}) {
-    const b = el('button', { type: 'button', ...attrs }, text);
-    b.addEventListener('click', onclick);
-    return b;
-  }
-
   const steps = () => state.epochs * state.spe;
 
   function commit(render = true) {
@@ -149,11 +115,11 @@ export function createSchedulesRoom({ root, lab, registry, getState, setState, n
   }
 
   function card(spec, i) {
-    const kind = kinds[spec.type];
-    const typeSel = el('select', { id: `sched-type-${i}`, 'aria-label': `Scheduler ${i + 1} type` },
-      registry.schedulers.map((k) => el('option', { value: k.name, selected: k.name === spec.type ? '' : null }, k.name)));
+    const params = registry.params('schedulers', spec.type);
+    const typeSel = select(`sched-type-${i}`, groupedChoices(registry, 'schedulers'), spec.type,
+      { grouped: true, attrs: { 'aria-label': `Scheduler ${i + 1} type` } });
     typeSel.addEventListener('change', () => {
-      state.curves[i] = fitStarter(structuredClone(STARTERS[typeSel.value]));
+      state.curves[i] = starterFor(registry, typeSel.value, steps());
       focus = i;
       commit();
     });
@@ -163,8 +129,8 @@ export function createSchedulesRoom({ root, lab, registry, getState, setState, n
         { 'aria-label': `Remove scheduler ${i + 1}` }) : '']);
     const error = el('div', { class: 'field-error', id: `sched-error-${i}`, role: 'alert' });
     // the parameters the spec sets (and required ones) first, the rest folded away
-    const main = kind.params.filter((p) => p.required || spec[p.name] !== undefined);
-    const more = kind.params.filter((p) => !main.includes(p));
+    const main = params.filter((p) => p.required || spec[p.name] !== undefined);
+    const more = params.filter((p) => !main.includes(p));
     const details = more.length ? el('details', { class: 'more' }, [el('summary', {}, `${more.length} more parameters (defaults)`),
       ...more.map((p) => field(spec, i, p))]) : '';
     const c = el('fieldset', { class: 'card', 'data-index': String(i) }, [
@@ -251,14 +217,6 @@ export function createSchedulesRoom({ root, lab, registry, getState, setState, n
     return s;
   }
 
-  // Fills parameters that depend on the budget (a cycle over the whole run).
-  function fitStarter(spec) {
-    const n = steps();
-    if (spec.type === 'OneCycleLR') spec.total_steps = n;
-    if (spec.type === 'CosineAnnealingLR' || spec.type === 'PolynomialLR') spec[spec.type === 'PolynomialLR' ? 'total_iters' : 'T_max'] = n;
-    return spec;
-  }
-
   // --- computing: every curve in the worker; stale answers are dropped
   async function recompute() {
     const gen = ++generation;
@@ -322,7 +280,8 @@ export function createSchedulesRoom({ root, lab, registry, getState, setState, n
 
   function renderSide() {
     const spec = state.curves[Math.min(focus, state.curves.length - 1)];
-    const [text, mathml] = SCHEDULE_TEXT[spec.type] || ['', ''];
+    // the room's prose where it has some, else the core's one-line summary
+    const [text, mathml] = Object.hasOwn(SCHEDULE_TEXT, spec.type) ? SCHEDULE_TEXT[spec.type] : [registry.summary('schedulers', spec.type), ''];
     explainTitle.textContent = spec.type;
     explainText.textContent = text;
     mathBox.innerHTML = mathml; // the project's own MathML constants, never data from outside
@@ -356,7 +315,7 @@ export function createSchedulesRoom({ root, lab, registry, getState, setState, n
   logBox.addEventListener('change', () => { state.log = logBox.checked; chart.setLog(state.log); setState(state); });
   addBtn.addEventListener('click', () => {
     if (state.curves.length >= 6) return;
-    state.curves.push(fitStarter(structuredClone(STARTERS.CosineAnnealingLR)));
+    state.curves.push(starterFor(registry, registry.has('schedulers', 'CosineAnnealingLR') ? 'CosineAnnealingLR' : registry.names('schedulers')[0], steps()));
     focus = state.curves.length - 1;
     commit();
     cards.querySelector(`#sched-type-${focus}`)?.focus();

@@ -5,8 +5,8 @@
 //   const panel = createInspectPanel({ root });
 //   panel.update(inspect, step);   // after each trainStep with inspect: true
 //   panel.reset();                 // a new run
-import { LineChart, PALETTE } from '../chart.js';
-import { el } from '../dom.js';
+import { LineChart, PALETTE } from '../../shared/chart.js';
+import { el } from '../../shared/dom.js';
 
 export const INSPECT_TEXT = 'Each step changes a layer\'s weights by a fraction of their size: that fraction, ‖Δw‖ / ‖w‖, is the ' +
   'update-to-weight ratio, and around 1e-3 is the usual rule of thumb (far below and the layer barely learns, far above and it ' +
@@ -72,10 +72,14 @@ export function createInspectPanel({ root }) {
     charts.ratio.setData([...series('ratio'), { label: 'rule of thumb 1e-3', values: new Float64Array(x.length).fill(RULE_OF_THUMB), color: '#8a93a6', dash: [2, 4] }], x);
     charts.eff.setData(series('eff'), x);
     grid.hidden = false;
-    const adaptive = cols.m.some((c) => c.some((v) => v != null));
-    boxes.m.hidden = boxes.v.hidden = !adaptive;
-    note.textContent = adaptive ? '' : 'This optimizer keeps no m and v (SGD-like): its effective step is the learning rate itself.';
-    if (adaptive) { charts.m.setData(series('m'), x); charts.v.setData(series('v'), x); }
+    // each moment's chart only where the optimizer keeps it (SGD with momentum keeps m, no v)
+    const kept = (k) => cols[k].some((c) => c.some((v) => v != null));
+    const hasM = kept('m'), hasV = kept('v');
+    boxes.m.hidden = !hasM;
+    boxes.v.hidden = !hasV;
+    note.textContent = hasM || hasV ? '' : 'This optimizer keeps no m and v (SGD-like): its effective step is the learning rate itself.';
+    if (hasM) charts.m.setData(series('m'), x);
+    if (hasV) charts.v.setData(series('v'), x);
     box.dataset.points = String(steps.length);
   }
 

@@ -1,9 +1,10 @@
-// Pitfall demos: each one click, two (or three) real trainer runs in the worker on the
+// Pitfall demos: each one click, two (or three) real trainer runs in the worker (RemoteRuns) on the
 // same data and seed, differing in the one setting that goes wrong, with their loss and
 // learning-rate charts side by side and a paragraph on why. Mounted by the Training room:
 //   createPitfalls({ root, lab, getConfig })   // getConfig() -> the current trainer config
-import { LineChart, PALETTE, fmtValue } from '../chart.js';
-import { el, clear } from '../dom.js';
+import { LineChart, PALETTE, fmtValue } from '../../shared/chart.js';
+import { el, clear } from '../../shared/dom.js';
+import { RemoteRun, stepsPerEpoch } from '../../shared/remote-run.js';
 import { PITFALL_TEXT } from './train-pitfalls-text.js';
 
 const EPOCHS = 15;
@@ -102,7 +103,7 @@ export function createPitfalls({ root, lab, getConfig }) {
   async function dispose() {
     const old = live;
     live = [];
-    await Promise.all(old.filter((r) => r.id).map((r) => lab.call('trainDispose', { run: r.id }).catch(() => {})));
+    for (const r of old) r.remote.dispose();
   }
 
   function draw() {
@@ -136,9 +137,7 @@ export function createPitfalls({ root, lab, getConfig }) {
     const base = getConfig();
     let spe;
     try {
-      const probe = await lab.call('trainCreate', { config: runConfig(base, { optimizer: { type: 'SGD', lr: 0.1 } }) });
-      spe = probe.steps_per_epoch;
-      await lab.call('trainDispose', { run: probe.run });
+      spe = await stepsPerEpoch(lab, runConfig(base, { optimizer: { type: 'SGD', lr: 0.1 } }));
     } catch (e) {
       if (g !== generation) return;
       live = [];
@@ -148,34 +147,26 @@ export function createPitfalls({ root, lab, getConfig }) {
       return;
     }
     if (g !== generation) return;
-    const runs = p.runs(spe).map((r) => ({ ...r, id: 0, loss: [], lr: [], state: 'running', error: null, val_loss: null, norm: null }));
+    const runs = p.runs(spe).map((r) => ({ ...r, remote: new RemoteRun(lab, runConfig(base, r.config)), loss: [], lr: [], state: 'running',
+      error: null, val_loss: null, norm: null }));
     live = runs;
     for (const r of runs) {
-      try {
-        const made = await lab.call('trainCreate', { config: runConfig(base, r.config) });
-        r.id = made.run;
-      } catch (e) {
+      if (!(await r.remote.create())) {
         r.state = 'error';
-        r.error = e.message;
+        r.error = r.remote.error;
       }
     }
-    // every run gets a slice of each animation frame until all are finished
+    // every run gets a slice of each animation frame until all are finished; a run the core stops
+    // (e.g. past OneCycleLR's total_steps) keeps what it trained
     while (g === generation && box.isConnected && runs.some((r) => r.state === 'running')) {
       await Promise.all(runs.filter((r) => r.state === 'running').map(async (r) => {
-        try {
-          const res = await lab.call('trainStep', { run: r.id, ms: 6 });
-          r.loss.push(...res.steps.loss);
-          r.lr.push(...res.steps.lr);
-          if (res.epochs.val_loss.length) r.val_loss = res.epochs.val_loss[res.epochs.val_loss.length - 1];
-          if (res.status !== 'running') r.state = res.status;
-        } catch (e) {
-          // the core refused a step (e.g. past OneCycleLR's total_steps): keep what was trained
-          r.error = e.message;
-          r.state = 'error';
-          const h = await lab.call('trainHistory', { run: r.id });
-          r.loss = Array.from(h.steps.loss);
-          r.lr = Array.from(h.steps.lr);
-        }
+        await r.remote.step({ ms: 6 });
+        const c = r.remote.cols;
+        r.loss = c.loss.view();
+        r.lr = c.lr.view();
+        if (c.val_loss.n) r.val_loss = c.val_loss.a[c.val_loss.n - 1];
+        if (r.remote.status === 'error') r.error = r.remote.error;
+        if (r.remote.status !== 'running') r.state = r.remote.status;
       }));
       if (g !== generation) return;
       draw();
@@ -183,9 +174,11 @@ export function createPitfalls({ root, lab, getConfig }) {
     }
     // the runs are done: read their weights and free them in the worker (also when the room was left)
     for (const r of runs) {
-      if (r.id && g === generation && box.isConnected) r.norm = weightNorm(await lab.call('trainWeights', { run: r.id }));
-      if (r.id) await lab.call('trainDispose', { run: r.id }).catch(() => {});
-      r.id = 0;
+      if (r.remote.id !== null && g === generation && box.isConnected) {
+        const w = await r.remote.weights();
+        if (w) r.norm = weightNorm(w);
+      }
+      r.remote.dispose();
     }
     if (g !== generation || !box.isConnected) return;
     draw();

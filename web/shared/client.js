@@ -1,9 +1,10 @@
-// Talks to the lab's worker. Over http(s) the worker is started from its own
-// file next to the script (dist/steplab-worker.js), which strict
-// Content-Security-Policies allow (worker-src falls back to script-src 'self');
-// where that file cannot be used (file://, a missing file, a policy without
-// 'self'), the same code, bundled into this script as text, starts from a Blob
-// URL. Requests sent before the switch are replayed.
+// Talks to the lab's worker, for the page and the components alike. Over
+// http(s) the worker is started from its own file next to the script
+// (dist/steplab-worker.js), which strict Content-Security-Policies allow
+// (worker-src falls back to script-src 'self'); where that file cannot be used
+// (file://, a missing file, a policy without 'self'), the same code, bundled
+// into this script as text, starts from a Blob URL. Requests sent before the
+// switch are replayed.
 import workerSource from '../../dist/build/worker.txt';
 
 export class LabError extends Error {
@@ -14,7 +15,9 @@ export class LabError extends Error {
   }
 }
 
-const scriptSrc = typeof document !== 'undefined' && document.currentScript ? document.currentScript.src : '';
+// The URL of the script this code was bundled into (dist/app.js, dist/steplab-embed.js): the files
+// that ship beside it (the worker, the digits) are found next to it.
+export const scriptSrc = typeof document !== 'undefined' && document.currentScript ? document.currentScript.src : '';
 
 function workerFileUrl() {
   if (!scriptSrc || !/^https?:/.test(scriptSrc)) return null;

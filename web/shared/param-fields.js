@@ -1,7 +1,7 @@
 // Controls for one registry entry's parameters (an optimizer, a scheduler, a
 // loss, a data set): a field per parameter, its help from the core, the spec
 // updated in place and handed to onChange. Values are checked by the core.
-import { el } from '../dom.js';
+import { el } from './dom.js';
 
 // params: the registry entry's params; spec: the object edited; skip: names left out.
 export function paramFields(prefix, params, spec, onChange, { skip = [], fold = true } = {}) {

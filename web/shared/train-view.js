@@ -2,7 +2,7 @@
 // over the model's decision regions (or regression surface), 1-feature sets as
 // points and the fitted curve, the digits as a grid of 8x8 images. Coordinates
 // are the trainer's feature space (standardised).
-import { PALETTE } from '../chart.js';
+import { PALETTE } from './chart.js';
 
 export const CLASS_COLORS = [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5], '#666666', '#8c6d1f', '#7b3294', '#1b9e77'];
 const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
