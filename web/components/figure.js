@@ -4,7 +4,7 @@
 // readers; a steplab-change event after each render. Subclasses say what they read and compute.
 import { LineChart, fmtValue } from '../shared/chart.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
-import { registry, watchAttributes, workerCount, fire, STYLE } from './lab.js';
+import { registry, watchAttributes, workerCount, fire, heightAttr, STYLE } from './lab.js';
 
 export class SteplabFigure extends HTMLElement {
   static get workerCount() { return workerCount(); }
@@ -54,7 +54,7 @@ export class SteplabFigure extends HTMLElement {
     return new LineChart(this._chartBox, { xLabel: this._xLabel(), yLabel: this._yLabel(), styleRoot: this, height: this._height() });
   }
 
-  _height() { return Number(this.getAttribute('height')) > 80 ? Number(this.getAttribute('height')) : 240; }
+  _height() { return heightAttr(this, 240); }
 
   // Controls the reader may touch: `controls="max_lr,pct_start"`; none when locked.
   _buildControls() {

@@ -67,6 +67,13 @@ export function watchAttributes(host) {
 }
 
 /** Fires a composed, bubbling event on the element. */
+// A chart's height from the `height` attribute, in CSS pixels: above 80 and at most 2000 (a larger
+// number would make the chart allocate a canvas and tick arrays the size of the number), else def.
+export function heightAttr(host, def) {
+  const h = Number(host.getAttribute('height'));
+  return h > 80 ? Math.min(h, 2000) : def;
+}
+
 export const fire = (host, name, detail) => host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 
 export const STYLE = `

@@ -10,7 +10,7 @@ import { LineChart, PALETTE, fmtValue } from '../shared/chart.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
 import { drawData, regionImage, viewOf } from '../shared/train-view.js';
 import { RemoteRun, Pacer } from '../shared/remote-run.js';
-import { lab, registry, ensureData, watchAttributes, workerCount, fire, STYLE } from './lab.js';
+import { lab, registry, ensureData, watchAttributes, workerCount, fire, heightAttr, STYLE } from './lab.js';
 import { CHARTS, readSettings, fitToData, controlSpecs } from './train-settings.js';
 
 const GRID = 56;
@@ -175,7 +175,7 @@ export class SteplabTrain extends HTMLElement {
     }
   }
 
-  _height() { return Number(this.getAttribute('height')) > 80 ? Number(this.getAttribute('height')) : 260; }
+  _height() { return heightAttr(this, 260); }
 
   // ------------------------------------------------------------- the run
   _disposeRun() {
