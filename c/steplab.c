@@ -43,6 +43,7 @@ const char *sl_registry_json(void)
     len = add_family(&buf, len, &cap, "optimizers", sl_optimizers_json);
     len = add_family(&buf, len, &cap, "surfaces", sl_surfaces_json);
     len = add_family(&buf, len, &cap, "datasets", sl_datasets_json);
+    len = add_family(&buf, len, &cap, "trainer", sl_trainer_json);
     if (len < 0 || len + 2 > cap) {
         char *nb = len < 0 ? NULL : realloc(buf, (size_t)len + 2);
         if (!nb) {

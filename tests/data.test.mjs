@@ -253,3 +253,17 @@ test('a bad CSV is a SteplabError naming the line and column; nothing is kept; t
   assertError(() => lab.dataset(lab.parseCSV('a,b\n1,0.5\n2,3\n', { task: 'binary' }).dataset), 'dataset: y row 0 must be a class index');
   assert.equal(lab.parseCSV('a,b\n1,0\n2,1\n').dataset.X.length, 2);
 });
+
+test('registry rows: category, task, summary and a starter that makes a data set of that task', async () => {
+  const withDigits = await loadSteplab({ digits: digitsBytes });
+  for (const k of lab.registry.datasets) {
+    assert.ok(['classification', 'regression', 'real'].includes(k.category), k.name);
+    assert.ok(lab.registry.trainer.tasks.includes(k.task) && k.summary.length > 10, k.name);
+    assert.equal(k.starter.name, k.name);
+    const d = withDigits.dataset(k.starter);
+    assert.equal(d.task, k.task, k.name);
+    assert.equal(d.n_samples, k.starter.n_samples ?? (k.name === 'iris' ? 150 : k.name === 'digits' ? 1797 : k.params.find((p) => p.name === 'n_samples').default));
+  }
+  const moons = lab.registry.datasets.find((k) => k.name === 'moons').starter;
+  assert.deepEqual(moons, { name: 'moons', n_samples: 400, noise: 0.2, seed: 0, val_fraction: 0.2 });
+});

@@ -397,3 +397,49 @@ test('a batch of a million values: MSE, L1 and L2 match a double reference', () 
   assert.equal(r.grad.length, n);
   assert.ok(Math.abs(r.grad[n - 1] - (2 * (x[n - 1] - y[n - 1])) / n) < 1e-12);
 });
+
+test('registry rows: category, summary, the starter (a spec that evaluates), the trainer tasks and penalty from one table', () => {
+  const words = lab.registry.trainer.tasks;
+  const fits = Object.fromEntries(words.map((t) => [t, lab.registry.losses.filter((k) => k.tasks.includes(t)).map((k) => k.name)]));
+  assert.deepEqual(fits.binary, ['BCEWithLogitsLoss', 'HingeLoss', 'SquaredHingeLoss', 'FocalLoss', 'ContrastiveLoss', 'TripletMarginLoss']);
+  assert.deepEqual(fits.multiclass, ['CrossEntropyLoss', 'MultiMarginLoss', 'FocalLoss', 'ContrastiveLoss', 'TripletMarginLoss']);
+  assert.deepEqual(fits.regression, ['MSELoss', 'L1Loss', 'HuberLoss', 'SmoothL1Loss']);
+  assert.deepEqual(fits.embedding, ['ContrastiveLoss', 'TripletMarginLoss']);
+  for (const k of lab.registry.losses) {
+    assert.ok(['regression', 'classification', 'margin', 'metric', 'penalty', 'composite'].includes(k.category), k.name);
+    assert.ok(k.summary.length > 10 && k.tasks.every((t) => words.includes(t)), k.name);
+    assert.equal(k.penalty, ['L1', 'L2', 'ElasticNet'].includes(k.name), k.name);
+    assert.equal(k.starter.type, k.name);
+    const n = 2, c = 3;
+    const x = Array.from({ length: n }, (_, i) => Array.from({ length: c }, (_, j) => 0.3 + 0.1 * i - 0.05 * j));
+    const input = k.name === 'TripletMarginLoss' ? [x, x, x] : ['ContrastiveLoss', 'CosineEmbeddingLoss'].includes(k.name) ? [x, x] : x;
+    const target = k.name === 'ContrastiveLoss' ? [0, 1] : k.name === 'CosineEmbeddingLoss' ? [1, -1]
+      : ['CrossEntropyLoss', 'NLLLoss', 'MultiMarginLoss', 'FocalLoss'].includes(k.name) ? [0, 2]
+        : ['HingeLoss', 'SquaredHingeLoss'].includes(k.name) ? x.map((r) => r.map(() => 1)) : k.penalty ? undefined : x;
+    assert.ok(Number.isFinite(lab.loss(k.starter, input, target).value), `${k.name}'s starter evaluates`);
+  }
+  // the trainer refuses what the table does not list, naming the ones it does
+  const run = (loss, dataset) => lab.createTrainer({ dataset, model: { hidden: [] }, loss, optimizer: { type: 'SGD', lr: 0.1 }, epochs: 1 });
+  assertError(() => run({ type: 'BCELoss' }, { name: 'moons', n_samples: 20 }),
+    'Trainer: loss BCELoss does not fit a binary task; use one of BCEWithLogitsLoss|HingeLoss|SquaredHingeLoss|FocalLoss|ContrastiveLoss|TripletMarginLoss');
+  for (const k of lab.registry.losses) {
+    for (const t of ['binary', 'multiclass', 'regression']) {
+      const ds = { binary: { name: 'moons', n_samples: 20 }, multiclass: { name: 'blobs', n_samples: 30 }, regression: { name: 'sine', n_samples: 20 } }[t];
+      if (k.tasks.includes(t)) run(k.starter, ds).dispose();
+      else assert.throws(() => run(k.starter, ds), /does not fit|forms pairs|must be an object|type must be one of/, `${k.name} on ${t}`);
+    }
+  }
+});
+
+test('list lengths: "must have 1 value", never "1 or 1 values"', () => {
+  assertError(() => lab.loss({ type: 'BCEWithLogitsLoss', pos_weight: [1, 2, 3] }, [1, 2], [1, 0]), 'BCEWithLogitsLoss: pos_weight must have 1 or 2 values (one per class), got 3');
+  assertError(() => lab.loss({ type: 'BCEWithLogitsLoss', pos_weight: [1, 2, 3] }, [[1], [2]], [[1], [0]]), 'BCEWithLogitsLoss: pos_weight must have 1 value (one per class), got 3');
+  assertError(() => lab.loss({ type: 'BCELoss', weight: [1, 2, 3] }, [[0.5], [0.2]], [[1], [0]]), 'BCELoss: weight must have 1 value (one per class) or 2 (one per element), got 3');
+  assertError(() => lab.loss({ type: 'CrossEntropyLoss' }, [[1], [2], [3]], [0, 0]), 'CrossEntropyLoss: target must hold 3 values (a class index or a probability per row), got 2');
+  for (const spec of [{ type: 'BCEWithLogitsLoss', pos_weight: [1, 2] }, { type: 'BCELoss', weight: [1, 2] }]) {
+    for (const shape of [[[0.5]], [[0.5], [0.2], [0.1]]]) {
+      try { lab.loss(spec, shape, shape.map((r) => r.map(() => 1))); } catch (e) { assert.ok(!/(\d+) or \1 values/.test(e.message), e.message); }
+    }
+  }
+  assert.equal(lab.loss({ type: 'BCEWithLogitsLoss', pos_weight: [2] }, [[0]], [[1]]).value, 2 * Math.log(2));
+});

@@ -365,7 +365,7 @@ test('save and restore: a run saved at any step continues bit-identically', () =
   // damaged bytes are refused before use
   const flip = (i) => { const c = bytes.slice(); c[i] ^= 1; return c; };
   assertError(() => lab.restoreTrainer(flip(bytes.length - 5)), 'Trainer: state is truncated or corrupted');
-  assertError(() => lab.restoreTrainer(flip(0)), 'Trainer: state is not a saved trainer of version 1');
+  assertError(() => lab.restoreTrainer(flip(0)), 'Trainer: state is not a saved trainer of version 2');
   assertError(() => lab.restoreTrainer(bytes.subarray(0, 100)), 'Trainer: state is truncated or corrupted');
   assertError(() => lab.restoreTrainer([1, 2]), 'Trainer: state must be the Uint8Array of run.save()');
   const again = lab.restoreTrainer(bytes);

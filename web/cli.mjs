@@ -320,8 +320,9 @@ async function main(argv, out, err) {
     }
     case 'list': {
       const family = args[0] || 'schedulers';
-      const reg = lab.registry[family];
-      if (!reg) throw new UsageError(`list: family must be one of ${Object.keys(lab.registry).join(', ')}, got '${family}'`);
+      const families = Object.keys(lab.registry).filter((f) => Array.isArray(lab.registry[f])); // not the trainer's layouts
+      const reg = families.includes(family) ? lab.registry[family] : null;
+      if (!reg) throw new UsageError(`list: family must be one of ${families.join(', ')}, got '${family}'`);
       out(flags.json ? JSON.stringify(reg, null, 2) + '\n' : reg.map((k) => `${k.name.padEnd(28)} ${k.summary}`).join('\n') + '\n');
       return 0;
     }

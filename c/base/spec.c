@@ -116,6 +116,27 @@ int sl_param_index(const sl_kind *kind, const char *name)
     return -1;
 }
 
+int sl_arg_present(const sl_kind *kind, const sl_args *a, const char *name)
+{
+    int i = sl_param_index(kind, name);
+    return i < 0 ? 0 : a->present[i];
+}
+
+void sl_args_fill(const sl_kind *kind, const sl_args *a, const sl_field *fields, int n_fields, void *out)
+{
+    for (int f = 0; f < n_fields; f++) {
+        int i = sl_param_index(kind, fields[f].name);
+        if (i < 0) continue;
+        char *dst = (char *)out + fields[f].offset;
+        if (fields[f].is_int) {
+            int v = isfinite(a->v[i]) ? (int)a->v[i] : 0;
+            memcpy(dst, &v, sizeof v);
+        } else {
+            memcpy(dst, &a->v[i], sizeof(double));
+        }
+    }
+}
+
 static sl_status decode_one(const sl_json *doc, const sl_kind *kind, const sl_param *p, int node, double *v)
 {
     const sl_jnode *n = &doc->nodes[node];
@@ -212,6 +233,15 @@ static sl_status decode_one(const sl_json *doc, const sl_kind *kind, const sl_pa
     }
 }
 
+sl_status sl_spec_unique_keys(const sl_json *doc, int obj, const char *thing)
+{
+    for (int c = doc->nodes[obj].child; c >= 0; c = doc->nodes[c].next)
+        for (int d = doc->nodes[obj].child; d != c; d = doc->nodes[d].next)
+            if (!strcmp(doc->nodes[c].key, doc->nodes[d].key))
+                return sl_fail(SL_STATUS_INVALID, thing, NULL, "'%.40s' is given twice", doc->nodes[c].key);
+    return SL_STATUS_OK;
+}
+
 sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const char *extra, sl_args *args)
 {
     for (int i = 0; i < SL_MAX_PARAMS; i++) {
@@ -219,6 +249,8 @@ sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const
         args->present[i] = 0;
         args->node[i] = -1;
     }
+    sl_status st = sl_spec_unique_keys(doc, obj, kind->name);
+    if (st) return st;
     for (int c = doc->nodes[obj].child; c >= 0; c = doc->nodes[c].next) {
         const char *key = doc->nodes[c].key;
         if (sl_param_index(kind, key) >= 0 || word_in(extra, key, NULL)) continue;
@@ -390,6 +422,48 @@ static const char *json_num(double v, char *tmp)
 int sl_json_append(char **buf, int len, int *cap, const char *text)
 {
     return append(buf, len, cap, "%s%s", text, "");
+}
+
+int sl_json_write(char **buf, int len, int *cap, const sl_json *doc, int node, const char *skip_key)
+{
+    const sl_jnode *n = &doc->nodes[node];
+    char tmp[48];
+    switch (n->type) {
+    case SL_J_NULL: return sl_json_append(buf, len, cap, "null");
+    case SL_J_BOOL: return sl_json_append(buf, len, cap, n->num != 0 ? "true" : "false");
+    case SL_J_NUM:
+        if (isnan(n->num)) return sl_json_append(buf, len, cap, "null");
+        if (isinf(n->num)) return sl_json_append(buf, len, cap, n->num > 0 ? "1e999" : "-1e999");
+        strcpy(tmp, sl_num(n->num).s);
+        return sl_json_append(buf, len, cap, tmp);
+    case SL_J_STR: {
+        len = sl_json_append(buf, len, cap, "\"");
+        for (const unsigned char *s = (const unsigned char *)n->str; *s && len >= 0; s++) {
+            if (*s == '"' || *s == '\\') snprintf(tmp, sizeof tmp, "\\%c", *s);
+            else if (*s < 0x20) snprintf(tmp, sizeof tmp, "\\u%04x", *s);
+            else tmp[0] = (char)*s, tmp[1] = 0;
+            len = sl_json_append(buf, len, cap, tmp);
+        }
+        return sl_json_append(buf, len, cap, "\"");
+    }
+    default: {
+        int obj = n->type == SL_J_OBJ, first = 1;
+        len = sl_json_append(buf, len, cap, obj ? "{" : "[");
+        for (int c = n->child; c >= 0 && len >= 0; c = doc->nodes[c].next) {
+            if (obj && skip_key && !strcmp(doc->nodes[c].key, skip_key)) continue;
+            if (!first) len = sl_json_append(buf, len, cap, ",");
+            first = 0;
+            if (obj) {
+                sl_jnode key = { SL_J_STR, 0, -1, -1, NULL, doc->nodes[c].key, 0 };
+                sl_json one = { &key, 1, NULL };
+                len = sl_json_write(buf, len, cap, &one, 0, NULL);
+                len = sl_json_append(buf, len, cap, ":");
+            }
+            len = sl_json_write(buf, len, cap, doc, c, NULL);
+        }
+        return sl_json_append(buf, len, cap, obj ? "}" : "]");
+    }
+    }
 }
 
 int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t stride, int n)

@@ -60,6 +60,14 @@ typedef struct {
 
 #define SL_MAX_PARAMS 24
 
+/* The most work one synchronous call may do, in multiply-adds (an estimate:
+ * about a second of this core's wasm SIMD on one thread). Longer work is done
+ * in several calls (in a Web Worker, where the page can stop it). */
+#define SL_WORK_LIMIT 1e10
+/* A step's fixed cost (gathering, loss, optimizer call, bookkeeping) in multiply-add equivalents,
+ * added per step to the work estimates so that tiny models' many cheap steps count too. */
+#define SL_WORK_PER_STEP 32768.0
+
 typedef struct {
     double v[SL_MAX_PARAMS];   /* decoded number, int, bool, enum index; NaN when absent without default */
     int present[SL_MAX_PARAMS];/* 1 if given, 2 if given as null */
@@ -102,8 +110,26 @@ sl_status sl_spec_lookup_by(const sl_json *doc, int obj, const char *key, const 
  * e.g. "type|lr") are allowed and left to the caller. */
 sl_status sl_spec_decode(const sl_json *doc, int obj, const sl_kind *kind, const char *extra, sl_args *args);
 
+/* Refuses an object that gives a member twice (a reader would take either one). sl_spec_decode checks it. */
+sl_status sl_spec_unique_keys(const sl_json *doc, int obj, const char *thing);
+
 /* Index of a parameter by name in kind->params, -1 if none. */
 int sl_param_index(const sl_kind *kind, const char *name);
+
+/* Whether the parameter `name` of kind was given: 0 no, 1 yes, 2 as null (sl_args_value, sl_args_node below). */
+int sl_arg_present(const sl_kind *kind, const sl_args *a, const char *name);
+
+/* A family's parameter struct, filled by name: each field names the parameter
+ * (PyTorch's spelling, which is also the struct member's name) and where its
+ * value goes; fields the kind does not have keep what the caller put there. */
+typedef struct {
+    const char *name;
+    size_t offset;
+    int is_int; /* 1: an int member (integers, booleans, enum indices); 0: a double */
+} sl_field;
+#define SL_FIELD_D(type, member) { #member, offsetof(type, member), 0 }
+#define SL_FIELD_I(type, member) { #member, offsetof(type, member), 1 }
+void sl_args_fill(const sl_kind *kind, const sl_args *a, const sl_field *fields, int n_fields, void *out);
 
 /* Appends the registry as JSON ({"name":..., "summary":..., "params":[...]}, ...)
  * to a growing buffer; used by sl_registry_json. Returns the new length or -1. */
@@ -112,6 +138,11 @@ int sl_kinds_json(char **buf, int len, int *cap, const void *table, size_t strid
 int sl_kinds_json_ex(char **buf, int len, int *cap, const void *table, size_t stride, int n, sl_row_extra extra);
 /* Appends raw text to a growing buffer; returns the new length, or -1 (also when len is -1). */
 int sl_json_append(char **buf, int len, int *cap, const char *text);
+/* Appends node `node` of doc as JSON text (numbers as JavaScript prints them,
+ * +-Infinity as +-1e999, which both readers take back as infinite; NaN as
+ * null); skip_key, when not NULL, is a member of that object left out.
+ * Returns the new length or -1. */
+int sl_json_write(char **buf, int len, int *cap, const sl_json *doc, int node, const char *skip_key);
 
 /* Checks a number against a descriptor's range, writing the error if out. */
 sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v);

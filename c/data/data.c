@@ -1,9 +1,9 @@
-/* Data-set generators, the stratified split and standardisation; see data.h.
- * Shapes and parameters follow their sources: tensorflow/playground's
- * dataset.ts (circle, xor, gaussians, spiral, plane; labels -1/1 there are
- * 0/1 here), sklearn.datasets.make_moons and make_blobs, CS231n's K-arm
- * spiral. Values differ from those sources since the random stream differs. */
-#include "data.h"
+/* Data sets: the registry (parameters, task, category and the page's starter
+ * spec of every set), the shipped digits, the layout of one data set, the
+ * entry points (by name, from explicit arrays) and saved states. The
+ * generators are in data_gen.c, the split and standardisation in
+ * data_split.c; see data.h. */
+#include "data_internal.h"
 
 #include <float.h>
 #include <math.h>
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/rng.h"
 #include "iris_data.h"
 
 /* Cold code (run once per data set or model): built for size, not speed. */
@@ -22,15 +21,8 @@
 
 #define SL_DATA_MAGIC 0x44415441u /* "DATA" */
 #define SL_DATA_VERSION 1u
-#define DIGITS_N 1797
-#define DIGITS_D 64
 
 static const char *THING = "dataset";
-
-enum {
-    D_circle, D_xor, D_gaussians, D_spiral, D_moons, D_blobs, D_spirals, D_sine, D_linear_outliers, D_plane,
-    D_imbalanced, D_iris, D_digits, D_COUNT
-};
 
 /* Every kind's parameters begin with these four, in this order. Ranges keep
  * every generated value far inside float32. */
@@ -77,23 +69,46 @@ typedef struct {
     const char *feature_names, *class_names;
 } data_kind;
 
-#define K(name, params, task, summary) { { name, params, (int)(sizeof params / sizeof params[0]), summary }, task, "", "" }
-static const data_kind KINDS[D_COUNT] = {
-    K("circle", P_CIRCLE, SL_TASK_BINARY, "a disc inside a ring (playground)"),
-    K("xor", P_XOR, SL_TASK_BINARY, "four quadrants, sign of x1 x2 (playground)"),
-    K("gaussians", P_GAUSS, SL_TASK_BINARY, "two Gaussian blobs at (2, 2) and (-2, -2) (playground)"),
-    K("spiral", P_SPIRAL, SL_TASK_BINARY, "two interleaved spiral arms (playground)"),
-    K("moons", P_MOONS, SL_TASK_BINARY, "two interleaving half circles (sklearn make_moons)"),
-    K("blobs", P_BLOBS, SL_TASK_MULTICLASS, "isotropic Gaussian blobs, centres in (-10, 10) (sklearn make_blobs)"),
-    K("spirals", P_SPIRALS, SL_TASK_MULTICLASS, "K spiral arms (CS231n)"),
-    K("sine", P_SINE, SL_TASK_REGRESSION, "y = sin(x) + noise, x in [-pi, pi]"),
-    K("linear_outliers", P_OUTLIERS, SL_TASK_REGRESSION, "a noisy line with gross outliers below its right end"),
-    K("plane", P_PLANE, SL_TASK_REGRESSION, "y = (x1 + x2) / 10 on [-6, 6]^2 (playground)"),
-    K("imbalanced", P_IMBALANCED, SL_TASK_BINARY, "two Gaussian classes with a rare positive class"),
-    { { "iris", P_SHIPPED, 4, "Fisher's Iris: 150 flowers, 4 measurements, 3 species" }, SL_TASK_MULTICLASS,
+#define K(name, params, task, category, starter, summary) \
+    { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, NULL }, task, "", "" }
+/* the page's starter: seed 0, a fifth held out, noise 0.15 where there is noise; the presets' sizes for the sets they use */
+#define NOISY(name) "{\"name\":\"" name "\",\"seed\":0,\"val_fraction\":0.2,\"noise\":0.15}"
+static const data_kind KINDS_[D_COUNT] = {
+    K("circle", P_CIRCLE, SL_TASK_BINARY, "classification", NOISY("circle"), "a disc inside a ring (playground)"),
+    K("xor", P_XOR, SL_TASK_BINARY, "classification", NOISY("xor"), "four quadrants, sign of x1 x2 (playground)"),
+    K("gaussians", P_GAUSS, SL_TASK_BINARY, "classification", NOISY("gaussians"),
+      "two Gaussian blobs at (2, 2) and (-2, -2) (playground)"),
+    K("spiral", P_SPIRAL, SL_TASK_BINARY, "classification", NOISY("spiral"), "two interleaved spiral arms (playground)"),
+    K("moons", P_MOONS, SL_TASK_BINARY, "classification",
+      "{\"name\":\"moons\",\"n_samples\":400,\"noise\":0.2,\"seed\":0,\"val_fraction\":0.2}",
+      "two interleaving half circles (sklearn make_moons)"),
+    K("blobs", P_BLOBS, SL_TASK_MULTICLASS, "classification",
+      "{\"name\":\"blobs\",\"n_samples\":300,\"centers\":4,\"cluster_std\":2,\"seed\":0,\"val_fraction\":0.2}",
+      "isotropic Gaussian blobs, centres in (-10, 10) (sklearn make_blobs)"),
+    K("spirals", P_SPIRALS, SL_TASK_MULTICLASS, "classification", NOISY("spirals"), "K spiral arms (CS231n)"),
+    K("sine", P_SINE, SL_TASK_REGRESSION, "regression", NOISY("sine"), "y = sin(x) + noise, x in [-pi, pi]"),
+    K("linear_outliers", P_OUTLIERS, SL_TASK_REGRESSION, "regression",
+      "{\"name\":\"linear_outliers\",\"n_samples\":200,\"noise\":0.1,\"outlier_fraction\":0.1,\"seed\":0,\"val_fraction\":0.2}",
+      "a noisy line with gross outliers below its right end"),
+    K("plane", P_PLANE, SL_TASK_REGRESSION, "regression", NOISY("plane"), "y = (x1 + x2) / 10 on [-6, 6]^2 (playground)"),
+    K("imbalanced", P_IMBALANCED, SL_TASK_BINARY, "classification",
+      "{\"name\":\"imbalanced\",\"n_samples\":1000,\"positive_rate\":0.05,\"class_sep\":1.5,\"seed\":0,\"val_fraction\":0.3}",
+      "two Gaussian classes with a rare positive class"),
+    { { "iris", P_SHIPPED, 4, "Fisher's Iris: 150 flowers, 4 measurements, 3 species", "real",
+        "{\"name\":\"iris\",\"seed\":0,\"val_fraction\":0.2}", NULL }, SL_TASK_MULTICLASS,
       "sepal length (cm)|sepal width (cm)|petal length (cm)|petal width (cm)", "setosa|versicolor|virginica" },
-    { { "digits", P_SHIPPED, 4, "UCI optical digits: 1797 images of 8x8 pixels in 0..16, 10 classes" }, SL_TASK_MULTICLASS,
+    { { "digits", P_SHIPPED, 4, "UCI optical digits: 1797 images of 8x8 pixels in 0..16, 10 classes", "real",
+        "{\"name\":\"digits\",\"seed\":0,\"val_fraction\":0.2}", NULL }, SL_TASK_MULTICLASS,
       "pixel", "0|1|2|3|4|5|6|7|8|9" },
+};
+
+/* The parameters by name (data_params' members carry the registry's names). */
+static const sl_field FIELDS[] = {
+    SL_FIELD_D(data_params, seed), SL_FIELD_D(data_params, val_fraction), SL_FIELD_I(data_params, standardize),
+    SL_FIELD_I(data_params, shuffle), SL_FIELD_I(data_params, n_samples), SL_FIELD_D(data_params, noise),
+    SL_FIELD_I(data_params, centers), SL_FIELD_I(data_params, n_features), SL_FIELD_I(data_params, n_classes),
+    SL_FIELD_D(data_params, cluster_std), SL_FIELD_D(data_params, slope), SL_FIELD_D(data_params, intercept),
+    SL_FIELD_D(data_params, outlier_fraction), SL_FIELD_D(data_params, positive_rate), SL_FIELD_D(data_params, class_sep),
 };
 
 /* ---- the shipped digits ---- */
@@ -107,10 +122,15 @@ static uint32_t fnv1a(const unsigned char *p, size_t n)
     return h;
 }
 
-sl_status sl_data_digits_load(const unsigned char *bytes, int len)
+sl_status sl_data_digits_load(const unsigned char *bytes, double n_bytes)
 {
     const char *thing = "digits";
     const int payload = DIGITS_N * (DIGITS_D + 1);
+    int len = 0;
+    if (!(n_bytes >= 0 && n_bytes <= 2147483647.0 && floor(n_bytes) == n_bytes))
+        return sl_fail(SL_STATUS_STATE, thing, "data", "must be the file dist/steplab-digits.bin.gz (%d bytes ungzipped), got %s bytes",
+                       12 + payload, sl_num(n_bytes).s);
+    len = (int)n_bytes;
     if (!bytes || len != 12 + payload || memcmp(bytes, "SLDIGIT1", 8) != 0)
         return sl_fail(SL_STATUS_STATE, thing, "data", "must be the file dist/steplab-digits.bin.gz (%d bytes ungzipped), got %d bytes%s",
                        12 + payload, len, bytes && len >= 8 && memcmp(bytes, "SLDIGIT1", 8) ? " of something else" : "");
@@ -128,6 +148,7 @@ sl_status sl_data_digits_load(const unsigned char *bytes, int len)
 }
 
 int sl_data_digits_loaded(void) { return g_digits != NULL; }
+const unsigned char *sl_data_digits_bytes(void) { return g_digits; }
 
 /* ---- layout ---- */
 
@@ -151,26 +172,26 @@ int sl_dataset_n_features(const sl_dataset *ds) { return ds->n_features; }
 int sl_dataset_n_classes(const sl_dataset *ds) { return ds->n_classes; }
 int sl_dataset_n_train(const sl_dataset *ds) { return ds->n_train; }
 int sl_dataset_task(const sl_dataset *ds) { return ds->task; }
-const char *sl_dataset_name(const sl_dataset *ds) { return ds->kind >= 0 ? KINDS[ds->kind].head.name : "arrays"; }
+const char *sl_dataset_name(const sl_dataset *ds) { return ds->kind >= 0 ? KINDS_[ds->kind].head.name : "arrays"; }
 
 static char g_names[1200];
 
 const char *sl_dataset_feature_names(const sl_dataset *ds)
 {
-    if (ds->kind != D_digits) return ds->kind >= 0 ? KINDS[ds->kind].feature_names : "";
+    if (ds->kind != D_digits) return ds->kind >= 0 ? KINDS_[ds->kind].feature_names : "";
     size_t o = 0;
     for (int r = 0; r < 8; r++)
         for (int c = 0; c < 8; c++) o += (size_t)snprintf(g_names + o, sizeof g_names - o, "%spixel_%d_%d", o ? "|" : "", r, c);
     return g_names;
 }
 
-const char *sl_dataset_class_names(const sl_dataset *ds) { return ds->kind >= 0 ? KINDS[ds->kind].class_names : ""; }
+const char *sl_dataset_class_names(const sl_dataset *ds) { return ds->kind >= 0 ? KINDS_[ds->kind].class_names : ""; }
 
 static sl_status allocate(int kind, int task, int n, int d, int n_classes, sl_dataset **out)
 {
     size_t bytes = total_bytes(n, d);
     sl_dataset *ds = calloc(1, bytes);
-    if (!ds) return sl_fail(SL_STATUS_NOMEM, kind >= 0 ? KINDS[kind].head.name : THING, "n_samples",
+    if (!ds) return sl_fail(SL_STATUS_NOMEM, kind >= 0 ? KINDS_[kind].head.name : THING, "n_samples",
                             "of %d rows of %d features do not fit in memory", n, d);
     ds->magic = SL_DATA_MAGIC;
     ds->version = SL_DATA_VERSION;
@@ -185,311 +206,25 @@ static sl_status allocate(int kind, int task, int n, int d, int n_classes, sl_da
     return SL_STATUS_OK;
 }
 
-/* ---- generators: write n rows into X (n, d) and y, in a fixed order ---- */
-
-static void gen_circle(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    const double radius = 5, noise = p[5];
-    int n_pos = n / 2;
-    for (int i = 0; i < n; i++) {
-        int pos = i < n_pos;
-        double rr = pos ? sl_rng_range(r, 0, radius * 0.5) : sl_rng_range(r, radius * 0.7, radius);
-        double angle = sl_rng_range(r, 0, 2 * SL_PI);
-        double x = rr * sin(angle), z = rr * cos(angle);
-        double nx = sl_rng_range(r, -radius, radius) * noise, nz = sl_rng_range(r, -radius, radius) * noise;
-        /* the playground labels each point by where its noisy copy falls */
-        X[2 * i] = (float)x;
-        X[2 * i + 1] = (float)z;
-        y[i] = hypot(x + nx, z + nz) < radius * 0.5 ? 1.0f : 0.0f;
-    }
-}
-
-static void gen_xor(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    const double padding = 0.3, noise = p[5];
-    for (int i = 0; i < n; i++) {
-        double x = sl_rng_range(r, -5, 5), z = sl_rng_range(r, -5, 5);
-        x += x > 0 ? padding : -padding;
-        z += z > 0 ? padding : -padding;
-        double nx = sl_rng_range(r, -5, 5) * noise, nz = sl_rng_range(r, -5, 5) * noise;
-        X[2 * i] = (float)x;
-        X[2 * i + 1] = (float)z;
-        y[i] = (x + nx) * (z + nz) >= 0 ? 1.0f : 0.0f;
-    }
-}
-
-static void gen_gaussians(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    double sd = sqrt(0.5 + 7 * p[5]); /* the playground maps noise [0, 0.5] to variance [0.5, 4] */
-    int n_pos = n / 2;
-    for (int i = 0; i < n; i++) {
-        double c = i < n_pos ? 2 : -2;
-        X[2 * i] = (float)(c + sd * sl_rng_normal(r));
-        X[2 * i + 1] = (float)(c + sd * sl_rng_normal(r));
-        y[i] = i < n_pos ? 1.0f : 0.0f;
-    }
-}
-
-static void gen_spiral(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    int n_pos = n / 2;
-    for (int i = 0; i < n; i++) {
-        int pos = i < n_pos, k = pos ? i : i - n_pos, m = pos ? n_pos : n - n_pos;
-        double rr = (double)k / m * 5, t = 1.75 * k / m * 2 * SL_PI + (pos ? 0 : SL_PI);
-        X[2 * i] = (float)(rr * sin(t) + sl_rng_range(r, -1, 1) * p[5]);
-        X[2 * i + 1] = (float)(rr * cos(t) + sl_rng_range(r, -1, 1) * p[5]);
-        y[i] = pos ? 1.0f : 0.0f;
-    }
-}
-
-static void gen_moons(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    int n_out = n / 2, n_in = n - n_out;
-    for (int i = 0; i < n; i++) {
-        int outer = i < n_out;
-        int k = outer ? i : i - n_out, m = outer ? n_out : n_in;
-        double t = m > 1 ? SL_PI * k / (m - 1) : 0; /* np.linspace(0, pi, m) */
-        double x = outer ? cos(t) : 1 - cos(t), z = outer ? sin(t) : 1 - sin(t) - 0.5;
-        X[2 * i] = (float)x;
-        X[2 * i + 1] = (float)z;
-        y[i] = outer ? 0.0f : 1.0f;
-    }
-    if (p[5] > 0)
-        for (int i = 0; i < 2 * n; i++) X[i] = (float)((double)X[i] + p[5] * sl_rng_normal(r));
-}
-
-static void gen_blobs(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    int C = (int)p[5], d = (int)p[6];
-    double centers[64];
-    int row = 0;
-    for (int c = 0; c < C; c++) {
-        for (int j = 0; j < d; j++) centers[j] = sl_rng_range(r, -10, 10);
-        int m = n / C + (c < n % C); /* make_blobs gives the remainder to the first centres */
-        for (int k = 0; k < m; k++, row++) {
-            for (int j = 0; j < d; j++) X[(size_t)row * d + j] = (float)(centers[j] + p[7] * sl_rng_normal(r));
-            y[row] = (float)c;
-        }
-    }
-}
-
-static void gen_spirals(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    int K = (int)p[5], row = 0;
-    for (int c = 0; c < K; c++) {
-        int m = n / K + (c < n % K);
-        for (int k = 0; k < m; k++, row++) {
-            double f = m > 1 ? (double)k / (m - 1) : 0;
-            double t = 4 * f + 2 * SL_PI * c / K + p[6] * sl_rng_normal(r);
-            X[2 * row] = (float)(f * sin(t));
-            X[2 * row + 1] = (float)(f * cos(t));
-            y[row] = (float)c;
-        }
-    }
-}
-
-static void gen_sine(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    for (int i = 0; i < n; i++) {
-        double x = sl_rng_range(r, -SL_PI, SL_PI);
-        X[i] = (float)x;
-        y[i] = (float)(sin(x) + p[5] * sl_rng_normal(r));
-    }
-}
-
-static void gen_linear_outliers(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    int n_out = (int)floor(p[8] * n + 0.5);
-    double spread = 10 + 2 * fabs(p[6]); /* gross: far outside the line's range on [-1, 1] */
-    for (int i = 0; i < n; i++) {
-        int outlier = i < n_out;
-        double x = outlier ? sl_rng_range(r, 0.75, 1) : sl_rng_range(r, -1, 1);
-        double t = p[7] + p[6] * x + p[5] * sl_rng_normal(r);
-        if (outlier) t -= spread * (1 + sl_rng_uniform(r));
-        X[i] = (float)x;
-        y[i] = (float)t;
-    }
-}
-
-static void gen_plane(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    const double radius = 6;
-    for (int i = 0; i < n; i++) {
-        double x = sl_rng_range(r, -radius, radius), z = sl_rng_range(r, -radius, radius);
-        double nx = sl_rng_range(r, -radius, radius) * p[5], nz = sl_rng_range(r, -radius, radius) * p[5];
-        X[2 * i] = (float)x;
-        X[2 * i + 1] = (float)z;
-        y[i] = (float)((x + nx + z + nz) / 10);
-    }
-}
-
-static int imbalanced_positives(const double *p, int n)
-{
-    int k = (int)floor(p[5] * n + 0.5);
-    return k < 1 ? 1 : k;
-}
-
-static void gen_imbalanced(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    int n_pos = imbalanced_positives(p, n);
-    for (int i = 0; i < n; i++) {
-        double c = (i < n_pos ? 0.5 : -0.5) * p[6];
-        X[2 * i] = (float)(c + p[7] * sl_rng_normal(r));
-        X[2 * i + 1] = (float)(c + p[7] * sl_rng_normal(r));
-        y[i] = i < n_pos ? 1.0f : 0.0f;
-    }
-}
-
-static void gen_iris(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    (void)p, (void)r;
-    for (int i = 0; i < n * 4; i++) X[i] = (float)(IRIS_X10[i] / 10.0);
-    for (int i = 0; i < n; i++) y[i] = (float)IRIS_Y[i];
-}
-
-static void gen_digits(const double *p, sl_rng *r, int n, float *X, float *y)
-{
-    (void)p, (void)r;
-    for (int i = 0; i < n * DIGITS_D; i++) X[i] = (float)g_digits[i];
-    for (int i = 0; i < n; i++) y[i] = (float)g_digits[DIGITS_N * DIGITS_D + i];
-}
-
-typedef void (*gen_fn)(const double *, sl_rng *, int, float *, float *);
-static const gen_fn GEN[D_COUNT] = {
-    gen_circle, gen_xor, gen_gaussians, gen_spiral, gen_moons, gen_blobs, gen_spirals,
-    gen_sine, gen_linear_outliers, gen_plane, gen_imbalanced, gen_iris, gen_digits,
-};
-
-/* ---- split and standardisation, shared by generated and explicit data ---- */
-
-/* Moves the validation rows (a stratified random selection with the split
- * stream) after the training rows, each split keeping the incoming order, then
- * standardises with the training split's mean and population std (as
- * sklearn's StandardScaler; a constant feature keeps scale 1). */
-static sl_status finish(sl_dataset *ds, const char *thing, double val_fraction, int standardize, uint64_t seed)
-{
-    int n = ds->n_samples, d = ds->n_features;
-    float *X = sl_dataset_X(ds), *y = sl_dataset_y(ds);
-    double *mean = sl_dataset_mean(ds), *scale = sl_dataset_scale(ds);
-    if (val_fraction > 0) {
-        int groups = ds->task == SL_TASK_REGRESSION ? 1 : ds->n_classes;
-        int *idx = malloc(sizeof(int) * (size_t)n);
-        unsigned char *is_val = calloc((size_t)n, 1);
-        float *tmp = malloc(sizeof(float) * ((size_t)n * d + (size_t)n));
-        if (!idx || !is_val || !tmp) {
-            free(idx), free(is_val), free(tmp);
-            return sl_fail(SL_STATUS_NOMEM, thing, "val_fraction", "split of %d rows does not fit in memory", n);
-        }
-        /* round(val_fraction n) rows in all, shared among the classes by largest
-         * remainders (as sklearn's stratified split), each class keeping a training row */
-        int count[SL_DATA_MAX_CLASSES] = { 0 }, quota[SL_DATA_MAX_CLASSES] = { 0 }, nonempty = 0, n_val = 0;
-        for (int i = 0; i < n; i++) count[groups == 1 ? 0 : (int)y[i]]++;
-        for (int g = 0; g < groups; g++) nonempty += count[g] > 0;
-        int target = (int)floor(val_fraction * n + 0.5);
-        if (target > n - nonempty) target = n - nonempty;
-        if (target < 1) {
-            free(idx), free(is_val), free(tmp);
-            return sl_fail(SL_STATUS_INVALID, thing, "val_fraction", "%s of %d samples leaves the validation split empty "
-                           "(use 0 for no validation split)", sl_num(val_fraction).s, n);
-        }
-        for (int g = 0; g < groups; g++) {
-            quota[g] = (int)floor(val_fraction * count[g]);
-            if (quota[g] > count[g] - 1) quota[g] = count[g] > 0 ? count[g] - 1 : 0;
-            n_val += quota[g];
-        }
-        while (n_val < target) {
-            int best = -1;
-            double best_rem = -2;
-            for (int g = 0; g < groups; g++) {
-                double rem = val_fraction * count[g] - quota[g];
-                if (quota[g] < count[g] - 1 && rem > best_rem) best = g, best_rem = rem;
-            }
-            if (best < 0) break;
-            quota[best]++;
-            n_val++;
-        }
-        sl_rng r;
-        sl_rng_seed(&r, seed, 2);
-        for (int g = 0; g < groups; g++) {
-            int m = 0;
-            for (int i = 0; i < n; i++)
-                if (groups == 1 || (int)y[i] == g) idx[m++] = i;
-            sl_rng_shuffle(&r, idx, m);
-            for (int j = 0; j < quota[g]; j++) is_val[idx[j]] = 1;
-        }
-        int row = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = 0; i < n; i++) {
-                if (is_val[i] != pass) continue;
-                memcpy(tmp + (size_t)row * d, X + (size_t)i * d, sizeof(float) * (size_t)d);
-                tmp[(size_t)n * d + row] = y[i];
-                row++;
-            }
-        memcpy(X, tmp, sizeof(float) * ((size_t)n * d + (size_t)n));
-        free(idx), free(is_val), free(tmp);
-        ds->n_val = n_val;
-        ds->n_train = n - n_val;
-    }
-    int nt = ds->n_train;
-    for (int j = 0; j < d; j++) {
-        mean[j] = 0;
-        scale[j] = 1;
-        if (!standardize) continue;
-        double s = 0, ss = 0;
-        for (int i = 0; i < nt; i++) s += X[(size_t)i * d + j];
-        double mu = s / nt;
-        for (int i = 0; i < nt; i++) {
-            double e = X[(size_t)i * d + j] - mu;
-            ss += e * e;
-        }
-        double sd = sqrt(ss / nt);
-        mean[j] = mu;
-        scale[j] = sd > 1e-12 * (fabs(mu) + 1) ? sd : 1;
-        for (int i = 0; i < n; i++) X[(size_t)i * d + j] = (float)((X[(size_t)i * d + j] - mu) / scale[j]);
-    }
-    ds->standardized = standardize;
-    return SL_STATUS_OK;
-}
-
-/* Reorders rows by a seeded permutation (the data stream, after generation). */
-static sl_status shuffle_rows(sl_dataset *ds, sl_rng *r)
-{
-    int n = ds->n_samples, d = ds->n_features;
-    int *perm = malloc(sizeof(int) * (size_t)n);
-    float *tmp = malloc(sizeof(float) * ((size_t)n * d + (size_t)n));
-    if (!perm || !tmp) {
-        free(perm), free(tmp);
-        return sl_fail(SL_STATUS_NOMEM, sl_dataset_name(ds), "n_samples", "of %d rows do not fit in memory", n);
-    }
-    float *X = sl_dataset_X(ds), *y = sl_dataset_y(ds);
-    for (int i = 0; i < n; i++) perm[i] = i;
-    sl_rng_shuffle(r, perm, n);
-    for (int i = 0; i < n; i++) {
-        memcpy(tmp + (size_t)i * d, X + (size_t)perm[i] * d, sizeof(float) * (size_t)d);
-        tmp[(size_t)n * d + i] = y[perm[i]];
-    }
-    memcpy(X, tmp, sizeof(float) * ((size_t)n * d + (size_t)n));
-    free(perm), free(tmp);
-    return SL_STATUS_OK;
-}
-
 /* ---- entry points ---- */
 
 static sl_status lookup_name(const sl_json *doc, int obj, int *kind)
 {
     const sl_kind *k;
-    sl_status st = sl_spec_lookup_by(doc, obj, "name", "is required (one of the data sets, or give X and y)", KINDS,
-                                     sizeof KINDS[0], D_COUNT, THING, &k);
-    if (!st) *kind = (int)(((const char *)k - (const char *)KINDS) / (ptrdiff_t)sizeof KINDS[0]);
+    sl_status st = sl_spec_lookup_by(doc, obj, "name", "is required (one of the data sets, or give X and y)", KINDS_,
+                                     sizeof KINDS_[0], D_COUNT, THING, &k);
+    if (!st) *kind = (int)(((const char *)k - (const char *)KINDS_) / (ptrdiff_t)sizeof KINDS_[0]);
     return st;
 }
 
-sl_status sl_dataset_create(const char *json, int len, sl_dataset **out)
+sl_status sl_dataset_create(const char *json, double len, sl_dataset **out)
 {
     sl_json doc;
+    int bytes = 0;
     *out = NULL;
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
+    st = sl_json_parse(json, (size_t)bytes, &doc, THING);
     if (st) return st;
     st = sl_dataset_from_spec(&doc, 0, out);
     sl_json_free(&doc);
@@ -502,11 +237,12 @@ sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out)
     int kind = -1;
     *out = NULL;
     sl_status st = lookup_name(doc, obj, &kind);
-    if (!st) st = sl_spec_decode(doc, obj, &KINDS[kind].head, "name", &a);
+    if (!st) st = sl_spec_decode(doc, obj, &KINDS_[kind].head, "name", &a);
     if (st) return st;
-    const char *name = KINDS[kind].head.name;
-    const double *p = a.v;
-    int n = 0, d = 2, classes = 2;
+    const char *name = KINDS_[kind].head.name;
+    data_params P = { 0 };
+    sl_args_fill(&KINDS_[kind].head, &a, FIELDS, (int)(sizeof FIELDS / sizeof FIELDS[0]), &P);
+    int n = P.n_samples, d = 2, classes = 2;
     switch (kind) {
     case D_iris: n = 150, d = 4, classes = 3; break;
     case D_digits:
@@ -515,23 +251,23 @@ sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out)
                            "as loadSteplab({ digits })");
         n = DIGITS_N, d = DIGITS_D, classes = 10;
         break;
-    case D_blobs: n = (int)p[4], d = (int)p[6], classes = (int)p[5]; break;
-    case D_spirals: n = (int)p[4], classes = (int)p[5]; break;
-    case D_sine: case D_linear_outliers: n = (int)p[4], d = 1; break;
-    default: n = (int)p[4];
+    case D_blobs: d = P.n_features, classes = P.centers; break;
+    case D_spirals: classes = P.n_classes; break;
+    case D_sine: case D_linear_outliers: d = 1; break;
+    default: break;
     }
     if (n < classes)
         return sl_fail(SL_STATUS_INVALID, name, "n_samples", "must be at least the number of classes (%d), got %d", classes, n);
     if ((double)n * d > SL_DATA_MAX_VALUES)
         return sl_fail(SL_STATUS_INVALID, name, "n_samples", "x n_features must be at most %d, got %d x %d", SL_DATA_MAX_VALUES, n, d);
     sl_dataset *ds = NULL;
-    st = allocate(kind, KINDS[kind].task, n, d, classes, &ds);
+    st = allocate(kind, KINDS_[kind].task, n, d, classes, &ds);
     if (st) return st;
     sl_rng r;
-    sl_rng_seed(&r, (uint64_t)p[0], 1);
-    GEN[kind](p, &r, n, sl_dataset_X(ds), sl_dataset_y(ds));
-    if (p[3] != 0) st = shuffle_rows(ds, &r);
-    if (!st) st = finish(ds, name, p[1], p[2] != 0, (uint64_t)p[0]);
+    sl_rng_seed(&r, (uint64_t)P.seed, 1);
+    SL_DATA_GEN[kind](&P, &r, n, sl_dataset_X(ds), sl_dataset_y(ds));
+    if (P.shuffle) st = sl_data_shuffle_rows(ds, &r);
+    if (!st) st = sl_data_finish(ds, name, P.val_fraction, P.standardize, (uint64_t)P.seed);
     if (st) {
         free(ds);
         return st;
@@ -547,30 +283,42 @@ static const sl_param P_ARRAYS[] = {
     { "standardize", SL_P_BOOL, 1, 0, 1, 0, NULL, 0, 0, "scale features to mean 0, std 1" },
 };
 
-sl_status sl_dataset_from_arrays(const double *X, int n, int d, const double *y, const char *json, int len,
+static sl_kind arrays_kind(sl_param params[4])
+{
+    memcpy(params, P_ARRAYS, sizeof P_ARRAYS);
+    params[0].choices = SL_TASK_NAMES;
+    sl_kind kind = { THING, params, 4, "explicit arrays" };
+    return kind;
+}
+
+sl_status sl_dataset_from_arrays(const double *X, double n_rows, double n_cols, const double *y, const char *json, double len,
                                  sl_dataset **out)
 {
     sl_param params[4];
-    memcpy(params, P_ARRAYS, sizeof params);
-    params[0].choices = SL_TASK_NAMES;
-    sl_kind kind = { THING, params, 4, "explicit arrays" };
+    sl_kind kind = arrays_kind(params);
     sl_json doc;
     sl_args a;
     *out = NULL;
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
-    if (n < 2 || n > SL_DATA_MAX_SAMPLES)
-        return sl_fail(SL_STATUS_INVALID, THING, "X", "must have 2 to %d rows, got %d", SL_DATA_MAX_SAMPLES, n);
-    if (d < 1 || d > SL_DATA_MAX_FEATURES)
-        return sl_fail(SL_STATUS_INVALID, THING, "X", "rows must have 1 to %d features, got %d", SL_DATA_MAX_FEATURES, d);
-    if ((double)n * d > SL_DATA_MAX_VALUES)
-        return sl_fail(SL_STATUS_INVALID, THING, "X", "must hold at most %d values, got %d x %d", SL_DATA_MAX_VALUES, n, d);
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
+    int bytes = 0;
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
     if (st) return st;
+    /* the counts cross the JS seam as doubles: checked before any conversion */
+    if (!(n_rows >= 2 && n_rows <= SL_DATA_MAX_SAMPLES && floor(n_rows) == n_rows))
+        return sl_fail(SL_STATUS_INVALID, THING, "X", "must have 2 to %d rows, got %s", SL_DATA_MAX_SAMPLES, sl_num(n_rows).s);
+    if (!(n_cols >= 1 && n_cols <= SL_DATA_MAX_FEATURES && floor(n_cols) == n_cols))
+        return sl_fail(SL_STATUS_INVALID, THING, "X", "rows must have 1 to %d features, got %s", SL_DATA_MAX_FEATURES,
+                       sl_num(n_cols).s);
+    if (n_rows * n_cols > SL_DATA_MAX_VALUES)
+        return sl_fail(SL_STATUS_INVALID, THING, "X", "must hold at most %d values, got %s x %s", SL_DATA_MAX_VALUES,
+                       sl_num(n_rows).s, sl_num(n_cols).s);
+    int n = (int)n_rows, d = (int)n_cols;
+    if (!X || !y) return sl_fail(SL_STATUS_INVALID, THING, X ? "y" : "X", "is missing");
+    if ((st = sl_json_parse(json, (size_t)bytes, &doc, THING))) return st;
     if (doc.nodes[0].type != SL_J_OBJ) st = sl_fail(SL_STATUS_INVALID, THING, NULL, "options must be an object");
     if (!st) st = sl_spec_decode(&doc, 0, &kind, "X|y", &a);
     sl_json_free(&doc);
     if (st) return st;
-    int task = (int)a.v[0], classes = 0;
+    int task = (int)sl_args_value(&kind, &a, "task"), classes = 0;
     for (long i = 0; i < (long)n * d; i++)
         if (!(fabs(X[i]) <= FLT_MAX))
             return sl_fail(SL_STATUS_INVALID, THING, "X", "row %ld, column %ld must be a finite number (float32), got %s", i / d, i % d,
@@ -597,7 +345,8 @@ sl_status sl_dataset_from_arrays(const double *X, int n, int d, const double *y,
     float *dx = sl_dataset_X(ds), *dy = sl_dataset_y(ds);
     for (long i = 0; i < (long)n * d; i++) dx[i] = (float)X[i];
     for (int i = 0; i < n; i++) dy[i] = (float)y[i];
-    st = finish(ds, THING, a.v[2], a.v[3] != 0, (uint64_t)a.v[1]);
+    st = sl_data_finish(ds, THING, sl_args_value(&kind, &a, "val_fraction"), sl_args_value(&kind, &a, "standardize") != 0,
+                        (uint64_t)sl_args_value(&kind, &a, "seed"));
     if (st) {
         free(ds);
         return st;
@@ -607,6 +356,48 @@ sl_status sl_dataset_from_arrays(const double *X, int n, int d, const double *y,
 }
 
 void sl_dataset_free(sl_dataset *ds) { free(ds); }
+
+/* The options of explicit arrays in a trainer's config, against the data set
+ * the trainer was given (or restored): the same rules as sl_dataset_from_arrays,
+ * and the task, standardisation and split size must be the data's. */
+sl_status sl_dataset_check_options(const sl_json *doc, int obj, const sl_dataset *ds)
+{
+    sl_param params[4];
+    sl_kind kind = arrays_kind(params);
+    sl_args a;
+    char got[64];
+    if (obj < 0) return SL_STATUS_OK;
+    if (doc->nodes[obj].type != SL_J_OBJ) {
+        sl_json_describe(doc, obj, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, THING, NULL, "options of explicit arrays must be an object, got %s", got);
+    }
+    if (sl_json_get(doc, obj, "name") >= 0)
+        return sl_fail(SL_STATUS_INVALID, THING, "name", "must not be given with X and y (a named data set or explicit arrays, not both)");
+    sl_status st = sl_spec_decode(doc, obj, &kind, "X|y", &a);
+    if (st) return st;
+    int task = (int)sl_args_value(&kind, &a, "task"), standardize = sl_args_value(&kind, &a, "standardize") != 0;
+    if (task != ds->task || standardize != ds->standardized)
+        return sl_fail(SL_STATUS_INVALID, THING, task != ds->task ? "task" : "standardize", "does not match the data set's");
+    int groups = 1;
+    if (ds->task != SL_TASK_REGRESSION) {
+        int seen[SL_DATA_MAX_CLASSES] = { 0 };
+        const float *y = sl_dataset_y((sl_dataset *)ds);
+        groups = 0;
+        for (int i = 0; i < ds->n_samples; i++) groups += !seen[(int)y[i]]++;
+    }
+    double vf = sl_args_value(&kind, &a, "val_fraction");
+    if ((vf > 0 ? sl_data_val_rows(ds->n_samples, groups, vf) : 0) != ds->n_val)
+        return sl_fail(SL_STATUS_INVALID, THING, "val_fraction", "%s does not give the data set's %d validation rows", sl_num(vf).s,
+                       ds->n_val);
+    return SL_STATUS_OK;
+}
+
+int sl_dataset_same(const sl_dataset *a, const sl_dataset *b)
+{
+    if (a->size != b->size) return 0;
+    size_t at = offsetof(sl_dataset, checksum) + sizeof a->checksum;
+    return !memcmp(a, b, offsetof(sl_dataset, checksum)) && !memcmp((const char *)a + at, (const char *)b + at, a->size - at);
+}
 
 /* ---- saved state ---- */
 
@@ -664,9 +455,19 @@ sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out)
     return SL_STATUS_OK;
 }
 
+static int row_extra(const void *entry, char **buf, int len, int *cap)
+{
+    const data_kind *k = entry;
+    const char *names = SL_TASK_NAMES;
+    char word[48];
+    for (int t = 0; t < k->task; t++) names += strcspn(names, "|") + 1;
+    snprintf(word, sizeof word, ",\"task\":\"%.*s\"", (int)strcspn(names, "|"), names);
+    return sl_json_append(buf, len, cap, word);
+}
+
 int sl_datasets_json(char **buf, int len, int *cap)
 {
-    return sl_kinds_json(buf, len, cap, KINDS, sizeof KINDS[0], D_COUNT);
+    return sl_kinds_json_ex(buf, len, cap, KINDS_, sizeof KINDS_[0], D_COUNT, row_extra);
 }
 
 #if defined(__clang__)

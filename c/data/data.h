@@ -8,7 +8,11 @@
  * Rows [0, n_train) are the training split, rows [n_train, n) the validation
  * split. y holds class indices (0, 1, ...) for classification, targets for
  * regression. Generation uses the seed's stream 1, the split its stream 2, so
- * changing val_fraction never changes the points themselves. */
+ * changing val_fraction never changes the points themselves.
+ *
+ * Files: data.c (the registry, entry points, saved states), data_gen.c (the
+ * generators), data_split.c (split and standardisation). Work: O(n d) per
+ * data set, n d at most SL_DATA_MAX_VALUES. */
 #ifndef SL_DATA_H
 #define SL_DATA_H
 
@@ -17,6 +21,9 @@
 
 enum { SL_TASK_BINARY, SL_TASK_MULTICLASS, SL_TASK_REGRESSION, SL_TASK_COUNT };
 #define SL_TASK_NAMES "binary|multiclass|regression"
+/* The trainer's fourth task, metric learning (c/train/): never a data set's own. */
+#define SL_TASK_EMBEDDING SL_TASK_COUNT
+#define SL_TRAIN_TASK_NAMES SL_TASK_NAMES "|embedding"
 
 #define SL_DATA_MAX_SAMPLES 1000000
 #define SL_DATA_MAX_FEATURES 4096
@@ -36,7 +43,7 @@ typedef struct sl_dataset {
 /* Generates the data set a JSON spec names ({"name": "moons", "n_samples": 200,
  * "noise": 0.1, "seed": 0, "val_fraction": 0.2, "standardize": true}); the
  * caller frees it with sl_dataset_free. */
-sl_status sl_dataset_create(const char *json, int len, sl_dataset **out);
+sl_status sl_dataset_create(const char *json, double len, sl_dataset **out);
 /* Same, from an already parsed spec object (a trainer's "dataset" member). */
 sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out);
 
@@ -44,8 +51,14 @@ sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out);
  * JSON {"task": "binary", "val_fraction": 0.2, "standardize": true, "seed": 0}.
  * Every value is validated (finite; class labels integers in range) and an
  * error names the field and row. Rows keep their order within each split. */
-sl_status sl_dataset_from_arrays(const double *X, int n, int d, const double *y, const char *json, int len,
+sl_status sl_dataset_from_arrays(const double *X, double n, double d, const double *y, const char *json, double len,
                                  sl_dataset **out);
+/* A trainer's explicit-arrays options (obj in doc; -1: none given) against the
+ * data set they must describe: the same rules as sl_dataset_from_arrays, and
+ * the task, standardisation and split size must be the data's. */
+sl_status sl_dataset_check_options(const sl_json *doc, int obj, const sl_dataset *ds);
+/* 1 when two data sets hold the same kind, shape, split and values. */
+int sl_dataset_same(const sl_dataset *a, const sl_dataset *b);
 void sl_dataset_free(sl_dataset *ds);
 
 /* Saved state: exactly sl_dataset_state_size() bytes; restore validates magic,
@@ -53,7 +66,7 @@ void sl_dataset_free(sl_dataset *ds);
  * labels in range) before use. */
 int sl_dataset_state_size(const sl_dataset *ds);
 void sl_dataset_state_save(sl_dataset *ds, void *buf);
-sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out);
+sl_status sl_dataset_restore(const void *buf, int len, sl_dataset **out); /* internal: the trainer's state */
 
 float *sl_dataset_X(sl_dataset *ds);
 float *sl_dataset_y(sl_dataset *ds);
@@ -74,10 +87,11 @@ const char *sl_dataset_class_names(const sl_dataset *ds);
 /* The optical digits pixels are shipped as a separate file (dist/steplab-digits.bin.gz,
  * ungzipped before this call): validates and keeps a copy for every later
  * {"name": "digits"}. */
-sl_status sl_data_digits_load(const unsigned char *bytes, int len);
+sl_status sl_data_digits_load(const unsigned char *bytes, double len);
 int sl_data_digits_loaded(void);
 
-/* The registry as JSON for the JS API and the page's controls. */
+/* The registry as JSON for the JS API and the page's controls: each row has
+ * its category, starter, summary and "task". */
 int sl_datasets_json(char **buf, int len, int *cap);
 
 #endif

@@ -3,7 +3,9 @@
  * one activation module, with autograd's gradients. */
 #include "mlp.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +29,9 @@ static const sl_param P_MLP[] = {
     { "activation", SL_P_ENUM, 0, 0, 0, 0, SL_ACT_NAMES, 0, 0, "activation of the hidden layers" },
     { "init", SL_P_ENUM, 0, 0, 0, 0, SL_INIT_NAMES, 0, 0, "weight initialisation" },
     { "seed", SL_P_INT, 0, 0, 4294967295.0, 0, NULL, 0, 0, "seed of the initialisation" },
+    { "weights", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "explicit weights [{ W, b }, ...] in nn.Linear's layout, instead of init" },
 };
-static const sl_kind K_MLP = { "MLP", P_MLP, 4, "multilayer perceptron" };
+static const sl_kind K_MLP = { "MLP", P_MLP, 5, "multilayer perceptron" };
 
 /* Bytes before the parameters, rounded to 16 so the float arrays are vector aligned. */
 static size_t head_bytes(void) { return (sizeof(sl_mlp) + 15) & ~(size_t)15; }
@@ -132,23 +135,93 @@ sl_status sl_mlp_restore(const void *buf, int len, sl_mlp **out)
     return SL_STATUS_OK;
 }
 
-sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out)
+/* One row of `want` finite float32 numbers into dst; the messages name field
+ * (e.g. "weights[0].W"), the row (row >= 0) and the column. */
+static sl_status read_row(const sl_json *doc, int node, int want, const char *thing, const char *field, int row, float *dst)
+{
+    char got[64], where[32] = "";
+    const sl_jnode *n = &doc->nodes[node];
+    if (n->type != SL_J_ARR || n->count != want) {
+        sl_json_describe(doc, node, got, sizeof got);
+        if (row >= 0) return sl_fail(SL_STATUS_INVALID, thing, field, "row %d must be an array of %d numbers, got %s", row, want, got);
+        return sl_fail(SL_STATUS_INVALID, thing, field, "must have %d numbers (out_features), got %s", want, got);
+    }
+    int j = 0;
+    for (int c = n->child; c >= 0; c = doc->nodes[c].next, j++) {
+        double v = doc->nodes[c].num;
+        if (doc->nodes[c].type == SL_J_NUM && fabs(v) <= FLT_MAX) {
+            dst[j] = (float)v;
+            continue;
+        }
+        sl_json_describe(doc, c, got, sizeof got);
+        if (row >= 0) snprintf(where, sizeof where, "row %d, column %d", row, j);
+        else snprintf(where, sizeof where, "[%d]", j);
+        if (doc->nodes[c].type == SL_J_NUM && isfinite(v))
+            return sl_fail(SL_STATUS_INVALID, thing, field, "%s must be within float32's range (|v| <= 3.4e38), got %s", where, got);
+        return sl_fail(SL_STATUS_INVALID, thing, field, "%s must be a finite number, got %s", where, got);
+    }
+    return SL_STATUS_OK;
+}
+
+sl_status sl_mlp_weights_from_spec(sl_mlp *m, const sl_json *doc, int node, const char *thing, const char *field)
+{
+    char got[64], name[48];
+    const sl_jnode *n = &doc->nodes[node];
+    if (n->type != SL_J_ARR || n->count != m->n_layers) {
+        sl_json_describe(doc, node, got, sizeof got);
+        return sl_fail(SL_STATUS_INVALID, thing, field, "must be an array of %d { W, b } (one per linear layer), got %s", m->n_layers,
+                       got);
+    }
+    float *p = sl_mlp_params(m);
+    int l = 0;
+    sl_status st;
+    for (int c = n->child; c >= 0; c = doc->nodes[c].next, l++) {
+        int n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        snprintf(name, sizeof name, "%s[%d]", field, l);
+        if (doc->nodes[c].type != SL_J_OBJ) {
+            sl_json_describe(doc, c, got, sizeof got);
+            return sl_fail(SL_STATUS_INVALID, thing, name, "must be an object { W, b }, got %s", got);
+        }
+        if ((st = sl_spec_unique_keys(doc, c, thing))) return st;
+        for (int k = doc->nodes[c].child; k >= 0; k = doc->nodes[k].next)
+            if (strcmp(doc->nodes[k].key, "W") && strcmp(doc->nodes[k].key, "b"))
+                return sl_fail(SL_STATUS_INVALID, thing, name, "has unknown key '%.40s'; a layer is { W, b }", doc->nodes[k].key);
+        int W = sl_json_get(doc, c, "W"), b = sl_json_get(doc, c, "b");
+        snprintf(name, sizeof name, "%s[%d].W", field, l);
+        if (W < 0 || doc->nodes[W].type != SL_J_ARR || doc->nodes[W].count != n_out) {
+            if (W >= 0) sl_json_describe(doc, W, got, sizeof got);
+            else snprintf(got, sizeof got, "nothing");
+            return sl_fail(SL_STATUS_INVALID, thing, name, "must have %d rows (out_features), got %s", n_out, got);
+        }
+        int r = 0;
+        for (int row = doc->nodes[W].child; row >= 0; row = doc->nodes[row].next, r++)
+            if ((st = read_row(doc, row, n_in, thing, name, r, p + m->w_off[l] + (size_t)r * n_in))) return st;
+        snprintf(name, sizeof name, "%s[%d].b", field, l);
+        if (b < 0) return sl_fail(SL_STATUS_INVALID, thing, name, "must have %d numbers (out_features), got nothing", n_out);
+        if ((st = read_row(doc, b, n_out, thing, name, -1, p + m->b_off[l]))) return st;
+    }
+    return SL_STATUS_OK;
+}
+
+sl_status sl_mlp_create_spec(const char *json, double len, sl_mlp **out)
 {
     sl_json doc;
     sl_args a;
+    int bytes = 0;
     *out = NULL;
-    if (len < 0) return sl_fail(SL_STATUS_INVALID, THING, NULL, "spec length is negative");
-    sl_status st = sl_json_parse(json, (size_t)len, &doc, THING);
+    sl_status st = sl_count_check(len, 0, 2147483647.0, THING, "spec length", &bytes);
+    if (st) return st;
+    st = sl_json_parse(json, (size_t)bytes, &doc, THING);
     if (st) return st;
     if (doc.nodes[0].type != SL_J_OBJ) {
         char got[64];
         sl_json_describe(&doc, 0, got, sizeof got);
-        st = sl_fail(SL_STATUS_INVALID, THING, NULL, "spec must be an object, got %s", got);
+        st = sl_fail(SL_STATUS_INVALID, THING, NULL, "spec must be an object with sizes, got %s", got);
     }
     if (!st) st = sl_spec_decode(&doc, 0, &K_MLP, "", &a);
     int sizes[SL_MLP_MAX_LAYERS + 1], n = 0;
     if (!st) {
-        for (int c = doc.nodes[a.node[0]].child; c >= 0; c = doc.nodes[c].next, n++) {
+        for (int c = doc.nodes[sl_args_node(&K_MLP, &a, "sizes")].child; c >= 0; c = doc.nodes[c].next, n++) {
             double v = doc.nodes[c].num;
             if (floor(v) != v) {
                 st = sl_fail(SL_STATUS_INVALID, THING, "sizes", "[%d] must be an integer in [1, %d], got %s", n,
@@ -158,8 +231,13 @@ sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out)
             sizes[n] = (int)v;
         }
     }
-    if (!st) st = sl_mlp_create(sizes, n, (int)a.v[1], out);
-    if (!st) sl_mlp_init(*out, (int)a.v[2], (uint64_t)a.v[3]);
+    if (!st) st = sl_mlp_create(sizes, n, (int)sl_args_value(&K_MLP, &a, "activation"), out);
+    if (!st) sl_mlp_init(*out, (int)sl_args_value(&K_MLP, &a, "init"), (uint64_t)sl_args_value(&K_MLP, &a, "seed"));
+    int w = st ? -1 : sl_args_node(&K_MLP, &a, "weights");
+    if (w >= 0 && (st = sl_mlp_weights_from_spec(*out, &doc, w, THING, "weights"))) {
+        sl_mlp_free(*out);
+        *out = NULL;
+    }
     sl_json_free(&doc);
     return st;
 }
@@ -262,6 +340,52 @@ void sl_mlp_backward(sl_mlp *m, sl_mlp_work *w, const float *X, const float *dOu
         dz = da;
         cur ^= 1;
     }
+}
+
+double sl_mlp_macs(const sl_mlp *m)
+{
+    double macs = 0;
+    for (int l = 0; l < m->n_layers; l++) macs += ((double)m->sizes[l] + 1) * m->sizes[l + 1];
+    return macs;
+}
+
+int sl_mlp_n_layers(const sl_mlp *m) { return m->n_layers; }
+int sl_mlp_size(const sl_mlp *m, int i) { return i >= 0 && i <= m->n_layers ? m->sizes[i] : 0; }
+
+sl_status sl_mlp_pass(sl_mlp *m, const float *X, double n, const float *dOut, float *out)
+{
+    if (!(n >= 1 && n <= SL_DATA_MAX_SAMPLES && floor(n) == n))
+        return sl_fail(SL_STATUS_INVALID, THING, "X", "must have 1 to %d rows, got %s", SL_DATA_MAX_SAMPLES, sl_num(n).s);
+    double work = n * sl_mlp_macs(m) * (dOut ? 3 : 1);
+    if (work > SL_WORK_LIMIT)
+        return sl_fail(SL_STATUS_RANGE, THING, "X", "of %s rows through %.3g multiply-adds per row%s is about %.3g multiply-adds, more "
+                       "than the %.3g one call may do; pass at most %s rows per call", sl_num(n).s, sl_mlp_macs(m),
+                       dOut ? " (forward and backward)" : "", work, SL_WORK_LIMIT, sl_num(floor(SL_WORK_LIMIT / (work / n))).s);
+    if (!X || !out) return sl_fail(SL_STATUS_INVALID, THING, X ? "out" : "X", "is missing");
+    int rows = (int)n, cap = rows < SL_MLP_MAX_BATCH ? rows : SL_MLP_MAX_BATCH, d = m->sizes[0], k = m->sizes[m->n_layers];
+    int np = m->n_params;
+    sl_mlp_work *w = NULL;
+    sl_status st = sl_mlp_work_create(m, cap, &w);
+    if (st) return st;
+    float *acc = dOut && cap < rows ? calloc((size_t)np, sizeof(float)) : NULL;
+    if (dOut && cap < rows && !acc) {
+        sl_mlp_work_free(w);
+        return sl_fail(SL_STATUS_NOMEM, THING, "X", "gradients of %d parameters do not fit in memory", np);
+    }
+    /* chunks of the workspace's rows; the gradients of several chunks add up */
+    for (int i0 = 0; i0 < rows; i0 += cap) {
+        int b = rows - i0 < cap ? rows - i0 : cap;
+        const float *o = sl_mlp_forward(m, w, X + (size_t)i0 * d, b);
+        memcpy(out + (size_t)i0 * k, o, (size_t)b * k * sizeof(float));
+        if (!dOut) continue;
+        sl_mlp_backward(m, w, X + (size_t)i0 * d, dOut + (size_t)i0 * k);
+        if (acc)
+            for (int i = 0; i < np; i++) acc[i] += sl_mlp_grads(m)[i];
+    }
+    if (acc) memcpy(sl_mlp_grads(m), acc, (size_t)np * sizeof(float));
+    free(acc);
+    sl_mlp_work_free(w);
+    return SL_STATUS_OK;
 }
 
 #if defined(__clang__)

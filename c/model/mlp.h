@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include "../base/spec.h"
+#include "../data/data.h"
 #include "kernels.h"
 
 #define SL_MLP_MAX_LAYERS 16      /* linear layers */
@@ -51,8 +52,12 @@ typedef struct sl_mlp_work {
  * parameter and gradient 0; the caller frees it with sl_mlp_free. */
 sl_status sl_mlp_create(const int *sizes, int n_sizes, int activation, sl_mlp **out);
 /* From a JSON spec {"sizes": [...], "activation": "tanh", "init": "xavier", "seed": 0},
- * initialised with sl_mlp_init. */
-sl_status sl_mlp_create_spec(const char *json, int len, sl_mlp **out);
+ * initialised with sl_mlp_init, or with explicit "weights" [{ W, b }, ...]. */
+sl_status sl_mlp_create_spec(const char *json, double len, sl_mlp **out);
+/* Writes explicit weights (node of doc: [{ W: out rows of in numbers, b: out numbers }, ...],
+ * nn.Linear's layout) into m's parameters; every shape and value is checked and
+ * an error names thing and field[l].W or .b, the row and the column. */
+sl_status sl_mlp_weights_from_spec(sl_mlp *m, const sl_json *doc, int node, const char *thing, const char *field);
 void sl_mlp_free(sl_mlp *m);
 
 float *sl_mlp_params(sl_mlp *m);
@@ -83,5 +88,18 @@ const float *sl_mlp_forward(const sl_mlp *m, sl_mlp_work *w, const float *X, int
  * for the upstream gradient dOut = dL/doutputs (batch, out). Gradients are
  * overwritten, not accumulated. */
 void sl_mlp_backward(sl_mlp *m, sl_mlp_work *w, const float *X, const float *dOut);
+
+/* Multiply-adds of one row's forward pass (weights and biases); backward costs about twice that. */
+double sl_mlp_macs(const sl_mlp *m);
+int sl_mlp_n_layers(const sl_mlp *m);
+/* Width i of the model (0: inputs, n_layers: outputs), 0 outside [0, n_layers]. */
+int sl_mlp_size(const sl_mlp *m, int i);
+
+/* lab.mlpForward / mlpBackward: the outputs of n rows of X into out (n x
+ * outputs) and, with dOut (n x outputs), the gradients of sum(dOut * outputs)
+ * into sl_mlp_grads. n crosses the JS seam as a double and is range-checked
+ * first. Work limit: n x sl_mlp_macs (x 3 with dOut) at most SL_WORK_LIMIT
+ * multiply-adds; more is refused naming the rows that fit. */
+sl_status sl_mlp_pass(sl_mlp *m, const float *X, double n, const float *dOut, float *out);
 
 #endif

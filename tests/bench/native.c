@@ -166,16 +166,71 @@ static int train_setup(train_case *c, const char *sizes)
     return 1;
 }
 
+/* Appends text to a growing buffer (exits on out-of-memory: this is a benchmark). */
+static void put(char **buf, size_t *len, size_t *cap, const char *text)
+{
+    size_t n = strlen(text);
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+        if (!*buf) exit(4);
+    }
+    memcpy(*buf + *len, text, n + 1);
+    *len += n;
+}
+
+/* The one config text: the model with its initial weights (nn.Linear's layout, %.9g: every
+ * float32 exactly), the loss, the optimizer and the rest of c->config. The caller frees it. */
+static char *config_text(const train_case *c)
+{
+    char *buf = NULL, num[64];
+    size_t len = 0, cap = 0;
+    put(&buf, &len, &cap, "{\"model\":{\"hidden\":[");
+    for (int l = 1; l + 1 < c->n_sizes; l++) {
+        snprintf(num, sizeof num, "%s%d", l > 1 ? "," : "", c->sizes[l]);
+        put(&buf, &len, &cap, num);
+    }
+    snprintf(num, sizeof num, "],\"activation\":\"%s\",\"init_weights\":[", c->activation);
+    put(&buf, &len, &cap, num);
+    const float *w = c->init;
+    for (int l = 0; l + 1 < c->n_sizes; l++) {
+        int in = c->sizes[l], out = c->sizes[l + 1];
+        put(&buf, &len, &cap, l ? ",{\"W\":[" : "{\"W\":[");
+        for (int r = 0; r < out; r++) {
+            put(&buf, &len, &cap, r ? ",[" : "[");
+            for (int k = 0; k < in; k++) {
+                snprintf(num, sizeof num, "%s%.9g", k ? "," : "", (double)w[r * in + k]);
+                put(&buf, &len, &cap, num);
+            }
+            put(&buf, &len, &cap, "]");
+        }
+        put(&buf, &len, &cap, "],\"b\":[");
+        for (int k = 0; k < out; k++) {
+            snprintf(num, sizeof num, "%s%.9g", k ? "," : "", (double)w[in * out + k]);
+            put(&buf, &len, &cap, num);
+        }
+        put(&buf, &len, &cap, "]}");
+        w += (in + 1) * out;
+    }
+    put(&buf, &len, &cap, "]},\"loss\":");
+    put(&buf, &len, &cap, c->loss_spec);
+    put(&buf, &len, &cap, ",\"optimizer\":");
+    put(&buf, &len, &cap, ADAM_SPEC);
+    put(&buf, &len, &cap, strstr(c->config, "},\"batch_size\"") + 1); /* ,"batch_size":...} */
+    return buf;
+}
+
 static sl_status train_create(train_case *c, sl_trainer **t)
 {
     int classes = c->sizes[c->n_sizes - 1];
     const char *ds_spec = classes == 1 ? "{\"task\":\"binary\",\"val_fraction\":0,\"standardize\":false}"
                                        : "{\"task\":\"multiclass\",\"val_fraction\":0,\"standardize\":false}";
     sl_dataset *ds = 0;
-    sl_status st = sl_dataset_from_arrays(c->X, c->n, c->sizes[0], c->y, ds_spec, (int)strlen(ds_spec), &ds);
+    sl_status st = sl_dataset_from_arrays(c->X, c->n, c->sizes[0], c->y, ds_spec, (double)strlen(ds_spec), &ds);
     if (st) return st;
-    st = sl_trainer_create(c->config, (int)strlen(c->config), ds, c->loss_spec, (int)strlen(c->loss_spec), ADAM_SPEC,
-                           (int)strlen(ADAM_SPEC), 0, 0, c->init, c->n_init, t);
+    char *text = config_text(c);
+    st = sl_trainer_create(text, (double)strlen(text), ds, t);
+    free(text);
     sl_dataset_free(ds);
     return st;
 }

@@ -14,6 +14,7 @@ void test_csv(void);
 void test_model(void);
 void test_train(void);
 void test_train_state(void);
+void test_abi(void);
 
 int main(void)
 {
@@ -28,6 +29,7 @@ int main(void)
     test_model();
     test_train();
     test_train_state();
+    test_abi();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;
 }

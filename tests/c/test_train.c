@@ -12,9 +12,20 @@
 #define LOSS "{\"type\":\"BCEWithLogitsLoss\"}"
 #define SGD "{\"type\":\"SGD\",\"lr\":0.5}"
 
+/* The one config text: cfg (an object's text) with "loss" and "optimizer" added. */
+static const char *join(const char *cfg, const char *loss, const char *opt)
+{
+    static char buf[4096];
+    size_t n = strlen(cfg);
+    if (n < 2 || cfg[n - 1] != '}') return cfg;
+    snprintf(buf, sizeof buf, "%.*s%s\"loss\":%s,\"optimizer\":%s}", (int)(n - 1), cfg, n > 2 ? "," : "", loss, opt);
+    return buf;
+}
+
 static sl_status make(const char *cfg, const char *loss, const char *opt, sl_trainer **t)
 {
-    return sl_trainer_create(cfg, (int)strlen(cfg), NULL, loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, NULL, 0, t);
+    const char *text = join(cfg, loss, opt);
+    return sl_trainer_create(text, (int)strlen(text), NULL, t);
 }
 
 void test_train(void)
@@ -66,6 +77,9 @@ void test_train(void)
     CHECK_ERR(make(CFG ",\"epochs\":0}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: epochs must be an integer in [1, 1000000], got 0");
     CHECK_ERR(make(CFG ",\"grad_clip\":{\"max_norm\":1,\"clip_value\":1}}", LOSS, SGD, &t), SL_STATUS_INVALID, "grad_clip: needs exactly one");
     CHECK_ERR(make("[]", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: config must be an object");
+    CHECK_ERR(make(CFG ",\"epochs\":3,\"epochs\":1000}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: 'epochs' is given twice");
+    CHECK_ERR(make(CFG FULL, "{\"type\":\"BCEWithLogitsLoss\",\"type\":\"MSELoss\"}", SGD, &t), SL_STATUS_INVALID,
+              "BCEWithLogitsLoss: 'type' is given twice");
     CHECK(make(CFG FULL, LOSS, SGD, &t) == SL_STATUS_OK);
     sl_trainer_free(t);
 }
@@ -88,11 +102,11 @@ static void roundtrip(const char *cfg, const char *loss, const char *opt)
     int n = sl_trainer_state_size(a);
     unsigned char *buf = malloc((size_t)n);
     sl_trainer_state_save(a, buf);
-    CHECK(sl_trainer_restore(buf, n, cfg, (int)strlen(cfg), loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, &b) ==
-          SL_STATUS_OK);
+    CHECK(sl_trainer_restore(buf, n, &b) == SL_STATUS_OK);
     if (b) {
-        sl_trainer_inspect(a, ia);
-        sl_trainer_inspect(b, ib);
+        CHECK(sl_trainer_inspect(a, ia, 4 * SL_TRAIN_INSPECT) == SL_STATUS_OK);
+        CHECK(sl_trainer_inspect(b, ib, 4 * SL_TRAIN_INSPECT) == SL_STATUS_OK);
+        CHECK(!strcmp(sl_trainer_config_text(a), sl_trainer_config_text(b)));
         CHECK(!memcmp(ia, ib, sizeof ia)); /* the last update travels with the state */
         int same = 1;
         for (int e = 0; e < 4; e++) {
@@ -108,10 +122,8 @@ static void roundtrip(const char *cfg, const char *loss, const char *opt)
     }
     b = NULL;
     buf[n - 3] ^= 4;
-    CHECK_ERR(sl_trainer_restore(buf, n, cfg, (int)strlen(cfg), loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, &b),
-              SL_STATUS_STATE, "Trainer: state is corrupted (checksum mismatch)");
-    CHECK_ERR(sl_trainer_restore(buf, n - 16, cfg, (int)strlen(cfg), loss, (int)strlen(loss), opt, (int)strlen(opt), NULL, 0, &b),
-              SL_STATUS_STATE, "Trainer: state has the wrong size");
+    CHECK_ERR(sl_trainer_restore(buf, n, &b), SL_STATUS_STATE, "Trainer: state is corrupted (checksum mismatch)");
+    CHECK_ERR(sl_trainer_restore(buf, n - 16, &b), SL_STATUS_STATE, "Trainer: state has the wrong size");
     CHECK(b == NULL);
     free(buf);
     sl_trainer_free(a);

@@ -1,7 +1,9 @@
-/* libFuzzer target: model specs as they cross the JS seam, then a forward and
- * backward pass of whatever was accepted, on a batch size and inputs taken
- * from the bytes, then a saved state of it damaged by the bytes (its checksum
- * made to match when the batch byte's high bit is set) and restored.
+/* libFuzzer target: model specs (explicit weights included) as they cross the
+ * JS seam, then a forward and backward pass of whatever was accepted, on a
+ * batch size and inputs taken from the bytes, directly and through
+ * sl_mlp_pass (lab.mlpForward's entry), then a saved state of it damaged by
+ * the bytes (its checksum made to match when the batch byte's high bit is
+ * set) and restored.
  * Layout: [batch] then the spec text. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!sl_mlp_forward(m, w, X, batch)) abort();
     sl_mlp_backward(m, w, X, d);
     if (sl_mlp_forward(m, w, X, batch + w->cap) != NULL) abort();
+    float *o = malloc(sizeof(float) * (size_t)(batch * n_out));
+    if (sl_mlp_pass(m, X, batch, data[0] & 64 ? d : NULL, o) != SL_STATUS_OK) abort();
+    if (sl_mlp_pass(m, X, batch + 0.5, NULL, o) == SL_STATUS_OK || sl_mlp_pass(m, X, -(double)batch, NULL, o) == SL_STATUS_OK) abort();
+    free(o);
     int len = sl_mlp_state_size(m);
     unsigned char *buf = malloc((size_t)len);
     sl_mlp_state_save(m, buf);

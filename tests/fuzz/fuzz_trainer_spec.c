@@ -1,11 +1,12 @@
-/* libFuzzer target: trainer configs as they cross the JS seam (the config,
- * loss, optimizer and penalty texts), then a few steps, an evaluation of both
- * splits, a prediction, the raw outputs and inspect with whatever was accepted.
- * Layout: [steps] then config, loss, optimizer and (optionally) penalty texts
- * separated by newlines. The run is then saved, the saved bytes damaged by the
- * input (the checksum made to match when the steps byte's high bit is set) and
- * restored with the same texts; what restores must train on. Inputs with numbers of five or more digits (or an
- * exponent) are skipped so that data sets and models stay small and runs fast. */
+/* libFuzzer target: trainer configs as they cross the JS seam (one text with
+ * the data set, model, loss, optimizer, scheduler and penalty inside), then a
+ * few steps, an evaluation of both splits, a prediction, the raw outputs, a
+ * grid and inspect with whatever was accepted. Layout: [steps] then the config
+ * text. The run is then saved, the saved bytes (its config text included)
+ * damaged by the input (the checksum made to match when the steps byte's high
+ * bit is set) and restored; what restores must train on. Inputs with numbers
+ * of five or more digits (or an exponent) are skipped so that data sets and
+ * models stay small and runs fast. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,21 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                                                 (data[i + 1] >= '0' && data[i + 1] <= '9'))))
             return 0;
     }
-    const char *part[4] = { NULL, NULL, NULL, NULL };
-    int len[4] = { 0, 0, 0, 0 }, n = 0;
-    const char *p = (const char *)data + 1, *end = (const char *)data + size;
-    while (n < 4 && p <= end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        part[n] = p;
-        len[n] = (int)((nl ? nl : end) - p);
-        n++;
-        if (!nl) break;
-        p = nl + 1;
-    }
-    if (n < 3) return 0;
     sl_trainer *t = NULL;
-    if (sl_trainer_create(part[0], len[0], NULL, part[1], len[1], part[2], len[2], part[3], len[3], NULL, 0, &t))
-        return 0;
+    if (sl_trainer_create((const char *)data + 1, (int)size - 1, NULL, &t)) return 0;
     if (sl_mlp_n_params(sl_trainer_model(t)) > 50000) {
         sl_trainer_free(t);
         return 0;
@@ -59,9 +47,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sl_trainer_predict(t, sl_dataset_X(ds), rows, pred);
     sl_trainer_embed(t, sl_dataset_X(ds), rows, pred);
     free(pred);
-    double *info = malloc(sizeof(double) * SL_TRAIN_INSPECT * 2 * (size_t)sl_trainer_model(t)->n_layers);
-    sl_trainer_inspect(t, info);
+    double *info = malloc(sizeof(double) * SL_TRAIN_INSPECT * (size_t)sl_trainer_n_tensors(t));
+    if (sl_trainer_inspect(t, info, SL_TRAIN_INSPECT * sl_trainer_n_tensors(t)) != SL_STATUS_OK) abort();
+    if (sl_trainer_inspect(t, info, SL_TRAIN_INSPECT * sl_trainer_n_tensors(t) - 1) == SL_STATUS_OK) abort();
     free(info);
+    float grid[9 * 256];
+    if (sl_trainer_predict_width(t) <= 256) sl_trainer_predict_grid(t, -1, 1, -1, 1, 3, 3, grid);
+    double spe = 0;
+    if (sl_trainer_steps_per_epoch_of((const char *)data + 1, (int)size - 1, NULL, sl_trainer_epoch(t), &spe) != SL_STATUS_OK ||
+        spe != sl_trainer_steps_per_epoch(t))
+        abort(); /* the pure function agrees with the trainer it describes */
     int nb = sl_trainer_state_size(t);
     unsigned char *buf = malloc((size_t)nb);
     sl_trainer_state_save(t, buf);
@@ -72,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(buf + 12, &h, 4);
     }
     sl_trainer *r = NULL;
-    if (sl_trainer_restore(buf, nb, part[0], len[0], part[1], len[1], part[2], len[2], part[3], len[3], &r) == SL_STATUS_OK) {
+    if (sl_trainer_restore(buf, nb, &r) == SL_STATUS_OK) {
         sl_trainer_run(r, k, out, &done);
         sl_trainer_free(r);
     }

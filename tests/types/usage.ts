@@ -50,5 +50,12 @@ async function main(): Promise<void> {
   lab.schedule({ type: 'OneCycleLR', max_lr: 0.1, anneal_strategy: 'cosine' }, 3);
   // @ts-expect-error: StepLR needs step_size
   lab.schedule({ type: 'StepLR', gamma: 0.5 }, 3);
+  // the trainer's public config, the pure steps per epoch and the core's layouts
+  const spe: number = lab.stepsPerEpoch(cfg, 2);
+  const tr = lab.createTrainer(cfg);
+  const rerun = lab.createTrainer(tr.config);
+  const fits: string[] = lab.registry.losses.filter((k) => k.tasks.includes('binary') && !k.penalty).map((k) => k.name);
+  const moons = lab.registry.datasets.find((k) => k.task === 'binary')?.starter;
+  console.log(spe, rerun.sizes, tr.work(10) < lab.registry.trainer.limits.work, fits, moons, lab.registry.trainer.epoch_record.regression[4]);
 }
 void main;

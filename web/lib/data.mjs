@@ -10,7 +10,6 @@ import { fail, describe } from './errors.mjs';
 import { specText } from './spec.mjs';
 import { gunzip } from './core.mjs';
 
-const TASKS = ['binary', 'multiclass', 'regression'];
 const THING = 'dataset';
 
 // Rows of `width` finite numbers (width = row 0's length when not given), or one
@@ -41,8 +40,8 @@ function splitNames(text) {
   return text ? text.split('|') : undefined;
 }
 
-// Copies a C data set into JS arrays and frees it.
-function read(core, ptr) {
+// Copies a C data set into JS arrays and frees it; TASKS: the core's task names.
+function read(core, ptr, TASKS) {
   const x = core.x;
   try {
     const n = x.sl_dataset_n_samples(ptr);
@@ -90,6 +89,7 @@ export async function loadDigits(core, data) {
 
 export async function install(lab, core, options = {}) {
   const x = core.x;
+  const TASKS = lab.registry.trainer.tasks;
 
   if (options.digits !== undefined) await loadDigits(core, options.digits);
 
@@ -111,7 +111,7 @@ export async function install(lab, core, options = {}) {
         core.check(x.sl_dataset_create(sp, sl, out));
         return s.readPtr(out);
       });
-      return read(core, ptr);
+      return read(core, ptr, TASKS);
     }
     if (spec.name !== undefined) fail(THING, 'name', 'must not be given with X and y (a named data set or explicit arrays, not both)');
     const X = numberRows(spec.X, { thing: THING, field: 'X', min: 2 });
@@ -130,7 +130,7 @@ export async function install(lab, core, options = {}) {
       core.check(x.sl_dataset_from_arrays(xp, n, X.width, yp, sp, sl, out));
       return s.readPtr(out);
     });
-    return read(core, ptr);
+    return read(core, ptr, TASKS);
   };
   /**
    * CSV text (a header line optional; ',', ';' or tab) read by the core's parser as an explicit

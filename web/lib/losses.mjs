@@ -3,8 +3,6 @@
 import { fail, describe } from './errors.mjs';
 import { specText, thingOf } from './spec.mjs';
 
-const REDUCTION_NONE = 2;
-
 const isNumArray = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
 
 // { data: Float32Array, n, c, dims } for a number, an array or typed array (one row), or an array of rows.
@@ -47,6 +45,8 @@ function shaped(flat, s) {
 
 export function install(lab, core) {
   const x = core.x;
+  // sl_loss_reduction's value is the index of the registry's reduction choices
+  const REDUCTION_NONE = lab.registry.losses.flatMap((k) => k.params).find((p) => p.name === 'reduction').choices.split('|').indexOf('none');
 
   /**
    * lab.loss(spec, input, target) -> { value, grad }: the loss and its gradient

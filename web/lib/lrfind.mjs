@@ -8,7 +8,8 @@
 // as torch-lr-finder's range_test does. Four suggestions are read off the smoothed curve with
 // fast.ai's rules (steep, valley, minimum, slide), after fast.ai's trim of the first
 // floor(num_iter / 10) and the last 5 points. The finder's trainers are its own and are
-// disposed; no other trainer is touched.
+// disposed; no other trainer is touched. Work limit: the test's steps (num_iter x seeds, the
+// core's estimate) within lab.registry.trainer.limits.work multiply-adds, checked before training.
 import { fail, describe } from './errors.mjs';
 
 const THING = 'lrFind';
@@ -142,6 +143,13 @@ export function install(lab) {
     });
     const run = lab.createTrainer(cfg);
     try {
+      // bounded work: the whole test (every seed) in one call, estimated by the core
+      const work = run.work(o.num_iter) * (o.seeds?.length ?? 1);
+      const limit = lab.registry.trainer.limits.work;
+      if (work > limit) {
+        fail(THING, 'num_iter', `of ${o.num_iter} steps${o.seeds ? ` for ${o.seeds.length} seeds` : ''} takes about ${work.toPrecision(3)} multiply-adds, `
+          + `more than the ${limit} one call may do; reduce num_iter or seeds (or the model, batch_size or data set)`, 'range');
+      }
       const lrs = [];
       const losses = [];
       const smoothed = [];

@@ -5,30 +5,14 @@
 //   lab.mlpInit({ sizes, activation, init, seed }) -> [{ W, b }, ...]
 //   lab.mlpForward({ sizes, activation, weights | init, seed }, X) -> Float32Array (rows x out)
 //   lab.mlpBackward({ ... }, X, dOut) -> [{ W, b }, ...], the gradients of sum(dOut * outputs)
-// X and dOut are arrays of rows or flat typed arrays (row-major).
+// X and dOut are arrays of rows or flat typed arrays (row-major). The spec, weights
+// included, is validated by the core; one pass may do at most the registry's
+// trainer.limits.work multiply-adds (rows x weights, x 3 with dOut).
 import { fail, describe } from './errors.mjs';
 import { specText } from './spec.mjs';
 import { numberRows } from './data.mjs';
 
 const thing = 'MLP';
-
-// The flat parameter array of a spec's weights, every shape checked.
-export function flatWeights(sizes, weights) {
-  const layers = sizes.length - 1;
-  if (!Array.isArray(weights) || weights.length !== layers) {
-    fail(thing, 'weights', `must be an array of ${layers} { W, b } (one per linear layer), got ${describe(weights)}`);
-  }
-  return weights.flatMap((layer, l) => {
-    const field = `weights[${l}]`;
-    if (layer === null || typeof layer !== 'object') fail(thing, field, `must be an object { W, b }, got ${describe(layer)}`);
-    const [n_in, n_out] = [sizes[l], sizes[l + 1]];
-    if (!Array.isArray(layer.W) || layer.W.length !== n_out) fail(thing, `${field}.W`, `must have ${n_out} rows (out_features), got ${describe(layer.W)}`);
-    if (layer.b?.length !== n_out) fail(thing, `${field}.b`, `must have ${n_out} numbers (out_features), got ${describe(layer.b)}`);
-    const W = numberRows(layer.W, { thing, field: `${field}.W`, width: n_in, Type: Float32Array }).data;
-    const b = numberRows([layer.b], { thing, field: `${field}.b`, width: n_out, Type: Float32Array }).data;
-    return [...W, ...b];
-  });
-}
 
 // A flat parameter (or gradient) array as [{ W: rows, b }, ...].
 export function layersOf(flat, sizes) {
@@ -37,20 +21,23 @@ export function layersOf(flat, sizes) {
   return sizes.slice(1).map((n_out, l) => ({ W: Array.from({ length: n_out }, () => take(sizes[l])), b: take(n_out) }));
 }
 
+// The widths of a C model (inputs, hidden..., outputs).
+export function sizesOf(x, m) {
+  return Array.from({ length: x.sl_mlp_n_layers(m) + 1 }, (_, i) => x.sl_mlp_size(m, i));
+}
+
 export function install(lab, core) {
   const x = core.x;
 
-  // Runs fn(model, sizes, scope) on a fresh model built from spec; frees everything afterwards.
+  // Runs fn(model, sizes, scope) on a fresh model built from spec (weights and all, by the core); frees it afterwards.
   const withModel = (spec, fn) => core.scoped((s) => {
     if (spec === null || typeof spec !== 'object') fail(thing, null, `spec must be an object with sizes, got ${describe(spec)}`);
-    const [sp, sl] = s.string(specText({ ...spec, weights: undefined }, thing));
+    const [sp, sl] = s.string(specText(spec, thing));
     const out = s.outPtr();
     core.check(x.sl_mlp_create_spec(sp, sl, out));
     const ptr = s.readPtr(out);
     try {
-      const sizes = Array.from(spec.sizes);
-      if (spec.weights !== undefined) core.f32.set(flatWeights(sizes, spec.weights), x.sl_mlp_params(ptr) >> 2);
-      return fn(ptr, sizes, s);
+      return fn(ptr, sizesOf(x, ptr), s);
     } finally {
       x.sl_mlp_free(ptr);
     }
@@ -62,26 +49,15 @@ export function install(lab, core) {
     const input = numberRows(X, { thing, field: 'X', width: sizes[0], Type: Float32Array, flat: true });
     const grad = dOut && numberRows(dOut, { thing, field: 'dOut', width: n_out, Type: Float32Array, flat: true });
     if (grad && grad.n !== input.n) fail(thing, 'dOut', `must have one row per row of X (${input.n}), got ${grad.n}`);
-    const out = s.outPtr();
-    core.check(x.sl_mlp_work_create(ptr, input.n, out));
-    const work = s.readPtr(out);
-    try {
-      const xp = s.f32(input.data);
-      const yp = x.sl_mlp_forward(ptr, work, xp, input.n) >> 2;
-      if (!grad) return core.f32.slice(yp, yp + input.n * n_out);
-      x.sl_mlp_backward(ptr, work, xp, s.f32(grad.data));
-      const g = x.sl_mlp_grads(ptr) >> 2;
-      return layersOf(core.f32.slice(g, g + x.sl_mlp_n_params(ptr)), sizes);
-    } finally {
-      x.sl_mlp_work_free(work);
-    }
+    const xp = s.f32(input.data);
+    const yp = s.alloc(input.n * n_out * 4);
+    core.check(x.sl_mlp_pass(ptr, xp, input.n, grad ? s.f32(grad.data) : 0, yp));
+    if (!grad) return core.copy(Float32Array, yp, input.n * n_out);
+    return layersOf(core.copy(Float32Array, x.sl_mlp_grads(ptr), x.sl_mlp_n_params(ptr)), sizes);
   });
 
   /** Initial weights of a model spec ({ sizes, activation, init: 'xavier' | 'he' | 'pytorch', seed }). */
-  lab.mlpInit = (spec) => withModel(spec, (ptr, sizes) => {
-    const p = x.sl_mlp_params(ptr) >> 2;
-    return layersOf(core.f32.slice(p, p + x.sl_mlp_n_params(ptr)), sizes);
-  });
+  lab.mlpInit = (spec) => withModel(spec, (ptr, sizes) => layersOf(core.copy(Float32Array, x.sl_mlp_params(ptr), x.sl_mlp_n_params(ptr)), sizes));
 
   /** Outputs (Float32Array, rows x out, row-major) of the MLP for the rows of X. */
   lab.mlpForward = (spec, X) => run(spec, X);

@@ -58,6 +58,40 @@ export interface KindInfo {
   params: ParamInfo[];
 }
 
+/** A loss's registry row: its category, the spec the page opens it with, and the one task-fit table. */
+export interface LossKindInfo extends KindInfo {
+  category: 'regression' | 'classification' | 'margin' | 'metric' | 'penalty' | 'composite';
+  starter: LossSpec;
+  /** The trainer tasks it fits: data set tasks, and 'embedding' when it trains an embedding (ContrastiveLoss, TripletMarginLoss). */
+  tasks: ('binary' | 'multiclass' | 'regression' | 'embedding')[];
+  /** L1, L2, ElasticNet: a weight penalty (createTrainer's regularization). */
+  penalty: boolean;
+}
+
+/** A data set's registry row. */
+export interface DatasetKindInfo extends Omit<KindInfo, 'starter'> {
+  category: 'classification' | 'regression' | 'real';
+  starter: DatasetSpec;
+  task: 'binary' | 'multiclass' | 'regression';
+}
+
+/** The trainer's layouts and names, published by the core (lab.registry.trainer). */
+export interface TrainerLayout {
+  /** Per task, the names of the epoch record's 7 slots (null where the task has none): run.history.epochs' keys. */
+  epoch_record: Record<'binary' | 'multiclass' | 'regression' | 'embedding', (string | null)[]>;
+  /** Per task, the names of evaluate()'s first three values. */
+  evaluate_record: Record<'binary' | 'multiclass' | 'regression' | 'embedding', (string | null)[]>;
+  step_record: string[];
+  inspect: string[];
+  statuses: string[];
+  tasks: string[];
+  /** evaluate()'s splits, and the calls whose work is checked (step, epoch, fit). */
+  splits: string[];
+  calls: string[];
+  /** work: the most multiply-adds one synchronous call may do; eval_rows: rows per evaluation chunk; grid: predictGrid's nx, ny cap. */
+  limits: { work: number; epochs: number; eval_rows: number; grid: number };
+}
+
 /** A surface's row: its default view box, a start point and its global minima (for the default parameters). */
 export interface SurfaceKindInfo extends KindInfo {
   view: { x: [number, number]; y: [number, number] };
@@ -357,6 +391,11 @@ export interface TrainerEvaluation {
 export interface Trainer {
   /** 'embedding' for ContrastiveLoss / TripletMarginLoss runs. */
   readonly task: 'binary' | 'multiclass' | 'regression' | 'embedding';
+  /** The config it was made from, as the core normalised it (frozen; model.init_weights and explicit data arrays left out). */
+  readonly config: TrainerConfig;
+  /** The model's widths: inputs, hidden layers, outputs. */
+  readonly sizes: number[];
+  readonly n_features: number;
   readonly status: 'running' | 'done' | 'stopped' | 'diverged';
   readonly done: boolean;
   /** Of the current epoch (batch_size_schedule changes both). */
@@ -370,9 +409,13 @@ export interface Trainer {
   readonly diverged: { step: number; last_loss: number } | null;
   /** Per step: loss, lr, grad_norm; per epoch: train/val loss and accuracy (or mse and mae), lr. */
   readonly history: { steps: { loss: Float64Array; lr: Float64Array; grad_norm: Float64Array }; epochs: Record<string, Float64Array> };
+  /** At most lab.registry.trainer.limits.work multiply-adds per call (see work()); more is refused saying how many steps fit. */
   step(k?: number): number;
   epoch(): number;
+  /** Refused when the rest of the run exceeds the work limit: train in step(k) chunks instead. */
   fit(): Trainer;
+  /** The core's estimate of the multiply-adds of the next k steps (Infinity: to the end), epoch evaluations included. */
+  work(k?: number): number;
   evaluate(split?: 'train' | 'val'): TrainerEvaluation;
   /** Probabilities or regression outputs; for an embedding, softmax(-squared distance) to each class centroid. */
   predict(X: Numbers): Float32Array;
@@ -429,7 +472,7 @@ export interface Lab {
   /** True when the wasm SIMD build is in use. */
   readonly simd: boolean;
   /** Every family's kinds with their parameters, defaults and ranges. */
-  readonly registry: { schedulers: KindInfo[]; losses: KindInfo[]; optimizers: KindInfo[]; surfaces: SurfaceKindInfo[]; datasets: KindInfo[]; [family: string]: KindInfo[] };
+  readonly registry: { schedulers: KindInfo[]; losses: LossKindInfo[]; optimizers: KindInfo[]; surfaces: SurfaceKindInfo[]; datasets: DatasetKindInfo[]; trainer: TrainerLayout; [family: string]: KindInfo[] | DatasetKindInfo[] | TrainerLayout };
   readonly schedulers: string[];
   readonly losses: string[];
   /** Element k: the learning rate after k calls of step(); element 0 the initial one. */
@@ -478,9 +521,12 @@ export interface Lab {
     target_name: string;
   };
   mlpInit(spec: MlpSpec): { W: Float32Array[]; b: Float32Array }[];
+  /** At most lab.registry.trainer.limits.work multiply-adds (rows x weights; x 3 for mlpBackward) per call. */
   mlpForward(spec: MlpSpec, X: number[][] | Float32Array): Float32Array;
   mlpBackward(spec: MlpSpec, X: number[][] | Float32Array, dOut: number[][] | Float32Array): { W: Float32Array[]; b: Float32Array }[];
   createTrainer(config: TrainerConfig): Trainer;
+  /** The optimizer steps of epoch `epoch` (0-based) of a config, from its data set, batch_size and batch_size_schedule, without building a trainer. */
+  stepsPerEpoch(config: TrainerConfig, epoch?: number): number;
   restoreTrainer(bytes: Uint8Array | ArrayBuffer): Trainer;
   /** The LR range test on fresh trainers of config (its optimizer's lr, scheduler and epochs replaced); they are disposed. */
   lrFind(config: TrainerConfig, options?: LrFindOptions): LrFindResult;

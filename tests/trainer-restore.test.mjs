@@ -1,0 +1,189 @@
+// Restores as strict as creates (c/train/train_state.c): the config travels inside the core's
+// state, so a checkpoint whose JSON part, config or loop state was edited (with both
+// checksums recomputed, as anyone can) is refused naming what does not match; inspect() sizes
+// its buffer from the core; and forged restores leave 150 live trainers' numbers unchanged.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { lab, assertError } from './helpers.mjs';
+
+// FNV-1a with bytes 12..15 (the checksum) read as 0: the JS file's and the core state's.
+function fnv(b) {
+  let h = 2166136261;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ (i >= 12 && i < 16 ? 0 : b[i]), 16777619) >>> 0;
+  return h;
+}
+
+// The file's parts (layout in web/lib/train.mjs save()).
+function split(bytes) {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const u = (i) => dv.getUint32(4 * i, true);
+  const tLen = u(4), cLen = u(7), cOff = bytes.length - cLen;
+  return { copy: JSON.parse(new TextDecoder().decode(bytes.subarray(32, 32 + tLen))), history: bytes.slice(32 + ((tLen + 7) & ~7), cOff),
+    state: bytes.slice(cOff), steps: u(5), epochs: u(6) };
+}
+
+// A file from parts, both checksums recomputed.
+function join({ copy, history, state, steps, epochs }) {
+  const text = new TextEncoder().encode(JSON.stringify(copy));
+  const tPad = (text.length + 7) & ~7;
+  const out = new Uint8Array(32 + tPad + history.length + state.length);
+  new DataView(state.buffer, state.byteOffset).setUint32(12, fnv(state), true);
+  out.set(text, 32);
+  out.set(history, 32 + tPad);
+  out.set(state, 32 + tPad + history.length);
+  const dv = new DataView(out.buffer);
+  [0x4a544c53, 2, out.length, 0, text.length, steps, epochs, state.length].forEach((v, i) => dv.setUint32(4 * i, v, true));
+  dv.setUint32(12, fnv(out), true);
+  return out;
+}
+
+// Replaces `from` by `to` (no longer, padded with JSON whitespace) in the config text inside the core's state.
+function editState(state, from, to) {
+  const s = new TextDecoder('latin1').decode(state);
+  const at = s.indexOf(from);
+  assert.ok(at > 0 && to.length <= from.length, `${from} is in the state`);
+  const out = state.slice();
+  out.set(new TextEncoder().encode(to.padEnd(from.length, ' ')), at);
+  return out;
+}
+
+function forged(bytes, from, to, { copy = true, state = true } = {}) {
+  const p = split(bytes);
+  if (copy) p.copy = { config: p.copy.config.replace(from, to) };
+  if (state) p.state = editState(p.state, from, to);
+  return join(p);
+}
+
+// The core's saved header (c/train/train_state.c, struct saved): byte offsets of the loop's values.
+const AT = { status: 40, cursor: 44, epoch: 48, es_bad: 52, batch: 60, steps: 96, last_loss: 104 };
+function editLoop(bytes, field, value) {
+  const p = split(bytes);
+  const dv = new DataView(p.state.buffer, p.state.byteOffset);
+  if (field === 'steps' || field === 'last_loss') dv.setFloat64(AT[field], value, true);
+  else dv.setInt32(AT[field], value, true);
+  return join(p);
+}
+
+const deep = (n) => ({
+  dataset: { name: 'moons', n_samples: 60, noise: 0.2, seed: 1, val_fraction: 0.2 }, model: { hidden: Array(n).fill(4), activation: 'tanh' },
+  loss: { type: 'BCEWithLogitsLoss' }, optimizer: { type: 'Adam', lr: 0.01 }, batch_size: 8, epochs: 3, seed: 0,
+});
+
+test('the issue\'s attack: a 16-layer save edited to hidden: [] with recomputed checksums is refused', () => {
+  const run = lab.createTrainer(deep(15));
+  run.step(5);
+  const good = run.save();
+  assert.equal(run.inspect().layers.length, 32);
+  const text = '"hidden":[' + Array(15).fill(4).join(',') + ']';
+  assertError(() => lab.restoreTrainer(forged(good, text, '"hidden":[]', { state: false })),
+    'Trainer: state has a config whose model is not the one in the core\'s state');
+  assertError(() => lab.restoreTrainer(forged(good, text, '"hidden":[]')), "Trainer: state holds a model whose layers are not its config's");
+  assertError(() => lab.restoreTrainer(forged(good, text, '"hidden":[4]')), "holds a model whose layers are not its config's");
+  const back = lab.restoreTrainer(good);
+  assert.deepEqual(back.inspect(), run.inspect());
+  assert.deepEqual(back.sizes, run.sizes);
+  back.dispose();
+  run.dispose();
+});
+
+test('a config that disagrees with the state is refused naming it: epochs, the data set, explicit arrays\' options', () => {
+  const run = lab.createTrainer(deep(1));
+  run.fit();
+  const done = run.save();
+  assertError(() => lab.restoreTrainer(forged(done, '"epochs":3', '"epochs":1000', { state: false })), 'Trainer: state has a config whose epochs is not');
+  assertError(() => lab.restoreTrainer(forged(done, '"epochs":3', '"epochs":9')), "Trainer: state is at epoch 3, which its status and its config's epochs (9) rule out");
+  assertError(() => lab.restoreTrainer(forged(done, '"name":"moons"', '"name":"xor"')), 'Trainer: state holds the data set moons, not the one its config\'s dataset makes');
+  assertError(() => lab.restoreTrainer(forged(done, '"seed":1', '"seed":2')), 'holds the data set moons, not the one');
+  assertError(() => lab.restoreTrainer(forged(done, '"type":"Adam"', '"type":"SGD"')), "holds an optimizer that is not its config's");
+  assertError(() => lab.restoreTrainer(forged(done, '"batch_size":8', '"batch_size":9')), 'Trainer: state');
+  assertError(() => lab.restoreTrainer(forged(done, '"activation":"tanh"', '"activation":"relu"')), "holds a model whose layers are not its config's");
+  run.dispose();
+  const arrays = lab.createTrainer({ ...deep(1), dataset: { X: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [0, 2]], y: [0, 1, 1, 0, 1, 0], task: 'multiclass', val_fraction: 0.4 },
+    loss: { type: 'CrossEntropyLoss' }, batch_size: 2 });
+  arrays.step(1);
+  const a = arrays.save();
+  assertError(() => lab.restoreTrainer(forged(a, '"val_fraction":0.4', '"val_fraction":0')), "dataset: val_fraction 0 does not give the data set's 2 validation rows");
+  assertError(() => lab.restoreTrainer(forged(a, '"task":"multiclass"', '"task":"binary"')), "dataset: task does not match the data set's");
+  assert.equal(lab.restoreTrainer(a).steps_done, 1);
+  arrays.dispose();
+});
+
+test('loop values the config cannot reach, and a history the core does not recognise, are refused', () => {
+  const run = lab.createTrainer(deep(1));
+  run.step(7); // 48 training rows in batches of 8: epoch 1, 1 step into it
+  const good = run.save();
+  for (const [field, value, message] of [
+    ['status', 1, 'is at epoch 1, which its status'], ['status', 2, 'stopped early without early_stopping'], ['status', 9, 'has an unknown status'],
+    ['epoch', 3, 'is at epoch 3'], ['epoch', -1, 'is at epoch -1'], ['cursor', 3, 'batch position'], ['cursor', 480, 'batch position'],
+    ['batch', 16, 'batch size'], ['steps', 8, 'step count'], ['steps', 0.5, 'step count'], ['steps', 1e300, 'step count'],
+    ['es_bad', 1, 'early-stopping state'], ['last_loss', NaN, 'last loss'],
+  ]) assertError(() => lab.restoreTrainer(editLoop(good, field, value)), `Trainer: state ${''}`, message);
+  const p = split(good);
+  const h = new Float64Array(p.history.buffer);
+  for (const [i, v, message] of [[0, NaN, 'a loss, lr or gradient norm out of range'], [7 + 2, -1, 'out of range'], [6, 0.123, 'last step is not the state\'s'],
+    [3 * 7 + 0, 99, 'last epoch is not the state\'s']]) {
+    const copy = h.slice();
+    copy[i] = v;
+    assertError(() => lab.restoreTrainer(join({ ...p, history: new Uint8Array(copy.buffer) })), 'Trainer: state has a', message);
+  }
+  assertError(() => lab.restoreTrainer(join({ ...p, copy: { config: '{}' } })), 'Trainer: state has a config whose');
+  assertError(() => lab.restoreTrainer(join({ ...p, copy: { text: p.copy.config } })), 'Trainer: state has an invalid layout');
+  const back = lab.restoreTrainer(good);
+  assert.deepEqual(back.history, run.history);
+  back.dispose();
+  run.dispose();
+});
+
+test('150 live trainers keep their numbers through hundreds of forged restores', () => {
+  const live = Array.from({ length: 150 }, (_, i) => {
+    const r = lab.createTrainer({ ...deep(2), seed: i, batch_size: 4 + (i % 5) });
+    r.step(3 + (i % 4));
+    return r;
+  });
+  const snap = () => live.map((r) => JSON.stringify([r.weights(), r.inspect(), r.steps_done, Array.from(r.history.steps.loss)]));
+  const before = snap();
+  const victim = lab.createTrainer(deep(15));
+  victim.step(9);
+  const good = victim.save();
+  const text = split(good).copy.config;
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  let refused = 0;
+  for (let k = 0; k < 300; k++) {
+    let bytes;
+    if (k % 3 === 0) {
+      // a character of the config inside the state (and the copy) replaced, checksums recomputed
+      const i = Math.floor(rnd() * text.length);
+      const c = '[]{}",:0123456789 x-'.charAt(Math.floor(rnd() * 20));
+      const t = text.slice(0, i) + c + text.slice(i + 1);
+      const p = split(good);
+      p.copy = { config: t };
+      p.state = editState(p.state, text, t);
+      bytes = join(p);
+    } else if (k % 3 === 1) {
+      const p = split(good);
+      for (let j = 0; j < 4; j++) p.state[Math.floor(rnd() * Math.min(p.state.length, 4096))] ^= 1 + Math.floor(rnd() * 255);
+      bytes = join(p);
+    } else {
+      bytes = forged(good, '"hidden":[4,4,4,4,4,4,4,4,4,4,4,4,4,4,4]', '"hidden":[' + '4,'.repeat(Math.floor(rnd() * 14)) + '4]');
+    }
+    try {
+      const r = lab.restoreTrainer(bytes);
+      r.inspect();
+      r.step(2);
+      r.dispose();
+    } catch (e) {
+      assert.equal(e.name, 'SteplabError', String(e));
+      refused++;
+    }
+  }
+  assert.ok(refused > 250, `${refused} refused`);
+  assert.deepEqual(snap(), before);
+  live.forEach((r) => r.step(2));
+  const twin = lab.createTrainer({ ...deep(2), seed: 3, batch_size: 7 });
+  twin.step(8);
+  assert.deepEqual(twin.weights(), live[3].weights());
+  twin.dispose();
+  victim.dispose();
+  live.forEach((r) => r.dispose());
+});
