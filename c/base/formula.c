@@ -63,6 +63,40 @@ static int is_ident(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (ch >= '0' && ch <= '9');
 }
 
+/* A decimal number, digits [. digits] [e [+-] digits] or . digits [...], as in
+ * Python; strtod reads only the span checked here, so its extras (hex such as
+ * 0x10 or 0x1p-2, inf, nan) never get in. A number directly followed by a
+ * letter, digit, '_' or '.' is refused, as Python refuses 2epoch or 1e. */
+SL_COMPACT static sl_status number(cc *c)
+{
+    const char *s = c->s, *q = s;
+    int digits = 0;
+    while (*q >= '0' && *q <= '9') q++, digits++;
+    if (*q == '.') {
+        q++;
+        while (*q >= '0' && *q <= '9') q++, digits++;
+    }
+    if (!digits) return cerr(c, "expected a number");
+    if ((*q == 'e' || *q == 'E') && ((q[1] >= '0' && q[1] <= '9') || ((q[1] == '+' || q[1] == '-') && q[2] >= '0' && q[2] <= '9'))) {
+        q += 2;
+        while (*q >= '0' && *q <= '9') q++;
+    }
+    if (is_ident(*q) || *q == '.') {
+        if (q == s + 1 && *s == '0' && (*q == 'x' || *q == 'X')) return cerr(c, "hexadecimal numbers are not part of the formula language; write the number in decimal");
+        c->s = q;
+        if ((*q == 'e' || *q == 'E') && !is_ident(q[1])) return cerr(c, "expected the digits of an exponent, e.g. 1e-3");
+        return cerr(c, *q == '.' ? "a number has at most one '.'" : "a number must be followed by an operator (write 2 * epoch, not 2epoch)");
+    }
+    char buf[SL_FORMULA_MAX_LEN + 1];
+    size_t n = (size_t)(q - s);
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    double v = strtod(buf, NULL);
+    if (!isfinite(v)) return cerr(c, "number is too large");
+    c->s = q;
+    return emit(c, OP_PUSH, v);
+}
+
 SL_COMPACT static sl_status primary(cc *c)
 {
     sl_status st;
@@ -73,14 +107,7 @@ SL_COMPACT static sl_status primary(cc *c)
         if (!eat(c, ")")) return cerr(c, "expected ')'");
         return SL_STATUS_OK;
     }
-    if ((*c->s >= '0' && *c->s <= '9') || *c->s == '.') {
-        char *end;
-        double v = strtod(c->s, &end);
-        if (end == c->s) return cerr(c, "expected a number");
-        if (!isfinite(v)) return cerr(c, "number is too large");
-        c->s = end;
-        return emit(c, OP_PUSH, v);
-    }
+    if ((*c->s >= '0' && *c->s <= '9') || *c->s == '.') return number(c);
     const char *b = c->s;
     while (is_ident(*c->s)) c->s++;
     size_t n = (size_t)(c->s - b);
@@ -173,10 +200,18 @@ SL_COMPACT static sl_status sum(cc *c)
     return st;
 }
 
+/* Comparisons chain as in Python: a < b < c is (a < b) and (b < c). The
+ * program has no DUP, so the middle operand's ops are emitted again (the
+ * language has no side effects, so the value is the same) and the two 0/1
+ * results are multiplied; the copy counts against SL_FORMULA_MAX_OPS. */
+/* Comparisons chain as in Python: a < b < c is (a < b) and (b < c). The
+ * program has no DUP, so the middle operand's ops are emitted again (the
+ * language has no side effects, so it has the same value) and the two 0/1
+ * results are multiplied; the copy counts against SL_FORMULA_MAX_OPS. */
 SL_COMPACT static sl_status compare(cc *c)
 {
     sl_status st = sum(c);
-    while (!st) {
+    for (int links = 0, from = 0, to = 0; !st; links++) {
         int op;
         if (eat(c, "<=")) op = OP_LE;
         else if (eat(c, ">=")) op = OP_GE;
@@ -185,7 +220,12 @@ SL_COMPACT static sl_status compare(cc *c)
         else if (eat(c, "<")) op = OP_LT;
         else if (eat(c, ">")) op = OP_GT;
         else break;
-        if (!(st = sum(c))) st = emit(c, op, 0);
+        for (int i = from; links && !st && i < to; i++) st = emit(c, c->f->op[i], c->f->k[i]);
+        from = c->f->n_ops; /* [from, to): this link's right operand, the next link's left one */
+        if (!st) st = sum(c);
+        to = c->f->n_ops;
+        if (!st) st = emit(c, op, 0);
+        if (!st && links) st = emit(c, OP_MUL, 0);
     }
     return st;
 }
