@@ -1,7 +1,7 @@
 // lab.dataset: the data sets of the C core (c/data/data.c) as plain typed
 // arrays for plotting and training. A spec names a data set
 // ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
-// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed }).
+// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed, feature_names, class_names }).
 // The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz
 // (44 KB; base64-embedded it would take 59 KB of the module's 150 KB): in Node
 // loadSteplab() reads it from beside the module, in browsers lab.loadDataset('digits')
@@ -39,6 +39,26 @@ export function numberRows(v, { thing, field, width, min = 1, Type = Float64Arra
 
 function splitNames(text) {
   return text ? text.split('|') : undefined;
+}
+
+// The names an explicit data set may carry (lab.parseCSV gives them), checked against the C data
+// set ds: feature_names, one string per column of X, and class_names, one per class. The core keeps
+// no names for explicit arrays, so they live in JS.
+export function arrayNames(core, spec, ds) {
+  const x = core.x;
+  const out = {};
+  const take = (field, count, what) => {
+    const v = spec[field];
+    if (v === undefined) return;
+    if (!Array.isArray(v) || v.length !== count || !v.every((s) => typeof s === 'string' && s.length <= 200)) {
+      fail(THING, field, `must be an array of ${count} strings of at most 200 characters (${what}), got ${describe(v)}`);
+    }
+    out[field] = v.slice();
+  };
+  take('feature_names', x.sl_dataset_n_features(ds), 'one per column of X');
+  if (spec.class_names !== undefined && TASKS[x.sl_dataset_task(ds)] === 'regression') fail(THING, 'class_names', "is only for a classification task, not 'regression'");
+  take('class_names', x.sl_dataset_n_classes(ds), 'one per class');
+  return out;
 }
 
 // Copies a C data set into JS arrays and frees it.
@@ -120,7 +140,7 @@ export async function install(lab, core, options = {}) {
       fail(THING, 'y', `must hold one number per row of X (${n}), got ${describe(spec.y)}`);
     }
     const y = Float64Array.from(spec.y, (v, i) => (Number.isFinite(v) ? v : fail(THING, 'y', `row ${i} must be a finite number, got ${describe(v)}`)));
-    const options = { ...spec, X: undefined, y: undefined };
+    const options = { ...spec, X: undefined, y: undefined, feature_names: undefined, class_names: undefined };
     const text = specText(options, THING);
     const ptr = core.scoped((s) => {
       const xp = s.f64(X.data);
@@ -130,17 +150,33 @@ export async function install(lab, core, options = {}) {
       core.check(x.sl_dataset_from_arrays(xp, n, X.width, yp, sp, sl, out));
       return s.readPtr(out);
     });
-    return read(core, ptr);
+    let names;
+    try {
+      names = arrayNames(core, spec, ptr);
+    } catch (e) {
+      x.sl_dataset_free(ptr);
+      throw e;
+    }
+    return Object.assign(read(core, ptr), names);
   };
   /**
-   * CSV text (a header line optional; ',', ';' or tab) read by the core's parser as an explicit
-   * data set: { dataset: { X, y, task }, feature_names, target_name }. The target is the column
-   * named or numbered by options.target (default the last); the task is options.task, or inferred:
-   * integer targets in [0, 255] with at most 20 distinct values are classes (binary when only 0
-   * and 1), anything else is regression.
+   * CSV text (UTF-8, a byte-order mark skipped; a header line optional; ',', ';' or tab; LF, CRLF
+   * or CR line ends) read by the core's parser as an explicit data set: { dataset: { X, y, task,
+   * feature_names, class_names? }, feature_names, target_name, class_names? }. The target is the
+   * column named or numbered by options.target (default the last). A target of text labels
+   * ("inner", "outer") is classes, numbered in sorted order (as sklearn's LabelEncoder does), its
+   * labels kept as class_names. The task is options.task, or inferred: text labels are binary when
+   * there are two, multiclass otherwise; integer targets in [0, 255] with at most 20 distinct
+   * values are classes (binary when only 0 and 1); anything else is regression. Every other column
+   * must hold numbers.
    */
-  lab.parseCSV = (text, { target, task } = {}) => {
+  lab.parseCSV = (text, options = {}) => {
     if (typeof text !== 'string') fail('CSV', 'text', `must be a string, got ${describe(text)}`);
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('CSV', 'options', `must be an object { target, task }, got ${describe(options)}`);
+    for (const k of Object.keys(options)) if (k !== 'target' && k !== 'task') fail('CSV', k, 'is not an option of parseCSV (target, task)');
+    const { target } = options;
+    let { task } = options;
+    if (task !== undefined && !TASKS.includes(task)) fail('CSV', 'task', `must be one of ${TASKS.map((t) => `'${t}'`).join(', ')}, got ${describe(task)}`);
     return core.scoped((s) => {
       const [tp, tl] = s.string(text);
       const out = s.outPtr();
@@ -155,6 +191,16 @@ export async function install(lab, core, options = {}) {
           fail('CSV', 'target', `must be a column name (${names.join(', ')}) or an index in [0, ${cols - 1}], got ${describe(target)}`);
         }
         if (cols < 2) fail('CSV', 'text', `needs at least 2 columns (features and a target), got ${cols}`);
+        core.check(x.sl_csv_numbers(c, task === 'regression' ? -1 : t));
+        let class_names;
+        if (x.sl_csv_text_line(c, t)) {
+          core.check(x.sl_csv_labels(c, tp, tl, t));
+          class_names = splitNames(core.cstring(x.sl_csv_label_names(c)));
+          const k = class_names.length;
+          if (k < 2) fail('CSV', 'target', `column '${names[t]}' must hold at least 2 different class labels, got only '${class_names[0]}'`);
+          if (task === 'binary' && k > 2) fail('CSV', 'task', `is 'binary' but column '${names[t]}' holds ${k} class labels (${class_names.slice(0, 5).join(', ')}${k > 5 ? ', ...' : ''})`);
+          task ??= k === 2 ? 'binary' : 'multiclass';
+        }
         const v = core.copy(Float64Array, x.sl_csv_values(c), n * cols);
         const y = new Float64Array(n);
         const X = Array.from({ length: n }, (_, i) => {
@@ -167,7 +213,9 @@ export async function install(lab, core, options = {}) {
           const classes = y.every((u) => Number.isInteger(u) && u >= 0 && u <= 255) ? new Set(y) : null;
           task = classes && classes.size <= 20 ? (y.every((u) => u <= 1) ? 'binary' : 'multiclass') : 'regression';
         }
-        return { dataset: { X, y, task }, feature_names: names.filter((_, j) => j !== t), target_name: names[t] };
+        const feature_names = names.filter((_, j) => j !== t);
+        const dataset = { X, y, task, feature_names, ...(class_names ? { class_names } : {}) };
+        return { dataset, feature_names, target_name: names[t], ...(class_names ? { class_names } : {}) };
       } finally {
         x.sl_csv_free(c);
       }
