@@ -44,7 +44,9 @@ async function main() {
   const lastState = {}; // each room's latest settings, for rooms that hand settings to each other
   const openRoom = (route, values) => { location.hash = writeHash(route, props[route], values); };
 
+  let opening = 0;
   const open = async () => {
+    const generation = ++opening;
     const { route: r, params } = parseHash(location.hash);
     const known = Object.hasOwn(ROOMS, r); // not ROOMS[r]: a link to '#/toString' must not find Object's
     const route = known ? r : 'schedules';
@@ -53,6 +55,7 @@ async function main() {
     let { values, problems: p2 } = readState(props[route], params);
     problems.push(...p2);
     const p3 = await room.validate(lab, values, registry);
+    if (generation !== opening) return; // a newer link arrived while this one was checked: it wins
     if (p3.length) values = readState(props[route], new URLSearchParams()).values;
     problems.push(...p3);
     notify(problems.length ? `Some settings in the link were not valid and were reset to defaults: ${problems.join('; ')}.` : '',
