@@ -82,10 +82,9 @@ SL_COMPACT static sl_status number(cc *c)
         while (*q >= '0' && *q <= '9') q++;
     }
     if (is_ident(*q) || *q == '.') {
-        if (q == s + 1 && *s == '0' && (*q == 'x' || *q == 'X')) return cerr(c, "hexadecimal numbers are not part of the formula language; write the number in decimal");
+        if (q == s + 1 && *s == '0' && (*q == 'x' || *q == 'X')) return cerr(c, "hexadecimal is not supported; write numbers in decimal");
         c->s = q;
-        if ((*q == 'e' || *q == 'E') && !is_ident(q[1])) return cerr(c, "expected the digits of an exponent, e.g. 1e-3");
-        return cerr(c, *q == '.' ? "a number has at most one '.'" : "a number must be followed by an operator (write 2 * epoch, not 2epoch)");
+        return cerr(c, "a number must be followed by an operator, as in 2 * epoch");
     }
     char buf[SL_FORMULA_MAX_LEN + 1];
     size_t n = (size_t)(q - s);

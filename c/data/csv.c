@@ -52,45 +52,20 @@ static int next_line(cursor *c, const char **b, const char **e, int *line)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static int utf8_len(const unsigned char *s, int n)
-{
-    unsigned char a = s[0];
-    if (a < 0x80) return 1;
-    int k = a >= 0xC2 && a <= 0xDF ? 2 : a >= 0xE0 && a <= 0xEF ? 3 : a >= 0xF0 && a <= 0xF4 ? 4 : 0;
-    if (!k || k > n) return 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (a == 0xE0) lo = 0xA0;
-    else if (a == 0xED) hi = 0x9F; /* no surrogates */
-    else if (a == 0xF0) lo = 0x90;
-    else if (a == 0xF4) hi = 0x8F;
-    if (s[1] < lo || s[1] > hi) return 0;
-    for (int i = 2; i < k; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    return k;
-}
-
-/* Text for names and messages: valid UTF-8 kept, other bytes '?', control
+/* Text for names and messages: UTF-8 kept (the JS side decodes it), control
  * characters ' ' (and '|' '/' when bar); at most cap bytes, cut at a
  * character boundary. Returns the bytes written (no NUL); *cut is set when
  * some of src was left out. */
 static int clean(char *dst, int cap, const char *src, int n, int bar, int *cut)
 {
-    int o = 0, i = 0;
-    while (i < n) {
-        const unsigned char *s = (const unsigned char *)src + i;
-        int k = utf8_len(s, n - i);
-        if (o + (k ? k : 1) > cap) break;
-        if (k > 1) {
-            memcpy(dst + o, s, (size_t)k);
-            o += k;
-            i += k;
-            continue;
-        }
-        dst[o++] = (char)(!k ? '?' : *s == '|' && bar ? '/' : *s < 32 || *s == 127 ? ' ' : *s);
-        i++;
+    int o = n < cap ? n : cap;
+    if (o < n)
+        while (o > 0 && ((unsigned char)src[o] & 0xC0) == 0x80) o--;
+    for (int i = 0; i < o; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        dst[i] = (char)(ch == '|' && bar ? '/' : ch < 32 || ch == 127 ? ' ' : ch);
     }
-    if (cut) *cut = i < n;
+    if (cut) *cut = o < n;
     return o;
 }
 
@@ -268,7 +243,7 @@ sl_status sl_csv_parse(const char *text, int len, sl_csv **out)
             double *v = &r->v[(size_t)row * (size_t)cols + (size_t)col];
             sl_csv_column *k = &r->col[col];
             if (number(buf, flen, v)) {
-                if (!k->number_line) k->number_line = line, excerpt(k->number, buf, kept(flen), flen);
+                if (!k->number_line) k->number_line = line;
             } else {
                 *v = NAN;
                 if (!k->text_line) k->text_line = line, excerpt(k->text, buf, kept(flen), flen);
@@ -293,13 +268,6 @@ sl_status sl_csv_numbers(const sl_csv *c, int except)
                    c->col[at].text);
 }
 
-static uint32_t fnv1a(const char *p, int n)
-{
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
-    return h;
-}
-
 /* Byte order of two labels (shorter first on a common prefix). */
 static int label_cmp(const char *a, int na, const char *b, int nb)
 {
@@ -307,32 +275,23 @@ static int label_cmp(const char *a, int na, const char *b, int nb)
     return m ? m : na - nb;
 }
 
-/* A text label is not a number C reads another way (1e999, inf, nan, 0x10)
- * nor one of pandas' spellings of a missing value. */
-static sl_status label_ok(const char *f, int n, int line, int col)
+/* Why the field f (n bytes, NUL-terminated) cannot be a class label, or NULL:
+ * empty, too long, a number C reads another way (nan, inf, 1e999, 0x10), or a
+ * common spelling of a missing value (pandas' list, less its NaNs). */
+static const char *not_label(const char *f, int n)
 {
-    static const char *const MISSING[] = { "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-                                           "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null" };
-    for (size_t i = 0; i < sizeof MISSING / sizeof MISSING[0]; i++)
-        if (strlen(MISSING[i]) == (size_t)n && memcmp(MISSING[i], f, (size_t)n) == 0)
-            return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a class label, got '%s' (a missing value)", line, col,
-                           MISSING[i]);
-    char ex[32], *end;
+    static const char *const MISSING[] = { "#N/A", "<NA>", "N/A", "NA", "NULL", "None", "n/a", "null" };
+    char *end;
+    if (!n) return "an empty field";
+    if (n > SL_CSV_MAX_NAME) return "longer than 64 bytes";
     (void)strtod(f, &end);
-    if (end == f + n) {
-        excerpt(ex, f, n, n);
-        return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a finite number, got '%s'", line, col, ex);
-    }
-    return SL_STATUS_OK;
+    if (end == f + n) return "a number that is not a finite decimal";
+    for (size_t i = 0; i < sizeof MISSING / sizeof MISSING[0]; i++)
+        if (strcmp(MISSING[i], f) == 0) return "a missing value";
+    return NULL;
 }
 
 static sl_status differs(void) { return sl_fail(SL_STATUS_INVALID, THING, "text", "is not the text that was parsed"); }
-
-static sl_status labels_fail(sl_csv *c, int col, sl_status st)
-{
-    for (int i = 0; i < c->rows; i++) c->v[(size_t)i * (size_t)c->cols + (size_t)col] = NAN;
-    return st;
-}
 
 sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col)
 {
@@ -341,52 +300,44 @@ sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col)
     const sl_csv_column *k = &c->col[col];
     if (!k->text_line) return sl_fail(SL_STATUS_INVALID, THING, NULL, "column %d holds numbers, not text labels", col + 1);
     if (k->number_line && k->number_line < k->text_line)
-        return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a finite number, got '%s' (the lines before have numbers there)",
-                       k->text_line, col + 1, k->text);
+        return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a finite number, got '%s'", k->text_line, col + 1, k->text);
     if (k->number_line)
-        return sl_fail(SL_STATUS_INVALID, THING, NULL,
-                       "line %d, column %d must be a text label like '%s' on line %d, got the number '%s' (class labels are all text or all numbers)",
-                       k->number_line, col + 1, k->text, k->text_line, k->number);
-    if (len < 0 || len > SL_CSV_MAX_BYTES || (len && !text))
-        return sl_fail(SL_STATUS_INVALID, THING, NULL, "text must be the 0 to %d bytes that were parsed, got %d", SL_CSV_MAX_BYTES, len);
-    enum { MASK = 2 * SL_CSV_MAX_LABELS - 1 };
-    short slot[MASK + 1];
+        return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a text label like '%s' on line %d, got a number",
+                       k->number_line, col + 1, k->text, k->text_line);
+    if (len < 0 || len > SL_CSV_MAX_BYTES || (len && !text)) return differs();
     int lens[SL_CSV_MAX_LABELS], order[SL_CSV_MAX_LABELS], rank[SL_CSV_MAX_LABELS];
-    memset(slot, 0xff, sizeof slot);
-    char buf[FIELD_CAP];
+    char buf[FIELD_CAP], ex[32];
     int n = 0, line, flen = 0, more;
     const char *b, *e;
     cursor cur = start(text, len);
     if (c->header && !next_line(&cur, &b, &e, &line)) return differs();
     long row = 0;
     for (; next_line(&cur, &b, &e, &line); row++) {
-        if (row >= c->rows) return labels_fail(c, col, differs());
+        if (row >= c->rows) return differs();
         more = 1;
         const char *p = b;
         for (int j = 0; j <= col; j++) {
-            if (!more) return labels_fail(c, col, differs());
+            if (!more) return differs();
             sl_status st = read_field(&p, e, c->delim, buf, &flen, &more, line, j + 1);
-            if (st) return labels_fail(c, col, st);
+            if (st) return st;
         }
-        if (!flen) return labels_fail(c, col, sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d: the class label is empty", line, col + 1));
-        if (flen > SL_CSV_MAX_NAME)
-            return labels_fail(c, col, sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d: a class label must be at most %d bytes long, got %d",
-                                             line, col + 1, SL_CSV_MAX_NAME, flen));
-        sl_status st = label_ok(buf, flen, line, col + 1);
-        if (st) return labels_fail(c, col, st);
-        int s = (int)(fnv1a(buf, flen) & MASK);
-        while (slot[s] >= 0 && label_cmp(c->raw + slot[s] * SLOT, lens[slot[s]], buf, flen)) s = (s + 1) & MASK;
-        if (slot[s] < 0) {
+        const char *why = not_label(buf, flen);
+        if (why) {
+            excerpt(ex, buf, kept(flen), flen);
+            return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a class label, got '%s' (%s)", line, col + 1, ex, why);
+        }
+        int s = 0;
+        while (s < n && label_cmp(c->raw + s * SLOT, lens[s], buf, flen)) s++;
+        if (s == n) {
             if (n == SL_CSV_MAX_LABELS)
-                return labels_fail(c, col, sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d: more than %d different class labels",
-                                                 line, col + 1, SL_CSV_MAX_LABELS));
+                return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d: more than %d different class labels", line, col + 1, SL_CSV_MAX_LABELS);
             memcpy(c->raw + n * SLOT, buf, (size_t)flen);
-            lens[n] = flen;
-            slot[s] = (short)n++;
+            lens[n++] = flen;
         }
-        c->v[(size_t)row * (size_t)c->cols + (size_t)col] = slot[s];
+        c->v[(size_t)row * (size_t)c->cols + (size_t)col] = s;
     }
-    if (row != c->rows) return labels_fail(c, col, differs());
+    if (row != c->rows) return differs();
+    if (n < 2) return sl_fail(SL_STATUS_INVALID, THING, NULL, "column %d must hold at least 2 different class labels, got only '%s'", col + 1, k->text);
     for (int i = 0; i < n; i++) {
         int j = i;
         for (; j > 0 && label_cmp(c->raw + order[j - 1] * SLOT, lens[order[j - 1]], c->raw + i * SLOT, lens[i]) > 0; j--) order[j] = order[j - 1];

@@ -14,9 +14,9 @@
  * A data field is a number when it is a finite decimal ([+-] digits [.
  * digits] [e[+-]digits]); a column with any other field is a text column:
  * sl_csv_numbers refuses it as a feature (naming its first such line), and
- * sl_csv_labels reads a column of text only as class labels. Names keep their UTF-8 (invalid
- * bytes become '?', control characters spaces, '|' a '/'), at most 64 bytes
- * cut at a character boundary. */
+ * sl_csv_labels reads a column of text only as class labels. Names and labels
+ * keep their UTF-8 bytes (control characters become spaces, '|' a '/'), at
+ * most 64 bytes cut at a character boundary. */
 #ifndef SL_CSV_H
 #define SL_CSV_H
 
@@ -32,8 +32,7 @@
 typedef struct {
     int text_line;   /* 0 for a column of numbers, else the first line with a field that is not one */
     int number_line; /* the first line with a number in this column, 0 when none has one */
-    char text[32];   /* the field on text_line and on number_line, shortened, for messages */
-    char number[32];
+    char text[32];   /* the field on text_line, shortened, for messages */
 } sl_csv_column;
 
 typedef struct sl_csv {
@@ -61,10 +60,10 @@ sl_status sl_csv_numbers(const sl_csv *c, int except);
 /* Reads column col (text in every line) of the same text again as class labels: the
  * distinct labels sorted by their bytes (code point order, as sklearn's
  * LabelEncoder and Python's sorted() do), each value replaced by its label's
- * index. Refuses an empty label, a missing value (pandas' spellings: NA,
- * NaN, null, ...), a number C reads another way (inf, 1e999, 0x10), one
- * longer than SL_CSV_MAX_NAME bytes and more than SL_CSV_MAX_LABELS distinct
- * ones, naming the line. */
+ * index. Refuses an empty label, a missing value (NA, N/A, null, ...), a
+ * number C reads another way (nan, inf, 1e999, 0x10), one longer than
+ * SL_CSV_MAX_NAME bytes, fewer than 2 or more than SL_CSV_MAX_LABELS distinct
+ * ones, naming the line; on error the column's values are left unspecified. */
 sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col);
 
 int sl_csv_rows(const sl_csv *c);

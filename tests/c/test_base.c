@@ -116,9 +116,9 @@ void test_base(void)
     CHECK_ERR(sl_formula_compile("epoch * 0x1p-2", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 9: hexadecimal");
     CHECK_ERR(sl_formula_compile("0X1A", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "hexadecimal");
     CHECK_ERR(sl_formula_compile("2epoch", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2: a number must be followed by an operator");
-    CHECK_ERR(sl_formula_compile("1e", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2: expected the digits of an exponent");
-    CHECK_ERR(sl_formula_compile("1e+", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "exponent");
-    CHECK_ERR(sl_formula_compile("1.5.5", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 4: a number has at most one '.'");
+    CHECK_ERR(sl_formula_compile("1e", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2: a number must be followed by an operator");
+    CHECK_ERR(sl_formula_compile("1e+", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2");
+    CHECK_ERR(sl_formula_compile("1.5.5", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 4: a number must be followed by an operator");
     CHECK_ERR(sl_formula_compile("1_000", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2");
     CHECK_ERR(sl_formula_compile("inf", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "unknown name");
     CHECK_ERR(sl_formula_compile("nan + 1", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "unknown name");

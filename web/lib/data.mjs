@@ -47,17 +47,15 @@ function splitNames(text) {
 export function arrayNames(core, spec, ds) {
   const x = core.x;
   const out = {};
-  const take = (field, count, what) => {
+  const counts = { feature_names: x.sl_dataset_n_features(ds), class_names: x.sl_dataset_n_classes(ds) };
+  for (const [field, count] of Object.entries(counts)) {
     const v = spec[field];
-    if (v === undefined) return;
-    if (!Array.isArray(v) || v.length !== count || !v.every((s) => typeof s === 'string' && s.length <= 200)) {
-      fail(THING, field, `must be an array of ${count} strings of at most 200 characters (${what}), got ${describe(v)}`);
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.length !== count || !count || !v.every((s) => typeof s === 'string' && s.length <= 200)) {
+      fail(THING, field, count ? `must be ${count} strings (at most 200 characters each), got ${describe(v)}` : 'is only for classification');
     }
     out[field] = v.slice();
-  };
-  take('feature_names', x.sl_dataset_n_features(ds), 'one per column of X');
-  if (spec.class_names !== undefined && TASKS[x.sl_dataset_task(ds)] === 'regression') fail(THING, 'class_names', "is only for a classification task, not 'regression'");
-  take('class_names', x.sl_dataset_n_classes(ds), 'one per class');
+  }
   return out;
 }
 
@@ -172,11 +170,9 @@ export async function install(lab, core, options = {}) {
    */
   lab.parseCSV = (text, options = {}) => {
     if (typeof text !== 'string') fail('CSV', 'text', `must be a string, got ${describe(text)}`);
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('CSV', 'options', `must be an object { target, task }, got ${describe(options)}`);
-    for (const k of Object.keys(options)) if (k !== 'target' && k !== 'task') fail('CSV', k, 'is not an option of parseCSV (target, task)');
-    const { target } = options;
-    let { task } = options;
-    if (task !== undefined && !TASKS.includes(task)) fail('CSV', 'task', `must be one of ${TASKS.map((t) => `'${t}'`).join(', ')}, got ${describe(task)}`);
+    let { target, task, ...extra } = options ?? {};
+    for (const k in extra) fail('CSV', k, 'is not an option (target, task)');
+    if (task !== undefined && !TASKS.includes(task)) fail('CSV', 'task', `must be one of ${TASKS.join(', ')}, got ${describe(task)}`);
     return core.scoped((s) => {
       const [tp, tl] = s.string(text);
       const out = s.outPtr();
@@ -196,10 +192,7 @@ export async function install(lab, core, options = {}) {
         if (x.sl_csv_text_line(c, t)) {
           core.check(x.sl_csv_labels(c, tp, tl, t));
           class_names = splitNames(core.cstring(x.sl_csv_label_names(c)));
-          const k = class_names.length;
-          if (k < 2) fail('CSV', 'target', `column '${names[t]}' must hold at least 2 different class labels, got only '${class_names[0]}'`);
-          if (task === 'binary' && k > 2) fail('CSV', 'task', `is 'binary' but column '${names[t]}' holds ${k} class labels (${class_names.slice(0, 5).join(', ')}${k > 5 ? ', ...' : ''})`);
-          task ??= k === 2 ? 'binary' : 'multiclass';
+          task ??= class_names.length === 2 ? 'binary' : 'multiclass';
         }
         const v = core.copy(Float64Array, x.sl_csv_values(c), n * cols);
         const y = new Float64Array(n);
@@ -214,8 +207,9 @@ export async function install(lab, core, options = {}) {
           task = classes && classes.size <= 20 ? (y.every((u) => u <= 1) ? 'binary' : 'multiclass') : 'regression';
         }
         const feature_names = names.filter((_, j) => j !== t);
-        const dataset = { X, y, task, feature_names, ...(class_names ? { class_names } : {}) };
-        return { dataset, feature_names, target_name: names[t], ...(class_names ? { class_names } : {}) };
+        const r = { dataset: { X, y, task, feature_names }, feature_names, target_name: names[t] };
+        if (class_names) r.dataset.class_names = r.class_names = class_names;
+        return r;
       } finally {
         x.sl_csv_free(c);
       }
