@@ -63,36 +63,19 @@ static int is_ident(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (ch >= '0' && ch <= '9');
 }
 
-/* A decimal number, digits [. digits] [e [+-] digits] or . digits [...], as in
- * Python; strtod reads only the span checked here, so its extras (hex such as
- * 0x10 or 0x1p-2, inf, nan) never get in. A number directly followed by a
- * letter, digit, '_' or '.' is refused, as Python refuses 2epoch or 1e. */
+/* A decimal number as Python writes it (3, 0.5, .5, 1e-3). Of strtod's extras
+ * only hex (0x10, 0x1p-2) can start with a digit, and it is refused; inf and
+ * nan are names. A number glued to a letter, digit, '_' or '.' is refused, as
+ * Python refuses 2epoch or 1e. */
 SL_COMPACT static sl_status number(cc *c)
 {
-    const char *s = c->s, *q = s;
-    int digits = 0;
-    while (*q >= '0' && *q <= '9') q++, digits++;
-    if (*q == '.') {
-        q++;
-        while (*q >= '0' && *q <= '9') q++, digits++;
-    }
-    if (!digits) return cerr(c, "expected a number");
-    if ((*q == 'e' || *q == 'E') && ((q[1] >= '0' && q[1] <= '9') || ((q[1] == '+' || q[1] == '-') && q[2] >= '0' && q[2] <= '9'))) {
-        q += 2;
-        while (*q >= '0' && *q <= '9') q++;
-    }
-    if (is_ident(*q) || *q == '.') {
-        if (q == s + 1 && *s == '0' && (*q == 'x' || *q == 'X')) return cerr(c, "hexadecimal is not supported; write numbers in decimal");
-        c->s = q;
-        return cerr(c, "a number must be followed by an operator, as in 2 * epoch");
-    }
-    char buf[SL_FORMULA_MAX_LEN + 1];
-    size_t n = (size_t)(q - s);
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    double v = strtod(buf, NULL);
+    if (c->s[0] == '0' && (c->s[1] == 'x' || c->s[1] == 'X')) return cerr(c, "hexadecimal is not supported; write numbers in decimal");
+    char *end;
+    double v = strtod(c->s, &end);
+    if (end == c->s) return cerr(c, "expected a number");
     if (!isfinite(v)) return cerr(c, "number is too large");
-    c->s = q;
+    c->s = end;
+    if (is_ident(*end) || *end == '.') return cerr(c, "a number must be followed by an operator, as in 2 * epoch");
     return emit(c, OP_PUSH, v);
 }
 

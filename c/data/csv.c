@@ -282,10 +282,10 @@ static const char *not_label(const char *f, int n)
 {
     static const char *const MISSING[] = { "#N/A", "<NA>", "N/A", "NA", "NULL", "None", "n/a", "null" };
     char *end;
-    if (!n) return "an empty field";
+    if (!n) return "empty";
     if (n > SL_CSV_MAX_NAME) return "longer than 64 bytes";
     (void)strtod(f, &end);
-    if (end == f + n) return "a number that is not a finite decimal";
+    if (end == f + n) return "not a finite decimal";
     for (size_t i = 0; i < sizeof MISSING / sizeof MISSING[0]; i++)
         if (strcmp(MISSING[i], f) == 0) return "a missing value";
     return NULL;
@@ -293,16 +293,18 @@ static const char *not_label(const char *f, int n)
 
 static sl_status differs(void) { return sl_fail(SL_STATUS_INVALID, THING, "text", "is not the text that was parsed"); }
 
-sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col)
+sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col, int numeric)
 {
     if (col < 0 || col >= c->cols)
         return sl_fail(SL_STATUS_INVALID, THING, "target", "must be a column index in [0, %d], got %d", c->cols - 1, col);
+    sl_status st = sl_csv_numbers(c, numeric ? -1 : col);
+    if (st) return st;
     const sl_csv_column *k = &c->col[col];
-    if (!k->text_line) return sl_fail(SL_STATUS_INVALID, THING, NULL, "column %d holds numbers, not text labels", col + 1);
+    if (!k->text_line) return SL_STATUS_OK; /* numbers: nothing to read */
     if (k->number_line && k->number_line < k->text_line)
         return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a finite number, got '%s'", k->text_line, col + 1, k->text);
     if (k->number_line)
-        return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be a text label like '%s' on line %d, got a number",
+        return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d must be text like '%s' on line %d, got a number",
                        k->number_line, col + 1, k->text, k->text_line);
     if (len < 0 || len > SL_CSV_MAX_BYTES || (len && !text)) return differs();
     int lens[SL_CSV_MAX_LABELS], order[SL_CSV_MAX_LABELS], rank[SL_CSV_MAX_LABELS];
@@ -318,8 +320,7 @@ sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col)
         const char *p = b;
         for (int j = 0; j <= col; j++) {
             if (!more) return differs();
-            sl_status st = read_field(&p, e, c->delim, buf, &flen, &more, line, j + 1);
-            if (st) return st;
+            if ((st = read_field(&p, e, c->delim, buf, &flen, &more, line, j + 1))) return st;
         }
         const char *why = not_label(buf, flen);
         if (why) {
@@ -330,14 +331,14 @@ sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col)
         while (s < n && label_cmp(c->raw + s * SLOT, lens[s], buf, flen)) s++;
         if (s == n) {
             if (n == SL_CSV_MAX_LABELS)
-                return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d: more than %d different class labels", line, col + 1, SL_CSV_MAX_LABELS);
+                return sl_fail(SL_STATUS_INVALID, THING, NULL, "line %d, column %d: more than %d class labels", line, col + 1, SL_CSV_MAX_LABELS);
             memcpy(c->raw + n * SLOT, buf, (size_t)flen);
             lens[n++] = flen;
         }
         c->v[(size_t)row * (size_t)c->cols + (size_t)col] = s;
     }
     if (row != c->rows) return differs();
-    if (n < 2) return sl_fail(SL_STATUS_INVALID, THING, NULL, "column %d must hold at least 2 different class labels, got only '%s'", col + 1, k->text);
+    if (n < 2) return sl_fail(SL_STATUS_INVALID, THING, NULL, "column %d must hold 2 or more class labels, got only '%s'", col + 1, k->text);
     for (int i = 0; i < n; i++) {
         int j = i;
         for (; j > 0 && label_cmp(c->raw + order[j - 1] * SLOT, lens[order[j - 1]], c->raw + i * SLOT, lens[i]) > 0; j--) order[j] = order[j - 1];

@@ -38,7 +38,7 @@ typedef struct {
 typedef struct sl_csv {
     int rows, cols, header; /* header: 1 when the first line held names */
     char delim;
-    int n_labels;           /* after sl_csv_labels: the number of class labels, else 0 */
+    int n_labels;           /* after sl_csv_labels of a text column: the number of class labels, else 0 */
     double *v;              /* rows x cols, row-major; NaN in text columns until sl_csv_labels */
     char *names;            /* the names joined by '|' ("" without a header) */
     sl_csv_column *col;     /* cols entries */
@@ -57,14 +57,17 @@ void sl_csv_free(sl_csv *c);
  * "CSV: line 3, column 2 must be a finite number, got 'x'". */
 sl_status sl_csv_numbers(const sl_csv *c, int except);
 
-/* Reads column col (text in every line) of the same text again as class labels: the
- * distinct labels sorted by their bytes (code point order, as sklearn's
- * LabelEncoder and Python's sorted() do), each value replaced by its label's
- * index. Refuses an empty label, a missing value (NA, N/A, null, ...), a
- * number C reads another way (nan, inf, 1e999, 0x10), one longer than
- * SL_CSV_MAX_NAME bytes, fewer than 2 or more than SL_CSV_MAX_LABELS distinct
- * ones, naming the line; on error the column's values are left unspecified. */
-sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col);
+/* Prepares column col of the same text as the target: first checks that
+ * every other column (every column when numeric) holds numbers, as
+ * sl_csv_numbers; then a column of text is read again as class labels (a
+ * column of numbers is left as it is, with no labels): the distinct labels
+ * sorted by their bytes (code point order, as sklearn's LabelEncoder and
+ * Python's sorted() do), each value replaced by its label's index. Refuses an
+ * empty label, a missing value (NA, N/A, null, ...), a number C reads another
+ * way (nan, inf, 1e999, 0x10), one longer than SL_CSV_MAX_NAME bytes, fewer
+ * than 2 or more than SL_CSV_MAX_LABELS distinct ones, naming the line; on
+ * error the column's values are left unspecified. */
+sl_status sl_csv_labels(sl_csv *c, const char *text, int len, int col, int numeric);
 
 int sl_csv_rows(const sl_csv *c);
 int sl_csv_cols(const sl_csv *c);

@@ -122,45 +122,46 @@ void test_csv_text(void)
         CHECK(sl_csv_numbers(c, 2) == SL_STATUS_OK);
         CHECK_ERR(sl_csv_numbers(c, -1), SL_STATUS_INVALID, "CSV: line 1, column 3 must be a finite number, got 'outer'");
         CHECK(isnan(sl_csv_values(c)[2]));
-        CHECK(sl_csv_labels(c, moons, (int)strlen(moons), 2) == SL_STATUS_OK);
+        CHECK(sl_csv_labels(c, moons, (int)strlen(moons), 2, 0) == SL_STATUS_OK);
         const double *v = sl_csv_values(c);
         CHECK(sl_csv_n_labels(c) == 3 && strcmp(sl_csv_label_names(c), "in, ner|inner|outer") == 0); /* sorted by bytes */
         CHECK(v[2] == 2 && v[5] == 1 && v[8] == 2 && v[11] == 0 && v[3] == -1);
-        CHECK_ERR(sl_csv_labels(c, moons, (int)strlen(moons), 0), SL_STATUS_INVALID, "column 1 holds numbers, not text labels");
-        CHECK_ERR(sl_csv_labels(c, moons, 9, 2), SL_STATUS_INVALID, "text is not the text that was parsed");
+        CHECK_ERR(sl_csv_labels(c, moons, (int)strlen(moons), 0, 0), SL_STATUS_INVALID, "line 1, column 3 must be a finite number"); /* the others must be numbers */
+        CHECK_ERR(sl_csv_labels(c, moons, (int)strlen(moons), 2, 1), SL_STATUS_INVALID, "line 1, column 3 must be a finite number"); /* regression */
+        CHECK_ERR(sl_csv_labels(c, moons, 9, 2, 0), SL_STATUS_INVALID, "text is not the text that was parsed");
         sl_csv_free(c);
     }
     const char *headed = "\xEF\xBB\xBFx1;x2;species\r\n1;2;\xC3\xA9t\xC3\xA9\r\n3;4;hiver\r\n5;6;\xC3\xA9t\xC3\xA9\r\n";
     c = parse(headed);
     if (c) {
         CHECK(c->header == 1 && sl_csv_rows(c) == 3 && strcmp(sl_csv_names(c), "x1|x2|species") == 0);
-        CHECK(sl_csv_labels(c, headed, (int)strlen(headed), 2) == SL_STATUS_OK);
+        CHECK(sl_csv_labels(c, headed, (int)strlen(headed), 2, 0) == SL_STATUS_OK);
         CHECK(strcmp(sl_csv_label_names(c), "hiver|\xC3\xA9t\xC3\xA9") == 0 && sl_csv_values(c)[2] == 1 && sl_csv_values(c)[5] == 0);
         sl_csv_free(c);
     }
     const char *mixed = "a,b\n1,x\n2,1\n";
     c = parse(mixed);
     if (c) {
-        CHECK_ERR(sl_csv_labels(c, mixed, (int)strlen(mixed), 1), SL_STATUS_INVALID,
-                  "line 3, column 2 must be a text label like 'x' on line 2, got a number");
+        CHECK_ERR(sl_csv_labels(c, mixed, (int)strlen(mixed), 1, 0), SL_STATUS_INVALID,
+                  "line 3, column 2 must be text like 'x' on line 2, got a number");
         sl_csv_free(c);
     }
     const char *one = "a,b\n1,yes\n2,yes\n";
     c = parse(one);
     if (c) {
-        CHECK_ERR(sl_csv_labels(c, one, (int)strlen(one), 1), SL_STATUS_INVALID, "column 2 must hold at least 2 different class labels, got only 'yes'");
+        CHECK_ERR(sl_csv_labels(c, one, (int)strlen(one), 1, 0), SL_STATUS_INVALID, "column 2 must hold 2 or more class labels, got only 'yes'");
         sl_csv_free(c);
     }
     const char *mixed2 = "a,b\n1,0\n2,NaN\n";
     c = parse(mixed2);
     if (c) {
-        CHECK_ERR(sl_csv_labels(c, mixed2, (int)strlen(mixed2), 1), SL_STATUS_INVALID, "line 3, column 2 must be a finite number, got 'NaN'");
+        CHECK_ERR(sl_csv_labels(c, mixed2, (int)strlen(mixed2), 1, 0), SL_STATUS_INVALID, "line 3, column 2 must be a finite number, got 'NaN'");
         sl_csv_free(c);
     }
     const char *empty = "a,b\n1,x\n2,\"\"\n";
     c = parse(empty);
     if (c) {
-        CHECK_ERR(sl_csv_labels(c, empty, (int)strlen(empty), 1), SL_STATUS_INVALID, "line 3, column 2 must be a class label, got '' (an empty field)");
+        CHECK_ERR(sl_csv_labels(c, empty, (int)strlen(empty), 1, 0), SL_STATUS_INVALID, "line 3, column 2 must be a class label, got '' (empty)");
         CHECK(sl_csv_n_labels(c) == 0);
         sl_csv_free(c);
     }
@@ -169,35 +170,35 @@ void test_csv_text(void)
     for (int i = 0; i < 257; i++) sprintf(many + strlen(many), "%d,c%d\n", i, i);
     c = parse(many);
     if (c) {
-        CHECK_ERR(sl_csv_labels(c, many, (int)strlen(many), 1), SL_STATUS_INVALID, "line 258, column 2: more than 256 different class labels");
+        CHECK_ERR(sl_csv_labels(c, many, (int)strlen(many), 1, 0), SL_STATUS_INVALID, "line 258, column 2: more than 256 class labels");
         sl_csv_free(c);
     }
     char wide[200] = "a,b\n1,x\n2,";
     memset(wide + strlen(wide), 'y', 70);
     c = parse(wide);
     if (c) {
-        CHECK_ERR(sl_csv_labels(c, wide, (int)strlen(wide), 1), SL_STATUS_INVALID, "line 3, column 2 must be a class label, got 'yyyyyyyyyyyyyyyyyyyyyyyy...' (longer than 64 bytes)");
+        CHECK_ERR(sl_csv_labels(c, wide, (int)strlen(wide), 1, 0), SL_STATUS_INVALID, "line 3, column 2 must be a class label, got 'yyyyyyyyyyyyyyyyyyyyyyyy...' (longer than 64 bytes)");
         sl_csv_free(c);
     }
     const char nul[] = "a,b\n1,x\0y\n2,x\n3,x\0y\n"; /* labels told apart by every byte, NUL included */
     c = parse_len(nul, (int)sizeof nul - 1);
     if (c) {
-        CHECK(sl_csv_labels(c, nul, (int)sizeof nul - 1, 1) == SL_STATUS_OK && sl_csv_n_labels(c) == 2);
+        CHECK(sl_csv_labels(c, nul, (int)sizeof nul - 1, 1, 0) == SL_STATUS_OK && sl_csv_n_labels(c) == 2);
         CHECK(strcmp(sl_csv_label_names(c), "x|x y") == 0 && sl_csv_values(c)[1] == 1 && sl_csv_values(c)[3] == 0);
         sl_csv_free(c);
     }
     static const char *NOT_LABELS[][2] = {
         { "a,b\n1,x\n2,NA\n", "line 3, column 2 must be a class label, got 'NA' (a missing value)" },
         { "a,b\n1,null\n2,x\n", "line 2, column 2 must be a class label, got 'null'" },
-        { "a,b\n1,x\n2,NaN\n", "line 3, column 2 must be a class label, got 'NaN' (a number that is not a finite decimal)" },
-        { "a,b\n1,x\n2,1e999\n", "line 3, column 2 must be a class label, got '1e999' (a number that is not a finite decimal)" },
+        { "a,b\n1,x\n2,NaN\n", "line 3, column 2 must be a class label, got 'NaN' (not a finite decimal)" },
+        { "a,b\n1,x\n2,1e999\n", "line 3, column 2 must be a class label, got '1e999' (not a finite decimal)" },
         { "a,b\n1,inf\n2,x\n", "got 'inf'" },
         { "a,b\n1,x\n2,0x10\n", "got '0x10'" },
     };
     for (int i = 0; i < 6; i++) {
         c = parse(NOT_LABELS[i][0]);
         if (c) {
-            CHECK_ERR(sl_csv_labels(c, NOT_LABELS[i][0], (int)strlen(NOT_LABELS[i][0]), 1), SL_STATUS_INVALID, NOT_LABELS[i][1]);
+            CHECK_ERR(sl_csv_labels(c, NOT_LABELS[i][0], (int)strlen(NOT_LABELS[i][0]), 1, 0), SL_STATUS_INVALID, NOT_LABELS[i][1]);
             sl_csv_free(c);
         }
     }

@@ -1,7 +1,7 @@
 // lab.dataset: the data sets of the C core (c/data/data.c) as plain typed
 // arrays for plotting and training. A spec names a data set
 // ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
-// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed, feature_names, class_names }).
+// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed, class_names }).
 // The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz
 // (44 KB; base64-embedded it would take 59 KB of the module's 150 KB): in Node
 // loadSteplab() reads it from beside the module, in browsers lab.loadDataset('digits')
@@ -41,23 +41,10 @@ function splitNames(text) {
   return text ? text.split('|') : undefined;
 }
 
-// The names an explicit data set may carry (lab.parseCSV gives them), checked against the C data
-// set ds: feature_names, one string per column of X, and class_names, one per class. The core keeps
-// no names for explicit arrays, so they live in JS.
-export function arrayNames(core, spec, ds) {
-  const x = core.x;
-  const out = {};
-  const counts = { feature_names: x.sl_dataset_n_features(ds), class_names: x.sl_dataset_n_classes(ds) };
-  for (const [field, count] of Object.entries(counts)) {
-    const v = spec[field];
-    if (v === undefined) continue;
-    if (!Array.isArray(v) || v.length !== count || !count || !v.every((s) => typeof s === 'string' && s.length <= 200)) {
-      fail(THING, field, count ? `must be ${count} strings (at most 200 characters each), got ${describe(v)}` : 'is only for classification');
-    }
-    out[field] = v.slice();
-  }
-  return out;
-}
+// The class names an explicit data set may carry (lab.parseCSV gives them), n strings; the core
+// keeps no names for explicit arrays, so they live in JS.
+const classNames = (v, n) => (Array.isArray(v) && v.length === n && n && v.every((t) => typeof t === 'string' && t.length <= 200)
+  ? [...v] : fail(THING, 'class_names', n ? `must be ${n} strings of at most 200 characters, got ${describe(v)}` : 'is only for classification'));
 
 // Copies a C data set into JS arrays and frees it.
 function read(core, ptr) {
@@ -138,7 +125,7 @@ export async function install(lab, core, options = {}) {
       fail(THING, 'y', `must hold one number per row of X (${n}), got ${describe(spec.y)}`);
     }
     const y = Float64Array.from(spec.y, (v, i) => (Number.isFinite(v) ? v : fail(THING, 'y', `row ${i} must be a finite number, got ${describe(v)}`)));
-    const options = { ...spec, X: undefined, y: undefined, feature_names: undefined, class_names: undefined };
+    const options = { ...spec, X: undefined, y: undefined, class_names: undefined };
     const text = specText(options, THING);
     const ptr = core.scoped((s) => {
       const xp = s.f64(X.data);
@@ -148,19 +135,14 @@ export async function install(lab, core, options = {}) {
       core.check(x.sl_dataset_from_arrays(xp, n, X.width, yp, sp, sl, out));
       return s.readPtr(out);
     });
-    let names;
-    try {
-      names = arrayNames(core, spec, ptr);
-    } catch (e) {
-      x.sl_dataset_free(ptr);
-      throw e;
-    }
-    return Object.assign(read(core, ptr), names);
+    const out = read(core, ptr);
+    if (spec.class_names !== undefined) out.class_names = classNames(spec.class_names, out.n_classes);
+    return out;
   };
   /**
    * CSV text (UTF-8, a byte-order mark skipped; a header line optional; ',', ';' or tab; LF, CRLF
    * or CR line ends) read by the core's parser as an explicit data set: { dataset: { X, y, task,
-   * feature_names, class_names? }, feature_names, target_name, class_names? }. The target is the
+   * class_names? }, feature_names, target_name, class_names? }. The target is the
    * column named or numbered by options.target (default the last). A target of text labels
    * ("inner", "outer") is classes, numbered in sorted order (as sklearn's LabelEncoder does), its
    * labels kept as class_names. The task is options.task, or inferred: text labels are binary when
@@ -170,8 +152,7 @@ export async function install(lab, core, options = {}) {
    */
   lab.parseCSV = (text, options = {}) => {
     if (typeof text !== 'string') fail('CSV', 'text', `must be a string, got ${describe(text)}`);
-    let { target, task, ...extra } = options ?? {};
-    for (const k in extra) fail('CSV', k, 'is not an option (target, task)');
+    let { target, task } = options ?? {};
     if (task !== undefined && !TASKS.includes(task)) fail('CSV', 'task', `must be one of ${TASKS.join(', ')}, got ${describe(task)}`);
     return core.scoped((s) => {
       const [tp, tl] = s.string(text);
@@ -187,13 +168,9 @@ export async function install(lab, core, options = {}) {
           fail('CSV', 'target', `must be a column name (${names.join(', ')}) or an index in [0, ${cols - 1}], got ${describe(target)}`);
         }
         if (cols < 2) fail('CSV', 'text', `needs at least 2 columns (features and a target), got ${cols}`);
-        core.check(x.sl_csv_numbers(c, task === 'regression' ? -1 : t));
-        let class_names;
-        if (x.sl_csv_text_line(c, t)) {
-          core.check(x.sl_csv_labels(c, tp, tl, t));
-          class_names = splitNames(core.cstring(x.sl_csv_label_names(c)));
-          task ??= class_names.length === 2 ? 'binary' : 'multiclass';
-        }
+        core.check(x.sl_csv_labels(c, tp, tl, t, task === 'regression'));
+        const class_names = splitNames(core.cstring(x.sl_csv_label_names(c)));
+        if (class_names) task ??= class_names.length === 2 ? 'binary' : 'multiclass';
         const v = core.copy(Float64Array, x.sl_csv_values(c), n * cols);
         const y = new Float64Array(n);
         const X = Array.from({ length: n }, (_, i) => {
@@ -207,7 +184,7 @@ export async function install(lab, core, options = {}) {
           task = classes && classes.size <= 20 ? (y.every((u) => u <= 1) ? 'binary' : 'multiclass') : 'regression';
         }
         const feature_names = names.filter((_, j) => j !== t);
-        const r = { dataset: { X, y, task, feature_names }, feature_names, target_name: names[t] };
+        const r = { dataset: { X, y, task }, feature_names, target_name: names[t] };
         if (class_names) r.dataset.class_names = r.class_names = class_names;
         return r;
       } finally {

@@ -275,8 +275,7 @@ export interface DatasetSpec {
   seed?: number;
   val_fraction?: number;
   standardize?: boolean;
-  /** With X and y: one name per column of X and one per class, kept on the result. */
-  feature_names?: string[];
+  /** With X and y: one name per class, kept on the result (lab.parseCSV's text labels). */
   class_names?: string[];
   [param: string]: unknown;
 }
@@ -477,7 +476,7 @@ export interface Lab {
    * order, the labels kept as class_names. task: inferred from the target's values when not given.
    */
   parseCSV(text: string, options?: { target?: string | number; task?: 'binary' | 'multiclass' | 'regression' }): {
-    dataset: { X: Float64Array[]; y: Float64Array; task: 'binary' | 'multiclass' | 'regression'; feature_names: string[]; class_names?: string[] };
+    dataset: { X: Float64Array[]; y: Float64Array; task: 'binary' | 'multiclass' | 'regression'; class_names?: string[] };
     feature_names: string[];
     target_name: string;
     class_names?: string[];

@@ -14,7 +14,7 @@
 // predictGrid are in the data set's feature space as lab.dataset returns it (standardised by default).
 import { fail, describe } from './errors.mjs';
 import { specText, thingOf } from './spec.mjs';
-import { numberRows, arrayNames } from './data.mjs';
+import { numberRows } from './data.mjs';
 import { flatWeights, layersOf } from './model.mjs';
 
 const THING = 'Trainer';
@@ -296,22 +296,16 @@ export function install(lab, core) {
     }
   }
 
-  // The C data set of explicit arrays { X, y, task, val_fraction, standardize, seed, feature_names?, class_names? }; the caller frees it.
+  // The C data set of explicit arrays { X, y, task, val_fraction, standardize, seed }; the caller frees it. A data set
+  // from lab.parseCSV may have class_names, for the page's labels: the trainer leaves them out.
   const arrays = (s, spec) => {
     const X = numberRows(spec.X, { thing: 'dataset', field: 'X', min: 2 });
     const y = spec.y;
     if ((!Array.isArray(y) && !ArrayBuffer.isView(y)) || y.length !== X.n) fail('dataset', 'y', `must hold one number per row of X (${X.n}), got ${describe(y)}`);
     const out = s.outPtr();
-    const [sp, sl] = s.string(specText({ ...spec, X: undefined, y: undefined, feature_names: undefined, class_names: undefined }, 'dataset'));
+    const [sp, sl] = s.string(specText({ ...spec, X: undefined, y: undefined, class_names: undefined }, 'dataset'));
     core.check(x.sl_dataset_from_arrays(s.f64(X.data), X.n, X.width, s.f64(Float64Array.from(y)), sp, sl, out));
-    const ds = s.readPtr(out);
-    try {
-      arrayNames(core, spec, ds); // checked like lab.dataset's, so a parseCSV data set trains as it is
-    } catch (e) {
-      x.sl_dataset_free(ds);
-      throw e;
-    }
-    return ds;
+    return s.readPtr(out);
   };
 
   /** A trainer for config (see the top of this file); dispose() it when done. */
