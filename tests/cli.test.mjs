@@ -238,6 +238,9 @@ test('flags are parsed strictly, names are looked up without prototypes, files a
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /StepLR: learning rate over 3 steps/);
   assert.equal(run('list', 'datasets').status, 0);
+  // NaN and infinite metrics are values ReduceLROnPlateau takes (bad epochs), not typos
+  const nan = run('schedule', '{"type":"ReduceLROnPlateau","patience":0,"lr":1}', '--steps', '3', '--metrics', '1,NaN,-Infinity');
+  assert.equal(nan.status, 0, nan.stderr);
   assert.deepEqual(run('lr-find', JSON.stringify(moons), '--num-iter', '12', '--start-lr', '1e-4', '--end-lr', '.5', '--json').status, 0);
 });
 
