@@ -2,7 +2,7 @@
 // packed npm package installed offline into an empty folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,12 +64,13 @@ test('bad input exits 2 with the message naming the field; help and version exit
   const cases = [
     [['schedule', '{"type":"OneCycleLR","max_lr":0.1,"total_steps":10,"pct_start":1.5}'], 'OneCycleLR: pct_start must be a number in (0, 1), got 1.5'],
     [['schedule', '{"type":"StepLR"'], 'the scheduler spec is not valid JSON'],
-    [['schedule', '{"type":"StepLR","step_size":3}', '--steps', 'many'], 'StepLR: n must be an integer in [0, 50000000], got NaN'],
+    [['schedule', '{"type":"StepLR","step_size":3}', '--steps', 'many'], "--steps must be a whole number written in decimal digits, got 'many'"],
+    [['schedule', '{"type":"StepLR","step_size":3}', '--steps', '99999999999'], 'StepLR: n must be an integer in [0, 50000000], got 99999999999'],
     [['schedule'], 'the scheduler spec is missing'],
-    [['schedule', '@/nonexistent/spec.json'], 'cannot read /nonexistent/spec.json: ENOENT'],
-    [['schedule', '{"type":"ReduceLROnPlateau"}', '--steps', '3', '--metrics', '1,x'], "ReduceLROnPlateau: metrics [1] must be a number, got 'x'"],
+    [['schedule', '@/nonexistent/spec.json'], "cannot read '/nonexistent/spec.json': no such file or directory (ENOENT)"],
+    [['schedule', '{"type":"ReduceLROnPlateau"}', '--steps', '3', '--metrics', '1,x'], "--metrics must be decimal numbers (or NaN, Infinity, -Infinity) separated by commas (item 2 is 'x'), got '1,x'"],
     [['loss', '{"type":"MSELoss"}', '[1,2]', '[1]'], 'MSELoss'],
-    [['list', 'recipes'], "list: family must be one of"],
+    [['list', 'recipes'], "list: unknown family 'recipes'; the families are schedulers, losses, optimizers"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [['schedule', '--steps'], '--steps needs a value'],
   ];
@@ -165,15 +166,16 @@ test('lr-find: the range test of lab.lrFind as JSON, CSV, a summary and a plot',
 test('train and lr-find: bad input exits 2 naming the field; a diverging run exits 0', () => {
   const cases = [
     [['train'], 'the trainer config is missing'],
-    [['train', '/nonexistent/config.json'], 'cannot read /nonexistent/config.json: ENOENT'],
+    [['train', '/nonexistent/config.json'], "cannot read '/nonexistent/config.json': no such file or directory (ENOENT)"],
     [['train', '{"dataset":'], 'the trainer config is not valid JSON'],
     [['train', JSON.stringify({ ...moons, optimizer: { type: 'Adam', lr: -1 } })], 'Adam: lr must be'],
     [['train', JSON.stringify({ ...moons, epochs: 0 })], 'epochs'],
-    [['train', JSON.stringify(moons), '--out', '/nonexistent/dir/h.csv'], '--out: cannot write /nonexistent/dir/h.csv'],
+    [['train', JSON.stringify(moons), '--out', '/nonexistent/dir/h.csv'], "--out: cannot write '/nonexistent/dir/h.csv'"],
     [['lr-find', JSON.stringify(moons), '--smooth-f', '1'], 'lrFind: smooth_f must be a number in [0, 1), got 1'],
-    [['lr-find', JSON.stringify(moons), '--start-lr', 'tiny'], 'lrFind: start_lr must be a finite number > 0, got NaN'],
-    [['lr-find', JSON.stringify(moons), '--step-mode', 'cos'], "lrFind: step_mode must be 'exp' or 'linear', got 'cos'"],
-    [['lr-find', JSON.stringify(moons), '--seeds', '1,,2'], 'lrFind: seeds[1]'],
+    [['lr-find', JSON.stringify(moons), '--start-lr', 'tiny'], "--start-lr must be a finite decimal number (like 0.001 or 1e-3), got 'tiny'"],
+    [['lr-find', JSON.stringify(moons), '--start-lr', '0'], 'lrFind: start_lr must be a finite number > 0, got 0'],
+    [['lr-find', JSON.stringify(moons), '--step-mode', 'cos'], "--step-mode must be one of exp, linear, got 'cos'"],
+    [['lr-find', JSON.stringify(moons), '--seeds', '1,,2'], "--seeds must be whole numbers separated by commas (item 2 is '')"],
     [['lr-find', JSON.stringify({ ...moons, loss: { type: 'Nope' } })], 'Nope'],
   ];
   for (const [args, message] of cases) {
@@ -193,6 +195,121 @@ test('train and lr-find: bad input exits 2 naming the field; a diverging run exi
   const dj = JSON.parse(run('train', JSON.stringify({ ...moons, model: { hidden: [16], activation: 'relu' }, optimizer: { type: 'SGD', lr: 1e6 } }), '--json', '--quiet').stdout);
   assert.equal(dj.status, 'diverged');
   assert.ok(Number.isInteger(dj.diverged.step) && dj.diverged.step < 48, JSON.stringify(dj.diverged));
+});
+
+test('flags are parsed strictly, names are looked up without prototypes, files are named as given', () => {
+  const spec = '{"type":"StepLR","step_size":2}';
+  const cases = [
+    [['schedule', spec, '--steps='], '--steps needs a value, got an empty one'],
+    [['schedule', spec, '--steps', '0x10'], "--steps must be a whole number written in decimal digits, got '0x10'"],
+    [['schedule', spec, '--steps', '1e2'], "--steps must be a whole number written in decimal digits, got '1e2'"],
+    [['schedule', spec, '--steps', ' 5'], "--steps must be a whole number"],
+    [['schedule', spec, '--steps', '-1'], "--steps must be a whole number"],
+    [['schedule', spec, '--stpes', '5'], "unknown flag '--stpes'"],
+    [['schedule', spec, '--__proto__'], "unknown flag '--__proto__'"],
+    [['schedule', spec, '--constructor=1'], "unknown flag '--constructor'"],
+    [['schedule', spec, '-s', '5'], "unknown flag '-s'"],
+    [['schedule', spec, '--steps', '3', '--steps', '4'], '--steps is given twice'],
+    [['schedule', spec, '--csv=yes'], "--csv takes no value, got 'yes'"],
+    [['schedule', spec, '--out', 'x.csv'], 'schedule does not take --out (its flags: --steps, --metrics, --csv, --json, --plot, --width, --height)'],
+    [['train', 'x.json', '--steps', '3'], 'train does not take --steps'],
+    [['schedule', spec, 'extra'], "schedule takes 1 argument, got an extra one: 'extra'"],
+    [['schedule', spec, '--width', '30'], '--width applies only with --plot'],
+    [['schedule', spec, '--plot', '--width', '3'], '--width must be in [8, 1000], got 3'],
+    [['lr-find', 'x.json', '--end-lr', 'Infinity'], "--end-lr must be a finite decimal number"],
+    [['lr-find', 'x.json', '--end-lr', '1e999'], "--end-lr must be a finite decimal number"],
+    [['list', '__proto__'], "list: unknown family '__proto__'; the families are schedulers, losses, optimizers, surfaces, datasets"],
+    [['list', 'constructor'], "list: unknown family 'constructor'; the families are"],
+    [['list', 'toString'], "list: unknown family 'toString'; the families are"],
+    [['toString'], "unknown command 'toString'"],
+    [['__proto__'], "unknown command '__proto__'"],
+    [['train', 'null'], "the trainer config: cannot read 'null': no such file or directory (ENOENT)"],
+    [['train', os.tmpdir()], `the trainer config: cannot read '${os.tmpdir()}': it is a directory (EISDIR)`],
+    [['schedule', '@'], "cannot read '': no such file or directory"],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status} ${r.stderr}`);
+    assert.ok(r.stderr.includes(message), `${args.join(' ')}: '${r.stderr}' lacks '${message}'`);
+    assert.ok(!r.stderr.includes('internal error') && !r.stderr.includes('    at '), r.stderr);
+    assert.equal(r.stdout, '');
+  }
+  const ok = run('schedule', spec, '--steps=3', '--plot', '--width', '20', '--height=6');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /StepLR: learning rate over 3 steps/);
+  assert.equal(run('list', 'datasets').status, 0);
+  // NaN and infinite metrics are values ReduceLROnPlateau takes (bad epochs), not typos
+  const nan = run('schedule', '{"type":"ReduceLROnPlateau","patience":0,"lr":1}', '--steps', '3', '--metrics', '1,NaN,-Infinity');
+  assert.equal(nan.status, 0, nan.stderr);
+  assert.deepEqual(run('lr-find', JSON.stringify(moons), '--num-iter', '12', '--start-lr', '1e-4', '--end-lr', '.5', '--json').status, 0);
+});
+
+test('train checks --out before any work and removes the file it made when nothing is written', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-cli-'));
+  // a long run: were it trained first, the test would time out
+  const long = JSON.stringify({ ...moons, epochs: 1000000 });
+  for (const [out, why] of [['/proc/nope/x.csv', 'no such file or directory'], [dir, 'it is a directory'], [path.join(dir, 'no/such/dir.csv'), 'no such file']]) {
+    const r = spawnSync(process.execPath, [cli, 'train', long, '--out', out], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 2, `${out}: ${r.status} ${r.stderr}`);
+    assert.ok(r.stderr.startsWith(`steplab: --out: cannot write '${out}': ${why}`), r.stderr);
+    assert.equal(r.stdout, '');
+  }
+  const file = path.join(dir, 'h.csv');
+  const bad = run('train', JSON.stringify({ ...moons, optimizer: { type: 'Adam', lr: -1 } }), '--out', file);
+  assert.equal(bad.status, 2);
+  assert.ok(!fs.existsSync(file), 'a refused config leaves no empty history file behind');
+  assert.equal(run('train', 'null', '--out', file).status, 2);
+  assert.ok(!fs.existsSync(file));
+  fs.writeFileSync(file, 'kept');
+  assert.equal(run('train', JSON.stringify({ ...moons, epochs: 0 }), '--out', file).status, 2);
+  assert.equal(fs.readFileSync(file, 'utf8'), 'kept', 'an existing file is left alone when nothing is written');
+  fs.rmSync(dir, { recursive: true });
+});
+
+// Spawns a long training run, sends SIGINT once the first epoch line is out, and resolves with
+// { code, stdout, stderr } (a hang guard kills it after 60 s).
+function interrupt(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', sent = false;
+    const guard = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`hung: ${stderr.slice(-400)}`)); }, 60000);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && /^epoch 1 /m.test(stderr)) { sent = true; child.kill('SIGINT'); }
+    });
+    child.on('close', (code, signal) => { clearTimeout(guard); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+test('Ctrl-C during train writes the epochs done so far (to --out, else stdout), says so, and exits 130', async () => {
+  const config = { ...moons, epochs: 100000 };
+  const want = lab.createTrainer(config);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-cli-'));
+  const file = path.join(dir, 'h.csv');
+  const r = await interrupt(['train', JSON.stringify(config), '--out', file]);
+  assert.equal(r.code, 130, `${r.code} ${r.signal} ${r.stderr.slice(-400)}`);
+  const m = /steplab: interrupted at step (\d+) of 800000; the history of the (\d+) complete epochs? was written to '(.*)'\n$/.exec(r.stderr);
+  assert.ok(m, r.stderr.slice(-400));
+  assert.equal(m[3], file);
+  const rows = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const n = Number(m[2]);
+  assert.ok(n >= 1 && rows.length === n + 1, `${n} epochs said, ${rows.length - 1} written`);
+  assert.equal(rows[0], 'epoch,train_loss,val_loss,train_accuracy,val_accuracy,lr');
+  // the rows are the run's own numbers: the same epochs from the same config in this process
+  want.step(Number(m[1]));
+  const h = want.history.epochs;
+  assert.equal(h.train_loss.length, n);
+  assert.equal(rows[n], `${n},${h.train_loss[n - 1]},${h.val_loss[n - 1]},${h.train_accuracy[n - 1]},${h.val_accuracy[n - 1]},${h.lr[n - 1]}`);
+  want.dispose();
+  // without --out the history goes to stdout
+  const s = await interrupt(['train', JSON.stringify(config)]);
+  assert.equal(s.code, 130, s.stderr.slice(-400));
+  assert.match(s.stderr, /was written to stdout\n$/);
+  const lines = s.stdout.trim().split('\n');
+  assert.equal(lines[0], 'epoch,train_loss,val_loss,train_accuracy,val_accuracy,lr');
+  assert.ok(lines.length >= 2 && lines[1].startsWith(`1,${h.train_loss[0]},`), s.stdout.slice(0, 300));
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('npm pack gives a package that installs offline into an empty folder and works there', () => {

@@ -63,6 +63,22 @@ static int is_ident(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (ch >= '0' && ch <= '9');
 }
 
+/* A decimal number as Python writes it (3, 0.5, .5, 1e-3). Of strtod's extras
+ * only hex (0x10, 0x1p-2) can start with a digit, and it is refused; inf and
+ * nan are names. A number glued to a letter, digit, '_' or '.' is refused, as
+ * Python refuses 2epoch or 1e. */
+SL_COMPACT static sl_status number(cc *c)
+{
+    if (c->s[0] == '0' && (c->s[1] == 'x' || c->s[1] == 'X')) return cerr(c, "hexadecimal is not supported; write numbers in decimal");
+    char *end;
+    double v = strtod(c->s, &end);
+    if (end == c->s) return cerr(c, "expected a number");
+    if (!isfinite(v)) return cerr(c, "number is too large");
+    c->s = end;
+    if (is_ident(*end) || *end == '.') return cerr(c, "a number must be followed by an operator, as in 2 * epoch");
+    return emit(c, OP_PUSH, v);
+}
+
 SL_COMPACT static sl_status primary(cc *c)
 {
     sl_status st;
@@ -73,14 +89,7 @@ SL_COMPACT static sl_status primary(cc *c)
         if (!eat(c, ")")) return cerr(c, "expected ')'");
         return SL_STATUS_OK;
     }
-    if ((*c->s >= '0' && *c->s <= '9') || *c->s == '.') {
-        char *end;
-        double v = strtod(c->s, &end);
-        if (end == c->s) return cerr(c, "expected a number");
-        if (!isfinite(v)) return cerr(c, "number is too large");
-        c->s = end;
-        return emit(c, OP_PUSH, v);
-    }
+    if ((*c->s >= '0' && *c->s <= '9') || *c->s == '.') return number(c);
     const char *b = c->s;
     while (is_ident(*c->s)) c->s++;
     size_t n = (size_t)(c->s - b);
@@ -173,10 +182,18 @@ SL_COMPACT static sl_status sum(cc *c)
     return st;
 }
 
+/* Comparisons chain as in Python: a < b < c is (a < b) and (b < c). The
+ * program has no DUP, so the middle operand's ops are emitted again (the
+ * language has no side effects, so the value is the same) and the two 0/1
+ * results are multiplied; the copy counts against SL_FORMULA_MAX_OPS. */
+/* Comparisons chain as in Python: a < b < c is (a < b) and (b < c). The
+ * program has no DUP, so the middle operand's ops are emitted again (the
+ * language has no side effects, so it has the same value) and the two 0/1
+ * results are multiplied; the copy counts against SL_FORMULA_MAX_OPS. */
 SL_COMPACT static sl_status compare(cc *c)
 {
     sl_status st = sum(c);
-    while (!st) {
+    for (int links = 0, from = 0, to = 0; !st; links++) {
         int op;
         if (eat(c, "<=")) op = OP_LE;
         else if (eat(c, ">=")) op = OP_GE;
@@ -185,7 +202,12 @@ SL_COMPACT static sl_status compare(cc *c)
         else if (eat(c, "<")) op = OP_LT;
         else if (eat(c, ">")) op = OP_GT;
         else break;
-        if (!(st = sum(c))) st = emit(c, op, 0);
+        for (int i = from; links && !st && i < to; i++) st = emit(c, c->f->op[i], c->f->k[i]);
+        from = c->f->n_ops; /* [from, to): this link's right operand, the next link's left one */
+        if (!st) st = sum(c);
+        to = c->f->n_ops;
+        if (!st) st = emit(c, op, 0);
+        if (!st && links) st = emit(c, OP_MUL, 0);
     }
     return st;
 }

@@ -1,7 +1,9 @@
 /* A small, safe expression language for LambdaLR / MultiplicativeLR factors:
- * numbers, the variable `epoch`, + - * / // % ^ ** (power, right-associative,
- * binding tighter than unary minus as in Python), comparisons < <= > >= == !=
- * (1 or 0), the ternary c ? a : b, parentheses, constants pi and e, and the
+ * decimal numbers (3, 0.5, .5, 1e-3; no hex, inf or nan), the variable
+ * `epoch`, + - * / // % ^ ** (power, right-associative, binding tighter than
+ * unary minus as in Python), comparisons < <= > >= == != (1 or 0; chained as
+ * in Python: 1 < epoch < 4 is (1 < epoch) and (epoch < 4)), the ternary
+ * c ? a : b, parentheses, constants pi and e, and the
  * functions exp log sqrt sin cos floor ceil abs (one argument) and min max
  * (two or more). It compiles to a fixed-size stack program that lives inside
  * the scheduler (plain data, so saving a scheduler is a byte copy). */

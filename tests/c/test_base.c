@@ -80,6 +80,25 @@ void test_base(void)
     CHECK_NEAR(formula("1 - 0.5 * (epoch >= 30)", 31), 0.5, 0);
     CHECK_NEAR(formula("epoch == 3 != 0", 3), 1, 0);
     CHECK_NEAR(formula("  1e-2 * epoch ", 3), 0.03, 1e-15);
+    /* chained comparisons are Python's: 1 < epoch < 4 is (1 < epoch) and (epoch < 4) */
+    {
+        const double want[6] = { 0, 0, 1, 1, 0, 0 };
+        for (int k = 0; k < 6; k++) CHECK(formula("1 < epoch < 4", k) == want[k]);
+        CHECK(formula("3 > 2 > 1", 0) == 1);
+        CHECK(formula("1 < 2 < 3 < 4 <= 4 != 5", 0) == 1);
+        CHECK(formula("1 < 2 < 3 < 2", 0) == 0);
+        CHECK(formula("0 < epoch * 2 - 1 <= 5 ? 10 : 20", 3) == 10); /* the middle operand is a sum */
+        CHECK(formula("0 < epoch * 2 - 1 <= 5 ? 10 : 20", 4) == 20);
+        CHECK(formula("(1 < epoch) < 4", 0) == 1);                /* parentheses still group */
+        CHECK(formula("epoch == 3 != 0", 0) == 0 && formula("epoch == 3 != 0", 3) == 1);
+        char chain[512] = "0"; /* the copied middle operands count against the op limit */
+        for (int i = 0; i < 40; i++) strcat(chain, " < epoch");
+        sl_formula g;
+        CHECK_ERR(sl_formula_compile(chain, &g, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "too long");
+    }
+    /* numbers are decimal only: strtod's extras (hex, hex floats) are refused with the column */
+    CHECK_NEAR(formula(".5 + 1. + 2.5e1 + 1E+1 + 007", 0), 43.5, 0);
+    CHECK_NEAR(formula("1e-400", 0), 0, 0);
 
     sl_formula f;
     CHECK_ERR(sl_formula_compile("0.95 ^ ", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE,
@@ -93,6 +112,17 @@ void test_base(void)
     CHECK_ERR(sl_formula_compile("", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "is empty");
     CHECK_ERR(sl_formula_compile("1 $ 2", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 3");
     CHECK_ERR(sl_formula_compile("1e999", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "too large");
+    CHECK_ERR(sl_formula_compile("0x10", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "lr_lambda does not parse at column 1: hexadecimal");
+    CHECK_ERR(sl_formula_compile("epoch * 0x1p-2", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 9: hexadecimal");
+    CHECK_ERR(sl_formula_compile("0X1A", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "hexadecimal");
+    CHECK_ERR(sl_formula_compile("2epoch", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2: a number must be followed by an operator");
+    CHECK_ERR(sl_formula_compile("1e", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2: a number must be followed by an operator");
+    CHECK_ERR(sl_formula_compile("1e+", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2");
+    CHECK_ERR(sl_formula_compile("1.5.5", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 4: a number must be followed by an operator");
+    CHECK_ERR(sl_formula_compile("1_000", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 2");
+    CHECK_ERR(sl_formula_compile("inf", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "unknown name");
+    CHECK_ERR(sl_formula_compile("nan + 1", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "unknown name");
+    CHECK_ERR(sl_formula_compile("1 + .", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 5: expected a number");
     char longf[600];
     memset(longf, '1', sizeof longf - 1);
     longf[sizeof longf - 1] = 0;

@@ -11,6 +11,7 @@ void test_surfaces(void);
 void test_restore(void);
 void test_data(void);
 void test_csv(void);
+void test_csv_text(void);
 void test_model(void);
 void test_train(void);
 void test_train_state(void);
@@ -26,6 +27,7 @@ int main(void)
     test_restore();
     test_data();
     test_csv();
+    test_csv_text();
     test_model();
     test_train();
     test_train_state();

@@ -44,8 +44,14 @@ async function main() {
   const lastState = {}; // each room's latest settings, for rooms that hand settings to each other
   const openRoom = (route, values) => { location.hash = writeHash(route, props[route], values); };
 
-  const open = async () => {
-    const { route: r, params } = parseHash(location.hash);
+  // Links are opened in the order they come; one whose check finishes after a newer link arrived is
+  // dropped, and a room that was left can no longer rewrite the link (a burst of links from an
+  // embedding page ends on the last one).
+  let opening = 0;
+  let shown = null;
+  const open = async (hash = location.hash) => {
+    const generation = ++opening;
+    const { route: r, params } = parseHash(hash);
     const known = Object.hasOwn(ROOMS, r); // not ROOMS[r]: a link to '#/toString' must not find Object's
     const route = known ? r : 'schedules';
     const room = ROOMS[route];
@@ -53,6 +59,8 @@ async function main() {
     let { values, problems: p2 } = readState(props[route], params);
     problems.push(...p2);
     const p3 = await room.validate(lab, values, registry);
+    if (generation !== opening) return;
+    shown = route;
     if (p3.length) values = readState(props[route], new URLSearchParams()).values;
     problems.push(...p3);
     notify(problems.length ? `Some settings in the link were not valid and were reset to defaults: ${problems.join('; ')}.` : '',
@@ -60,6 +68,7 @@ async function main() {
     for (const a of nav.querySelectorAll('a')) a.setAttribute('aria-current', a.dataset.route === route ? 'page' : 'false');
     const state = structuredClone(values);
     const setState = (s) => {
+      if (route !== shown) return;
       lastState[route] = s;
       history.replaceState(null, '', writeHash(route, props[route], s));
       frame?.changed();
@@ -78,7 +87,7 @@ async function main() {
     document.title = `steplab: ${room.title}`;
   };
 
-  addEventListener('hashchange', () => { open(); });
+  addEventListener('hashchange', (e) => { open(new URL(e.newURL).hash); });
   let frame = null;
   $('copy-link').addEventListener('click', async () => {
     try {

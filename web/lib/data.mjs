@@ -1,7 +1,7 @@
 // lab.dataset: the data sets of the C core (c/data/data.c) as plain typed
 // arrays for plotting and training. A spec names a data set
 // ({ name: 'moons', n_samples, noise, seed, val_fraction, standardize }) or
-// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed }).
+// gives explicit arrays ({ X: rows, y, task, val_fraction, standardize, seed, class_names }).
 // The optical digits' pixels come as a separate file, dist/steplab-digits.bin.gz
 // (44 KB; base64-embedded it would take 59 KB of the module's 150 KB): in Node
 // loadSteplab() reads it from beside the module, in browsers lab.loadDataset('digits')
@@ -39,6 +39,11 @@ export function numberRows(v, { thing, field, width, min = 1, Type = Float64Arra
 function splitNames(text) {
   return text ? text.split('|') : undefined;
 }
+
+// The class names an explicit data set may carry (lab.parseCSV gives them), n strings; the core
+// keeps no names for explicit arrays, so they live in JS.
+const classNames = (v, n) => (Array.isArray(v) && v.length === n && n && v.every((t) => typeof t === 'string' && t.length <= 200)
+  ? [...v] : fail(THING, 'class_names', n ? `must be ${n} strings of at most 200 characters, got ${describe(v)}` : 'is only for classification'));
 
 // Copies a C data set into JS arrays and frees it; TASKS: the core's task names.
 function read(core, ptr, TASKS) {
@@ -120,7 +125,7 @@ export async function install(lab, core, options = {}) {
       fail(THING, 'y', `must hold one number per row of X (${n}), got ${describe(spec.y)}`);
     }
     const y = Float64Array.from(spec.y, (v, i) => (Number.isFinite(v) ? v : fail(THING, 'y', `row ${i} must be a finite number, got ${describe(v)}`)));
-    const options = { ...spec, X: undefined, y: undefined };
+    const options = { ...spec, X: undefined, y: undefined, class_names: undefined };
     const text = specText(options, THING);
     const ptr = core.scoped((s) => {
       const xp = s.f64(X.data);
@@ -130,17 +135,27 @@ export async function install(lab, core, options = {}) {
       core.check(x.sl_dataset_from_arrays(xp, n, X.width, yp, sp, sl, out));
       return s.readPtr(out);
     });
-    return read(core, ptr, TASKS);
+    const out = read(core, ptr, TASKS);
+    if (spec.class_names !== undefined) out.class_names = classNames(spec.class_names, out.n_classes);
+    return out;
   };
   /**
-   * CSV text (a header line optional; ',', ';' or tab) read by the core's parser as an explicit
-   * data set: { dataset: { X, y, task }, feature_names, target_name }. The target is the column
-   * named or numbered by options.target (default the last); the task is options.task, or inferred:
-   * integer targets in [0, 255] with at most 20 distinct values are classes (binary when only 0
-   * and 1), anything else is regression.
+   * CSV text (UTF-8, a byte-order mark skipped; a header line optional; ',', ';' or tab; LF, CRLF
+   * or CR line ends) read by the core's parser as an explicit data set: { dataset: { X, y, task,
+   * class_names? }, feature_names, target_name, class_names? }. The target is the
+   * column named or numbered by options.target (default the last). A target of text labels
+   * ("inner", "outer") is classes, numbered in sorted order (as sklearn's LabelEncoder does), its
+   * labels kept as class_names. The task is options.task, or inferred: text labels are binary when
+   * there are two, multiclass otherwise; integer targets in [0, 255] with at most 20 distinct
+   * values are classes (binary when only 0 and 1); anything else is regression. Every other column
+   * must hold numbers.
    */
-  lab.parseCSV = (text, { target, task } = {}) => {
+  lab.parseCSV = (text, options = {}) => {
     if (typeof text !== 'string') fail('CSV', 'text', `must be a string, got ${describe(text)}`);
+    let { target, task } = options ?? {};
+    // a data set's tasks: the trainer's less 'embedding', which a metric-learning loss makes of a classification set
+    const dataTasks = TASKS.filter((t) => t !== 'embedding');
+    if (task !== undefined && !dataTasks.includes(task)) fail('CSV', 'task', `must be one of ${dataTasks.join(', ')}, got ${describe(task)}`);
     return core.scoped((s) => {
       const [tp, tl] = s.string(text);
       const out = s.outPtr();
@@ -155,6 +170,9 @@ export async function install(lab, core, options = {}) {
           fail('CSV', 'target', `must be a column name (${names.join(', ')}) or an index in [0, ${cols - 1}], got ${describe(target)}`);
         }
         if (cols < 2) fail('CSV', 'text', `needs at least 2 columns (features and a target), got ${cols}`);
+        core.check(x.sl_csv_labels(c, tp, tl, t, task === 'regression'));
+        const class_names = splitNames(core.cstring(x.sl_csv_label_names(c)));
+        if (class_names) task ??= class_names.length === 2 ? 'binary' : 'multiclass';
         const v = core.copy(Float64Array, x.sl_csv_values(c), n * cols);
         const y = new Float64Array(n);
         const X = Array.from({ length: n }, (_, i) => {
@@ -167,7 +185,10 @@ export async function install(lab, core, options = {}) {
           const classes = y.every((u) => Number.isInteger(u) && u >= 0 && u <= 255) ? new Set(y) : null;
           task = classes && classes.size <= 20 ? (y.every((u) => u <= 1) ? 'binary' : 'multiclass') : 'regression';
         }
-        return { dataset: { X, y, task }, feature_names: names.filter((_, j) => j !== t), target_name: names[t] };
+        const feature_names = names.filter((_, j) => j !== t);
+        const r = { dataset: { X, y, task }, feature_names, target_name: names[t] };
+        if (class_names) r.dataset.class_names = r.class_names = class_names;
+        return r;
       } finally {
         x.sl_csv_free(c);
       }

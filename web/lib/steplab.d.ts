@@ -309,6 +309,8 @@ export interface DatasetSpec {
   seed?: number;
   val_fraction?: number;
   standardize?: boolean;
+  /** With X and y: one name per class, kept on the result (lab.parseCSV's text labels). */
+  class_names?: string[];
   [param: string]: unknown;
 }
 
@@ -511,14 +513,16 @@ export interface Lab {
    */
   loadDataset(name: NonNullable<DatasetSpec['name']>, options?: { url?: string | URL; bytes?: Uint8Array | ArrayBuffer } | Uint8Array | ArrayBuffer): Promise<void>;
   /**
-   * CSV text (header line optional; ',', ';' or tab) as an explicit data set for lab.dataset or
-   * createTrainer. target: a column name or index (default the last column); task: inferred from
-   * the target's values when not given.
+   * CSV text (UTF-8, a byte-order mark skipped; header line optional; ',', ';' or tab; LF, CRLF or
+   * CR line ends) as an explicit data set for lab.dataset or createTrainer. target: a column name
+   * or index (default the last column); a target of text labels becomes class indices in sorted
+   * order, the labels kept as class_names. task: inferred from the target's values when not given.
    */
   parseCSV(text: string, options?: { target?: string | number; task?: 'binary' | 'multiclass' | 'regression' }): {
-    dataset: { X: Float64Array[]; y: Float64Array; task: 'binary' | 'multiclass' | 'regression' };
+    dataset: { X: Float64Array[]; y: Float64Array; task: 'binary' | 'multiclass' | 'regression'; class_names?: string[] };
     feature_names: string[];
     target_name: string;
+    class_names?: string[];
   };
   mlpInit(spec: MlpSpec): { W: Float32Array[]; b: Float32Array }[];
   /** At most lab.registry.trainer.limits.work multiply-adds (rows x weights; x 3 for mlpBackward) per call. */

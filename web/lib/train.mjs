@@ -308,7 +308,8 @@ export function install(lab, core) {
   }
 
   // The one config text, and the C data set of explicit arrays ({ X, y, task, val_fraction, standardize, seed })
-  // beside it (0 for a named data set; the caller frees it).
+  // beside it (0 for a named data set; the caller frees it). A data set from lab.parseCSV may have class_names,
+  // for the page's labels: the trainer leaves them out.
   const prepare = (s, config, thing) => {
     if (!isObj(config)) fail(thing, null, `config must be an object { dataset, model, loss, optimizer, ... }, got ${describe(config)}`);
     const d = config.dataset;
@@ -316,7 +317,7 @@ export function install(lab, core) {
     const X = numberRows(d.X, { thing: 'dataset', field: 'X', min: 2 });
     const y = d.y;
     if ((!Array.isArray(y) && !ArrayBuffer.isView(y)) || y.length !== X.n) fail('dataset', 'y', `must hold one number per row of X (${X.n}), got ${describe(y)}`);
-    const options = { ...d, X: undefined, y: undefined };
+    const options = { ...d, X: undefined, y: undefined, class_names: undefined };
     const [sp, sl] = s.string(specText(options, 'dataset'));
     const out = s.outPtr();
     core.check(x.sl_dataset_from_arrays(s.f64(X.data), X.n, X.width, s.f64(Float64Array.from(y)), sp, sl, out));

@@ -1,0 +1,176 @@
+// The PyTorch export writes every formula the core accepts as valid Python with the core's value:
+// a few hundred seeded random formulas from the grammar of c/base/formula.h, and hostile ones,
+// go through the Schedules room's script (schedulerCode) and the Training room's (trainingScript);
+// Python's own parser (ast) reads every script, and for a sample Python's value of the lambda at
+// epochs 0..7 equals the core's (lab.schedule of LambdaLR with lr 1).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { lab, assertError } from './helpers.mjs';
+import { formulaToPython, schedulerCode, py, pyString } from '../web/app/pytorch.js';
+import { trainingScript } from '../web/app/rooms/train-code.js';
+
+const PYTHON = '/usr/bin/python3';
+const EPOCHS = 8;
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// A random formula text of the core's language. Exponents stay small (Python's exact integers
+// make 9 ** 9 ** 9 take forever); spacing varies, line breaks included.
+function formula(r, depth = 4) {
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const sp = () => pick([' ', ' ', ' ', '', '\n', '\t', '\r\n', '  ']);
+  const number = () => pick([
+    () => String(Math.floor(r() * 10)), () => (r() * 10).toFixed(2), () => `.${Math.floor(r() * 100)}`, () => `${Math.floor(r() * 9) + 1}.`,
+    () => `${Math.floor(r() * 9) + 1}e-${Math.floor(r() * 3)}`, () => `${Math.floor(r() * 5)}E+1`, () => `00${Math.floor(r() * 10)}`, () => '0.95',
+  ])();
+  const atom = () => pick([number, () => 'epoch', () => 'epoch', () => 'pi', () => 'e'])();
+  if (depth <= 0) return atom();
+  const sub = () => formula(r, depth - 1);
+  const kinds = [
+    atom,
+    () => `${pick(['-', '+', '- '])}${sub()}`,
+    () => `${sub()}${sp()}${pick(['+', '-', '*', '/', '//', '%'])}${sp()}${sub()}`,
+    () => `${pick([atom, () => `(${sub()})`])()}${sp()}${pick(['^', '**'])}${sp()}${pick(['2', '3', '0.5', '-1', '(epoch / 10)', '- 2'])}`,
+    () => {
+      const n = 1 + Math.floor(r() * 3);
+      let s = sub();
+      for (let i = 0; i < n; i++) s += `${sp()}${pick(['<', '<=', '>', '>=', '==', '!='])}${sp()}${sub()}`;
+      return s;
+    },
+    () => `${sub()}${sp()}?${sp()}${sub()}${sp()}:${sp()}${sub()}`,
+    () => `${pick(['exp', 'log', 'sqrt', 'sin', 'cos', 'floor', 'ceil', 'abs'])}${pick(['', ' '])}(${sub()})`,
+    () => `${pick(['min', 'max'])}(${Array.from({ length: 2 + Math.floor(r() * 2) }, sub).join(`,${sp()}`)})`,
+    () => `(${sp()}${sub()}${sp()})`,
+  ];
+  return pick(kinds)();
+}
+
+// The core's lr at epochs 0..n-1 of LambdaLR with lr 1: f(epoch), or null where it is not finite.
+function coreValues(text, n) {
+  const spec = { type: 'LambdaLR', lr: 1, lr_lambda: text };
+  try {
+    return Array.from(lab.schedule(spec, n));
+  } catch {
+    return Array.from({ length: n }, (_, k) => {
+      try { return lab.schedule(spec, k + 1)[k]; } catch { return null; }
+    });
+  }
+}
+const accepted = (text) => {
+  try { lab.createScheduler({ type: 'LambdaLR', lr_lambda: text }).dispose(); return true; } catch { return false; }
+};
+
+// Runs Python once: ast.parse of every script, and each body as `lambda epoch: body` at 0..epochs-1
+// (null where Python raises or the value is complex or not finite).
+function python(scripts, bodies) {
+  const src = `
+import ast, json, math, sys
+req = json.load(sys.stdin)
+out = {'parse': [], 'values': []}
+for s in req['scripts']:
+    try:
+        ast.parse(s)
+        out['parse'].append(None)
+    except SyntaxError as e:
+        out['parse'].append('%s at line %s: %r' % (e.msg, e.lineno, e.text))
+for body in req['bodies']:
+    f = eval('lambda epoch: ' + body, {'math': math, '__builtins__': {'abs': abs, 'min': min, 'max': max}})
+    vals = []
+    for k in range(req['epochs']):
+        try:
+            v = f(k)
+            v = None if isinstance(v, complex) else float(v)
+            vals.append(v if v is not None and math.isfinite(v) else None)
+        except (ArithmeticError, ValueError):
+            vals.append(None)
+    out['values'].append(vals)
+print(json.dumps(out))
+`;
+  const r = spawnSync(PYTHON, ['-c', src], { input: JSON.stringify({ scripts, bodies, epochs: EPOCHS }), encoding: 'utf8', timeout: 120000, maxBuffer: 1 << 26 });
+  assert.equal(r.status, 0, `python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const HOSTILE = [
+  '0x10', '0x1p-2', 'epoch * 0X1A', '1e', '2epoch', 'inf', 'nan', '1_000', '1.5.5', '.', '',
+  'epoch)\nimport os\nos.system("true")\n(', '1 # comment', "0.5 # ')", '1\n+ 2', '\n\n0.9 ^ epoch\n', 'epoch\r\n< 5 ? 1 : 0.1',
+  '"""', "'", '\\', '1 +\u2028 2', 'epoch\u00a0+ 1', '__import__("os")', 'math.exp(1)', 'lambda: 1', 'exp', 'min(1)', 'exp(1, 2)',
+  '1 < epoch < 4', '3 > 2 > 1', '1 < 2 == 1 != 0', '(1 < epoch) < 4', '- - -1', '+-+2', '2 ^ -2', '2 ** 3 ** 2', '-2 ^ 2',
+  '007 + 00 + 0.0', '1. + .5 + 1E+2', 'e ^ e', 'pi', 'epoch // 3 % 2', '(((((epoch)))))', 'a'.repeat(600), '(' .repeat(70) + '1' + ')'.repeat(70),
+];
+
+test('formulaToPython: the rewrites, chained comparisons kept, and the refusals the core makes', () => {
+  const cases = [
+    ['epoch < 5 ? (epoch + 1) / 5 : 0.95 ^ (epoch - 5)', '(epoch + 1) / 5 if epoch < 5 else 0.95 ** (epoch - 5)'],
+    ['1 < epoch < 4', '1 < epoch < 4'],
+    ['3 > 2 > 1 ? 1 : 0', '1 if 3 > 2 > 1 else 0'],
+    ['1 + (epoch < 3 ? 1 : 2) * 2', '1 + ((1 if epoch < 3 else 2)) * 2'],
+    ['exp(-0.05 * epoch) + abs(pi) + log(e)', 'math.exp(-0.05 * epoch) + abs(math.pi) + math.log(math.e)'],
+    ['max(0.1,\n  1 - epoch / 50)', 'max(0.1, 1 - epoch / 50)'],
+    ['007 * 1.', '7 * 1.'],
+    ['-2 ^ -1', '-2 ** -1'],
+  ];
+  for (const [f, want] of cases) assert.equal(formulaToPython(f), want, f);
+  for (const f of ['0x10', '0x1p-2', '1e', '2epoch', 'inf', '1 # x', 'epoch\u00a0+ 1', 'min(1)', 'exp(1, 2)', '', 'toString', 'constructor(1)']) {
+    assert.throws(() => formulaToPython(f), Error, f);
+  }
+  // the core refuses hex with the column, so the page never gets as far as exporting one
+  assertError(() => lab.schedule({ type: 'LambdaLR', lr_lambda: 'epoch * 0x10' }, 3), 'LambdaLR: lr_lambda does not parse at column 9: hexadecimal');
+  assert.deepEqual(Array.from(lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: '1 < epoch < 4' }, 6)), [0, 0, 1, 1, 0, 0]);
+  assert.deepEqual(Array.from(lab.schedule({ type: 'LambdaLR', lr: 0.5, lr_lambda: '3 > 2 > 1' }, 2)), [0.5, 0.5]);
+  assert.equal(py(Infinity), "float('inf')");
+  assert.equal(py({ a: [1, 'x'] }), "{'a': [1, 'x']}");
+  assert.equal(pyString("it's\n\\"), "'it\\'s\\u000a\\\\'");
+});
+
+test('every accepted formula exports as Python that parses and computes the core\'s values', (t) => {
+  if (!fs.existsSync(PYTHON)) return t.skip(`${PYTHON} is not installed: the exported scripts cannot be parsed here`);
+  const r = rng(20240515);
+  const formulas = [];
+  let refused = 0;
+  while (formulas.length < 400) {
+    const f = formula(r, 1 + Math.floor(r() * 4));
+    if (accepted(f)) formulas.push(f);
+    else refused++;
+  }
+  const data = lab.dataset({ name: 'moons', n_samples: 12, seed: 1 });
+  const config = (f) => ({ dataset: { name: 'moons', n_samples: 12, seed: 1 }, model: { hidden: [4], activation: 'tanh' }, loss: { type: 'BCEWithLogitsLoss' },
+    optimizer: { type: 'SGD', lr: 0.1 }, scheduler: { type: 'LambdaLR', lr_lambda: f }, batch_size: 4, epochs: 2 });
+  const scripts = [];
+  const labels = [];
+  for (const f of [...formulas, ...HOSTILE]) {
+    const ok = accepted(f);
+    if (ok) assert.doesNotThrow(() => formulaToPython(f), `the exporter refuses ${JSON.stringify(f)}, which the core accepts`);
+    scripts.push(schedulerCode({ type: 'LambdaLR', lr: 0.1, lr_lambda: f }, 10));
+    scripts.push(schedulerCode({ type: 'SequentialLR', lr: 0.1, schedulers: [{ type: 'MultiplicativeLR', lr_lambda: f }, { type: 'LambdaLR', lr_lambda: f }], milestones: [3] }, 10));
+    scripts.push(trainingScript(config(f), data, [2, 4, 1]));
+    labels.push(f, f, f);
+  }
+  const sample = formulas.filter((_, i) => i % 3 === 0);
+  const out = python(scripts, sample.map(formulaToPython));
+  out.parse.forEach((err, i) => assert.equal(err, null, `the script for ${JSON.stringify(labels[i])} does not parse: ${err}`));
+  let compared = 0;
+  sample.forEach((f, i) => {
+    const core = coreValues(f, EPOCHS);
+    out.values[i].forEach((v, k) => {
+      if (v === null) return; // Python raises (1 / 0, log(-1), ...): the core's run stops with an error there too, or the value is not used
+      const c = core[k];
+      assert.ok(c !== null && Math.abs(c - v) <= 1e-9 * Math.max(Math.abs(c), Math.abs(v)) + 1e-12,
+        `${JSON.stringify(f)} at epoch ${k}: core ${c}, Python ${v} (as ${formulaToPython(f)})`);
+      compared++;
+    });
+  });
+  assert.ok(compared > sample.length * EPOCHS * 0.5, `only ${compared} values compared`);
+  t.diagnostic(`${formulas.length} accepted formulas (${refused} generated ones refused by the core), ${scripts.length} scripts parsed, ${compared} values compared`);
+});
