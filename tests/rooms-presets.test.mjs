@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { lab } from './helpers.mjs';
 import { PRESETS as RACES } from '../web/app/rooms/race-presets.js';
 import { measureRace, presetSettings } from '../web/app/rooms/race-claims.js';
+import { PRESETS as SCHEDULES, DEFAULT_METRIC } from '../web/app/rooms/schedules-presets.js';
+import { measureSchedules } from '../web/app/rooms/schedules-claims.js';
 import { fillNotice, checkClaims, placeholders, formatNumber, formatValue, checkClaim } from '../web/app/rooms/notice.js';
 
 const runRace = (s) => s.optimizers.map((optimizer) => lab.trace({ fn: s.fn, fn_params: s.fn_params, start: s.start, steps: s.steps, noise: s.noise, seed: s.seed, optimizer }));
@@ -15,8 +17,8 @@ const runRace = (s) => s.optimizers.map((optimizer) => lab.trace({ fn: s.fn, fn_
 // its `given` (arithmetic the text explains): a number cannot silently go stale.
 const SUP = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
 function writtenNumbers(text) {
-  const plain = text.replace(/\{[^}]+\}/g, ' ').replace(/10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)/g, (_, e) => ` 1e${[...e].map((c) => SUP[c]).join('')} `)
-    .replace(/[a-zA-Z_]\d+/g, ' '); // names with digits (T_0, L1) are not numbers
+  const plain = text.replace(/\{[^}]+\}/g, ' ').replace(/[a-zA-Z_]\d+/g, ' ') // names with digits (T_0, L1) are not numbers
+    .replace(/10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)/g, (_, e) => ` 1e${[...e].map((c) => SUP[c]).join('')} `);
   return [...plain.matchAll(/\d+(?:\.\d+)?(?:e-?\d+)?/g)].map((m) => Number(m[0]));
 }
 function settingsNumbers(o, out = new Set()) {
@@ -62,6 +64,18 @@ for (const p of RACES) {
     const text = fillNotice(p.notice, values); // throws on a name without a value
     assert.doesNotMatch(text, /NaN|undefined|Infinity/);
     assertNumbersKnown(p, p.notice, { ...presetSettings(p), values: p.values });
+    for (const r of checkClaims(p.claims, values)) assert.ok(r.ok, `${p.name}: ${r.says}`);
+  });
+}
+
+const runSchedule = { schedule: (spec, n, options) => lab.schedule(spec, n, options), formula: (text, n) => lab.schedule({ type: 'LambdaLR', lr: 1, lr_lambda: text }, n) };
+for (const p of SCHEDULES) {
+  test(`schedules preset "${p.name}": its notice is measured and its claims hold`, async () => {
+    assert.ok(p.claims.length >= 1 && p.notice.length > 100, 'a preset says what to notice and claims it');
+    const values = await measureSchedules(p, runSchedule, DEFAULT_METRIC);
+    const text = fillNotice(p.notice, values);
+    assert.doesNotMatch(text, /NaN|undefined|Infinity/);
+    assertNumbersKnown(p, p.notice, { epochs: p.epochs, curves: p.curves, values: p.values });
     for (const r of checkClaims(p.claims, values)) assert.ok(r.ok, `${p.name}: ${r.says}`);
   });
 }
