@@ -145,7 +145,7 @@ test('finding 5: every preset says what to notice, with the numbers the lab meas
   const g = await gen(page);
   await page.fill('#race-1-lr', '0.02');
   await settled(page, g);
-  await page.waitForFunction(() => document.getElementById('race-notice-text').textContent.startsWith('You changed the settings of the race'));
+  await page.waitForFunction(() => document.getElementById('race-notice-text').textContent.startsWith('You changed the settings of the preset'));
   assert.equal(await page.inputValue('#race-preset'), '');
   await page.click('#race-notice-back');
   await page.waitForFunction(() => document.getElementById('race-notice').dataset.measured === 'true');
