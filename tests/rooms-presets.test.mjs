@@ -9,6 +9,8 @@ import { PRESETS as RACES } from '../web/app/rooms/race-presets.js';
 import { measureRace, presetSettings } from '../web/app/rooms/race-claims.js';
 import { PRESETS as SCHEDULES, DEFAULT_METRIC } from '../web/app/rooms/schedules-presets.js';
 import { measureSchedules } from '../web/app/rooms/schedules-claims.js';
+import { LOSS_NOTES } from '../web/app/rooms/losses-text.js';
+import { lossNotes, focalExample } from '../web/worker/losses.js';
 import { fillNotice, checkClaims, placeholders, formatNumber, formatValue, checkClaim } from '../web/app/rooms/notice.js';
 
 const runRace = (s) => s.optimizers.map((optimizer) => lab.trace({ fn: s.fn, fn_params: s.fn_params, start: s.start, steps: s.steps, noise: s.noise, seed: s.seed, optimizer }));
@@ -79,3 +81,29 @@ for (const p of SCHEDULES) {
     for (const r of checkClaims(p.claims, values)) assert.ok(r.ok, `${p.name}: ${r.says}`);
   });
 }
+
+for (const [panel, n] of Object.entries(LOSS_NOTES)) {
+  test(`losses panel "${panel}": its notes are computed by the core and their claims hold`, () => {
+    const settings = { panel, ...n.defaults };
+    const focal = { n_neg: n.defaults.n_neg ?? 1000, p_neg: n.defaults.p_neg ?? 0.9, n_pos: n.defaults.n_pos ?? 10, p_pos: n.defaults.p_pos ?? 0.2 };
+    const values = lossNotes(lab, { ...settings, focal });
+    const text = fillNotice(n.notice, values);
+    assert.doesNotMatch(text, /NaN|undefined|Infinity/);
+    assertNumbersKnown({ name: panel, given: n.given }, n.notice, n.defaults);
+    for (const r of checkClaims(n.claims, values)) assert.ok(r.ok, `${panel}: ${r.says}`);
+  });
+}
+
+test('focal loss\'s worked example: the course\'s factors 0.01 and 0.64, and the easy negatives\' share before and after them', () => {
+  const ex = focalExample(lab, { n_neg: 1000, p_neg: 0.9, n_pos: 10, p_pos: 0.2, gamma: 2, alpha: -1 });
+  assert.ok(Math.abs(ex.neg.factor - 0.01) < 1e-5 && Math.abs(ex.pos.factor - 0.64) < 1e-5, `${ex.neg.factor} ${ex.pos.factor}`);
+  // cross-entropy per example: -log 0.9 and -log 0.2, the course's 0.105 and 1.609
+  assert.ok(Math.abs(ex.neg.ce - 0.10536) < 1e-4 && Math.abs(ex.pos.ce - 1.60944) < 1e-4);
+  // 1000 easy negatives hold 87 % of the cross-entropy, 9 % of the focal loss (alpha off)
+  assert.ok(Math.abs(ex.neg.ce_share - 105.36 / (105.36 + 16.094)) < 1e-3, String(ex.neg.ce_share));
+  assert.ok(Math.abs(ex.neg.fl_share - 1.0536 / (1.0536 + 10.30)) < 1e-3, String(ex.neg.fl_share));
+  assert.ok(Math.abs(ex.neg.ce_share + ex.pos.ce_share - 1) < 1e-12 && Math.abs(ex.neg.fl_share + ex.pos.fl_share - 1) < 1e-12);
+  // with alpha = 0.25: negatives weighed 0.75, positives 0.25, exactly as torchvision's sigmoid_focal_loss
+  const a = focalExample(lab, { n_neg: 1000, p_neg: 0.9, n_pos: 10, p_pos: 0.2, gamma: 2, alpha: 0.25 });
+  assert.ok(Math.abs(a.neg.fl / ex.neg.fl - 0.75) < 1e-5 && Math.abs(a.pos.fl / ex.pos.fl - 0.25) < 1e-5);
+});

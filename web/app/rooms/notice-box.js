@@ -2,6 +2,8 @@
 // checked against them, or, once the settings changed, a line saying so with the way back.
 import { el, clear, button } from '../../shared/dom.js';
 
+export const changedPreset = (name) => `You changed the settings of the preset “${name}”; its notes describe it as it was.`;
+
 /** prefix: the ids' prefix ('race' gives #race-notice, #race-notice-text, #race-claims, #race-notice-back). */
 export function createNoticeBox(prefix) {
   const title = el('h2', { id: `${prefix}-notice-title` }, 'What to notice');
@@ -28,14 +30,14 @@ export function createNoticeBox(prefix) {
       details.hidden = false;
       node.dataset.measured = String(held === results.length);
     },
-    changed(name, onBack) {
+    /** sentence: what changed ("You changed the settings of the preset “…”; ..."), back: the button's words. */
+    changed(sentence, onBack, back = 'Back to the preset') {
       node.hidden = false;
       node.dataset.preset = '-1';
       delete node.dataset.measured;
       details.hidden = true;
       clear(text);
-      text.append(`You changed the settings of the preset “${name}”; its notes describe it as it was. `,
-        button('Back to the preset', onBack, { id: `${prefix}-notice-back` }));
+      text.append(`${sentence} `, button(back, onBack, { id: `${prefix}-notice-back` }));
     },
   };
 }

@@ -2,7 +2,7 @@
 // its story with every number measured from the race on screen (./race-claims.js), and the claims that
 // make the story true, checked live. A race whose settings were changed says so and offers the way back.
 import { fillNotice, checkClaims, sameSettings } from './notice.js';
-import { createNoticeBox } from './notice-box.js';
+import { createNoticeBox, changedPreset } from './notice-box.js';
 import { measureRace, presetSettings } from './race-claims.js';
 import { PRESETS } from './race-presets.js';
 
@@ -22,7 +22,7 @@ export function createNotice({ lab, onBack }) {
     const g = ++gen;
     const i = matchPreset(state);
     if (i < 0) {
-      if (last >= 0) box.changed(PRESETS[last].name, () => onBack(last)); else box.hide();
+      if (last >= 0) box.changed(changedPreset(PRESETS[last].name), () => onBack(last)); else box.hide();
       return;
     }
     last = i;

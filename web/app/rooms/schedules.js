@@ -11,7 +11,7 @@ import { SCHEDULE_TEXT, scheduleCode } from './schedules-text.js';
 import { PRESETS, DEFAULT_METRIC } from './schedules-presets.js';
 import { measureSchedules, metricLength } from './schedules-claims.js';
 import { fillNotice, checkClaims, sameSettings } from './notice.js';
-import { createNoticeBox } from './notice-box.js';
+import { createNoticeBox, changedPreset } from './notice-box.js';
 
 const LOG_SLIDERS = new Set(['lr', 'max_lr', 'base_lr', 'eta_min', 'min_lr', 'eps', 'threshold', 'div_factor', 'final_div_factor']);
 
@@ -327,7 +327,7 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
   async function updateNotice(gen) {
     const i = matchPreset(state);
     if (i < 0) {
-      if (lastPreset >= 0) notice.changed(PRESETS[lastPreset].name, () => openPreset(lastPreset)); else notice.hide();
+      if (lastPreset >= 0) notice.changed(changedPreset(PRESETS[lastPreset].name), () => openPreset(lastPreset)); else notice.hide();
       return;
     }
     lastPreset = i;
