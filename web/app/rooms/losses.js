@@ -176,7 +176,7 @@ function createLossesRoom({ root, lab, getState, setState }) {
       const st = { label: s.label.replace(/ derivative$/, ''), color: PALETTE[s.group % PALETTE.length], width: 2 };
       if (state.panel === 'error' && s.group === 2) st.width = 4.5;
       if (state.panel === 'error' && s.group === 3) st.dash = [2, 3];
-      if (s.gamma !== undefined && s.gamma === state.gamma) { st.width = 3.5; st.label = `${s.label} (chosen)`; }
+      if (s.gamma !== undefined && s.gamma === state.gamma) { st.width = 3.5; st.label = `${st.label} (chosen)`; }
       return st;
     };
     const probability = state.panel === 'probability';

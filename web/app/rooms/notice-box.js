@@ -11,7 +11,14 @@ export function createNoticeBox(prefix) {
   const claims = el('ul', { id: `${prefix}-claims` });
   const summary = el('summary', {});
   const details = el('details', { class: 'claims' }, [summary, claims]);
-  const node = el('section', { class: 'notice', id: `${prefix}-notice`, 'aria-labelledby': `${prefix}-notice-title`, 'aria-live': 'polite' }, [title, text, details]);
+  // on a phone the story is folded to its first lines, so that the figure stays in view
+  const more = el('button', { type: 'button', class: 'notice-more', 'aria-expanded': 'false', 'aria-controls': `${prefix}-notice-text` }, 'Read all');
+  more.addEventListener('click', () => {
+    const open = node.classList.toggle('open');
+    more.setAttribute('aria-expanded', String(open));
+    more.textContent = open ? 'Fold' : 'Read all';
+  });
+  const node = el('section', { class: 'notice', id: `${prefix}-notice`, 'aria-labelledby': `${prefix}-notice-title`, 'aria-live': 'polite' }, [title, text, more, details]);
   node.hidden = true;
   return {
     node,

@@ -4,7 +4,7 @@
 // values decide the claims. The page fills and checks them live; tests/rooms-presets.test.mjs runs
 // the same functions in Node and asserts every claim, so the text and the test cannot drift apart.
 //
-// Claims (a and b are value names, or literals: numbers, null for never, booleans):
+// Claims (a and b are value names, or literals: numbers, null for never, booleans, lists):
 //   { kind: 'order', by: 'final_loss', order: [2, 1, 0] }  by.2 < by.1 < by.0 (the room names by.i)
 //   { kind: 'order', values: ['a', 'b', 'c'] }             a < b < c
 //   { kind: 'less', a, b, factor }                          a * factor < b (factor defaults to 1)
