@@ -1,9 +1,14 @@
-// The Losses room in headless Chromium: curves from the core, the course's
-// worked examples, editing, links and the keyboard.
+// The Losses room in headless Chromium: curves from the core, the course's worked examples, editing,
+// links and the keyboard; and issue 16: each panel's notes measured (finding 5), derivatives on a chart
+// of their own, Huber δ=1 not hidden under SmoothL1 β=1 (finding 6), focal loss for several γ with its
+// worked example of easy negatives and hard positives, every control in the link.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, distUrl, openPage as openPageIn, shotsDir } from './browser.mjs';
 import { lab } from '../helpers.mjs';
+import { LOSS_NOTES } from '../../web/app/rooms/losses-text.js';
+import { lossNotes, focalExample } from '../../web/worker/losses.js';
+import { fillNotice } from '../../web/app/rooms/notice.js';
 
 let browser;
 const sink = { errors: [], foreign: [] };
@@ -61,10 +66,10 @@ test('the curves come from the core and follow the sliders', async () => {
   for (const [p, factor] of [[0.9, 0.01], [0.2, 0.64]]) {
     await page.fill('#loss-at', String(p));
     await page.waitForFunction((t) => document.querySelector('#loss-readout p')?.textContent.includes(`= ${t}:`), String(p));
-    const ce = await readAt(page, 'cross-entropy −log p');
-    const focal = await readAt(page, 'focal γ=2 α=0.25');
+    const ce = await readAt(page, 'γ = 0 (cross-entropy)');
+    const focal = await readAt(page, 'γ = 2');
     assert.equal(ce.x, p);
-    assert.ok(close(focal.v / (0.25 * ce.v), factor, 1e-3), `focal / (alpha ce) at p=${p}: ${focal.v / (0.25 * ce.v)}`);
+    assert.ok(close(focal.v / ce.v, factor, 1e-3), `focal / ce at p=${p}: ${focal.v / ce.v}`);
   }
   await page.close();
   assert.deepEqual(sink.errors, []);
@@ -96,5 +101,110 @@ test('a link restores the room, a hostile one is refused with a notice, the keyb
   assert.equal(h.x, -1);
   assert.ok(close(h.v, 2));
   await evil.close();
+  assert.deepEqual(sink.errors, []);
+});
+
+const gen = (page) => page.evaluate(() => Number(document.body.dataset.lossesGeneration || 0));
+const newer = (page, g) => page.waitForFunction((a) => Number(document.body.dataset.lossesGeneration) > a, g);
+const chartOf = (page, id) => page.evaluate((i) => {
+  const c = document.getElementById(i).lineChart;
+  return { labels: c.series.map((s) => s.label), dash: c.series.map((s) => s.dash ?? null), width: c.series.map((s) => s.width ?? 2),
+    yLabel: c.yLabel, log: c.log, min: Math.min(...c.series.flatMap((s) => Array.from(s.values).filter(Number.isFinite))),
+    max: Math.max(...c.series.flatMap((s) => Array.from(s.values).filter(Number.isFinite))) };
+}, id);
+
+test('finding 5: every panel says what to notice, with the numbers the core computes, and its claims hold', async () => {
+  const page = await openPage(distUrl('index.html#/losses'));
+  await settled(page);
+  const focal = { n_neg: 1000, p_neg: 0.9, n_pos: 10, p_pos: 0.2 };
+  for (const panel of Object.keys(LOSS_NOTES)) {
+    const g = await gen(page);
+    await page.selectOption('#loss-panel', panel);
+    await newer(page, g);
+    const want = fillNotice(LOSS_NOTES[panel].notice, lossNotes(lab, { panel, ...LOSS_NOTES[panel].defaults, focal }));
+    assert.equal(await page.textContent('#loss-notice-text'), want, panel);
+    assert.equal(await page.getAttribute('#loss-notice', 'data-measured'), 'true', panel);
+    assert.equal(await page.locator('#loss-claims li[data-ok="true"]').count(), LOSS_NOTES[panel].claims.length, panel);
+  }
+  // a changed setting: the notes say they describe the defaults, and lead back
+  const g = await gen(page);
+  await page.fill('#loss-margin', '2');
+  await newer(page, g);
+  assert.match(await page.textContent('#loss-notice-text'), /describe its defaults \(margin = 1, d_ap = 1\); you changed margin/);
+  await page.click('#loss-notice-back');
+  await page.waitForFunction(() => document.getElementById('loss-notice').dataset.measured === 'true');
+  assert.equal(await page.inputValue('#loss-margin'), '1');
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});
+
+test('finding 6: derivatives on a chart of their own; against p, −dL/dp on a log axis; Huber δ=1 visible under SmoothL1 β=1, and why', async () => {
+  const page = await openPage(distUrl('index.html#/losses?panel=probability'));
+  await settled(page);
+  const values = await chartOf(page, 'loss-chart');
+  // the loss chart holds losses only: cross-entropy reaches −log 0.001 = 6.9, no derivative flattens it
+  assert.ok(values.max < 7 && values.min >= 0, `loss chart ${values.min} .. ${values.max}`);
+  assert.ok(values.labels.every((l) => !l.includes('derivative')), values.labels.join());
+  const d = await chartOf(page, 'loss-deriv-chart');
+  assert.equal(d.yLabel, '−dL/dp');
+  assert.equal(d.log, true);
+  assert.ok(d.min > 0 && d.max > 900, `−dL/dp ${d.min} .. ${d.max}`);
+  assert.equal(await page.isVisible('#loss-deriv-chart'), true);
+  await page.uncheck('#loss-deriv');
+  await page.waitForFunction(() => document.getElementById('loss-deriv-chart').offsetParent === null);
+  await page.check('#loss-deriv');
+  // against the error: Huber is drawn wide and solid, SmoothL1 dotted over it, and the room says they coincide
+  const g = await gen(page);
+  await page.selectOption('#loss-panel', 'error');
+  await newer(page, g);
+  const e = await chartOf(page, 'loss-chart');
+  const h = e.labels.indexOf('Huber δ=1'), sm = e.labels.indexOf('SmoothL1 β=1');
+  assert.ok(h >= 0 && sm > h, e.labels.join());
+  assert.equal(e.dash[h], null);
+  assert.deepEqual(e.dash[sm], [2, 3]);
+  assert.ok(e.width[h] > e.width[sm] + 1, `widths ${e.width[h]} ${e.width[sm]}`);
+  assert.match(await page.textContent('#loss-caption'), /SmoothL1 β = 1 \(dotted\) lies exactly on Huber δ = 1: SmoothL1 is Huber divided by β/);
+  await page.screenshot({ path: `${shotsDir}losses-error.png`, fullPage: true });
+  await page.fill('#loss-beta', '2');
+  await page.waitForFunction(() => document.getElementById('loss-caption').textContent === '');
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});
+
+test('focal loss taught properly: γ = 0, 0.5, 1, 2, 5 overlaid, and the worked example\'s shares before and after (1 − p)^γ, computed by the core', async () => {
+  const page = await openPage(distUrl('index.html#/losses?panel=probability'));
+  await settled(page);
+  const c = await chartOf(page, 'loss-chart');
+  assert.deepEqual(c.labels, ['γ = 0 (cross-entropy)', 'γ = 0.5', 'γ = 1', 'γ = 2 (chosen)', 'γ = 5']);
+  const cell = (row, group) => page.textContent(`#table-focal tr[data-row="${row}"] td[data-group="${group}"]`);
+  const ex = focalExample(lab, { n_neg: 1000, p_neg: 0.9, n_pos: 10, p_pos: 0.2, gamma: 2, alpha: 0.25 });
+  assert.equal(await cell('factor', 'neg'), '0.01');
+  assert.equal(await cell('factor', 'pos'), '0.64');
+  assert.equal(await cell('ce_share', 'neg'), `${+(100 * ex.neg.ce_share).toPrecision(3)} %`);
+  assert.equal(await cell('fl_share', 'neg'), `${+(100 * ex.neg.fl_share).toPrecision(3)} %`);
+  assert.equal(await cell('ce_share', 'neg'), '86.7 %');
+  await page.screenshot({ path: `${shotsDir}losses-focal.png`, fullPage: true });
+  // more negatives, alpha off, another gamma: the table follows, and the chosen gamma joins the curves
+  let g = await gen(page);
+  await page.fill('input[aria-label="easy negatives: examples"]', '10000');
+  await newer(page, g);
+  g = await gen(page);
+  await page.fill('#loss-alpha', '-1');
+  await newer(page, g);
+  g = await gen(page);
+  await page.fill('#loss-gamma', '3');
+  await newer(page, g);
+  const ex2 = focalExample(lab, { n_neg: 10000, p_neg: 0.9, n_pos: 10, p_pos: 0.2, gamma: 3, alpha: -1 });
+  assert.equal(await cell('fl_share', 'neg'), `${+(100 * ex2.neg.fl_share).toPrecision(3)} %`);
+  assert.equal(await cell('factor', 'neg'), String(+ex2.neg.factor.toPrecision(3)));
+  assert.deepEqual((await chartOf(page, 'loss-chart')).labels, ['γ = 0 (cross-entropy)', 'γ = 0.5', 'γ = 1', 'γ = 2', 'γ = 3 (chosen)', 'γ = 5']);
+  // every control travels in the link
+  const again = await openPage(page.url());
+  await settled(again);
+  assert.equal(await again.inputValue('input[aria-label="easy negatives: examples"]'), '10000');
+  assert.equal(await again.inputValue('#loss-gamma'), '3');
+  assert.equal(await again.textContent('#focal-result'), await page.textContent('#focal-result'));
+  await again.close();
+  await page.close();
   assert.deepEqual(sink.errors, []);
 });

@@ -103,8 +103,7 @@ test('keyboard only: choose a preset, change the budget, add a scheduler', async
   const page = await openPage(distUrl('index.html'));
   await readout(page);
   await page.focus('#sched-preset');
-  await page.keyboard.press('ArrowDown'); // first preset: ResNet step decay
-  await page.keyboard.press('ArrowDown'); // warm-up + cosine
+  await page.keyboard.press('ArrowDown'); // from the preset on screen (ResNet step decay) to warm-up + cosine
   await page.waitForFunction(() => document.querySelector('#sched-readout li')?.textContent.includes('SequentialLR'));
   await page.keyboard.press('Tab');
   await page.keyboard.press('Control+a');

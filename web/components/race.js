@@ -1,9 +1,11 @@
 // <steplab-race fn="rosenbrock" start="[-1.5,2.5]" steps="300" optimizers='[{"type":"SGD","lr":0.001,"momentum":0.9},{"type":"Adam","lr":0.1}]'>:
-// optimizers racing on a surface, animated (play, pause, reset; `autoplay` starts it when visible), paths by the core.
+// optimizers racing on a surface, animated (play, pause, reset; `autoplay` starts it when visible), paths by the core,
+// drawn over the landscape with axes, a colour scale and the surface's minima (web/shared/landscape.js).
 // `fn` is any surface of the core's registry; optimizers given by their type alone get the type's starter.
 import { PALETTE, fmtValue } from '../shared/chart.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
 import { renderHeatmap } from '../shared/heatmap.js';
+import { drawLandscape, dashOf, MARKER_NAMES } from '../shared/landscape.js';
 import { lab, registry, watchAttributes, workerCount, STYLE } from './lab.js';
 
 // "SGD lr 0.02 momentum 0.9 nesterov": the type and the settings that tell racers apart.
@@ -91,11 +93,16 @@ export class SteplabRace extends HTMLElement {
       }
       const view = reg.view(s.fn);
       this._view = view;
-      const [land, traces] = await Promise.all([
+      // the registry's minima (for the default parameters), where the gradient still vanishes with these
+      const rows = (reg.get('surfaces', s.fn)?.minima || []).filter((m) => Number.isFinite(m?.x) && Number.isFinite(m?.y));
+      const [land, traces, minima] = await Promise.all([
         lab().call('landscape', { fn: s.fn, fn_params: s.fn_params, x: view.x, y: view.y, nx: 200, ny: 200 }),
         lab().call('race', { fn: s.fn, fn_params: s.fn_params, start: s.start, steps: s.steps, noise: s.noise, seed: s.seed, optimizers: this._state.optimizers }),
+        Promise.all(rows.map((m) => lab().call('gradient', { fn: s.fn, fn_params: s.fn_params, at: [m.x, m.y] })
+          .then((gr) => (Math.hypot(gr[0], gr[1]) < 1e-3 ? m : null), () => null))),
       ]);
       if (g !== this._gen) return;
+      this._minima = minima.filter(Boolean);
       this._heat = renderHeatmap(land, 200, 200);
       this._traces = traces;
       const bad = traces.find((t) => t.error);
@@ -154,28 +161,20 @@ export class SteplabRace extends HTMLElement {
     if (c.width !== Math.round(w * dpr)) { c.width = Math.round(w * dpr); c.height = Math.round(h * dpr); }
     const g = c.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.drawImage(this._heat.canvas, 0, 0, w, h);
-    const v = this._view;
-    const px = (x, y) => [((x - v.x[0]) / (v.x[1] - v.x[0])) * w, h - ((y - v.y[0]) / (v.y[1] - v.y[0])) * h];
+    const css = getComputedStyle(this);
+    drawLandscape(g, { w, h, view: this._view, heat: this._heat, minima: this._minima, start: s.start, traces: this._traces, upto: this._k,
+      focus: -1, colours: PALETTE, scale: w >= 300, fg: css.getPropertyValue('--fg').trim() || '#222', bg: css.getPropertyValue('--bg').trim() || '#fff' });
     clear(this._status);
     this._traces.forEach((t, i) => {
       if (t.error) return;
       const colour = PALETTE[i % PALETTE.length];
       const upto = Math.min(this._k, t.x.length - 1);
-      g.strokeStyle = colour;
-      g.lineWidth = 2;
-      g.beginPath();
-      for (let k = 0; k <= upto; k++) { const [a, b] = px(t.x[k], t.y[k]); if (k) g.lineTo(a, b); else g.moveTo(a, b); }
-      g.stroke();
-      const [a, b] = px(t.x[upto], t.y[upto]);
-      g.fillStyle = colour;
-      g.beginPath();
-      g.arc(a, b, 4.5, 0, Math.PI * 2);
-      g.fill();
       const diverged = t.diverged && this._k >= t.x.length - 1;
-      const li = el('li', {},
-        `${describeOptimizer(s.optimizers[i])}: ${diverged ? `diverged at step ${t.stopped_at}` : `loss ${fmtValue(t.loss[upto])}`}`);
-      li.style.borderLeft = `4px solid ${colour}`;
+      const mark = el('span', { 'aria-hidden': 'true' }, `${MARKER_NAMES[i]} `);
+      mark.style.color = colour;
+      const li = el('li', {}, [mark,
+        `${describeOptimizer(s.optimizers[i])}: ${diverged ? `diverged at step ${t.stopped_at}` : `loss ${fmtValue(t.loss[upto])}`}`]);
+      li.style.borderLeft = `4px ${dashOf(i).length ? 'dashed' : 'solid'} ${colour}`;
       this._status.append(li);
     });
     this._counter.textContent = `step ${this._k} / ${s.steps}`;

@@ -33,7 +33,7 @@ export class LineChart {
     else if (this.xs.length !== n || this.customX) this.xs = Float64Array.from({ length: n }, (_, i) => i);
     this.customX = !!x;
     const sameShape = this.plot && series.length === this.series.length &&
-      series.every((s, i) => s.label === this.series[i].label);
+      series.every((s, i) => s.label === this.series[i].label) && this._symlog === crossesZero(this.log, series);
     this.series = series;
     if (sameShape) this.plot.setData(this._data(), true);
     else this._build();
@@ -82,13 +82,15 @@ export class LineChart {
 
   _data() {
     return [this.xs, ...this.series.map((s) => {
-      if (!this.log) return s.values;
+      if (!this.log || this._symlog) return s.values;
       return Array.from(s.values, (v) => (v > 0 ? v : null));
     })];
   }
 
   _build() {
     this.plot?.destroy();
+    // a log scale over data that crosses zero is a symmetric log (asinh) scale: negative losses stay in view
+    this._symlog = crossesZero(this.log, this.series);
     const css = getComputedStyle(this.styleRoot);
     const fg = css.getPropertyValue('--fg').trim() || '#222';
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
@@ -107,11 +109,12 @@ export class LineChart {
     const opts = {
       width: Math.max(200, this.container.clientWidth),
       height: this._height(),
-      scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false }, y: this.log ? { distr: 3 } : { auto: true } },
+      scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false },
+        y: this._symlog ? { distr: 4, asinh: symlogThreshold(this.series) } : this.log ? { distr: 3, range: logRange } : { auto: true } },
       bands: this.bands.map(([a, b, fill]) => ({ series: [a + 1, b + 1], fill })),
       hooks: { draw: [(u) => this._drawMarks(u)] },
       axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades(decadeFilter('width', 46)) : {}) },
-        { ...axis, label: this.yLabel, size: 70, ...(this.log ? decades(decadeFilter('height', 22)) : ticks) }],
+        { ...axis, label: this.yLabel, size: 70, ...(this._symlog ? decades(symlogFilter) : this.log ? decades(decadeFilter('height', 22)) : ticks) }],
       series: [{ label: this.xLabel, value: (u, v) => (v == null ? '-' : fmtValue(v)) },
         ...this.series.map((s, i) => ({
           label: s.label,
@@ -155,6 +158,43 @@ export class LineChart {
   json() {
     return JSON.stringify({ x: this.xLabel, y: this.yLabel, xs: Array.from(this.xs), series: this.series.map((s) => ({ label: s.label, values: Array.from(s.values) })) });
   }
+}
+
+// Whether a log-scaled chart's data crosses zero (then its y axis is a symmetric log one).
+function crossesZero(log, series) {
+  return !!log && series.some((s) => Array.prototype.some.call(s.values, (v) => v != null && v < 0));
+}
+
+// A log axis spans whole decades, at most 12 of them below the largest value: values spanning more
+// (losses reaching 1e-45) would split it into ticks every 1e-32, which froze the page.
+function logRange(u, lo, hi) {
+  if (!(hi > 0)) return [0.1, 10];
+  const top = 10 ** Math.ceil(Math.log10(hi) - 1e-9);
+  const bottom = 10 ** Math.floor(Math.log10(Math.max(lo > 0 ? lo : hi, hi * 1e-12)) + 1e-9);
+  return bottom < top ? [bottom, top] : [bottom / 10, top * 10];
+}
+
+// A symmetric log axis labels 0 and powers of ten, the larger ones first, at least 18 px apart.
+function symlogFilter(u, ts) {
+  const pow = (v) => v === 0 || Math.abs(Math.log10(Math.abs(v)) % 1) < 1e-9;
+  const kept = [];
+  for (const v of ts.filter(pow).sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : Math.abs(b) - Math.abs(a)))) {
+    const at = u.valToPos(v, 'y');
+    if (kept.every((k) => Math.abs(u.valToPos(k, 'y') - at) >= 18)) kept.push(v);
+  }
+  return ts.map((v) => (kept.includes(v) ? v : null));
+}
+
+// The symmetric log axis's linear width around 0: the least non-zero magnitude's power of ten,
+// at most 12 decades below the largest.
+function symlogThreshold(series) {
+  let lo = Infinity, hi = 0;
+  for (const s of series) for (const v of s.values) {
+    const a = Math.abs(v);
+    if (v != null && Number.isFinite(a) && a > 0) { lo = Math.min(lo, a); hi = Math.max(hi, a); }
+  }
+  if (!(hi > 0)) return 1;
+  return 10 ** Math.floor(Math.log10(Math.max(lo, hi * 1e-12)));
 }
 
 function csvCell(s) {

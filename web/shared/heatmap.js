@@ -4,12 +4,19 @@
 const VIRIDIS = [[68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142], [31, 158, 137],
   [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37]];
 
-function colour(t) {
+export function colour(t) {
   const f = Math.min(Math.max(t, 0), 1) * (VIRIDIS.length - 1);
   const i = Math.min(Math.floor(f), VIRIDIS.length - 2);
   const u = f - i;
   const a = VIRIDIS[i], b = VIRIDIS[i + 1];
   return [a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u, a[2] + (b[2] - a[2]) * u];
+}
+
+// The heatmap's colour position t in [0, 1] of a loss v (a log scale above the least value lo), and back:
+// for a colour scale labelled in loss values (web/shared/landscape.js).
+export function heatScale(lo, hi) {
+  const top = Math.log1p(Math.max(hi - lo, 1e-12));
+  return { toT: (v) => Math.log1p(Math.max(v - lo, 0)) / top, fromT: (t) => lo + Math.expm1(t * top) };
 }
 
 // values: nx*ny row-major (y outer, y from min to max). Returns an offscreen canvas.

@@ -1,9 +1,13 @@
-// Room 3, Losses: value and derivative against the error, the margin, the
-// probability of the true class and the distance, with the course's worked
-// examples as editable tables. Every number is computed by the core.
+// Room 3, Losses: the loss against the error, the margin, the probability of the
+// true class and the distance, its derivative on a chart of its own below, what to
+// notice on each panel (measured), focal loss for several γ with a worked example of
+// easy negatives against hard positives, and the course's worked examples as editable
+// tables. Every number is computed by the core.
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
-import { el, clear } from '../../shared/dom.js';
-import { LOSS_TEXT, lossCode } from './losses-text.js';
+import { el, clear, button } from '../../shared/dom.js';
+import { LOSS_TEXT, LOSS_NOTES, lossCode } from './losses-text.js';
+import { fillNotice, checkClaims } from './notice.js';
+import { createNoticeBox } from './notice-box.js';
 
 const PANELS = { error: 'Against the error', margin: 'Against the margin y·f(x)', probability: 'Against the probability of the true class', distance: 'Against the distance' };
 
@@ -12,6 +16,9 @@ const BCE = [[1, 0.95], [1, 0.7], [0, 0.1], [1, 0.5], [1, 0.2]];
 const CE = [[1, [0.1, 0.8, 0.1]], [0, [0.7, 0.2, 0.1]], [2, [0.2, 0.2, 0.6]], [1, [0.4, 0.4, 0.2]], [0, [0.2, 0.5, 0.3]]];
 
 const num = (min, max, def) => ({ type: 'num', def, min, max });
+const int = (min, max, def) => ({ type: 'int', def, min, max });
+// focal loss against p, as in the RetinaNet paper's first figure
+const GAMMAS = [0, 0.5, 1, 2, 5];
 const table = (def, check) => ({ type: 'json', def, check });
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
@@ -26,6 +33,10 @@ export const PROPS = {
   at: num(-1e6, 1e6, 1),
   deriv: { type: 'bool', def: true },
   tdelta: num(0.01, 1000, 5),
+  n_neg: int(1, 1e6, 1000),
+  p_neg: num(0.001, 0.999, 0.9),
+  n_pos: int(1, 1e6, 10),
+  p_pos: num(0.001, 0.999, 0.2),
   reg: table(REG, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && r.every(isNum)) ? null : 'reg must be up to 10 [actual, predicted] pairs')),
   bce: table(BCE, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && r.every(isNum)) ? null : 'bce must be up to 10 [y, p] pairs')),
   ce: table(CE, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && Array.isArray(r[1]) && r[1].length === 3 && r[1].every(isNum)) ? null : 'ce must be up to 10 [class, [p0, p1, p2]] rows')),
@@ -74,25 +85,34 @@ function createLossesRoom({ root, lab, getState, setState }) {
     sliderRow('delta', 'Huber δ', 0.1, 5, 0.1, 'quadratic below δ, linear above'),
     sliderRow('beta', 'SmoothL1 β', 0.1, 5, 0.1, 'Huber divided by β'),
     sliderRow('gamma', 'focal γ', 0, 5, 0.1, 'how hard easy examples are down-weighted'),
-    sliderRow('alpha', 'focal α', -1, 1, 0.05, 'weight of the positive class (negative: off)'),
+    sliderRow('alpha', 'focal α', -1, 1, 0.05, 'weight of the positives in the worked example (negative: off)'),
     sliderRow('margin', 'margin m', 0, 3, 0.1, 'how far dissimilar pairs are pushed'),
     sliderRow('d_ap', 'triplet d(a,p)', 0, 3, 0.1, 'anchor to positive distance'),
-    el('label', { class: 'inline' }, [derivBox, ' show derivatives (dashed)']),
+    el('label', { class: 'inline' }, [derivBox, ' show the derivatives (a chart of their own)']),
     sliderRow('at', 'read out at x =', -4, 4, 0.1, 'the values listed under the chart'));
   const VISIBLE = { error: ['delta', 'beta'], margin: [], probability: ['gamma', 'alpha'], distance: ['margin', 'd_ap'] };
 
-  // --- chart and read-out
+  // --- what to notice, the loss chart, the derivative chart, read-out
+  const notice = createNoticeBox('loss');
   const chartBox = el('div', { class: 'chart', id: 'loss-chart' });
+  const caption = el('p', { class: 'note', id: 'loss-caption' });
+  const derivTitle = el('h2', { id: 'loss-deriv-title' });
+  const dBox = el('div', { class: 'chart', id: 'loss-deriv-chart' });
+  const derivSection = el('div', {}, [derivTitle, dBox]);
   const readout = el('div', { class: 'readout', id: 'loss-readout', 'aria-live': 'polite' });
   const error = el('div', { class: 'field-error', role: 'alert', id: 'loss-error' });
-  const btn = (t, f) => { const b = el('button', { type: 'button' }, t); b.addEventListener('click', f); return b; };
-  main.append(el('div', { class: 'toolbar' }, [
-    btn('Reset zoom', () => chart.resetZoom()),
+  const btn = (t, f) => button(t, f);
+  const focalBox = el('section', { id: 'loss-focal', 'aria-labelledby': 'loss-focal-title' });
+  main.append(notice.node, el('div', { class: 'toolbar' }, [
+    btn('Reset zoom', () => { chart.resetZoom(); dchart.resetZoom(); }),
     btn('PNG', () => download('steplab-losses.png', chart.png())),
     btn('CSV', () => downloadText('steplab-losses.csv', chart.csv(), 'text/csv')),
     btn('JSON', () => downloadText('steplab-losses.json', chart.json(), 'application/json')),
-  ]), chartBox, error, readout);
+  ]), chartBox, caption, derivSection, error, readout, focalBox);
   const chart = new LineChart(chartBox, { xLabel: 'x', yLabel: 'loss' });
+  const dchart = new LineChart(dBox, { xLabel: 'x', yLabel: 'derivative', height: 200 });
+  chartBox.lineChart = chart; // for tests and scripts: the chart of the box
+  dBox.lineChart = dchart;
 
   // --- worked examples
   const tables = el('div', { class: 'tables' });
@@ -125,11 +145,13 @@ function createLossesRoom({ root, lab, getState, setState }) {
     text.textContent = t;
     math.innerHTML = m; // the project's own MathML constants
     code.textContent = lossCode(state);
+    const focal = { n_neg: state.n_neg, p_neg: state.p_neg, n_pos: state.n_pos, p_pos: state.p_pos, gamma: state.gamma, alpha: state.alpha };
+    const settings = { panel: state.panel, delta: state.delta, beta: state.beta, gamma: state.gamma, alpha: state.alpha, margin: state.margin, d_ap: state.d_ap };
     let res, tab;
     try {
       [res, tab] = await Promise.all([
-        lab.call('lossCurves', { panel: state.panel, delta: state.delta, beta: state.beta, gamma: state.gamma, alpha: state.alpha, margin: state.margin, d_ap: state.d_ap }),
-        lab.call('lossTables', { regression: state.reg, bce: state.bce, ce: state.ce, delta: state.tdelta }).catch((e) => ({ error: e })),
+        lab.call('lossCurves', { ...settings, gammas: state.panel === 'probability' ? GAMMAS : null }),
+        lab.call('lossTables', { regression: state.reg, bce: state.bce, ce: state.ce, delta: state.tdelta, focal, notes: settings }).catch((e) => ({ error: e })),
       ]);
     } catch (e) {
       if (g === gen) error.textContent = e.message;
@@ -138,14 +160,98 @@ function createLossesRoom({ root, lab, getState, setState }) {
     if (g !== gen) return;
     error.textContent = '';
     curves = res;
-    const shown = res.series.filter((s) => state.deriv || s.kind === 'value').map((s) => ({
-      label: s.label, values: s.values, color: PALETTE[s.group % PALETTE.length], dash: s.kind === 'grad' ? [6, 4] : undefined,
-    }));
-    chart.xLabel = res.xLabel;
-    chart.setData(shown, res.x);
+    drawCharts(res, tab.notes);
     renderReadout();
     fillTables(tab);
+    renderFocal(tab.focal);
+    renderNotice(tab.notes);
     document.body.dataset.lossesGeneration = String(g);
+  }
+
+  // The loss on top, its derivative on a chart of its own below (each on its own axis, so that
+  // cross-entropy's −1/p does not flatten the rest). SmoothL1 is dotted over Huber, which it can
+  // hide exactly; the chosen γ is drawn thicker.
+  function drawCharts(res, notes) {
+    const style = (s) => {
+      const st = { label: s.label.replace(/ derivative$/, ''), color: PALETTE[s.group % PALETTE.length], width: 2 };
+      if (state.panel === 'error' && s.group === 2) st.width = 4.5;
+      if (state.panel === 'error' && s.group === 3) st.dash = [2, 3];
+      if (s.gamma !== undefined && s.gamma === state.gamma) { st.width = 3.5; st.label = `${st.label} (chosen)`; }
+      return st;
+    };
+    const probability = state.panel === 'probability';
+    chart.xLabel = res.xLabel;
+    chart.yLabel = 'loss';
+    chart.setData(res.series.filter((s) => s.kind === 'value').map((s) => ({ ...style(s), values: s.values })), res.x);
+    derivSection.hidden = !state.deriv;
+    if (state.deriv) {
+      // against p every derivative is negative and spans decades: −dL/dp, how hard each loss pushes p up, on a log axis
+      derivTitle.textContent = probability ? 'How hard each loss pushes p up: −dL/dp (log scale)' : 'Their derivatives';
+      dchart.xLabel = res.xLabel;
+      dchart.yLabel = probability ? '−dL/dp' : 'derivative';
+      if (dchart.log !== probability) dchart.setLog(probability);
+      dchart.setData(res.series.filter((s) => s.kind === 'grad').map((s) => ({ ...style(s),
+        values: probability ? Float64Array.from(s.values, (v) => -v) : s.values })), res.x);
+    }
+    caption.textContent = state.panel === 'error' && notes && notes.diff < 1e-6
+      ? `SmoothL1 β = ${state.beta} (dotted) lies exactly on Huber δ = ${state.delta}: SmoothL1 is Huber divided by β, and here δ = β = 1.`
+      : probability ? 'Focal loss −(1 − p)^γ log p for several γ, without α (as in the RetinaNet paper\'s first figure); γ = 0 is cross-entropy. The chosen γ is drawn thicker; α weighs the classes in the worked example below.' : '';
+  }
+
+  // What to notice on this panel: shown at the panel's defaults, measured by the core.
+  function renderNotice(values) {
+    const n = LOSS_NOTES[state.panel];
+    const changed = Object.entries(n.defaults).filter(([k, v]) => state[k] !== v).map(([k]) => k);
+    if (!values) { notice.hide(); return; }
+    if (changed.length) {
+      notice.changed(`The notes of this panel describe its defaults (${Object.entries(n.defaults).map(([k, v]) => `${k} = ${v}`).join(', ')}); you changed ${changed.join(', ')}.`, () => {
+        Object.assign(state, structuredClone(n.defaults));
+        buildTables();
+        commit();
+      }, 'Back to the defaults');
+      return;
+    }
+    notice.show(0, fillNotice(n.notice, values), checkClaims(n.claims, values));
+  }
+
+  // Focal loss's worked example: many easy negatives against a few hard positives, one column each,
+  // read from top to bottom: the loss each, its share with cross-entropy, the factor, its share with focal loss.
+  function renderFocal(ex) {
+    focalBox.hidden = state.panel !== 'probability' || !ex;
+    if (focalBox.hidden) return;
+    if (!focalBox.firstChild) buildFocal();
+    const pct = (v) => `${fmtValue(+(100 * v).toPrecision(3))} %`;
+    const show = (v, d) => fmtValue(+v.toPrecision(d));
+    const rows = { ce: (g) => show(g.ce, 4), ce_share: (g) => pct(g.ce_share), factor: (g) => show(g.factor, 3), fl: (g) => show(g.fl, 3), fl_share: (g) => pct(g.fl_share) };
+    for (const [key, cells] of Object.entries(focalOut.cells)) cells.forEach((cell, i) => { cell.textContent = rows[key](i ? ex.pos : ex.neg); });
+    focalOut.alpha.textContent = state.alpha < 0 ? 'off' : String(state.alpha);
+    focalOut.gamma.textContent = String(state.gamma);
+    focalOut.result.textContent = `The ${ex.neg.n} easy negatives make ${pct(ex.neg.ce_share)} of the cross-entropy but ${pct(ex.neg.fl_share)} of the focal loss: `
+      + `(1 − p)^γ keeps ${show(ex.neg.factor, 3)} of each easy loss and ${show(ex.pos.factor, 3)} of each hard one.`;
+  }
+
+  const focalOut = {};
+  function buildFocal() {
+    const table = el('table', { id: 'table-focal' }, [el('caption', {}, ['Focal loss at γ = ', focalOut.gamma = el('span', {}), ', α = ', focalOut.alpha = el('span', {})]),
+      el('tr', {}, ['', 'easy negatives', 'hard positives'].map((h) => el('th', { scope: 'col' }, h)))]);
+    const input = (n, p) => [['examples', n, (v) => Number.isInteger(v) && v >= 1 && v <= 1e6], ['p of the true class', p, (v) => v >= 0.001 && v <= 0.999]];
+    const groups = [input('n_neg', 'p_neg'), input('n_pos', 'p_pos')];
+    const names = ['easy negatives', 'hard positives'];
+    for (const r of [0, 1]) {
+      table.append(el('tr', {}, [el('th', { scope: 'row' }, groups[0][r][0]),
+        ...groups.map((g, i) => el('td', {}, cellInput(state[g[r][1]], `${names[i]}: ${g[r][0]}`, (v) => { if (g[r][2](v)) state[g[r][1]] = v; })))]));
+    }
+    focalOut.cells = {};
+    for (const [key, label] of [['ce', 'cross-entropy, each'], ['ce_share', 'share of the cross-entropy'], ['factor', '(1 − p)^γ'],
+      ['fl', 'focal loss, each'], ['fl_share', 'share of the focal loss']]) {
+      const cells = [el('td', { 'data-group': 'neg' }), el('td', { 'data-group': 'pos' })];
+      focalOut.cells[key] = cells;
+      table.append(el('tr', { 'data-row': key, class: key.endsWith('share') ? 'share' : null }, [el('th', { scope: 'row' }, label), ...cells]));
+    }
+    focalOut.result = el('p', { class: 'result', id: 'focal-result' });
+    focalBox.append(el('h2', { id: 'loss-focal-title' }, 'Worked example: many easy negatives, a few hard positives'),
+      el('div', { class: 'tables' }, table), focalOut.result,
+      el('p', { class: 'note' }, 'Each loss computed by the core: cross-entropy is BCEWithLogitsLoss, focal loss torchvision\'s sigmoid_focal_loss (α weighs positives by α, negatives by 1 − α); (1 − p)^γ is focal loss without α divided by cross-entropy.'));
   }
 
   function renderReadout() {
@@ -175,6 +281,7 @@ function createLossesRoom({ root, lab, getState, setState }) {
   const out = {};
   function buildTables() {
     clear(tables);
+    clear(focalBox);
     out.error = el('div', { class: 'field-error', role: 'alert' });
     const reg = el('table', { id: 'table-regression' }, [el('caption', {}, 'Regression: one outlier dominates the MSE'),
       el('tr', {}, ['actual', 'predicted', 'error', 'squared error'].map((h) => el('th', { scope: 'col' }, h)))]);

@@ -48,35 +48,80 @@ const SURFACE_PY = {
 function py(v) {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${v.replace(/[\\']/g, '\\$&').replace(/\n/g, '\\n')}'`;
   if (Array.isArray(v)) return `(${v.map(py).join(', ')})`;
   return String(v);
 }
 
+const SCHEDULE_NAMES = { StepLR: 'step decay', CosineAnnealingLR: 'cosine', ExponentialLR: 'exponential decay' };
+
+/**
+ * Each racer's name for legends and read-outs, by what it sets: "SGD lr 0.01 momentum 0.9 nesterov",
+ * "Adam lr 0.1 + cosine"; racers alike in every setting get " (2)", " (3)".
+ */
+export function racerNames(opts) {
+  const names = opts.map((o) => {
+    const parts = [o.type];
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'type' || k === 'scheduler' || v === undefined || v === null || v === false) continue;
+      parts.push(v === true ? k : `${k} ${Array.isArray(v) ? v.join('/') : v}`);
+    }
+    if (o.scheduler) parts.push(`+ ${SCHEDULE_NAMES[o.scheduler.type] || o.scheduler.type}`);
+    return parts.join(' ');
+  });
+  const seen = new Map();
+  return names.map((n) => { const c = (seen.get(n) || 0) + 1; seen.set(n, c); return c > 1 ? `${n} (${c})` : n; });
+}
+
+const kwargs = (o) => Object.entries(o).map(([k, v]) => `${k}=${py(v)}`).join(', ');
+
 // surfaceSummary: the core's one-line summary of the surface (used where SURFACE_PY has no formula).
-export function raceCode(state, spec, surfaceSummary) {
-  const { type, scheduler, ...params } = spec;
-  const args = Object.entries(params).map(([k, v]) => `${k}=${py(v)}`).join(', ');
-  const custom = type === 'DeltaBarDelta';
-  // a surface this table does not write out: the script says which function to write, from the core's summary
-  const body = Object.hasOwn(SURFACE_PY, state.fn) ? SURFACE_PY[state.fn](state.fnp)
+/** A runnable PyTorch script of the whole race: every optimizer from the same start, each result printed. */
+export function raceCode(state, surfaceSummary) {
+  const known = Object.hasOwn(SURFACE_PY, state.fn);
+  const body = known ? SURFACE_PY[state.fn](state.fnp)
     : `_missing()  # steplab's ${state.fn}: ${String(surfaceSummary || '').replace(/\s+/g, ' ')}`;
-  const missing = Object.hasOwn(SURFACE_PY, state.fn) ? [] : ['def _missing():', `    raise NotImplementedError('write the ${state.fn} surface of steplab here')`, ''];
-  const lines = ['import math', 'import torch', '', ...missing, `def f(x, y):  # ${state.fn}`, `    return ${body}`, '',
-    `p = torch.tensor([${state.start[0]}, ${state.start[1]}], requires_grad=True)`,
-    custom ? '# DeltaBarDelta is not in torch.optim: the local-gain rule, written out in steplab' : `opt = torch.optim.${type}([p], ${args})`];
-  if (scheduler) {
-    const s = Object.entries(scheduler).filter(([k]) => k !== 'type').map(([k, v]) => `${k}=${py(v)}`).join(', ');
-    lines.push(`sched = torch.optim.lr_scheduler.${scheduler.type}(opt, ${s})`);
-  }
-  lines.push('', `for step in range(${state.steps}):`);
-  if (type === 'LBFGS') {
-    lines.push('    def closure():', '        opt.zero_grad()', '        loss = f(p[0], p[1])', '        loss.backward()', '        return loss', '    opt.step(closure)');
-  } else {
-    lines.push('    opt.zero_grad()', '    loss = f(p[0], p[1])', '    loss.backward()');
-    if (state.noise > 0) lines.push(`    p.grad += ${state.noise} * torch.randn(2)  # minibatch-like gradient noise`);
-    lines.push('    opt.step()');
-  }
-  if (scheduler) lines.push('    sched.step()');
-  return lines.join('\n');
+  const out = ['import math', 'import torch', '',
+    ...(known ? [] : ['def _missing():', `    raise NotImplementedError('write the ${state.fn} surface of steplab here')`, '']),
+    `def f(x, y):  # ${state.fn}`, `    return ${body}`, '',
+    `STEPS = ${state.steps}`, `START = [${state.start[0]}, ${state.start[1]}]`];
+  if (state.noise > 0) out.push(`NOISE = ${state.noise}  # sigma of the gradient noise`, `torch.manual_seed(${state.seed})  # steplab's noise has its own generator: the numbers differ, not the picture`);
+  out.push('', '',
+    'def run(make_optimizer, make_scheduler=None, closure=False):',
+    '    p = torch.tensor(START, dtype=torch.float32, requires_grad=True)',
+    '    opt = make_optimizer([p])',
+    '    sched = make_scheduler(opt) if make_scheduler else None',
+    '    for step in range(STEPS):',
+    '        def loss_and_grad():',
+    '            opt.zero_grad()',
+    '            loss = f(p[0], p[1])',
+    '            loss.backward()',
+    ...(state.noise > 0 ? ['            p.grad += NOISE * torch.randn(2)  # minibatch-like gradient noise'] : []),
+    '            return loss',
+    '        if closure:',
+    '            opt.step(loss_and_grad)  # L-BFGS evaluates the function as often as its line search needs',
+    '        else:',
+    '            loss_and_grad()',
+    '            opt.step()',
+    '        if sched:',
+    '            sched.step()  # after the optimizer, as steplab does',
+    '    return f(p[0], p[1]).item(), p.tolist()',
+    '', '',
+    '# steplab stops a run whose loss is no longer finite ("diverged at step k"); PyTorch goes on and prints inf or nan.',
+    'results = {}');
+  const names = racerNames(state.opts);
+  state.opts.forEach((spec, i) => {
+    const { type, scheduler, ...params } = spec;
+    if (type === 'DeltaBarDelta') { out.push(`# ${names[i]}: the course's local-gain rule is not in torch.optim (steplab writes it out)`); return; }
+    const opt = `lambda params: torch.optim.${type}(params${Object.keys(params).length ? `, ${kwargs(params)}` : ''})`;
+    const args = [opt];
+    if (scheduler) {
+      const { type: st, ...sp } = scheduler;
+      args.push(`lambda opt: torch.optim.lr_scheduler.${st}(opt${Object.keys(sp).length ? `, ${kwargs(sp)}` : ''})`);
+    }
+    if (type === 'LBFGS') args.push(...(scheduler ? [] : ['None']), 'closure=True');
+    out.push(`results[${py(names[i])}] = run(${args.join(', ')})`);
+  });
+  out.push('', 'for name, (loss, point) in results.items():', "    print(f'{name}: loss {loss:.6g} at ({point[0]:.6g}, {point[1]:.6g})')");
+  return out.join('\n');
 }

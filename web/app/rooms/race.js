@@ -1,13 +1,16 @@
 // Room 2, Optimizers: a race on a 2-D loss landscape. Every optimizer's whole
 // path is computed by the core in the worker; the page animates it step by
-// step over a heatmap with contours, next to the loss-vs-step chart, and shows
-// one optimizer's internals (gradient, update, effective step) at its point.
+// step over the landscape (axes, colour scale, the minima; web/shared/landscape.js),
+// next to the loss-vs-step chart (log scale), with what to notice in a preset
+// (./race-notice.js) and one optimizer's internals (gradient, update, effective step).
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
 import { renderHeatmap } from '../../shared/heatmap.js';
+import { drawLandscape, landscapeFrame, dashOf, MARKER_NAMES } from '../../shared/landscape.js';
 import { el, clear, select, button as btn } from '../../shared/dom.js';
 import { groupedChoices } from '../../shared/choices.js';
-import { RACE_TEXT, raceCode } from './race-text.js';
+import { RACE_TEXT, raceCode, racerNames } from './race-text.js';
 import { PRESETS, SCHEDULES } from './race-presets.js';
+import { createNotice, matchPreset } from './race-notice.js';
 
 // PyTorch lets LBFGS take up to max_iter inner iterations per step (and the core allows 1e6, as PyTorch
 // does); the race keeps each step cheap enough to animate.
@@ -18,7 +21,8 @@ function lbfgsBudget(opts) {
 }
 
 const finite2 = (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 1e6);
-// The URL-hash table of the room; surfaces and optimizers are the core's registry's.
+// The room's state: every control (the preset menu follows from the settings; `at` is the step
+// shown). Surfaces and optimizers are the core's registry's.
 function props(reg) {
   return {
     fn: { type: 'enum', def: PRESETS[0].fn, choices: reg.names('surfaces') },
@@ -30,7 +34,8 @@ function props(reg) {
     opts: { type: 'json', def: PRESETS[0].opts, check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((o) => o && typeof o === 'object' && !Array.isArray(o) && reg.has('optimizers', o.type)) ? lbfgsBudget(v) : 'opts must be 1 to 6 optimizer specs with a known type') },
     focus: { type: 'int', def: 0, min: 0, max: 5 },
     speed: { type: 'int', def: 40, min: 1, max: 1000 },
-    log: { type: 'bool', def: false },
+    log: { type: 'bool', def: true },
+    at: { type: 'int', def: 0, min: 0, max: 2000 },
   };
 }
 
@@ -49,17 +54,20 @@ async function validate(lab, values) {
 export const raceRoom = { title: 'Optimizers', props, validate, create: createRaceRoom };
 
 const NX = 240;
+const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
 function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   let state = getState();
   let view = registry.view(state.fn); // the surface's box and start point (the core's registry)
   let traces = [];
   let heat = null;
+  let minima = []; // the registry's minima that are minima of the surface with these parameters
   let k = 0;
   let playing = false;
   let gen = 0;
   let lastFrame = 0;
   let gradAt = null;
+  let frame = null;
   const frameTimes = [];
 
   const controls = el('section', { class: 'controls', 'aria-label': 'Race settings' });
@@ -69,7 +77,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   root.append(controls, main, side);
 
   // --- controls
-  const presetSel = el('select', { id: 'race-preset' }, [el('option', { value: '' }, 'Choose a race...'), ...PRESETS.map((p, i) => el('option', { value: String(i) }, p.name))]);
+  const presetSel = el('select', { id: 'race-preset' }, [el('option', { value: '' }, 'Your own race (or choose one...)'), ...PRESETS.map((p, i) => el('option', { value: String(i) }, p.name))]);
   const fnSel = select('race-fn', groupedChoices(registry, 'surfaces'), undefined, { grouped: true });
   const fnParams = el('div', {});
   const fnNote = el('p', { class: 'note' });
@@ -95,32 +103,35 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     el('div', { class: 'row' }, [el('label', { for: 'race-noise' }, 'gradient noise σ'), noiseIn, el('label', { for: 'race-seed' }, 'seed'), seedIn]),
     settingsErr, cards, addBtn);
 
-  // --- landscape, playback, status, loss chart
+  // --- what to notice, landscape, playback, status, loss chart
+  const notice = createNotice({ lab, onBack: (i) => openPreset(i) });
   const canvas = el('canvas', { id: 'race-canvas', class: 'landscape', tabindex: '0', role: 'img', 'aria-label': 'loss landscape with the optimizers\' paths' });
   const playBtn = btn('Play', () => (playing ? pause() : play()), { id: 'race-play' });
   const speedIn = el('input', { id: 'race-speed', type: 'range', min: '1', max: '400', step: '1', 'aria-label': 'speed in steps per second' });
   const counter = el('span', { id: 'race-step', 'aria-live': 'off' });
+  const key = el('p', { id: 'race-key', class: 'note' });
   const status = el('ul', { id: 'race-status', class: 'status', 'aria-live': 'polite' });
   const internals = el('div', { id: 'race-internals', class: 'readout' });
   const logBox = el('input', { type: 'checkbox', id: 'race-log' });
   const chartBox = el('div', { class: 'chart', id: 'race-chart' });
-  main.append(canvas, el('div', { class: 'toolbar' }, [playBtn, btn('Step', () => { pause(); setStep(k + 1); }, { id: 'race-stepbtn' }),
+  main.append(notice.node, canvas, key, el('div', { class: 'toolbar' }, [playBtn, btn('Step', () => { pause(); setStep(k + 1); }, { id: 'race-stepbtn' }),
     btn('Reset', () => { pause(); setStep(0); }, { id: 'race-reset' }), el('label', { class: 'inline' }, ['speed ', speedIn]), counter]),
-  status, internals,
+  status,
   el('div', { class: 'toolbar' }, [el('label', { class: 'inline' }, [logBox, ' log scale']),
     btn('PNG', () => download('steplab-race-loss.png', chart.png())),
     btn('Landscape PNG', () => download('steplab-race.png', canvas.toDataURL('image/png'))),
     btn('CSV', () => downloadText('steplab-race.csv', chart.csv(), 'text/csv')),
     btn('JSON', () => downloadText('steplab-race.json', JSON.stringify({ state, traces: traces.map(plainTrace) }), 'application/json'))]),
-  chartBox);
+  chartBox, internals);
   const chart = new LineChart(chartBox, { xLabel: 'step', yLabel: 'loss', height: 220 });
+  chartBox.lineChart = chart; // for tests and scripts: the chart of the box
 
   // --- explanation and code
   const title = el('h2', {});
   const text = el('p', {});
   const math = el('div', { class: 'math' });
   const code = el('pre', { class: 'code', id: 'race-code', tabindex: '0' });
-  side.append(title, text, math, el('h3', {}, 'PyTorch code'), code,
+  side.append(title, text, math, el('h3', {}, 'PyTorch code'), el('p', { class: 'note' }, 'The whole race: every optimizer from the same start, each one\'s loss printed at the end.'), code,
     btn('Copy code', () => navigator.clipboard?.writeText(code.textContent).then(() => notify('PyTorch code copied.'), () => {})));
 
   function plainTrace(t) {
@@ -130,11 +141,13 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   function commit(rebuild = false) {
     setState(state);
     if (rebuild) renderControls();
+    presetSel.value = String(matchPreset(state) >= 0 ? matchPreset(state) : '');
     recompute();
   }
 
   // --- optimizer cards from the registry
   function renderControls() {
+    presetSel.value = String(matchPreset(state) >= 0 ? matchPreset(state) : '');
     fnSel.value = state.fn;
     fnNote.textContent = registry.summary('surfaces', state.fn);
     clear(fnParams);
@@ -163,7 +176,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     const focusBox = el('input', { type: 'radio', name: 'race-focus', id: `race-focus-${i}`, 'aria-label': `Show the internals of optimizer ${i + 1}` });
     focusBox.checked = state.focus === i;
     focusBox.addEventListener('change', () => { state.focus = i; setState(state); renderSide(); draw(); });
-    const head = el('div', { class: 'card-head' }, [el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }),
+    const head = el('div', { class: 'card-head' }, [el('span', { class: 'mark', style: `color:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }, MARKER_NAMES[i]),
       typeSel, focusBox, state.opts.length > 1 ? btn('Remove', () => { state.opts.splice(i, 1); state.focus = 0; commit(true); }, { 'aria-label': `Remove optimizer ${i + 1}` }) : '']);
     const err = el('div', { class: 'field-error', id: `race-error-${i}`, role: 'alert' });
     const shown = params.filter((p) => p.name === 'lr' || spec[p.name] !== undefined);
@@ -222,11 +235,13 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
       settingsErr.textContent = budget;
       return;
     }
-    let land, res;
+    let land, res, mins;
     try {
-      [land, res] = await Promise.all([
-        heat && heat.key === heatKey() ? null : lab.call('landscape', { fn: state.fn, fn_params: state.fnp, x: view.x, y: view.y, nx: NX, ny: NX }),
+      const fresh = !(heat && heat.key === heatKey());
+      [land, res, mins] = await Promise.all([
+        fresh ? lab.call('landscape', { fn: state.fn, fn_params: state.fnp, x: view.x, y: view.y, nx: NX, ny: NX }) : null,
         lab.call('race', { fn: state.fn, fn_params: state.fnp, start: state.start, steps: state.steps, noise: state.noise, seed: state.seed, optimizers: state.opts }),
+        fresh ? stationaryMinima() : minima,
       ]);
     } catch (e) {
       if (g === gen) settingsErr.textContent = e.message;
@@ -234,22 +249,35 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     }
     if (g !== gen) return;
     if (land) heat = { key: heatKey(), ...renderHeatmap(land, NX, NX) };
+    minima = mins;
     traces = res;
     traces.forEach((t, i) => {
       const box = cards.querySelector(`#race-error-${i}`);
       if (box) box.textContent = t.error ? t.error.message : '';
       cards.querySelector(`fieldset[data-index="${i}"]`)?.classList.toggle('invalid', !!t.error);
     });
-    k = Math.min(k, state.steps);
+    k = Math.min(playing ? k : state.at, state.steps);
     renderSide();
     draw();
     document.body.dataset.raceGeneration = String(g);
+    notice.update(state, traces).then(() => { if (g === gen) document.body.dataset.raceNotice = String(g); });
   }
 
   const heatKey = () => JSON.stringify([state.fn, state.fnp]);
 
+  // The core's registry gives each surface's global minima for its default parameters; a marker is
+  // drawn only where the gradient with the parameters on screen still vanishes.
+  async function stationaryMinima() {
+    const rows = registry.get('surfaces', state.fn)?.minima;
+    if (!Array.isArray(rows)) return [];
+    const checked = await Promise.all(rows.filter((m) => finite(m?.x) && finite(m?.y)).map((m) =>
+      lab.call('gradient', { fn: state.fn, fn_params: state.fnp, at: [m.x, m.y] }).then((g) => (Math.hypot(g[0], g[1]) < 1e-3 ? m : null), () => null)));
+    return checked.filter(Boolean);
+  }
+
   function setStep(next) {
     k = Math.max(0, Math.min(state.steps, Math.round(next)));
+    if (!playing && state.at !== k) { state.at = k; setState(state); }
     draw();
   }
 
@@ -277,14 +305,8 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   }
 
   function pause() {
-    playing = false;
+    if (playing) { playing = false; state.at = k; setState(state); }
     playBtn.textContent = 'Play';
-  }
-
-  // world <-> canvas pixels
-  function toPx(x, y, w, h) {
-    const v = view;
-    return [((x - v.x[0]) / (v.x[1] - v.x[0])) * w, h - ((y - v.y[0]) / (v.y[1] - v.y[0])) * h];
   }
 
   function draw() {
@@ -294,70 +316,48 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
     const g = canvas.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, h);
-    if (heat) {
-      g.imageSmoothingEnabled = true;
-      g.drawImage(heat.canvas, 0, 0, w, h);
-    }
-    const [sx0, sy0] = toPx(state.start[0], state.start[1], w, h);
-    g.fillStyle = '#fff';
-    g.strokeStyle = '#000';
-    g.beginPath();
-    g.arc(sx0, sy0, 5, 0, Math.PI * 2);
-    g.fill();
-    g.stroke();
+    const css = getComputedStyle(document.documentElement);
+    frame = drawLandscape(g, { w, h, view, heat, minima, start: state.start, traces, upto: k, focus: state.focus, colours: PALETTE,
+      fg: css.getPropertyValue('--fg').trim() || '#222', bg: css.getPropertyValue('--bg').trim() || '#fff' });
+    key.textContent = minima.length === 1 ? `★ the minimum: loss ${fmtValue(minima[0].value)} at (${fmtValue(minima[0].x)}, ${fmtValue(minima[0].y)}); ○ the start`
+      : minima.length > 1 ? `★ the ${minima.length} global minima, loss ${fmtValue(minima[0].value)}; ○ the start`
+        : `○ the start (${registry.get('surfaces', state.fn)?.minima?.length === 0 ? 'this surface has no minimum' : 'no minimum known for these parameters'})`;
+    const names = racerNames(state.opts);
     clear(status);
     traces.forEach((t, i) => {
       const colour = PALETTE[i % PALETTE.length];
-      const name = `${i + 1}: ${state.opts[i]?.type ?? ''}`;
-      if (t.error) { status.append(el('li', {}, `${name}: not run (${t.error.message})`)); return; }
+      const mark = el('span', { class: 'mark', 'aria-hidden': 'true', style: `color:${colour}` }, `${MARKER_NAMES[i]} `);
+      const line = (s) => status.append(el('li', { style: `border-left: 4px ${dashOf(i).length ? 'dashed' : 'solid'} ${colour}` }, [mark, s]));
+      if (t.error) { line(`${names[i]}: not run (${t.error.message})`); return; }
       const upto = Math.min(k, t.x.length - 1);
-      g.strokeStyle = colour;
-      g.lineWidth = 2.2;
-      g.beginPath();
-      for (let s = 0; s <= upto; s++) {
-        const [px, py] = toPx(t.x[s], t.y[s], w, h);
-        if (s) g.lineTo(px, py); else g.moveTo(px, py);
-      }
-      g.stroke();
-      const [px, py] = toPx(t.x[upto], t.y[upto], w, h);
-      g.fillStyle = colour;
-      g.beginPath();
-      g.arc(px, py, i === state.focus ? 6 : 4.5, 0, Math.PI * 2);
-      g.fill();
-      g.strokeStyle = '#fff';
-      g.lineWidth = 1.5;
-      g.stroke();
       const diverged = t.diverged && k >= t.x.length - 1;
-      if (diverged) {
-        g.strokeStyle = colour;
-        g.lineWidth = 3;
-        g.beginPath();
-        g.moveTo(px - 7, py - 7); g.lineTo(px + 7, py + 7); g.moveTo(px + 7, py - 7); g.lineTo(px - 7, py + 7);
-        g.stroke();
-      }
       const where = `(${fmtValue(t.x[upto])}, ${fmtValue(t.y[upto])})`;
-      status.append(el('li', { style: `border-left: 4px solid ${colour}` }, diverged
-        ? `${name}: diverged at step ${t.stopped_at}; last finite loss ${fmtValue(t.loss[t.x.length - 1])}`
-        : `${name}: loss ${fmtValue(t.loss[upto])} at ${where}, lr ${fmtValue(t.lr[Math.min(upto, t.lr.length - 1)])}`));
+      line(diverged
+        ? `${names[i]}: diverged at step ${t.stopped_at}; last finite loss ${fmtValue(t.loss[t.x.length - 1])}`
+        : `${names[i]}: loss ${fmtValue(t.loss[upto])} at ${where}, lr ${fmtValue(t.lr[Math.min(upto, t.lr.length - 1)])}`);
     });
-    drawInternals(g, w, h);
-    // loss chart up to the current step
+    drawInternals(g, names);
+    // loss chart up to the current step, each racer in its colour and dash
     const series = traces.map((t, i) => {
       const values = new Array(state.steps + 1).fill(null);
       if (!t.error) for (let s = 0; s <= Math.min(k, t.loss.length - 1); s++) values[s] = t.loss[s];
-      return { label: `${i + 1}: ${state.opts[i]?.type ?? ''}`, values };
+      return { label: names[i], values, color: PALETTE[i % PALETTE.length], dash: dashOf(i).length ? dashOf(i) : undefined };
     });
     chart.setData(series, Float64Array.from({ length: state.steps + 1 }, (_, s) => s));
   }
 
   // The focused optimizer at its current point: gradient (read off a plain SGD step), update, effective step.
-  function drawInternals(g, w, h) {
+  function drawInternals(g, names) {
     const t = traces[state.focus];
     clear(internals);
-    if (!t || t.error) return;
+    if (!t || t.error || !frame) return;
     const upto = Math.min(k, t.x.length - 1);
     const at = [t.x[upto], t.y[upto]];
+    const who = `${names[state.focus]} (optimizer ${state.focus + 1})`;
+    if (t.diverged && k >= t.x.length - 1) {
+      internals.append(el('p', {}, `${who} diverged at step ${t.stopped_at}: its last finite point was (${fmtValue(at[0])}, ${fmtValue(at[1])}) with loss ${fmtValue(t.loss[upto])}. Past it the loss, the gradient and the update are no longer finite numbers, so there is no step to show.`));
+      return;
+    }
     const key = `${gen}:${state.focus}:${upto}`;
     if (!gradAt || gradAt.key !== key) {
       gradAt = { key, grad: null };
@@ -365,11 +365,11 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
         if (gradAt.key === key) { gradAt.grad = grad; draw(); }
       }, () => {});
     }
-    const [px, py] = toPx(at[0], at[1], w, h);
+    const [px, py] = frame.toPx(at[0], at[1]);
     const next = upto + 1 < t.x.length ? [t.x[upto + 1] - at[0], t.y[upto + 1] - at[1]] : null;
     const arrow = (dx, dy, colour, label) => {
       const len = Math.hypot(dx, dy);
-      if (!(len > 0)) return;
+      if (!(len > 0) || !Number.isFinite(len)) return;
       const L = 40;
       const ex = px + (dx / len) * L, ey = py - (dy / len) * L;
       g.strokeStyle = colour; g.fillStyle = colour; g.lineWidth = 2.5;
@@ -379,17 +379,19 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
       g.font = '12px system-ui, sans-serif';
       g.fillText(label, ex + 4, ey - 4);
     };
-    const lines = [`Optimizer ${state.focus + 1} (${state.opts[state.focus].type}) at step ${upto}:`];
-    if (gradAt.grad) {
-      const [gx, gy] = gradAt.grad;
+    const lines = [`${who} at step ${upto}:`];
+    const grad = gradAt.grad && gradAt.grad.every(finite) ? gradAt.grad : null;
+    if (grad) {
+      const [gx, gy] = grad;
       arrow(-gx, -gy, '#ffffff', '−∇');
       lines.push(`gradient ∇ = (${fmtValue(gx)}, ${fmtValue(gy)})`);
-      if (next) {
+      if (next && next.every(finite)) {
+        const eff = (d, gr) => (gr === 0 ? 'none (zero gradient)' : fmtValue(d / -gr));
         lines.push(`update Δ = (${fmtValue(next[0])}, ${fmtValue(next[1])})`);
-        lines.push(`effective step per coordinate Δ/(−∇) = (${fmtValue(next[0] / -gx)}, ${fmtValue(next[1] / -gy)}); plain SGD would give lr = ${fmtValue(t.lr[upto])}`);
+        lines.push(`effective step per coordinate Δ/(−∇) = (${eff(next[0], gx)}, ${eff(next[1], gy)}); plain SGD would give lr = ${fmtValue(t.lr[upto])}`);
       }
     }
-    if (next) arrow(next[0], next[1], '#E69F00', 'Δ');
+    if (next && next.every(finite)) arrow(next[0], next[1], '#E69F00', 'Δ');
     for (const l of lines) internals.append(el('p', {}, l));
   }
 
@@ -400,23 +402,26 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     title.textContent = spec.type;
     text.textContent = t;
     math.innerHTML = m; // the project's own MathML constants
-    code.textContent = raceCode(state, spec, registry.summary('surfaces', state.fn));
+    code.textContent = raceCode(state, registry.summary('surfaces', state.fn));
   }
 
   // --- wiring
-  presetSel.addEventListener('change', () => {
-    const p = PRESETS[Number(presetSel.value)];
+  function openPreset(i) {
+    const p = PRESETS[i];
     if (!p) return;
-    Object.assign(state, { fn: p.fn, fnp: structuredClone(p.fnp), start: [...p.start], steps: p.steps, noise: p.noise || 0, opts: structuredClone(p.opts), focus: 0 });
+    Object.assign(state, { fn: p.fn, fnp: structuredClone(p.fnp), start: [...p.start], steps: p.steps, noise: p.noise || 0, seed: p.seed ?? 1,
+      opts: structuredClone(p.opts), focus: 0, at: 0 });
     k = 0;
     pause();
     commit(true);
-  });
+  }
+  presetSel.addEventListener('change', () => { if (presetSel.value !== '') { notice.reset(); openPreset(Number(presetSel.value)); } });
   fnSel.addEventListener('change', () => {
     state.fn = fnSel.value;
     state.fnp = {};
     state.start = registry.view(state.fn).start;
     k = 0;
+    state.at = 0;
     commit(true);
   });
   const num = (input, apply) => input.addEventListener('input', () => {
@@ -424,8 +429,8 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     if (input.value.trim() === '' || !Number.isFinite(v)) return;
     if (apply(v) !== false) commit();
   });
-  num(sx, (v) => { state.start = [v, state.start[1]]; k = 0; });
-  num(sy, (v) => { state.start = [state.start[0], v]; k = 0; });
+  num(sx, (v) => { state.start = [v, state.start[1]]; k = 0; state.at = 0; });
+  num(sy, (v) => { state.start = [state.start[0], v]; k = 0; state.at = 0; });
   num(stepsIn, (v) => {
     if (!Number.isInteger(v) || v < 1 || v > 2000) { settingsErr.textContent = 'steps must be a whole number from 1 to 2000'; return false; }
     state.steps = v;
@@ -436,13 +441,15 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   logBox.addEventListener('change', () => { state.log = logBox.checked; chart.setLog(state.log); setState(state); });
   canvas.addEventListener('click', (ev) => {
     const r = canvas.getBoundingClientRect();
-    const v = view;
-    const x = v.x[0] + ((ev.clientX - r.left) / r.width) * (v.x[1] - v.x[0]);
-    const y = v.y[0] + (1 - (ev.clientY - r.top) / r.height) * (v.y[1] - v.y[0]);
+    const f = landscapeFrame(r.width, r.height, view);
+    const px = ev.clientX - r.left, py = ev.clientY - r.top;
+    if (!f.inside(px, py)) return;
+    const [x, y] = f.toWorld(px, py);
     state.start = [+x.toPrecision(4), +y.toPrecision(4)];
     sx.value = String(state.start[0]);
     sy.value = String(state.start[1]);
     k = 0;
+    state.at = 0;
     commit();
   });
   canvas.addEventListener('keydown', (ev) => {
@@ -453,10 +460,11 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   new ResizeObserver(() => draw()).observe(canvas);
 
   chart.log = state.log;
+  k = Math.min(state.at, state.steps);
   renderControls();
   recompute();
   return {
-    setState(next) { state = next; pause(); k = 0; heat = null; renderControls(); recompute(); },
+    setState(next) { state = next; pause(); k = Math.min(state.at, state.steps); heat = null; renderControls(); recompute(); },
     frameTimes: () => frameTimes.slice(),
   };
 }

@@ -2,6 +2,7 @@
 // These strings are the project's own constants (never data from outside).
 
 import { mi, mn, mo, row, sub, sup, frac, paren, math } from '../../shared/mathml.js';
+import { schedulerLines, py } from '../pytorch.js';
 
 const eta = (s) => sub(mi('η'), s);
 const et = eta(mi('t'));
@@ -47,3 +48,22 @@ export const SCHEDULE_TEXT = {
   NaturalExpDecay: ['The continuous form lr0·e^(−k·t), e.g. lr0 = 1 and k = 0.05.',
     math(et, mo('='), e0, mo('·'), sup(mi('e'), row(mo('−'), mi('k'), mi('t'))))],
 };
+
+/**
+ * Python for one scheduler spec inside a training loop of `epochs` epochs of `spe` batches, the
+ * scheduler stepped once per epoch (interval 'epoch', its lengths counting epochs) or after every batch.
+ */
+export function scheduleCode(spec, { epochs, spe, interval }) {
+  const lr = spec.lr ?? (spec.type === 'CyclicLR' ? spec.base_lr : 0.1);
+  const plateau = spec.type === 'ReduceLROnPlateau';
+  const step = plateau ? 'scheduler.step(val_loss)  # with the epoch\'s validation loss' : 'scheduler.step()';
+  const lines = ['import math', 'import torch', '', 'model = torch.nn.Linear(2, 1)',
+    `optimizer = torch.optim.SGD(model.parameters(), lr=${py(lr)}, momentum=0.9)`, ...schedulerLines(spec), '',
+    `for epoch in range(${epochs}):`, `    for batch in range(${spe}):  # steps per epoch`,
+    "        lr = optimizer.param_groups[0]['lr']  # the value plotted at this step",
+    '        optimizer.step()  # after the forward and backward pass of the batch'];
+  if (interval === 'step') lines.push(`        ${step}  # after every batch: the scheduler's lengths count batches`);
+  else lines.push(...(plateau ? ['    val_loss = ...  # the loss on the validation set after this epoch'] : []),
+    `    ${step}  # once per epoch: the scheduler's lengths count epochs`);
+  return lines.join('\n');
+}

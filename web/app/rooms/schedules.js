@@ -1,12 +1,17 @@
-// Room 1, Schedules: one or more schedulers overlaid, every parameter a
-// validated control built from the core's registry, presets and comparisons,
-// the rule as MathML, and the PyTorch code for the current settings.
+// Room 1, Schedules: one or more schedulers overlaid against epochs, every parameter a
+// validated control built from the core's registry, presets that say what to notice (measured,
+// ./schedules-claims.js) and comparisons, the rule as MathML, and the PyTorch code for the current
+// settings. The schedulers step once per epoch (their lengths count epochs; steps per epoch only
+// refine the per-step curve) or after every batch (their lengths count batches), as the Training
+// room's scheduler_interval; ReduceLROnPlateau always once per epoch, with the validation loss.
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
 import { el, clear, select, button } from '../../shared/dom.js';
 import { groupedChoices, starterFor } from '../../shared/choices.js';
-import { schedulerCode } from '../pytorch.js';
-import { SCHEDULE_TEXT } from './schedules-text.js';
+import { SCHEDULE_TEXT, scheduleCode } from './schedules-text.js';
 import { PRESETS, DEFAULT_METRIC } from './schedules-presets.js';
+import { measureSchedules, metricLength } from './schedules-claims.js';
+import { fillNotice, checkClaims, sameSettings } from './notice.js';
+import { createNoticeBox, changedPreset } from './notice-box.js';
 
 const LOG_SLIDERS = new Set(['lr', 'max_lr', 'base_lr', 'eta_min', 'min_lr', 'eps', 'threshold', 'div_factor', 'final_div_factor']);
 
@@ -18,9 +23,20 @@ function props(reg) {
         ? null : 'curves must be 1 to 6 scheduler specs with a known type') },
     epochs: { type: 'int', def: 90, min: 1, max: 100000 },
     spe: { type: 'int', def: 1, min: 1, max: 10000 },
+    interval: { type: 'enum', def: 'epoch', choices: ['epoch', 'step'] },
     log: { type: 'bool', def: false },
     metric: { type: 'json', def: DEFAULT_METRIC, check: (v) => (typeof v === 'string' && v.length <= 300 ? null : 'metric must be a formula string') },
+    focus: { type: 'int', def: 0, min: 0, max: 5 },
   };
+}
+
+const perEpoch = (state, spec) => state.interval === 'epoch' || spec.type === 'ReduceLROnPlateau';
+const plateau = (curves) => curves.some((c) => c.type === 'ReduceLROnPlateau');
+// The preset the settings are (step interval 'epoch'; the metric counts only where a curve watches it).
+function matchPreset(state) {
+  const key = (curves, epochs, interval, metric) => ({ curves, epochs, interval, metric: plateau(curves) ? metric : null });
+  const mine = key(state.curves, state.epochs, state.interval, state.metric);
+  return PRESETS.findIndex((p) => sameSettings(key(p.curves, p.epochs, 'epoch', DEFAULT_METRIC), mine));
 }
 
 // Curves from a link are checked by the core before they are shown.
@@ -41,8 +57,8 @@ export const schedulesRoom = { title: 'Schedules', props, validate, create: crea
 function createSchedulesRoom({ root, lab, registry, getState, setState, notify }) {
   let state = getState();
   let generation = 0;
-  let focus = 0;
   let results = [];
+  let lastPreset = -1; // the preset shown last, for "you changed its settings"
 
   const controls = el('section', { class: 'controls', 'aria-label': 'Schedule settings' });
   const main = el('section', { class: 'plots', 'aria-label': 'Learning-rate curves' });
@@ -56,6 +72,9 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
   const presetWhen = el('p', { class: 'note', id: 'sched-preset-when' });
   const epochsIn = el('input', { id: 'sched-epochs', type: 'number', min: '1', max: '100000', step: '1' });
   const speIn = el('input', { id: 'sched-spe', type: 'number', min: '1', max: '10000', step: '1' });
+  const intervalSel = el('select', { id: 'sched-interval' }, [el('option', { value: 'epoch' }, 'once per epoch'),
+    el('option', { value: 'step' }, 'after every batch')]);
+  const intervalNote = el('p', { class: 'note', id: 'sched-interval-note' });
   const budgetNote = el('p', { class: 'note' });
   const cards = el('div', { class: 'cards' });
   const addBtn = el('button', { type: 'button', id: 'sched-add' }, 'Add a scheduler');
@@ -66,7 +85,8 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
   controls.append(
     el('label', { for: 'sched-preset' }, 'Preset'), presetSel, presetWhen,
     el('div', { class: 'row' }, [el('label', { for: 'sched-epochs' }, 'Epochs'), epochsIn,
-      el('label', { for: 'sched-spe' }, 'Steps per epoch'), speIn]), budgetNote,
+      el('label', { for: 'sched-spe' }, 'Steps per epoch'), speIn]),
+    el('label', { for: 'sched-interval' }, 'The scheduler steps'), intervalSel, intervalNote, budgetNote,
     cards, addBtn, metricBox);
 
   // --- middle: chart, toolbar, read-out
@@ -80,11 +100,13 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
     button('CSV', () => downloadText('steplab-schedules.csv', chart.csv(), 'text/csv')),
     button('JSON', () => downloadText('steplab-schedules.json', chart.json(), 'application/json')),
   ]);
-  main.append(toolbar, chartBox, readout);
-  const chart = new LineChart(chartBox, { xLabel: 'step', yLabel: 'learning rate' });
+  const notice = createNoticeBox('sched');
+  main.append(notice.node, toolbar, chartBox, readout);
+  const chart = new LineChart(chartBox, { xLabel: 'epoch', yLabel: 'learning rate' });
+  chartBox.lineChart = chart; // for tests and scripts: the chart of the box
 
   // --- right: explanation, formula, PyTorch code
-  const explainTitle = el('h2', {});
+  const explainTitle = el('h2', { id: 'sched-side-title' });
   const explainText = el('p', {});
   const mathBox = el('div', { class: 'math' });
   const code = el('pre', { class: 'code', id: 'sched-code', tabindex: '0' });
@@ -94,12 +116,24 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
   });
   side.append(explainTitle, explainText, mathBox, el('h3', {}, 'PyTorch code'), code, copyBtn);
 
-  const steps = () => state.epochs * state.spe;
+  // How many times the schedulers step: once per epoch, or once per batch.
+  const steps = () => (state.interval === 'epoch' ? state.epochs : state.epochs * state.spe);
 
   function commit(render = true) {
     setState(state);
-    if (render) renderCards();
+    if (render) renderCards(); else renderBudget();
     recompute();
+  }
+
+  // The interval's meaning in words, and the preset the settings are.
+  function renderBudget() {
+    intervalSel.value = state.interval;
+    intervalNote.textContent = state.interval === 'epoch'
+      ? `step_size, T_max, total_steps, milestones and the other lengths count epochs${state.spe > 1 ? `; the ${state.spe} steps of an epoch share its rate` : ''}.`
+      : `step_size, T_max, total_steps, milestones and the other lengths count batches: 30 of them are ${fmtValue(30 / state.spe)} epochs at ${state.spe} steps per epoch. (ReduceLROnPlateau still steps once per epoch, with the validation loss.)`;
+    const m = matchPreset(state);
+    presetSel.value = m >= 0 ? String(m) : '';
+    presetWhen.textContent = m >= 0 ? PRESETS[m].when : '';
   }
 
   // --- a card per curve, its fields built from the registry
@@ -110,6 +144,7 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
     metricBox.hidden = !state.curves.some((c) => c.type === 'ReduceLROnPlateau');
     epochsIn.value = String(state.epochs);
     speIn.value = String(state.spe);
+    renderBudget();
     metricIn.value = state.metric;
     logBox.checked = state.log;
   }
@@ -119,13 +154,13 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
     const typeSel = select(`sched-type-${i}`, groupedChoices(registry, 'schedulers'), spec.type,
       { grouped: true, attrs: { 'aria-label': `Scheduler ${i + 1} type` } });
     typeSel.addEventListener('change', () => {
-      state.curves[i] = starterFor(registry, typeSel.value, steps());
-      focus = i;
+      state.curves[i] = starterFor(registry, typeSel.value, typeSel.value === 'ReduceLROnPlateau' ? state.epochs : steps());
+      state.focus = i;
       commit();
     });
     const head = el('div', { class: 'card-head' }, [
       el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }), typeSel,
-      state.curves.length > 1 ? button('Remove', () => { state.curves.splice(i, 1); focus = 0; commit(); },
+      state.curves.length > 1 ? button('Remove', () => { state.curves.splice(i, 1); state.focus = 0; commit(); },
         { 'aria-label': `Remove scheduler ${i + 1}` }) : '']);
     const error = el('div', { class: 'field-error', id: `sched-error-${i}`, role: 'alert' });
     // the parameters the spec sets (and required ones) first, the rest folded away
@@ -135,7 +170,7 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
       ...more.map((p) => field(spec, i, p))]) : '';
     const c = el('fieldset', { class: 'card', 'data-index': String(i) }, [
       el('legend', { class: 'sr-only' }, `Scheduler ${i + 1}: ${spec.type}`), head, ...main.map((p) => field(spec, i, p)), details, error]);
-    c.addEventListener('focusin', () => { if (focus !== i) { focus = i; renderSide(); } });
+    c.addEventListener('focusin', () => { if (state.focus !== i) { state.focus = i; setState(state); renderSide(); } });
     return c;
   }
 
@@ -148,7 +183,7 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
     const set = (v) => {
       if (v === undefined) delete state.curves[i][p.name];
       else state.curves[i][p.name] = v;
-      focus = i;
+      state.focus = i;
       commit(false);
     };
     let input;
@@ -221,19 +256,18 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
   async function recompute() {
     const gen = ++generation;
     const n = steps();
-    const needMetric = state.curves.some((c) => c.type === 'ReduceLROnPlateau');
     let metrics = null;
     metricErr.textContent = '';
-    if (needMetric) {
+    if (plateau(state.curves)) {
       try {
-        metrics = await lab.call('formula', { text: state.metric, n: Math.max(n - 1, 0) });
+        metrics = await lab.call('formula', { text: state.metric, n: metricLength(state.epochs) });
       } catch (e) {
         if (gen === generation) metricErr.textContent = e.message.replace(/^LambdaLR: lr_lambda/, 'The validation-loss formula');
       }
     }
     const out = await Promise.all(state.curves.map((spec) => {
       if (spec.type === 'ReduceLROnPlateau' && !metrics) return Promise.resolve({ error: null, values: null });
-      return lab.call('schedule', { spec, n, options: spec.type === 'ReduceLROnPlateau' ? { metrics } : undefined })
+      return lab.call('schedule', { spec, n: perEpoch(state, spec) ? state.epochs : n, options: spec.type === 'ReduceLROnPlateau' ? { metrics } : undefined })
         .then((values) => ({ values }), (error) => ({ error }));
     }));
     if (gen !== generation) return;
@@ -251,14 +285,24 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
         c.classList.remove('invalid');
       }
       // keep the last good curve on screen while a field is being fixed
-      if (r.values) results[i] = { label: label(state.curves[i], i), values: r.values };
+      if (r.values) results[i] = { label: label(state.curves[i], i), values: perStep(r.values, perEpoch(state, state.curves[i])), color: PALETTE[i % PALETTE.length] };
     });
     results = results.slice(0, state.curves.length);
     const shown = results.filter(Boolean);
-    if (shown.length) chart.setData(shown);
+    const total = state.epochs * state.spe;
+    if (shown.length) chart.setData(shown, Float64Array.from({ length: total }, (_, s) => s / state.spe));
     renderReadout(shown);
     renderSide();
     document.body.dataset.schedulesGeneration = String(gen);
+    updateNotice(gen);
+  }
+
+  // The rate at every step (batch) of the run: a per-epoch curve holds each epoch's value for its steps.
+  function perStep(values, epochly) {
+    if (!epochly || state.spe === 1) return values;
+    const out = new Float64Array(values.length * state.spe);
+    for (let e = 0; e < values.length; e++) out.fill(values[e], e * state.spe, (e + 1) * state.spe);
+    return out;
   }
 
   function label(spec, i) {
@@ -267,8 +311,9 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
 
   function renderReadout(shown) {
     clear(readout);
-    const n = steps();
-    readout.append(el('p', {}, `${n} steps (${state.epochs} epochs × ${state.spe} steps per epoch).`));
+    const n = state.epochs * state.spe;
+    readout.append(el('p', {}, `${n} steps (${state.epochs} epochs × ${state.spe} steps per epoch); the schedulers step ${state.interval === 'epoch'
+      ? `once per epoch, ${state.epochs} times` : `after every batch, ${n} times${plateau(state.curves) ? ' (ReduceLROnPlateau once per epoch)' : ''}`}.`));
     const list = el('ul', {});
     for (const s of shown) {
       let min = Infinity, max = -Infinity;
@@ -278,27 +323,49 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
     readout.append(list);
   }
 
+  // What to notice: the preset on screen, measured from the core's curves.
+  async function updateNotice(gen) {
+    const i = matchPreset(state);
+    if (i < 0) {
+      if (lastPreset >= 0) notice.changed(changedPreset(PRESETS[lastPreset].name), () => openPreset(lastPreset)); else notice.hide();
+      return;
+    }
+    lastPreset = i;
+    const p = PRESETS[i];
+    notice.measuring(i);
+    const run = { schedule: (spec, n, options) => lab.call('schedule', { spec, n, options }), formula: (text, n) => lab.call('formula', { text, n }) };
+    try {
+      const values = await measureSchedules(p, run, state.metric);
+      if (gen === generation) notice.show(i, fillNotice(p.notice, values), checkClaims(p.claims, values));
+    } catch (e) {
+      if (gen === generation) notice.failed(e.message);
+    }
+    if (gen === generation) document.body.dataset.schedulesNotice = String(gen);
+  }
+
   function renderSide() {
-    const spec = state.curves[Math.min(focus, state.curves.length - 1)];
+    const spec = state.curves[Math.min(state.focus, state.curves.length - 1)];
     // the room's prose where it has some, else the core's one-line summary
     const [text, mathml] = Object.hasOwn(SCHEDULE_TEXT, spec.type) ? SCHEDULE_TEXT[spec.type] : [registry.summary('schedulers', spec.type), ''];
     explainTitle.textContent = spec.type;
     explainText.textContent = text;
     mathBox.innerHTML = mathml; // the project's own MathML constants, never data from outside
-    code.textContent = schedulerCode(spec, steps());
+    code.textContent = scheduleCode(spec, { epochs: state.epochs, spe: state.spe, interval: perEpoch(state, spec) ? 'epoch' : 'step' });
   }
 
   // --- wiring of the shared controls
-  presetSel.addEventListener('change', () => {
-    const p = PRESETS[Number(presetSel.value)];
+  function openPreset(i) {
+    const p = PRESETS[i];
     if (!p) return;
-    presetWhen.textContent = p.when;
     state.curves = structuredClone(p.curves);
     state.epochs = p.epochs;
     state.spe = 1;
-    focus = 0;
+    state.interval = 'epoch';
+    state.focus = 0;
+    if (plateau(p.curves)) state.metric = DEFAULT_METRIC;
     commit();
-  });
+  }
+  presetSel.addEventListener('change', () => { if (presetSel.value !== '') { lastPreset = -1; openPreset(Number(presetSel.value)); } });
   const budget = () => {
     const e = Number(epochsIn.value), s = Number(speIn.value);
     budgetNote.textContent = '';
@@ -307,25 +374,27 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
     if (e * s > 1e6) { budgetNote.textContent = 'At most 1 000 000 steps in this room.'; return; }
     state.epochs = e;
     state.spe = s;
+    renderBudget();
     commit(false);
   };
   epochsIn.addEventListener('input', budget);
   speIn.addEventListener('input', budget);
+  intervalSel.addEventListener('change', () => { state.interval = intervalSel.value; renderBudget(); commit(false); });
   metricIn.addEventListener('input', () => { state.metric = metricIn.value; commit(false); });
   logBox.addEventListener('change', () => { state.log = logBox.checked; chart.setLog(state.log); setState(state); });
   addBtn.addEventListener('click', () => {
     if (state.curves.length >= 6) return;
     state.curves.push(starterFor(registry, registry.has('schedulers', 'CosineAnnealingLR') ? 'CosineAnnealingLR' : registry.names('schedulers')[0], steps()));
-    focus = state.curves.length - 1;
+    state.focus = state.curves.length - 1;
     commit();
-    cards.querySelector(`#sched-type-${focus}`)?.focus();
+    cards.querySelector(`#sched-type-${state.focus}`)?.focus();
   });
 
   chart.log = state.log;
   renderCards();
   recompute();
   return {
-    setState(next) { state = next; renderCards(); chart.setLog(state.log); recompute(); },
+    setState(next) { state = next; lastPreset = -1; renderCards(); chart.setLog(state.log); recompute(); },
   };
 }
 
