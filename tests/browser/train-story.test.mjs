@@ -3,7 +3,14 @@
 // the boundary move, with "as fast as possible" one click away.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, distUrl, openPage as openPageIn } from './browser.mjs';
+import { launch, distUrl, openPage as openPageIn, shotsDir } from './browser.mjs';
+import { loadLab, digitsBytes } from '../helpers.mjs';
+import { PRESETS } from '../../web/app/rooms/train-presets.js';
+import { measureTrain } from '../../web/app/rooms/train-claims.js';
+import { trainerConfig } from '../../web/app/rooms/train-config.js';
+import { fitConfig } from '../../web/worker/train.js';
+import { fillNotice } from '../../web/app/rooms/notice.js';
+import { Registry } from '../../web/shared/registry.js';
 
 let browser;
 const sink = { errors: [], foreign: [] };
@@ -13,6 +20,10 @@ const ready = (page) => page.waitForFunction(() => window.steplabTraining?.getCo
 const finished = (page, timeout = 30000) => page.waitForFunction(() => ['done', 'stopped', 'diverged', 'error'].includes(document.body.dataset.trainStatus)
   && document.getElementById('train-play').textContent === 'Play', null, { timeout });
 
+const nodeLab = await loadLab({ digits: digitsBytes });
+const reg = new Registry(nodeLab.registry);
+const fitNode = (st) => fitConfig(nodeLab, trainerConfig(reg, st, st.data));
+
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
@@ -21,6 +32,7 @@ test('OneCycleLR past its total_steps: the digits preset at 100 epochs ends with
   await ready(page);
   await page.selectOption('#train-preset', '1');
   await ready(page);
+  await page.waitForFunction(() => window.steplabTraining.getConfig().epochs === 8);
   await page.fill('#train-epochs', '100');
   await page.press('#train-epochs', 'Enter');
   await page.waitForFunction(() => window.steplabTraining.getConfig().epochs === 100);
@@ -28,8 +40,8 @@ test('OneCycleLR past its total_steps: the digits preset at 100 epochs ends with
   await page.click('#train-play');
   await finished(page);
   const status = await page.textContent('#train-status');
-  assert.match(status, /OneCycleLR: total_steps is 460; cannot take step 462/);
-  assert.match(status, /^stopped by the core at step 460/);
+  assert.match(status, /OneCycleLR: total_steps is 184; cannot take step \d+/);
+  assert.match(status, /^stopped by the core at step 184/);
   // the metrics of the model at step 460, not "Train (Play or Step) to see the metrics."
   await page.waitForSelector('#train-metrics-table');
   const metrics = await page.textContent('#train-metrics');
@@ -66,6 +78,57 @@ test('the default speed paces epochs so the boundary moves; "as fast as possible
   await page.click('#train-play');
   await finished(page);
   assert.match(await page.textContent('#train-status'), /^done: all 100 epochs/);
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});
+
+test('every preset says what to notice, measured in the page as in Node, and its claims hold', async () => {
+  const page = await openPage(distUrl('index.html#/train'));
+  await ready(page);
+  for (const [i, p] of PRESETS.entries()) {
+    await page.selectOption('#train-preset', String(i));
+    await page.waitForFunction((k) => document.getElementById('train-notice')?.dataset.preset === String(k) && document.getElementById('train-notice').dataset.measured, i, { timeout: 60000 });
+    assert.equal(await page.evaluate(() => document.getElementById('train-notice').dataset.measured), 'true', `${p.name}: ${await page.textContent('#train-claims')}`);
+    assert.equal(await page.textContent('#train-notice-text'), fillNotice(p.notice, await measureTrain(p, fitNode)), p.name);
+  }
+  // a change of setting says so, and the way back restores the preset and its notes
+  await page.selectOption('#train-opt', 'SGD');
+  await page.waitForSelector('#train-notice-back');
+  await page.click('#train-notice-back');
+  await page.waitForFunction(() => document.getElementById('train-notice').dataset.measured === 'true');
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});
+
+test('imbalanced: focal pinned beside BCE, the metrics and both confusion matrices side by side show the recall the notice promises', async () => {
+  const page = await openPage(distUrl('index.html#/train'));
+  await ready(page);
+  await page.selectOption('#train-preset', '2');
+  await ready(page);
+  await page.selectOption('#train-speed', '0');
+  await page.click('#train-play');
+  await finished(page);
+  await page.waitForSelector('#train-confusion');
+  await page.click('#train-pin');
+  await page.selectOption('#train-loss', 'BCEWithLogitsLoss');
+  await ready(page);
+  await page.click('#train-play');
+  await finished(page);
+  await page.waitForSelector('#train-confusion-1');
+  await page.waitForSelector('#train-confusion');
+  const table = await page.$$eval('#train-metrics-table tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+  assert.deepEqual(table[0], ['', 'now: train', 'now: validation', '1: validation']);
+  const p = PRESETS[2];
+  const values = await measureTrain(p, fitNode);
+  const row = (name) => table.find((r) => r[0] === name);
+  // the pinned focal run (1) and the current BCE run (now), as the notice measured them
+  assert.equal(Number(row('recall')[3]), +values['val_recall.0'].toPrecision(6));
+  assert.equal(Number(row('recall')[2]), +values['val_recall.1'].toPrecision(6));
+  assert.ok(Number(row('recall')[3]) > Number(row('recall')[2]));
+  const tp = (id) => page.$eval(id, (t) => Number(t.querySelector('tbody tr:nth-child(2) td:nth-child(3)').textContent));
+  assert.equal(await tp('#train-confusion-1'), values['tp.0']);
+  assert.equal(await tp('#train-confusion'), values['tp.1']);
+  await page.screenshot({ path: `${shotsDir}train-imbalanced-pinned.png`, fullPage: true });
   await page.close();
   assert.deepEqual(sink.errors, []);
 });

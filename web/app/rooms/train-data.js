@@ -51,6 +51,7 @@ export function mountData(room) {
     room.discardRun();
     room.renderControls();
     room.drawPicture();
+    room.updateNotice?.();
   };
 
   room.importCsv = async (file) => {

@@ -3,7 +3,7 @@
 // confusion matrix, and the PyTorch script of the setup.
 import { LineChart, PALETTE, fmtValue } from '../../shared/chart.js';
 import { el, clear, button as btn } from '../../shared/dom.js';
-import { CLASS_COLORS } from '../../shared/train-view.js';
+import { renderMetrics } from './train-metrics.js';
 import { trainingScript } from './train-code.js';
 import { runLabel } from './train-config.js';
 
@@ -95,7 +95,8 @@ export function mountDrawing(room) {
     document.body.dataset.trainStatus = cur.run.status || 'new';
     document.body.dataset.trainRate = String(Math.round(rate));
     // the rest only when it changed
-    if (shown.metrics !== cur.run.metrics) { shown.metrics = cur.run.metrics; renderMetrics(); }
+    const mkey = [cur.run.metrics, ...room.pins.map((p) => p.run.metrics)];
+    if (!shown.metrics || mkey.length !== shown.metrics.length || mkey.some((m, i) => m !== shown.metrics[i])) { shown.metrics = mkey; renderMetrics(metricsBox, room); }
     if (shown.regions !== room.regions || shown.line !== room.line || shown.data !== data || shown.embedding !== room.embedding) {
       Object.assign(shown, { regions: room.regions, line: room.line, data, embedding: room.embedding });
       room.drawPicture();
@@ -103,28 +104,6 @@ export function mountDrawing(room) {
     room.refreshPins();
     renderCode();
   };
-
-  function renderMetrics() {
-    clear(metricsBox);
-    const m = room.cur.run.metrics;
-    const data = room.data;
-    if (!m) { metricsBox.append(el('p', {}, 'Train (Play or Step) to see the metrics.')); return; }
-    const keys = 'accuracy' in m.val ? ['loss', 'accuracy', 'precision', 'recall', 'f1', 'auroc'] : ['loss', 'mse', 'mae'];
-    const names = { loss: 'loss', accuracy: 'accuracy', precision: 'precision', recall: 'recall', f1: 'F1', auroc: 'AUROC', mse: 'MSE', mae: 'MAE' };
-    const rows = keys.filter((k) => k in m.val).map((k) => el('tr', {}, [el('th', { scope: 'row' }, names[k]), el('td', {}, fmt(m.train[k])), el('td', {}, fmt(m.val[k]))]));
-    metricsBox.append(el('table', { id: 'train-metrics-table' }, [el('thead', {}, el('tr', {}, [el('th', {}, ''), el('th', {}, 'train'), el('th', {}, 'validation')])), el('tbody', {}, rows)]));
-    if ('precision' in m.val) {
-      metricsBox.append(el('p', { class: 'note' }, data.n_classes > 2 ? 'Precision, recall and F1: macro averages over the classes.' : 'Precision, recall and F1 of class 1 (the positive class); with a rare class, accuracy alone lies.'));
-    }
-    if (m.val.confusion) {
-      const k = m.val.confusion.length;
-      const name = (c) => data.class_names?.[c] ?? String(c);
-      metricsBox.append(el('p', { class: 'note' }, 'Confusion matrix (validation): rows are the true class, columns the predicted one.'),
-        el('table', { class: 'confusion', id: 'train-confusion' }, [
-          el('thead', {}, el('tr', {}, [el('th', {}, ''), ...Array.from({ length: k }, (_, c) => el('th', { scope: 'col', style: `color:${CLASS_COLORS[c % CLASS_COLORS.length]}` }, name(c)))])),
-          el('tbody', {}, m.val.confusion.map((row, r) => el('tr', {}, [el('th', { scope: 'row' }, name(r)), ...row.map((v, c) => el('td', { class: r === c ? 'diag' : '' }, String(v)))])))]));
-    }
-  }
 
   let codeKey = '';
   function renderCode() {
