@@ -132,3 +132,31 @@ test('imbalanced: focal pinned beside BCE, the metrics and both confusion matric
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('before the first step the charts show their axes and say to press Play; train and validation differ in the legend', async () => {
+  const page = await openPage(distUrl('index.html#/train?speed=0'));
+  await ready(page);
+  for (const id of ['train-chart-loss', 'train-chart-metric', 'train-chart-lr', 'train-chart-grad']) {
+    assert.equal(await page.isVisible(`#${id} .chart-hint`), true, `${id}: the hint`);
+    assert.match(await page.textContent(`#${id} .chart-hint`), /Press Play/);
+  }
+  const scales = await page.evaluate(() => Object.fromEntries(Object.entries(window.steplabTraining.charts).map(([k, c]) => [k, [c.plot.scales.x.min, c.plot.scales.x.max, c.plot.scales.y.min, c.plot.scales.y.max]])));
+  for (const [k, s] of Object.entries(scales)) assert.ok(s.every(Number.isFinite), `${k}: axes ${s}`);
+  assert.deepEqual(scales.loss.slice(0, 2), [1, 100], 'the epochs of the run');
+  // the swatches: train solid and filled, validation dotted and hollow
+  const markers = await page.$$eval('#train-chart-loss .u-legend .u-series', (rows) => rows.slice(1).map((r) => {
+    const m = getComputedStyle(r.querySelector('.u-marker'));
+    return [r.querySelector('.u-label').textContent, m.borderTopStyle, m.backgroundColor];
+  }));
+  assert.equal(markers.length, 2);
+  assert.match(markers[0][0], /train$/);
+  assert.match(markers[1][0], /val$/);
+  assert.equal(markers[0][1], 'solid');
+  assert.equal(markers[1][1], 'dotted');
+  assert.notEqual(markers[0][2], markers[1][2]);
+  await page.click('#train-epoch');
+  await page.waitForFunction(() => document.body.dataset.trainSteps !== '0');
+  for (const id of ['train-chart-loss', 'train-chart-grad']) assert.equal(await page.isVisible(`#${id} .chart-hint`), false, `${id}: no hint once trained`);
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});

@@ -95,6 +95,26 @@ export function setupConfig(s, registry) {
   };
 }
 
+/**
+ * The loss axis as fastai draws the range test: the first few steps and the diverging tail left out,
+ * from the least smoothed loss (or the seeds' lowest) to the highest smoothed loss between the start
+ * and that minimum, with a margin; raw spikes run off the chart instead of flattening the curve.
+ * null when there is too little to go on (the chart's own range).
+ */
+export function lossRange(smoothed, lows) {
+  const v = Array.from(smoothed);
+  const n = v.length;
+  const skip = Math.min(10, Math.floor(n / 10));
+  let at = -1;
+  for (let i = skip; i < n; i++) if (Number.isFinite(v[i]) && (at < 0 || v[i] < v[at])) at = i;
+  if (at < 0) return null;
+  let lo = v[at], hi = v[at];
+  for (let i = skip; i <= at; i++) if (Number.isFinite(v[i])) hi = Math.max(hi, v[i]);
+  if (lows) for (let i = skip; i < Math.min(lows.length, n); i++) if (Number.isFinite(lows[i])) lo = Math.min(lo, lows[i]);
+  const pad = Math.max(0.1 * (hi - lo), 1e-3 * Math.abs(hi) || 1e-3);
+  return [lo - pad, hi + 2 * pad];
+}
+
 export function rangeOptions(s) {
   return {
     start_lr: s.start, end_lr: s.end, num_iter: s.iters, step_mode: s.mode, smooth_f: s.smooth, diverge_th: s.div,
@@ -353,6 +373,7 @@ function createLrFinderRoom({ root, lab, registry, getState, setState, roomState
     const cap = (v) => (!Number.isFinite(v) || (Number.isFinite(first) && v > 4 * Math.abs(first) + 1e-12) ? null : v);
     const shown = series.map((s) => ({ ...s, values: Array.from(s.values, cap) }));
     chart.bands = several ? [[3, 2, 'rgba(138,147,166,0.22)']] : []; // the labels change with it, so setData rebuilds
+    chart.yRange = lossRange(r.smoothed, several ? band(r)[0] : null);
     chart.setData(shown, Float64Array.from(r.lrs));
     chart.setMarks(RULE_NAMES.filter((k) => r.suggestions[k] > 0).map((k) => ({
       x: r.suggestions[k], label: k, color: RULE_COLORS[k],
@@ -404,6 +425,7 @@ function createLrFinderRoom({ root, lab, registry, getState, setState, roomState
   sendLr.disabled = sendCycle.disabled = true;
   fill();
   refreshTask().then(run);
+  window.steplabLrFinder = { chart }; // the hook the tests use
   return {
     setState(next) { state = next; fill(); refreshTask().then(run); },
   };

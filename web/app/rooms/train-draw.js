@@ -15,7 +15,12 @@ const range1 = (n) => Float64Array.from({ length: n }, (_, i) => i + 1);
 export function mountDrawing(room) {
   const stopLine = el('p', { class: 'status-line', id: 'train-status', 'aria-live': 'polite' });
   const logBox = el('input', { type: 'checkbox', id: 'train-log' });
-  const chartBox = (id) => el('div', { class: 'chart', id });
+  const hints = [];
+  const chartBox = (id) => {
+    const hint = el('p', { class: 'chart-hint', 'aria-hidden': 'true' }, 'Press Play (or Step) to train: the curves appear here.');
+    hints.push(hint);
+    return el('div', { class: 'chart', id }, hint);
+  };
   const boxes = { loss: chartBox('train-chart-loss'), metric: chartBox('train-chart-metric'), lr: chartBox('train-chart-lr'), grad: chartBox('train-chart-grad') };
   const metricTitle = el('h2', {}, 'Accuracy per epoch');
   const chartsBlock = [el('div', { class: 'toolbar' }, [el('label', { class: 'inline' }, [logBox, ' log scale (losses, gradient norm)'])]),
@@ -82,10 +87,16 @@ export function mountDrawing(room) {
     const ep = series(['train_loss', 'val_loss'], ['train', 'val']);
     const epm = series(['train_m', 'val_m'], ['train', 'val']);
     const n = Math.max(0, ...ep.map((s) => s.values.length));
-    charts.loss.setData(ep, range1(n));
-    charts.metric.setData(epm, range1(n));
-    charts.lr.setData(series(['lr'], ['']));
-    charts.grad.setData(series(['grad_norm'], ['']));
+    const steps = Math.max(0, ...[room.cur, ...room.pins].map((p) => p.run.cols.lr.n));
+    // before the first step the charts show their axes over the run's length, and a hint
+    const blank = (list, len) => list.map((s) => ({ ...s, values: new Array(len).fill(null) }));
+    const E = Math.max(2, state.epochs);
+    charts.loss.setData(n ? ep : blank(ep, E), range1(n || E));
+    charts.metric.setData(n ? epm : blank(epm, E), range1(n || E));
+    const B = Math.max(2, room.data ? room.budget() : 2);
+    charts.lr.setData(steps ? series(['lr'], ['']) : blank(series(['lr'], ['']), B));
+    charts.grad.setData(steps ? series(['grad_norm'], ['']) : blank(series(['grad_norm'], ['']), B));
+    for (const h of hints) h.hidden = !!(n || steps);
     const st = cur.run.progress;
     const rate = room.rate.value;
     room.counter.textContent = st ? `epoch ${st.epochs_done} / ${state.epochs}, step ${st.steps_done}${room.playing && rate ? `, ${Math.round(rate)} steps/s` : ''}` : `epoch 0 / ${state.epochs}`;
