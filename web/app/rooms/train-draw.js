@@ -65,10 +65,17 @@ export function mountDrawing(room) {
     if (v.length) padCache.set(v, a);
     return a;
   }
+  // per-epoch MSE of a standardised target, in the target's units (sd² times)
+  const ownUnits = (slot, k, v) => {
+    const ys = slot === room.cur ? room.csv?.yScale : slot.yScale;
+    if (!ys || !(k === 'train_m' || k === 'val_m')) return v;
+    const f = ys.sd * ys.sd;
+    return Float64Array.from(v, (x) => x * f);
+  };
   function series(keys, names) {
     const out = [];
     const add = (slot, i, label, dash) => keys.forEach((k, j) => {
-      const v = slot.run.cols[k].view();
+      const v = ownUnits(slot, k, slot.run.cols[k].view());
       out.push({ label: `${label}${names[j] ? `: ${names[j]}` : ''}`, values: v, color: PALETTE[i % PALETTE.length], dash: j ? [2, 3] : dash });
     });
     add(room.cur, 0, `now (${runLabel(room.state)})`, undefined);
@@ -83,7 +90,14 @@ export function mountDrawing(room) {
     const { cur, state, data } = room;
     const reg = (data?.task || 'binary') === 'regression';
     metricTitle.textContent = reg ? 'Mean squared error per epoch' : 'Accuracy per epoch';
-    charts.metric.yLabel = reg ? 'MSE' : 'accuracy';
+    const ys = room.csv?.yScale;
+    const labels = [reg ? (ys ? `MSE (${data.target_name}²)` : 'MSE') : 'accuracy', ys ? 'loss (standardised)' : 'loss'];
+    if (charts.metric.yLabel !== labels[0] || charts.loss.yLabel !== labels[1]) {
+      // the axis names are drawn when a chart is built
+      [charts.metric.yLabel, charts.loss.yLabel] = labels;
+      charts.metric.setLog(charts.metric.log);
+      charts.loss.setLog(charts.loss.log);
+    }
     const ep = series(['train_loss', 'val_loss'], ['train', 'val']);
     const epm = series(['train_m', 'val_m'], ['train', 'val']);
     const n = Math.max(0, ...ep.map((s) => s.values.length));

@@ -28,8 +28,12 @@ export function renderMetrics(box, room) {
   if (!ref) { box.append(el('p', {}, 'Train (Play or Step) to see the metrics.')); return; }
   const keys = ('accuracy' in ref.val ? ['loss', 'accuracy', 'precision', 'recall', 'f1', 'auroc'] : ['loss', 'mse', 'mae']).filter((k) => k in ref.val);
   const pinHead = pins.map(({ p, i }) => el('th', { scope: 'col', title: p.label, style: `border-bottom: 3px dashed ${PALETTE[(i + 1) % PALETTE.length]}` }, `${i + 1}: validation`));
-  const rows = keys.map((k) => el('tr', {}, [el('th', { scope: 'row' }, NAMES[k]), el('td', {}, fmt(m?.train[k])), el('td', {}, fmt(m?.val[k])),
-    ...pins.map(({ p }) => el('td', {}, fmt(p.run.metrics.val[k])))]));
+  // a standardised regression target's errors in its own units: MSE times sd², MAE times sd
+  const own = (ys, k, v) => (ys && v != null ? (k === 'mse' ? v * ys.sd * ys.sd : k === 'mae' ? v * ys.sd : v) : v);
+  const ys = room.csv?.yScale;
+  const rows = keys.map((k) => el('tr', {}, [el('th', { scope: 'row' }, NAMES[k] + (ys && k === 'loss' ? ' (standardised)' : '')),
+    el('td', {}, fmt(own(ys, k, m?.train[k]))), el('td', {}, fmt(own(ys, k, m?.val[k]))),
+    ...pins.map(({ p }) => el('td', {}, fmt(own(p.yScale, k, p.run.metrics.val[k]))))]));
   box.append(el('table', { id: 'train-metrics-table' }, [
     el('thead', {}, el('tr', {}, [el('th', {}, ''), el('th', { scope: 'col' }, pins.length ? 'now: train' : 'train'), el('th', { scope: 'col' }, pins.length ? 'now: validation' : 'validation'), ...pinHead])),
     el('tbody', {}, rows)]));
