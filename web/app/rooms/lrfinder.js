@@ -112,7 +112,7 @@ export function lossRange(smoothed, lows) {
   for (let i = skip; i <= at; i++) if (Number.isFinite(v[i])) hi = Math.max(hi, v[i]);
   if (lows) for (let i = skip; i < Math.min(lows.length, n); i++) if (Number.isFinite(lows[i])) lo = Math.min(lo, lows[i]);
   const pad = Math.max(0.1 * (hi - lo), 1e-3 * Math.abs(hi) || 1e-3);
-  return [lo - pad, hi + 2 * pad];
+  return [lo - pad, hi + 3.5 * pad]; // headroom for the suggestions' labels
 }
 
 export function rangeOptions(s) {

@@ -25,9 +25,10 @@ export const presetRuns = (p) => [runState(p, 0), ...(p.runs || []).map((_, i) =
 
 const computed = (s) => Object.fromEntries(Object.entries(s).filter(([k]) => !VIEW_ONLY.includes(k)));
 
-/** Whether the room's state is preset p as chosen (its schedule fitted to the run's length by `fit`). */
-export function showsPreset(p, state, fit = (s) => s) {
-  return sameSettings(computed(fit(runState(p, 0))), computed(state));
+/** Whether the room's state is preset p or one of the runs its notice compares it with (following its "switch to ..."). */
+export function showsPreset(p, state) {
+  const mine = computed(state);
+  return presetRuns(p).some((s) => sameSettings(computed(s), mine));
 }
 
 /** The values of one finished run: fitted = { status, error, steps_done, epochs_done, train_loss, val_loss, val } (val: evaluate('val')). */
