@@ -58,3 +58,26 @@ test('a run the core stops: the reason shown, data-status="error" and a steplab-
   assert.equal(bar, `stopped by the core at step ${detail.steps}`);
   assert.deepEqual(errors, []);
 });
+
+test('<steplab-lrfinder> clips its loss axis as the room does: from the least smoothed loss to the start plus a margin', async () => {
+  await page.evaluate(() => {
+    const f = document.createElement('steplab-lrfinder');
+    f.id = 'lrf-clip';
+    for (const [k, v] of Object.entries({ dataset: 'moons', optimizer: 'SGD', 'start-lr': '1e-5', 'end-lr': '100', 'num-iter': '100' })) f.setAttribute(k, v);
+    document.body.append(f);
+  });
+  await rendered('lrf-clip');
+  const got = await page.evaluate(() => {
+    const f = document.getElementById('lrf-clip');
+    return { min: f._plot.scales.y.min, max: f._plot.scales.y.max, smoothed: Array.from(f.result.smoothed), raw: Array.from(f.result.losses) };
+  });
+  const body = got.smoothed.slice(10);
+  const least = Math.min(...body);
+  const at = body.indexOf(least);
+  const before = Math.max(...body.slice(0, at + 1));
+  assert.ok(got.min < least && got.max > before, `axis ${got.min}..${got.max}, smoothed ${least}..${before}`);
+  assert.ok(got.max < Math.max(...got.smoothed), `the diverging tail (${Math.max(...got.smoothed)}) runs off the top at ${got.max}`);
+  // the margin above the start is a fraction of the curve's fall, not the tail's rise
+  assert.ok(got.max <= before + 0.5 * (before - least), `top ${got.max}: the start ${before} and the fall to ${least} set it`);
+  assert.deepEqual(errors, []);
+});
