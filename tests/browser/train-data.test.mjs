@@ -83,6 +83,11 @@ test('a regression CSV with targets in the 100 000s trains standardised and show
   const metricChart = await page.evaluate(() => Array.from(window.steplabTraining.charts.metric.series[1].values).at(-1));
   assert.ok(mse > 1e6 && mse < 1e9, `validation MSE ${mse}`);
   assert.ok(Math.abs(metricChart - mse) / mse < 1e-5, `chart ${metricChart}, table ${mse}`);
+  // the PyTorch script trains on the same standardised target and says how to get back to its units
+  const script = await page.textContent('#train-code');
+  assert.match(script, /# the target too: y = \(price - y_mean\) \/ y_sd/);
+  assert.match(script, /\ny_mean, y_sd = [\d.]+, [\d.]+\n/);
+  execFileSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: script });
   await page.screenshot({ path: `${shotsDir}train-regression-csv.png`, fullPage: true });
   await page.close();
   assert.deepEqual(sink.errors, []);

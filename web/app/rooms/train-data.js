@@ -43,6 +43,7 @@ export function mountData(room) {
         // the CSV's header names the axes, the metrics and the script
         data.feature_names = room.csv.header.slice(0, -1);
         data.target_name = room.csv.header.at(-1);
+        data.y_scale = room.csv.yScale; // a regression target's mean and sd (it is trained standardised)
       }
       room.data = data;
       room.settingsErr.textContent = '';
