@@ -1,10 +1,15 @@
-// Presets that prove their claims: every race preset (and, below, every schedules preset and every
-// losses panel) says what to notice with numbers measured by the lab, and its claims hold when its
+// Presets that prove their claims: every race preset (and, below, every schedules preset, every
+// losses panel and every training preset) says what to notice with numbers measured by the lab, and its claims hold when its
 // exact settings run through the core (lab.trace, lab.schedule, lab.loss of dist/steplab.mjs). The page
 // fills its notes with the same functions (web/app/rooms/notice.js and the rooms' measure code).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lab } from './helpers.mjs';
+import { lab, loadLab, digitsBytes } from './helpers.mjs';
+import { PRESETS as TRAINING } from '../web/app/rooms/train-presets.js';
+import { measureTrain } from '../web/app/rooms/train-claims.js';
+import { trainerConfig } from '../web/app/rooms/train-config.js';
+import { fitConfig } from '../web/worker/train.js';
+import { Registry } from '../web/shared/registry.js';
 import { PRESETS as RACES } from '../web/app/rooms/race-presets.js';
 import { measureRace, presetSettings } from '../web/app/rooms/race-claims.js';
 import { PRESETS as SCHEDULES, DEFAULT_METRIC } from '../web/app/rooms/schedules-presets.js';
@@ -107,3 +112,19 @@ test('focal loss\'s worked example: the course\'s factors 0.01 and 0.64, and the
   const a = focalExample(lab, { n_neg: 1000, p_neg: 0.9, n_pos: 10, p_pos: 0.2, gamma: 2, alpha: 0.25 });
   assert.ok(Math.abs(a.neg.fl / ex.neg.fl - 0.75) < 1e-5 && Math.abs(a.pos.fl / ex.pos.fl - 0.25) < 1e-5);
 });
+
+// Training presets: each run of a preset (its own settings and the variants its notice compares it
+// with) trained to its end by the core, as the room's worker does (trainFit).
+const trainLab = await loadLab({ digits: digitsBytes });
+const trainReg = new Registry(trainLab.registry);
+const fitState = (s) => fitConfig(trainLab, trainerConfig(trainReg, s, s.data));
+for (const p of TRAINING) {
+  test(`training preset "${p.name}": its notice is measured and its claims hold`, async () => {
+    assert.ok(p.claims.length >= 1 && p.notice.length > 100 && p.runs.length >= 1, 'a preset says what to notice, against which runs, and claims it');
+    const values = await measureTrain(p, fitState);
+    const text = fillNotice(p.notice, values);
+    assert.doesNotMatch(text, /NaN|undefined|Infinity/);
+    assertNumbersKnown(p, p.notice, [p.state, p.runs]);
+    for (const r of checkClaims(p.claims, values)) assert.ok(r.ok, `${p.name}: ${r.says}`);
+  });
+}

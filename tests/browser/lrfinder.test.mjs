@@ -116,3 +116,30 @@ test('from the Training room, the finder tests its setup and "use this lr" lands
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('the loss axis is clipped as fastai draws it, the suggestion labels never overlap, the spreads are bars, not piled strips', async () => {
+  // digits: the raw loss spikes far above the starting loss before it diverges
+  const page = await openPage(distUrl('index.html#/lrfinder?ds=digits&loss=CrossEntropyLoss&hidden=[32]&act=relu&seeds=5'));
+  await settled(page);
+  const got = await page.evaluate(() => {
+    const c = window.steplabLrFinder.chart;
+    const y = c.plot.scales.y;
+    return { min: y.min, max: y.max, layout: c.markLayout, raw: Array.from(c.series[0].values), smoothed: Array.from(c.series[1].values) };
+  });
+  const fin = (a) => a.filter((v) => v != null && Number.isFinite(v));
+  const smooth = fin(got.smoothed.slice(10));
+  const least = Math.min(...smooth);
+  assert.ok(got.min <= least && got.min > least - 0.5 * (got.max - least), `y from ${got.min}, least smoothed loss ${least}`);
+  assert.ok(got.max >= got.smoothed[10] && got.max < Math.max(...fin(got.raw)), `y to ${got.max}: above the start ${got.smoothed[10]}, below the raw spikes`);
+  assert.ok(got.max - got.min < 3, `the axis spans ${got.min} to ${got.max}, not 0 to 12`);
+  // labels: no two in the same row overlap
+  assert.equal(got.layout.length, 4);
+  for (const a of got.layout) for (const b of got.layout) {
+    if (a === b || a.row !== b.row) continue;
+    const ax = [Math.min(a.x0, a.bar[0]), Math.max(a.x1, a.bar[1])], bx = [Math.min(b.x0, b.bar[0]), Math.max(b.x1, b.bar[1])];
+    assert.ok(ax[1] < bx[0] || bx[1] < ax[0], `${a.label} and ${b.label} overlap in row ${a.row}`);
+  }
+  await page.locator('#lrf-chart').screenshot({ path: `${shotsDir}lrfinder-digits.png` });
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});

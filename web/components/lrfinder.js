@@ -5,6 +5,7 @@
 // one of the data set's task (web/shared/choices.js); the digits' pixels load from beside the script.
 import uPlot from 'uplot';
 import { PALETTE, fmtValue } from '../shared/chart.js';
+import { lossRange } from '../shared/lr-range.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
 import { defaultLoss, trainerOptimizers } from '../shared/choices.js';
 import { SteplabFigure } from './figure.js';
@@ -165,12 +166,9 @@ export class SteplabLrFinder extends SteplabFigure {
       for (let i = 1; i < n; i++) if (Math.abs(Math.log(xs[i] / v)) < Math.abs(Math.log(xs[k] / v))) k = i;
       return k;
     };
-    // the y range of the part the rules read, so a diverging tail does not flatten the curve
-    const a = Math.floor(((this._state.options.num_iter ?? 100) / 10));
-    const b = n - 5 > a + 1 ? n - 5 : n;
-    const body = Array.from(r.smoothed.subarray(b > a + 1 && b < n ? a : 0, b));
-    const lo = Math.min(...body), hi = Math.max(...body);
-    const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.1 || 1;
+    // the y range as fastai draws it (web/shared/lr-range.js), so a diverging tail does not flatten the curve
+    const lows = r.runs && r.runs.length > 1 ? xs.map((_, i) => Math.min(...r.runs.filter((x) => i < x.smoothed.length).map((x) => x.smoothed[i]))) : null;
+    const [ylo, yhi] = lossRange(r.smoothed, lows) ?? [0, 1];
     const data = [xs, Array.from(r.losses), Array.from(r.smoothed)];
     const series = [{ label: 'lr', value: (u, v) => (v == null ? '-' : fmtValue(v)) },
       { label: 'loss', stroke: '#8a93a6', width: 1, value: (u, v) => (v == null ? '-' : fmtValue(v)) },
@@ -198,7 +196,7 @@ export class SteplabLrFinder extends SteplabFigure {
     this._plot = new uPlot({
       width: Math.max(200, this._chartBox.clientWidth),
       height: this._height(),
-      scales: { x: { time: false, distr: 3 }, y: { range: [lo - pad, hi + pad] } },
+      scales: { x: { time: false, distr: 3 }, y: { range: [ylo, yhi] } },
       axes: [{ ...axis, label: 'learning rate (log scale)', values: (u, ticks) => ticks.map((t) => (t == null ? '' : t.toExponential(0))) },
         { ...axis, label: 'training loss', size: 60 }],
       series,

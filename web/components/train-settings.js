@@ -40,6 +40,13 @@ function normalise(cfg) {
   return cfg;
 }
 
+// The spec a data set opens with (the core's starter: the Training room's too) with the previous
+// seed; an unknown name stays a bare spec (the core names it).
+function starterOf(reg, name, prev) {
+  const base = reg.has('datasets', name) ? reg.starter('datasets', name) : { name, val_fraction: 0.2 };
+  return { ...base, seed: prev?.seed ?? base.seed ?? 0 };
+}
+
 /**
  * The element's settings: { cfg (a createTrainer config), opts: { speed, charts }, lossAuto (no
  * loss given: the task's standard one), schedType (a scheduler given by its type alone) }.
@@ -81,7 +88,8 @@ export function readSettings(host, reg, configProp) {
   const ds = attr('dataset');
   if (ds !== null) {
     const v = attrValue(ds);
-    cfg.dataset = v && typeof v === 'object' ? v : { name: String(v), seed: cfg.dataset?.seed ?? 0, val_fraction: cfg.dataset?.val_fraction ?? 0.2 };
+    // a data set named alone opens as the lab does: its registry starter (moons: 400 points, noise 0.2)
+    cfg.dataset = v && typeof v === 'object' ? v : starterOf(reg, String(v), cfg.dataset);
   }
   const dataKind = reg.get('datasets', cfg.dataset?.name);
   for (const a of host.getAttributeNames()) {
@@ -132,7 +140,7 @@ export function controlSpecs(reg, settings) {
   const dataParam = (name) => reg.params('datasets', cfg.dataset?.name).find((p) => p.name === name);
   return {
     dataset: { kind: 'enum', help: 'data set', choices: reg.names('datasets'), get: () => cfg.dataset?.name,
-      set: (v) => { cfg.dataset = { name: v, seed: cfg.dataset?.seed ?? 0, val_fraction: cfg.dataset?.val_fraction ?? 0.2 }; settings.lossAuto = true; } },
+      set: (v) => { cfg.dataset = starterOf(reg, v, cfg.dataset); settings.lossAuto = true; } },
     noise: { kind: 'number', help: 'noise of the data set', when: () => !!dataParam('noise'), get: () => cfg.dataset.noise ?? dataParam('noise')?.default,
       set: (v) => { cfg.dataset = { ...cfg.dataset, noise: v }; } },
     n_samples: { kind: 'integer', help: 'points in the data set', when: () => !!dataParam('n_samples'), get: () => cfg.dataset.n_samples ?? dataParam('n_samples')?.default,

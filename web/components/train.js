@@ -219,6 +219,7 @@ export class SteplabTrain extends HTMLElement {
         if (gen !== this._gen) return;
         this._error.textContent = e.message;
         this._render();
+        this._failed(e.message);
       }
     })();
     return this._ready;
@@ -243,7 +244,9 @@ export class SteplabTrain extends HTMLElement {
         this.pause();
         this._progress = { ...this._progress, ...run.progress, status: 'error' };
         this._error.textContent = run.error;
+        this._metrics = run.metrics;
         this._render();
+        this._failed(run.error);
         return;
       }
       this._absorb(r, first);
@@ -259,6 +262,14 @@ export class SteplabTrain extends HTMLElement {
       }
     })();
     return this._busy;
+  }
+
+  // The run ends with the core's reason: shown (part="error"), data-status="error" and a
+  // 'steplab-error' event { message, steps, epochs, metrics, state }, never a silent stall.
+  _failed(message) {
+    const p = this._progress || {};
+    this.dataset.status = 'error';
+    fire(this, 'steplab-error', { message, steps: p.steps_done ?? 0, epochs: p.epochs_done ?? 0, metrics: this._metrics?.val ?? null, state: this.getState() });
   }
 
   _absorb(r, first) {
@@ -303,7 +314,7 @@ export class SteplabTrain extends HTMLElement {
     if (!this._run) text = this._error.textContent ? 'not started' : 'loading...';
     else if (p.status === 'diverged') text = `diverged at step ${p.diverged?.step}: lower the learning rate`;
     else if (p.status === 'stopped') text = `stopped early after epoch ${p.epochs_done}${metric}`;
-    else if (p.status === 'error') text = `stopped at step ${p.steps_done}`;
+    else if (p.status === 'error') text = `stopped by the core at step ${p.steps_done}`;
     else text = `epoch ${p.epochs_done} / ${cfg.epochs}${metric}`;
     this._counter.textContent = text;
     this._playBtn.textContent = this._playing ? 'Pause' : 'Play';

@@ -19,6 +19,7 @@ export class LineChart {
     this.xLabel = xLabel;
     this.yLabel = yLabel;
     this.log = false;
+    this.yRange = null; // [min, max] of a linear y axis, or null: the data's (set before setData)
     this.series = [];
     this.xs = new Float64Array(0);
     this.plot = null;
@@ -44,8 +45,8 @@ export class LineChart {
     this._build();
   }
 
-  // marks: [{ x, label, color, lo?, hi? }]: a dashed vertical line at x, and a shaded strip
-  // from lo to hi when given (how far the value moves between runs).
+  // marks: [{ x, label, color, lo?, hi? }]: a dashed vertical line at x with its label, and, when lo
+  // and hi are given (how far the value moves between runs), a bar from lo to hi under the label.
   setMarks(marks) {
     this.marks = marks;
     this.plot?.redraw(false);
@@ -57,26 +58,50 @@ export class LineChart {
     this._build();
   }
 
+  // Labels go in the first row where they overlap no other label (left of their line near the right
+  // edge); the spread bars are drawn in the label's row, so strips never pile up into one colour.
   _drawMarks(u) {
     const { ctx } = u;
-    const { top, height } = u.bbox;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio;
     const px = (v) => Math.round(u.valToPos(v, 'x', true));
     ctx.save();
-    ctx.font = `${Math.round(12 * devicePixelRatio)}px system-ui, sans-serif`;
-    this.marks.forEach((m, i) => {
-      if (!(m.x > 0) && this.xLog) return;
-      ctx.fillStyle = m.color + '26';
-      if (m.lo != null && m.hi != null) ctx.fillRect(px(m.lo), top, Math.max(2, px(m.hi) - px(m.lo)), height);
+    ctx.font = `${Math.round(12 * dpr)}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    const rows = []; // per row, the [from, to] pixel spans taken
+    this.markLayout = []; // where each label went (canvas pixels), for the tests
+    const marks = this.marks.filter((m) => !(this.xLog && !(m.x > 0))).sort((a, b) => a.x - b.x);
+    for (const m of marks) {
+      const x = px(m.x);
+      const w = ctx.measureText(m.label).width;
+      const lo = m.lo != null && m.hi != null ? px(m.lo) : x, hi = m.lo != null && m.hi != null ? px(m.hi) : x;
+      const tx = x + 4 * dpr + w > left + width ? x - 4 * dpr - w : x + 4 * dpr;
+      const span = [Math.min(lo, tx) - 6 * dpr, Math.max(hi, tx + w) + 6 * dpr];
+      let r = rows.findIndex((taken) => taken.every(([a, b]) => span[1] < a || span[0] > b));
+      if (r < 0) { rows.push([]); r = rows.length - 1; }
+      rows[r].push(span);
+      const y = top + (14 + 24 * r) * dpr;
       ctx.strokeStyle = m.color;
-      ctx.lineWidth = 2 * devicePixelRatio;
-      ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+      ctx.lineWidth = 2 * dpr;
+      ctx.setLineDash([5 * dpr, 4 * dpr]);
       ctx.beginPath();
-      ctx.moveTo(px(m.x), top);
-      ctx.lineTo(px(m.x), top + height);
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
       ctx.stroke();
+      if (hi > lo) {
+        ctx.setLineDash([]);
+        ctx.lineWidth = 3 * dpr;
+        ctx.beginPath();
+        ctx.moveTo(lo, y + 7 * dpr); ctx.lineTo(hi, y + 7 * dpr);
+        ctx.moveTo(lo, y + 3 * dpr); ctx.lineTo(lo, y + 11 * dpr);
+        ctx.moveTo(hi, y + 3 * dpr); ctx.lineTo(hi, y + 11 * dpr);
+        ctx.stroke();
+      }
       ctx.fillStyle = m.color;
-      ctx.fillText(m.label, px(m.x) + 4 * devicePixelRatio, top + (14 + 15 * i) * devicePixelRatio);
-    });
+      ctx.fillText(m.label, tx, y);
+      this.markLayout.push({ label: m.label, x0: tx, x1: tx + w, row: r, bar: [lo, hi] });
+    }
     ctx.restore();
   }
 
@@ -110,7 +135,7 @@ export class LineChart {
       width: Math.max(200, this.container.clientWidth),
       height: this._height(),
       scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false },
-        y: this._symlog ? { distr: 4, asinh: symlogThreshold(this.series) } : this.log ? { distr: 3, range: logRange } : { auto: true } },
+        y: this._symlog ? { distr: 4, asinh: symlogThreshold(this.series) } : this.log ? { distr: 3, range: logRange } : { auto: true, range: (u, lo, hi) => this.yRange ?? linRange(u, lo, hi) } },
       bands: this.bands.map(([a, b, fill]) => ({ series: [a + 1, b + 1], fill })),
       hooks: { draw: [(u) => this._drawMarks(u)] },
       axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades(decadeFilter('width', 46)) : {}) },
@@ -125,7 +150,8 @@ export class LineChart {
           points: { show: false },
         }))],
       cursor: { drag: { x: true, y: false }, focus: { prox: 30 } },
-      legend: { live: true },
+      // the legend's swatch is drawn as its line is: solid, dashed or dotted (train and validation told apart)
+      legend: { live: true, markers: { width: 2, dash: (u, i) => markerDash(this.series[i - 1]), fill: (u, i) => (markerDash(this.series[i - 1]) === 'solid' ? u.series[i].stroke(u, i) : 'transparent') } },
     };
     this.plot = new uPlot(opts, this._data(), this.container);
   }
@@ -160,6 +186,11 @@ export class LineChart {
   }
 }
 
+function markerDash(s) {
+  const d = s?.dash;
+  return !d || !d.length ? 'solid' : d[0] <= 3 ? 'dotted' : 'dashed';
+}
+
 // Whether a log-scaled chart's data crosses zero (then its y axis is a symmetric log one).
 function crossesZero(log, series) {
   return !!log && series.some((s) => Array.prototype.some.call(s.values, (v) => v != null && v < 0));
@@ -172,6 +203,12 @@ function logRange(u, lo, hi) {
   const top = 10 ** Math.ceil(Math.log10(hi) - 1e-9);
   const bottom = 10 ** Math.floor(Math.log10(Math.max(lo > 0 ? lo : hi, hi * 1e-12)) + 1e-9);
   return bottom < top ? [bottom, top] : [bottom / 10, top * 10];
+}
+
+// A linear axis spans the data padded (uPlot's own range), or 0 to 1 with no data yet, so that an
+// empty chart still shows its axes.
+function linRange(u, lo, hi) {
+  return lo == null || hi == null ? [0, 1] : uPlot.rangeNum(lo, hi, 0.1, true);
 }
 
 // A symmetric log axis labels 0 and powers of ten, the larger ones first, at least 18 px apart.

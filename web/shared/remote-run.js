@@ -119,17 +119,21 @@ export class RemoteRun {
   /** Resolves when no request is in flight. */
   async idle() { while (this.busy) await this._inflight; }
 
-  // The core refused a step (e.g. a scheduler past its end): keep everything it trained.
+  // The core refused a step (e.g. a scheduler past its end): keep everything it trained, and the
+  // metrics of the model where it stopped (so the room shows them, not blanks).
   async _refused(e) {
     this.status = 'error';
     this.error = e.message;
+    if (this.id === null) return;
     try {
       const h = await this.lab.call('trainHistory', { run: this.id });
       if (this.disposed) return;
       for (const c of Object.values(this.cols)) c.clear();
       this._push(h.steps, h.epochs);
       this.progress = { ...this.progress, steps_done: h.steps.loss.length, epochs_done: h.epochs.train_loss.length };
-    } catch { /* the history stays as it was */ }
+      const [train, val] = await Promise.all([this.evaluate('train'), this.evaluate('val')]);
+      if (!this.disposed && train && val) this.metrics = { train, val };
+    } catch { /* the history and metrics stay as they were */ }
   }
 
   _push(steps, epochs) {

@@ -142,7 +142,8 @@ export function drawData(canvas, data, view, { regions, line, added = [] } = {})
   }
   g.font = '12px system-ui, sans-serif';
   const names = data.feature_names || [];
-  const label = d === 1 ? `${names[0] || 'x'} → target` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`;
+  const label = d === 1 ? `${names[0] || 'x'} → , ${data.target_name || 'target'} ↑ (standardised)` : `${names[0] || 'x1'} → , ${names[1] || 'x2'} ↑ (standardised)`;
+  canvas.dataset.axes = label; // what the axes say, for readers of the page and the tests
   g.fillStyle = 'rgba(255,255,255,0.8)';
   g.fillRect(2, h - 20, g.measureText(label).width + 8, 18);
   g.fillStyle = '#333';

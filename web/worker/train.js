@@ -59,7 +59,26 @@ function checkGrid(g) {
   }
 }
 
+/**
+ * A trainer config trained to its end and freed (the Training room's "what to notice", measured; the
+ * tests call it on Node's lab): { status ('error' when the core stopped it), error, steps_done,
+ * epochs_done, train_loss, val_loss (the last epoch's), val (evaluate('val')) }.
+ */
+export function fitConfig(lab, config) {
+  const run = lab.createTrainer(config);
+  try {
+    let error = null;
+    try { run.fit(); } catch (e) { error = e.message; }
+    const e = run.history.epochs;
+    return { status: error ? 'error' : run.status, error, steps_done: run.steps_done, epochs_done: run.epochs_done,
+      train_loss: e.train_loss.at(-1) ?? null, val_loss: e.val_loss.at(-1) ?? null, val: run.evaluate('val') };
+  } finally {
+    run.dispose();
+  }
+}
+
 export const trainHandlers = {
+  trainFit: (lab, { config }) => fitConfig(lab, config),
   dataset: (lab, { spec }) => lab.dataset(spec),
 
   trainCreate: (lab, { config }) => add(lab.createTrainer(config), config),

@@ -13,11 +13,13 @@ export const RULES = {
   slide: 'slide: two points 15 steps apart slide left from the end of the curve until the slopes at both agree (within 0.005); the left one is the suggestion.',
 };
 
-export const TRIM_TEXT = 'As in fast.ai, the rules read the smoothed curve without its first tenth and its last five points.';
+export const TRIM_TEXT = 'As in fast.ai, the rules read the smoothed curve without its first tenth and its last five points. The loss axis '
+  + 'is drawn as fastai plots it too: from the lowest smoothed loss to the highest before it, with a margin, so a raw spike or '
+  + 'the explosion at the end runs off the top instead of squashing the part that matters.';
 
 export const BAND_TEXT = 'The band is the range of the smoothed curves over several seeds (each seed a different initialisation and ' +
-  'batch order); the shaded strip around each dashed line is how far that suggestion moves between the seeds. A rule whose ' +
-  'strip spans a factor of ten is telling you the order of magnitude, not the number.';
+  'batch order); the bar under each suggestion\'s label is how far that suggestion moves between the seeds. A rule whose ' +
+  'bar spans a factor of ten is telling you the order of magnitude, not the number.';
 
 export const SEND_TEXT = 'Send the chosen rate to the Training room as a constant learning rate, or as the peak of a one-cycle ' +
   'schedule (OneCycleLR with max_lr set to it): one-cycle starts at max_lr / 25, climbs to max_lr and anneals far below the start, ' +

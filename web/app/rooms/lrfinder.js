@@ -3,6 +3,7 @@
 // four suggestion rules marked, a band over several seeds that shows how much each
 // suggestion moves, and one click that sends a rate to the Training room.
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { lossRange } from '../../shared/lr-range.js';
 import { el, clear, button as btn } from '../../shared/dom.js';
 import { lossesFor, trainerOptimizers } from '../../shared/choices.js';
 import { ACTIVATIONS } from '../../shared/train-settings.js';
@@ -353,6 +354,7 @@ function createLrFinderRoom({ root, lab, registry, getState, setState, roomState
     const cap = (v) => (!Number.isFinite(v) || (Number.isFinite(first) && v > 4 * Math.abs(first) + 1e-12) ? null : v);
     const shown = series.map((s) => ({ ...s, values: Array.from(s.values, cap) }));
     chart.bands = several ? [[3, 2, 'rgba(138,147,166,0.22)']] : []; // the labels change with it, so setData rebuilds
+    chart.yRange = lossRange(r.smoothed, several ? band(r)[0] : null);
     chart.setData(shown, Float64Array.from(r.lrs));
     chart.setMarks(RULE_NAMES.filter((k) => r.suggestions[k] > 0).map((k) => ({
       x: r.suggestions[k], label: k, color: RULE_COLORS[k],
@@ -404,6 +406,7 @@ function createLrFinderRoom({ root, lab, registry, getState, setState, roomState
   sendLr.disabled = sendCycle.disabled = true;
   fill();
   refreshTask().then(run);
+  window.steplabLrFinder = { chart }; // the hook the tests use
   return {
     setState(next) { state = next; fill(); refreshTask().then(run); },
   };

@@ -42,9 +42,12 @@ function dataLines(data, config) {
     ];
   }
   const what = ds.name ? `steplab's '${ds.name}' data set (${Object.entries(ds).filter(([k]) => k !== 'name').map(([k, v]) => `${k}=${v}`).join(', ')})` : 'the data in the page';
+  const ys = data.y_scale;
   return [
     `# ${what}: exactly the rows steplab trains on,`,
     '# already standardised with the training split\'s mean and standard deviation',
+    ...(ys ? [`# the target too: y = (${data.target_name || 'target'} - y_mean) / y_sd, so an MSE times y_sd ** 2 is in its units`,
+      `y_mean, y_sd = ${py(ys.mean)}, ${py(ys.sd)}`] : []),
     `X_train = torch.tensor(${rows(data.X, d, 0, nt)}, dtype=torch.float32)`,
     `y_train = torch.tensor([${Array.from(data.y.subarray(0, nt), num).join(', ')}], dtype=${yType})`,
     `X_val = torch.tensor(${nt < n ? rows(data.X, d, nt, n) : '[]'}, dtype=torch.float32)${nt < n ? '' : `.reshape(0, ${d})`}`,

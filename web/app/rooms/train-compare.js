@@ -21,6 +21,7 @@ export function mountCompare(room) {
     const p = room.cur;
     p.label = runLabel(p.state);
     p.spec = room.data.spec;
+    p.yScale = room.csv?.yScale ?? null; // a standardised regression target's mean and sd
     pins.push(p);
     room.cur = room.newSlot(room.state);
     room.renderPins();

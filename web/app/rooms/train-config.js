@@ -40,7 +40,7 @@ export function trainProps(reg) {
     es: { type: 'json', def: null, check: orNull((v) => (isObj(v) ? null : 'es must be { patience, min_delta, restore_best }')) },
     clip: { type: 'json', def: null, check: orNull((v) => (isObj(v) ? null : 'clip must be { max_norm } or { clip_value }')) },
     seed: { type: 'int', def: 0, min: 0, max: 4294967295 },
-    speed: { type: 'int', def: 0, min: 0, max: 10000 },
+    speed: { type: 'int', def: -10, min: -1000, max: 10000 }, // < 0: epochs per second, > 0: steps per frame, 0: as fast as possible (train-runs.js)
     log: { type: 'bool', def: true },
   };
 }

@@ -49,8 +49,8 @@ export function mountControls(room, column) {
   room.commit = (what = 'run') => {
     room.save();
     room.cur.state = structuredClone(room.state);
-    if (what === 'data') room.loadData();
-    else room.discardRun();
+    if (what === 'data') room.loadData(); // it updates the notice once loaded
+    else { room.discardRun(); room.updateNotice?.(); }
     room.renderControls();
   };
 
@@ -259,13 +259,17 @@ export function mountControls(room, column) {
     return el('div', {}, out);
   }
 
-  presetSel.addEventListener('change', () => {
-    const p = PRESETS[Number(presetSel.value)];
+  // A preset's settings over the defaults (the speed and log scale chosen stay).
+  room.applyPreset = (i) => {
+    const p = PRESETS[i];
     if (!p) return;
     room.csv = null;
-    Object.assign(room.state, structuredClone(TRAIN_DEFAULTS), structuredClone(p.state));
+    const { speed, log } = room.state;
+    Object.assign(room.state, structuredClone(TRAIN_DEFAULTS), structuredClone(p.state), { speed, log });
+    presetSel.value = String(i);
     presetWhy.textContent = p.why;
     room.fitAfterLoad = !!room.state.sched;
     room.commit('data');
-  });
+  };
+  presetSel.addEventListener('change', () => room.applyPreset(Number(presetSel.value)));
 }

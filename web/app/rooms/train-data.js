@@ -6,6 +6,17 @@ import { drawData, drawDigits, drawEmbedding, toData, viewOf } from '../../share
 import { lossFits, defaultLoss, isEmbeddingLoss } from '../../shared/choices.js';
 import { datasetSpec, checkCsv, CSV_LIMITS } from './train-config.js';
 
+// A regression target is trained standardised (mean 0, sd 1: a target in the 100 000s would
+// otherwise give losses near 1e11 that no learning rate moves), and its errors are shown in its own
+// units again (yScale; train-draw.js, train-metrics.js).
+function standardTarget(parsed) {
+  if (parsed.task !== 'regression') return { ...parsed, yScale: null };
+  const y = Array.from(parsed.y);
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  const sd = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length) || 1;
+  return { ...parsed, y: y.map((v) => (v - mean) / sd), yRaw: parsed.y, yScale: { mean, sd } };
+}
+
 // Returns the picture's elements (for the plots column); adds to room: loadData, importCsv, drawPicture.
 export function mountData(room) {
   const { lab, registry: reg } = room;
@@ -28,6 +39,12 @@ export function mountData(room) {
       data = await lab.call('dataset', { spec });
       if (g !== gen) return;
       data.spec = spec;
+      if (room.csv) {
+        // the CSV's header names the axes, the metrics and the script
+        data.feature_names = room.csv.header.slice(0, -1);
+        data.target_name = room.csv.header.at(-1);
+        data.y_scale = room.csv.yScale; // a regression target's mean and sd (it is trained standardised)
+      }
       room.data = data;
       room.settingsErr.textContent = '';
     } catch (e) {
@@ -51,6 +68,7 @@ export function mountData(room) {
     room.discardRun();
     room.renderControls();
     room.drawPicture();
+    room.updateNotice?.();
   };
 
   room.importCsv = async (file) => {
@@ -68,7 +86,7 @@ export function mountData(room) {
       room.renderData();
       return;
     }
-    room.csv = { ...parsed, name: `${file.name} (${parsed.n} rows, ${parsed.d} features, ${parsed.task})` };
+    room.csv = { ...standardTarget(parsed), name: `${file.name} (${parsed.n} rows, ${parsed.d} features, ${parsed.task})` };
     state.extra = [];
     room.commit('data');
   };
@@ -98,6 +116,9 @@ export function mountData(room) {
       : data.n_features === 1 ? `${data.n_train} training points (filled), ${data.n_val} validation (open); the orange line is the model.`
         : data.n_features === 64 ? `${data.n_samples} images of 8×8 pixels (the first ${Math.min(40, data.n_samples)} shown with their labels), ${data.n_train} for training.`
           : `${data.n_samples} rows of ${data.n_features} features, shown on the first two; ${data.n_train} for training.`;
+    const ys = room.csv?.yScale;
+    const n = (v) => String(+v.toPrecision(6));
+    if (ys) dataNote.textContent += ` The target ${data.target_name} is trained standardised (mean ${n(ys.mean)}, sd ${n(ys.sd)}); MSE and MAE are shown in its own units.`;
   };
 
   canvas.addEventListener('click', (ev) => {

@@ -3,7 +3,7 @@
 // confusion matrix, and the PyTorch script of the setup.
 import { LineChart, PALETTE, fmtValue } from '../../shared/chart.js';
 import { el, clear, button as btn } from '../../shared/dom.js';
-import { CLASS_COLORS } from '../../shared/train-view.js';
+import { renderMetrics } from './train-metrics.js';
 import { trainingScript } from './train-code.js';
 import { runLabel } from './train-config.js';
 
@@ -15,7 +15,12 @@ const range1 = (n) => Float64Array.from({ length: n }, (_, i) => i + 1);
 export function mountDrawing(room) {
   const stopLine = el('p', { class: 'status-line', id: 'train-status', 'aria-live': 'polite' });
   const logBox = el('input', { type: 'checkbox', id: 'train-log' });
-  const chartBox = (id) => el('div', { class: 'chart', id });
+  const hints = [];
+  const chartBox = (id) => {
+    const hint = el('p', { class: 'chart-hint', 'aria-hidden': 'true' }, 'Press Play (or Step) to train: the curves appear here.');
+    hints.push(hint);
+    return el('div', { class: 'chart', id }, hint);
+  };
   const boxes = { loss: chartBox('train-chart-loss'), metric: chartBox('train-chart-metric'), lr: chartBox('train-chart-lr'), grad: chartBox('train-chart-grad') };
   const metricTitle = el('h2', {}, 'Accuracy per epoch');
   const chartsBlock = [el('div', { class: 'toolbar' }, [el('label', { class: 'inline' }, [logBox, ' log scale (losses, gradient norm)'])]),
@@ -60,10 +65,17 @@ export function mountDrawing(room) {
     if (v.length) padCache.set(v, a);
     return a;
   }
+  // per-epoch MSE of a standardised target, in the target's units (sd² times)
+  const ownUnits = (slot, k, v) => {
+    const ys = slot === room.cur ? room.csv?.yScale : slot.yScale;
+    if (!ys || !(k === 'train_m' || k === 'val_m')) return v;
+    const f = ys.sd * ys.sd;
+    return Float64Array.from(v, (x) => x * f);
+  };
   function series(keys, names) {
     const out = [];
     const add = (slot, i, label, dash) => keys.forEach((k, j) => {
-      const v = slot.run.cols[k].view();
+      const v = ownUnits(slot, k, slot.run.cols[k].view());
       out.push({ label: `${label}${names[j] ? `: ${names[j]}` : ''}`, values: v, color: PALETTE[i % PALETTE.length], dash: j ? [2, 3] : dash });
     });
     add(room.cur, 0, `now (${runLabel(room.state)})`, undefined);
@@ -78,14 +90,27 @@ export function mountDrawing(room) {
     const { cur, state, data } = room;
     const reg = (data?.task || 'binary') === 'regression';
     metricTitle.textContent = reg ? 'Mean squared error per epoch' : 'Accuracy per epoch';
-    charts.metric.yLabel = reg ? 'MSE' : 'accuracy';
+    const ys = room.csv?.yScale;
+    const labels = [reg ? (ys ? `MSE (${data.target_name}²)` : 'MSE') : 'accuracy', ys ? 'loss (standardised)' : 'loss'];
+    if (charts.metric.yLabel !== labels[0] || charts.loss.yLabel !== labels[1]) {
+      // the axis names are drawn when a chart is built
+      [charts.metric.yLabel, charts.loss.yLabel] = labels;
+      charts.metric.setLog(charts.metric.log);
+      charts.loss.setLog(charts.loss.log);
+    }
     const ep = series(['train_loss', 'val_loss'], ['train', 'val']);
     const epm = series(['train_m', 'val_m'], ['train', 'val']);
     const n = Math.max(0, ...ep.map((s) => s.values.length));
-    charts.loss.setData(ep, range1(n));
-    charts.metric.setData(epm, range1(n));
-    charts.lr.setData(series(['lr'], ['']));
-    charts.grad.setData(series(['grad_norm'], ['']));
+    const steps = Math.max(0, ...[room.cur, ...room.pins].map((p) => p.run.cols.lr.n));
+    // before the first step the charts show their axes over the run's length, and a hint
+    const blank = (list, len) => list.map((s) => ({ ...s, values: new Array(len).fill(null) }));
+    const E = Math.max(2, state.epochs);
+    charts.loss.setData(n ? ep : blank(ep, E), range1(n || E));
+    charts.metric.setData(n ? epm : blank(epm, E), range1(n || E));
+    const B = Math.max(2, room.data ? room.budget() : 2);
+    charts.lr.setData(steps ? series(['lr'], ['']) : blank(series(['lr'], ['']), B));
+    charts.grad.setData(steps ? series(['grad_norm'], ['']) : blank(series(['grad_norm'], ['']), B));
+    for (const h of hints) h.hidden = !!(n || steps);
     const st = cur.run.progress;
     const rate = room.rate.value;
     room.counter.textContent = st ? `epoch ${st.epochs_done} / ${state.epochs}, step ${st.steps_done}${room.playing && rate ? `, ${Math.round(rate)} steps/s` : ''}` : `epoch 0 / ${state.epochs}`;
@@ -95,7 +120,8 @@ export function mountDrawing(room) {
     document.body.dataset.trainStatus = cur.run.status || 'new';
     document.body.dataset.trainRate = String(Math.round(rate));
     // the rest only when it changed
-    if (shown.metrics !== cur.run.metrics) { shown.metrics = cur.run.metrics; renderMetrics(); }
+    const mkey = [cur.run.metrics, ...room.pins.map((p) => p.run.metrics)];
+    if (!shown.metrics || mkey.length !== shown.metrics.length || mkey.some((m, i) => m !== shown.metrics[i])) { shown.metrics = mkey; renderMetrics(metricsBox, room); }
     if (shown.regions !== room.regions || shown.line !== room.line || shown.data !== data || shown.embedding !== room.embedding) {
       Object.assign(shown, { regions: room.regions, line: room.line, data, embedding: room.embedding });
       room.drawPicture();
@@ -103,28 +129,6 @@ export function mountDrawing(room) {
     room.refreshPins();
     renderCode();
   };
-
-  function renderMetrics() {
-    clear(metricsBox);
-    const m = room.cur.run.metrics;
-    const data = room.data;
-    if (!m) { metricsBox.append(el('p', {}, 'Train (Play or Step) to see the metrics.')); return; }
-    const keys = 'accuracy' in m.val ? ['loss', 'accuracy', 'precision', 'recall', 'f1', 'auroc'] : ['loss', 'mse', 'mae'];
-    const names = { loss: 'loss', accuracy: 'accuracy', precision: 'precision', recall: 'recall', f1: 'F1', auroc: 'AUROC', mse: 'MSE', mae: 'MAE' };
-    const rows = keys.filter((k) => k in m.val).map((k) => el('tr', {}, [el('th', { scope: 'row' }, names[k]), el('td', {}, fmt(m.train[k])), el('td', {}, fmt(m.val[k]))]));
-    metricsBox.append(el('table', { id: 'train-metrics-table' }, [el('thead', {}, el('tr', {}, [el('th', {}, ''), el('th', {}, 'train'), el('th', {}, 'validation')])), el('tbody', {}, rows)]));
-    if ('precision' in m.val) {
-      metricsBox.append(el('p', { class: 'note' }, data.n_classes > 2 ? 'Precision, recall and F1: macro averages over the classes.' : 'Precision, recall and F1 of class 1 (the positive class); with a rare class, accuracy alone lies.'));
-    }
-    if (m.val.confusion) {
-      const k = m.val.confusion.length;
-      const name = (c) => data.class_names?.[c] ?? String(c);
-      metricsBox.append(el('p', { class: 'note' }, 'Confusion matrix (validation): rows are the true class, columns the predicted one.'),
-        el('table', { class: 'confusion', id: 'train-confusion' }, [
-          el('thead', {}, el('tr', {}, [el('th', {}, ''), ...Array.from({ length: k }, (_, c) => el('th', { scope: 'col', style: `color:${CLASS_COLORS[c % CLASS_COLORS.length]}` }, name(c)))])),
-          el('tbody', {}, m.val.confusion.map((row, r) => el('tr', {}, [el('th', { scope: 'row' }, name(r)), ...row.map((v, c) => el('td', { class: r === c ? 'diag' : '' }, String(v)))])))]));
-    }
-  }
 
   let codeKey = '';
   function renderCode() {

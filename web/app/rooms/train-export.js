@@ -5,6 +5,24 @@ import { download, downloadText } from '../../shared/chart.js';
 import { el, button as btn } from '../../shared/dom.js';
 import { RemoteRun } from '../../shared/remote-run.js';
 
+/**
+ * The history as one tidy table, one observation a row: level (step or epoch), index (1-based),
+ * quantity and value; pandas reads it as is (pd.read_csv), and
+ * df[df.level == 'epoch'].pivot(index='index', columns='quantity', values='value') gives the epochs
+ * wide. Steps and epochs have different lengths, so one wide table would need blanks or two files.
+ * cols: RemoteRun.cols; m: the metric's name (accuracy or mse). An empty value is a missing one.
+ */
+export function historyCsv(cols, m) {
+  const lines = ['level,index,quantity,value'];
+  const num = (v) => (Number.isFinite(v) ? String(v) : '');
+  const add = (level, names) => {
+    for (const [k, name] of names) for (let i = 0; i < cols[k].n; i++) lines.push(`${level},${i + 1},${name},${num(cols[k].a[i])}`);
+  };
+  add('step', [['loss', 'loss'], ['lr', 'lr'], ['grad_norm', 'grad_norm']]);
+  add('epoch', [['train_loss', 'train_loss'], ['val_loss', 'val_loss'], ['train_m', `train_${m}`], ['val_m', `val_${m}`]]);
+  return lines.join('\n') + '\n';
+}
+
 // Returns the export's elements (for the side column).
 export function mountExport(room) {
   const ckptIn = el('input', { type: 'file', id: 'train-ckpt-file', accept: '.steplab,application/octet-stream' });
@@ -15,11 +33,7 @@ export function mountExport(room) {
     const c = cur.run.cols;
     const m = reg() ? 'mse' : 'accuracy';
     if (kind === 'csv') {
-      const lines = ['step,loss,lr,grad_norm'];
-      for (let i = 0; i < c.loss.n; i++) lines.push(`${i + 1},${c.loss.a[i]},${c.lr.a[i]},${c.grad_norm.a[i]}`);
-      lines.push('', `epoch,train_loss,val_loss,train_${m},val_${m}`);
-      for (let i = 0; i < c.train_loss.n; i++) lines.push(`${i + 1},${c.train_loss.a[i]},${c.val_loss.a[i]},${c.train_m.a[i]},${c.val_m.a[i]}`);
-      downloadText('steplab-training-history.csv', lines.join('\n') + '\n', 'text/csv');
+      downloadText('steplab-training-history.csv', historyCsv(c, m), 'text/csv');
       return;
     }
     const arr = (k) => Array.from(c[k].view());

@@ -18,6 +18,7 @@ import { mountRuns } from './train-runs.js';
 import { mountCompare } from './train-compare.js';
 import { mountDrawing } from './train-draw.js';
 import { mountExport } from './train-export.js';
+import { mountNotice } from './train-notice.js';
 
 // Settings from a link are checked by the core before they are used (the digits' pixels load with the room).
 async function validate(lab, values, registry) {
@@ -63,10 +64,11 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
   const picture = mountData(room);
   const compare = mountCompare(room);
   const exporting = mountExport(room);
+  const notice = mountNotice(room);
   mountControls(room, controls);
   const extras = el('div', { id: 'train-extras' });
   main.append(toolbar, drawing.status, ...picture, ...drawing.charts);
-  side.append(...drawing.metrics, ...compare, ...exporting, ...drawing.code, extras);
+  side.append(notice, ...drawing.metrics, ...compare, ...exporting, ...drawing.code, extras);
 
   room.renderPins();
   room.loadData();
