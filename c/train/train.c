@@ -216,9 +216,15 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
         return sl_fail(SL_STATUS_INVALID, "model", "embedding_dim", "of %d for %d rows gives more than %d embedding values", t->n_out,
                        t->n_train > t->n_val ? t->n_train : t->n_val, SL_DATA_MAX_VALUES);
     int np = sl_mlp_n_params(t->m);
-    if ((st = sl_optimizer_from_spec(doc, nd.optimizer, nd.scheduler, np, &t->opt))) return st;
+    if ((st = sl_train_optimizer(t, doc, nd.optimizer, nd.scheduler))) return st;
     if (sl_optimizer_needs_closure(t->opt))
         return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
+    if (t->cfg.scheduler_order && sl_optimizer_needs_metric(t->opt))
+        return sl_fail(SL_STATUS_INVALID, THING, "scheduler_order", "'before' means scheduler.step() before optimizer.step() in each "
+                       "batch; ReduceLROnPlateau steps once per epoch on the validation loss, so use 'after'");
+    if (t->cfg.scheduler_order && t->cfg.scheduler_interval)
+        return sl_fail(SL_STATUS_INVALID, THING, "scheduler_order", "'before' means scheduler.step() before optimizer.step() in each "
+                       "batch; with scheduler_interval 'epoch' the scheduler steps after the epoch's last batch, so use 'after'");
     size_buffers(t);
     if ((st = allocate(t))) return st;
     if ((t->config_len = sl_train_config_write(doc, &t->config_text)) < 0)
@@ -300,6 +306,8 @@ sl_status sl_trainer_inspect(sl_trainer *t, double *out, double cap)
             r[3] = sl_optimizer_step_size(t->opt, t->last_lr, lo, lo + n);
             r[4] = mo ? norm2(mo + lo, n) / sqrt(n) : NAN;
             r[5] = vo ? norm2(vo + lo, n) / sqrt(n) : NAN;
+            r[6] = t->tensor_group[2 * l + k], r[7] = sl_trainer_tensor_lr(t, 2 * l + k);
+            r[8] = sl_trainer_tensor_trust_ratio(t, 2 * l + k);
         }
     return SL_STATUS_OK;
 }

@@ -31,6 +31,10 @@ int sl_train_finite(const float *v, long n);
 /* The classes a confusion matrix and centroids have: at least 2. */
 static inline int sl_train_classes(const sl_trainer *t) { return t->n_classes < 2 ? 2 : t->n_classes; }
 
+/* The optimizer of config node obj (with the scheduler at node sched, or -1) and the
+ * trainer's parameter groups, named by tensor (train_groups.c); the model exists. */
+sl_status sl_train_optimizer(sl_trainer *t, const sl_json *doc, int obj, int sched);
+
 /* Metric learning (train_metric.c). The loss of a training batch's tuples
  * (outputs o, labels y, n rows) and the gradient dO of o; negatives mined as configured. */
 sl_status sl_train_embed_step(sl_trainer *t, const float *o, const float *y, int n, float *dO, double *loss);

@@ -50,7 +50,7 @@ static sl_status end_epoch(sl_trainer *t)
             t->es_bad = 0;
             t->es_best_epoch = t->epoch;
             memcpy(t->best, sl_mlp_params(t->m), (size_t)np * sizeof(float));
-        } else if (++t->es_bad > E->patience) {
+        } else if (++t->es_bad >= E->patience) { /* Keras's and Lightning's count: patience epochs without improvement */
             t->status = SL_TRAIN_STOPPED;
             if (E->restore_best) memcpy(sl_mlp_params(t->m), t->best, (size_t)np * sizeof(float));
             return SL_STATUS_OK;

@@ -71,7 +71,8 @@ export function trainerConfig(reg, state, dataset) {
   if (state.sched) {
     config.scheduler = { ...state.sched };
     config.scheduler_interval = state.interval;
-    if (state.order === 'before') config.scheduler_order = 'before';
+    // 'before' orders the steps inside a batch: the core refuses it per epoch and with ReduceLROnPlateau
+    if (state.order === 'before' && state.interval !== 'epoch' && state.sched.type !== 'ReduceLROnPlateau') config.scheduler_order = 'before';
   }
   if (state.bss && state.bmode === 'mini') config.batch_size_schedule = { ...state.bss };
   if (isEmbeddingLoss(reg, state.loss.type)) {
