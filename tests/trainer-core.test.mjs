@@ -93,7 +93,10 @@ test('layouts and names come from lab.registry.trainer', () => {
   assert.deepEqual(T.inspect, ['weight_norm', 'grad_norm', 'update_norm', 'effective_lr', 'm_rms', 'v_rms', 'group', 'lr', 'trust_ratio']);
   const run = lab.createTrainer(base());
   run.epoch();
-  assert.deepEqual(Object.keys(run.history.epochs), T.epoch_record.binary.filter(Boolean));
+  // the snapshot ensemble's three slots appear only with snapshot_ensemble (tests/trainer-snapshot.test.mjs)
+  assert.deepEqual(T.epoch_record.binary.slice(7), ['ensemble_val_accuracy', null, 'snapshots']);
+  assert.deepEqual(T.epoch_record.regression.slice(7), ['ensemble_val_mse', 'ensemble_val_mae', 'snapshots']);
+  assert.deepEqual(Object.keys(run.history.epochs), T.epoch_record.binary.slice(0, 7).filter(Boolean));
   assert.deepEqual(Object.keys(run.inspect().layers[0]).filter((k) => T.inspect.includes(k)), T.inspect);
   run.dispose();
 });

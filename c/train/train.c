@@ -40,6 +40,8 @@ void sl_trainer_free(sl_trainer *t)
     free(t->ebuf);
     free(t->eout);
     free(t->cent);
+    free(t->snap_sum);
+    free(t->snap_buf);
     free(t);
 }
 
@@ -226,7 +228,7 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
         return sl_fail(SL_STATUS_INVALID, THING, "scheduler_order", "'before' means scheduler.step() before optimizer.step() in each "
                        "batch; with scheduler_interval 'epoch' the scheduler steps after the epoch's last batch, so use 'after'");
     size_buffers(t);
-    if ((st = allocate(t))) return st;
+    if ((st = allocate(t)) || (st = sl_train_snapshot_setup(t))) return st;
     if ((t->config_len = sl_train_config_write(doc, &t->config_text)) < 0)
         return sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
     const float *y = sl_dataset_y(t->ds);
@@ -333,10 +335,10 @@ int sl_trainer_json(char **buf, int len, int *cap)
 {
     char num[160];
     len = sl_json_append(buf, len, cap, "{\"epoch_record\":{"
-                         "\"binary\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\"],"
-                         "\"multiclass\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\"],"
-                         "\"regression\":[\"train_loss\",\"val_loss\",\"train_mse\",\"val_mse\",\"train_mae\",\"val_mae\",\"lr\"],"
-                         "\"embedding\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\"]},"
+                         "\"binary\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\",\"ensemble_val_accuracy\",null,\"snapshots\"],"
+                         "\"multiclass\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\",\"ensemble_val_accuracy\",null,\"snapshots\"],"
+                         "\"regression\":[\"train_loss\",\"val_loss\",\"train_mse\",\"val_mse\",\"train_mae\",\"val_mae\",\"lr\",\"ensemble_val_mse\",\"ensemble_val_mae\",\"snapshots\"],"
+                         "\"embedding\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\",null,null,null]},"
                          "\"evaluate_record\":{\"binary\":[\"loss\",\"accuracy\",null],\"multiclass\":[\"loss\",\"accuracy\",null],"
                          "\"regression\":[\"loss\",\"mse\",\"mae\"],\"embedding\":[\"loss\",\"accuracy\",null]}");
     len = words_json(buf, len, cap, "step_record", SL_TRAIN_STEP_NAMES);

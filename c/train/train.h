@@ -62,6 +62,7 @@ enum { SL_MINE_RANDOM, SL_MINE_HARD, SL_MINE_SEMIHARD };
  * and the lr after the epoch's scheduler step. Val values are NaN without a
  * validation split. The names per task are in the registry's "trainer" member. */
 enum { SL_EP_TRAIN_LOSS, SL_EP_VAL_LOSS, SL_EP_TRAIN_METRIC, SL_EP_VAL_METRIC, SL_EP_TRAIN_MAE, SL_EP_VAL_MAE, SL_EP_LR,
+       SL_EP_ENS_METRIC, SL_EP_ENS_MAE, SL_EP_SNAPSHOTS, /* snapshot_ensemble (train_snapshot.c), else NaN */
        SL_EP_COUNT };
 
 /* The config's scalar settings, decoded by name (members carry the config's names). */
@@ -84,7 +85,7 @@ typedef struct {
     int activation, init, embedding_dim;
 } sl_train_model;
 typedef struct {
-    int epochs, shuffle, scheduler_interval, scheduler_order, mining;
+    int epochs, shuffle, scheduler_interval, scheduler_order, mining, snapshot_ensemble;
     double seed;
     int batch_full;           /* batch_size 'full' */
     double batch_size;        /* NaN when not given (32, at most the training rows) */
@@ -125,6 +126,9 @@ typedef struct sl_trainer {
     float *ebuf;            /* metric learning: tuple inputs, their gradients, pair labels, centroids */
     float *eout;            /* metric learning: the outputs of a whole split (evaluation) */
     double *cent;           /* metric learning: class centroids (classes x n_out), then distances to them (classes) */
+    double *snap_sum;       /* snapshot_ensemble: the snapshots' validation predictions summed (n_val x n_out), else NULL */
+    float *snap_buf;        /* snapshot_ensemble: one snapshot's predictions */
+    int n_snapshots;
 } sl_trainer;
 
 /* Creates a trainer from the whole config JSON ({ dataset, model: { hidden,

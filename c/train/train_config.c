@@ -34,12 +34,13 @@ static const sl_param P_TRAIN[] = {
     { "batch_size_schedule", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
     { "scheduler_order", SL_P_ENUM, 0, 0, 0, 0, "after|before", 0, 0, NULL },
     { "mining", SL_P_ENUM, 0, 0, 0, 0, "random|hard|semi-hard", 0, 0, NULL },
+    { "snapshot_ensemble", SL_P_BOOL, 0, 0, 1, 0, NULL, 0, 0, NULL },
 };
 static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, (int)(sizeof P_TRAIN / sizeof P_TRAIN[0]), NULL };
 static const sl_field F_TRAIN[] = {
     SL_FIELD_I(sl_train_config, epochs), SL_FIELD_D(sl_train_config, seed), SL_FIELD_I(sl_train_config, shuffle),
     SL_FIELD_I(sl_train_config, scheduler_interval), SL_FIELD_I(sl_train_config, scheduler_order),
-    SL_FIELD_I(sl_train_config, mining),
+    SL_FIELD_I(sl_train_config, mining), SL_FIELD_I(sl_train_config, snapshot_ensemble),
 };
 
 static const sl_param P_MODEL[] = {

@@ -6,7 +6,8 @@
 //     scheduler_interval?: 'step' | 'epoch', regularization?: { type: 'L2', lambda },
 //     batch_size: 32 | 'full', epochs: 10, seed: 0, shuffle: true, scheduler_order?: 'after' | 'before',
 //     grad_clip?: { max_norm, norm_type } | { clip_value }, early_stopping?: { patience, min_delta, restore_best },
-//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 }, mining?: 'random' | 'hard' | 'semi-hard' })
+//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 }, mining?: 'random' | 'hard' | 'semi-hard',
+//     snapshot_ensemble?: true (with CosineAnnealingWarmRestarts: the ensemble's validation metrics per epoch) })
 // The whole config crosses to the core as one text, where every part is validated; explicit
 // data ({ X, y, task, ... }) crosses as arrays beside it. ContrastiveLoss or TripletMarginLoss on a
 // classification set train an embedding of model.embedding_dim (default 2) outputs (task
@@ -24,6 +25,7 @@ import { layersOf, sizesOf } from './model.mjs';
 const THING = 'Trainer';
 const SAVE_MAGIC = 0x4a544c53; // "SLTJ"
 const SAVE_VERSION = 2; // 2: the config lives in the core's state; the JSON part is a copy of it
+const ENSEMBLE = new Set(['ensemble_val_accuracy', 'ensemble_val_mse', 'ensemble_val_mae', 'snapshots']);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -119,7 +121,9 @@ export function install(lab, core) {
      */
     get history() {
       const epochs = {};
-      this._names.forEach((k, i) => { if (k) epochs[k] = this._c.epochs[i].view(); });
+      // the snapshot ensemble's slots only when the config asks for it
+      const ens = this.config.snapshot_ensemble === true;
+      this._names.forEach((k, i) => { if (k && (ens || !ENSEMBLE.has(k))) epochs[k] = this._c.epochs[i].view(); });
       const h = { steps: Object.fromEntries(T.step_record.map((k, i) => [k, this._c.steps[i].view()])), epochs };
       if (this.config.optimizer.type === 'SWATS') h.swats = this.swats.filter((g) => g.switched).map(({ group, step, lr }) => ({ group, step, lr }));
       return h;
