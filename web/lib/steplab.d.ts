@@ -297,6 +297,8 @@ export interface Trace {
   evals: Int32Array;
   diverged: boolean;
   stopped_at: number;
+  /** SWATS: the step at which it switched to SGD and its SGD rate; null for other optimizers and before a switch. */
+  swats: { step: number; lr: number } | null;
 }
 
 export interface DatasetSpec {

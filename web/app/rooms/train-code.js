@@ -4,6 +4,7 @@
 // every parameter, clipping before the step, the scheduler after it (or once
 // an epoch), ReduceLROnPlateau on the validation loss, early stopping.
 import { py, schedulerLines } from '../pytorch.js';
+import { paramGroupLines } from './train-groups-config.js';
 
 const ACT = { relu: 'nn.ReLU()', leaky_relu: 'nn.LeakyReLU(0.01)', tanh: 'nn.Tanh()', sigmoid: 'nn.Sigmoid()', gelu: 'nn.GELU()', linear: null };
 // Above this many numbers the data are loaded with a library call instead of written out.
@@ -144,10 +145,12 @@ function lossLines(loss, task) {
   }
 }
 
+const tuples = (a) => a.replace(/^betas=\[(.*)\]$/, 'betas=($1)').replace(/^(etas|step_sizes)=\[(.*)\]$/, '$1=($2)');
 function optimizerLines(opt) {
   if (opt.type !== 'DeltaBarDelta') {
-    const args = kw(opt).map((a) => a.replace(/^betas=\[(.*)\]$/, 'betas=($1)').replace(/^(etas|step_sizes)=\[(.*)\]$/, '$1=($2)'));
-    return [`optimizer = torch.optim.${opt.type}(model.parameters(), ${args.join(', ')})`];
+    const args = kw(opt, ['param_groups']).map(tuples);
+    const groups = paramGroupLines(opt, (k, v) => tuples(`${k}=${py(v)}`)); // train-groups-config.js
+    return [...groups, `optimizer = torch.optim.${opt.type}(${groups.length ? 'param_groups' : 'model.parameters()'}, ${args.join(', ')})`];
   }
   const beta = opt.beta ?? 0.05, lo = opt.min_gain ?? 0.01, hi = opt.max_gain ?? 10;
   return ['# the local-gain rule (not in torch.optim): a gain per weight, +beta while the gradient keeps its sign,',
@@ -244,7 +247,7 @@ export function trainingScript(config, data, sizes) {
   if (es) {
     L.push('    if val_loss < best_val - min_delta:', '        best_val, bad_epochs = val_loss, 0',
       '        best_state = {k: v.clone() for k, v in model.state_dict().items()}', '    else:', '        bad_epochs += 1',
-      '        if bad_epochs > patience:', "            print(f'early stopping after epoch {epoch + 1}')", '            break');
+      '        if bad_epochs >= patience:  # counted as Keras and Lightning do', "            print(f'early stopping after epoch {epoch + 1}')", '            break');
     if (es.restore_best !== false) L.push('if best_state is not None:', '    model.load_state_dict(best_state)  # restore_best');
   }
   return L.join('\n') + '\n';

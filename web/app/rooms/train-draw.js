@@ -6,6 +6,7 @@ import { el, clear, button as btn } from '../../shared/dom.js';
 import { CLASS_COLORS } from '../../shared/train-view.js';
 import { trainingScript } from './train-code.js';
 import { runLabel } from './train-config.js';
+import { ensembleSeries, ensembleText, swatsMarks } from './train-groups.js';
 
 const fmt = (v) => (v == null || Number.isNaN(v) ? '-' : fmtValue(v));
 const range1 = (n) => Float64Array.from({ length: n }, (_, i) => i + 1);
@@ -30,6 +31,7 @@ export function mountDrawing(room) {
   charts.loss.log = charts.grad.log = room.state.log;
   room.charts = charts;
   const metricsBox = el('div', { id: 'train-metrics', class: 'readout' });
+  const ensembleLine = el('p', { class: 'note', id: 'train-ensemble', 'aria-live': 'polite' });
   const code = el('pre', { class: 'code', id: 'train-code', tabindex: '0' });
 
   logBox.addEventListener('change', () => {
@@ -45,7 +47,7 @@ export function mountDrawing(room) {
     if (run.status === 'error') return run.id === null ? `could not start: ${run.error}` : `stopped by the core at step ${st?.steps_done ?? 0}: ${run.error}`;
     if (!st) return 'not started';
     if (run.status === 'diverged') return `diverged at step ${st.diverged.step}: the loss was not finite; last finite loss ${fmt(st.diverged.last_loss)}. Lower the learning rate or clip the gradients.`;
-    if (run.status === 'stopped') return `stopped early after epoch ${st.epochs_done}: no validation improvement for more than ${s.state.es?.patience} epochs; best epoch ${st.best_epoch}${s.state.es?.restore_best === false ? '' : ' (its weights restored)'}.`;
+    if (run.status === 'stopped') return `stopped early after epoch ${st.epochs_done}: no validation improvement for ${s.state.es?.patience} epochs in a row; best epoch ${st.best_epoch}${s.state.es?.restore_best === false ? '' : ' (its weights restored)'}.`;
     if (run.status === 'done') return `done: all ${st.epochs_done} epochs (${st.steps_done} steps).`;
     return `running: epoch ${st.epochs_done} of ${s.state.epochs}, step ${st.steps_done}, lr ${fmt(st.lr)}`;
   };
@@ -82,9 +84,12 @@ export function mountDrawing(room) {
     const ep = series(['train_loss', 'val_loss'], ['train', 'val']);
     const epm = series(['train_m', 'val_m'], ['train', 'val']);
     const n = Math.max(0, ...ep.map((s) => s.values.length));
+    epm.push(...ensembleSeries(room, n));
     charts.loss.setData(ep, range1(n));
     charts.metric.setData(epm, range1(n));
+    charts.lr.marks = swatsMarks(cur.run); // drawn with the data (a redraw before uPlot has laid out its axes throws)
     charts.lr.setData(series(['lr'], ['']));
+    ensembleLine.textContent = ensembleText(room);
     charts.grad.setData(series(['grad_norm'], ['']));
     const st = cur.run.progress;
     const rate = room.rate.value;
@@ -140,7 +145,7 @@ export function mountDrawing(room) {
   return {
     status: stopLine,
     charts: chartsBlock,
-    metrics: [el('h2', {}, 'Metrics'), metricsBox],
+    metrics: [el('h2', {}, 'Metrics'), ensembleLine, metricsBox],
     code: [el('h3', {}, 'PyTorch script for this setup'), code,
       btn('Copy script', () => navigator.clipboard?.writeText(code.textContent).then(() => room.notify('PyTorch script copied.'), () => {}))],
   };
