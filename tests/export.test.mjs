@@ -174,3 +174,48 @@ test('every accepted formula exports as Python that parses and computes the core
   assert.ok(compared > sample.length * EPOCHS * 0.5, `only ${compared} values compared`);
   t.diagnostic(`${formulas.length} accepted formulas (${refused} generated ones refused by the core), ${scripts.length} scripts parsed, ${compared} values compared`);
 });
+
+// The Training room's parameter groups in its script: Python parses it, and where PyTorch is installed
+// (tests/gen's Debian python3-torch; CI has none) the script trains with one optimizer group per
+// named entry plus the rest, each at its own lr: the printed lr is param_groups[0]'s, the named group's.
+test('trainingScript writes optimizer param_groups by tensor name, and PyTorch runs them', (t) => {
+  const config = {
+    dataset: { name: 'moons', n_samples: 40, seed: 1 }, model: { hidden: [4, 3], activation: 'tanh' }, loss: { type: 'BCEWithLogitsLoss' },
+    optimizer: { type: 'Adam', lr: 0.01, param_groups: [{ params: ['fc1.weight', 'fc1.bias'], lr: 0.001, betas: [0.8, 0.99] }, { params: ['fc3.weight'], weight_decay: 0.1 }] },
+    batch_size: 8, epochs: 2,
+  };
+  lab.createTrainer(config).dispose(); // the core takes the config
+  const data = lab.dataset(config.dataset);
+  const script = trainingScript(config, data, [2, 4, 3, 1]);
+  assert.match(script, /dict\(params=\[tensors\[n\] for n in \['fc1\.weight', 'fc1\.bias'\]\], lr=0\.001, betas=\(0\.8, 0\.99\)\),/);
+  assert.match(script, /dict\(params=\[tensors\[n\] for n in \['fc3\.weight'\]\], weight_decay=0\.1\),/);
+  assert.match(script, /optimizer = torch\.optim\.Adam\(param_groups, lr=0\.01\)/);
+  assert.equal(python([script], []).parse[0], null);
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
+  const run = spawnSync(PYTHON, ['-c', `${script}\nprint('groups', [(len(g['params']), g['lr']) for g in optimizer.param_groups])\n`], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /epoch 2: .* lr 0\.001\n/);
+  // fc1's two tensors, fc3.weight, and the rest: fc2.weight, fc2.bias, fc3.bias at the defaults
+  assert.match(run.stdout, /groups \[\(2, 0\.001\), \(1, 0\.01\), \(3, 0\.01\)\]/);
+});
+
+test('trainingScript keeps a snapshot ensemble at each warm restart, and PyTorch runs it', (t) => {
+  const config = {
+    dataset: { name: 'moons', n_samples: 60, seed: 1, val_fraction: 0.25 }, model: { hidden: [4], activation: 'tanh' }, loss: { type: 'BCEWithLogitsLoss' },
+    optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 }, scheduler: { type: 'CosineAnnealingWarmRestarts', T_0: 2 }, scheduler_interval: 'epoch',
+    snapshot_ensemble: true, batch_size: 15, epochs: 6,
+  };
+  const core = lab.createTrainer(config);
+  core.fit();
+  assert.equal(core.history.epochs.snapshots.at(-1), 3);
+  core.dispose();
+  const script = trainingScript(config, lab.dataset(config.dataset), [2, 4, 1]);
+  assert.match(script, /if scheduler\.T_cur == 0:  # a warm restart/);
+  assert.equal(python([script], []).parse[0], null);
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
+  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  // after epochs 2, 4 and 6, as the core counts them
+  assert.deepEqual(run.stdout.match(/snapshot ensemble of (\d)/g), ['snapshot ensemble of 1', 'snapshot ensemble of 1', 'snapshot ensemble of 2', 'snapshot ensemble of 2', 'snapshot ensemble of 3']);
+});

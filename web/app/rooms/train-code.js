@@ -4,7 +4,7 @@
 // every parameter, clipping before the step, the scheduler after it (or once
 // an epoch), ReduceLROnPlateau on the validation loss, early stopping.
 import { py, schedulerLines } from '../pytorch.js';
-import { paramGroupLines } from './train-groups-config.js';
+import { paramGroupLines, snapshotLines } from './train-groups-config.js';
 
 const ACT = { relu: 'nn.ReLU()', leaky_relu: 'nn.LeakyReLU(0.01)', tanh: 'nn.Tanh()', sigmoid: 'nn.Sigmoid()', gelu: 'nn.GELU()', linear: null };
 // Above this many numbers the data are loaded with a library call instead of written out.
@@ -218,6 +218,8 @@ export function trainingScript(config, data, sizes) {
     ...optimizerLines(config.optimizer),
     ...(sched ? schedulerLines(sched) : []), '',
   ];
+  const snap = snapshotLines(config, task); // train-groups-config.js
+  L.push(...snap.setup);
   if (es) L.push(`best_val, bad_epochs, patience, min_delta = math.inf, 0, ${es.patience ?? 5}, ${py(es.min_delta ?? 0)}`, 'best_state = None');
   L.push(`batch = ${batch}`);
   L.push(`for epoch in range(${config.epochs ?? 10}):`);
@@ -238,12 +240,12 @@ export function trainingScript(config, data, sizes) {
   if (clip?.clip_value !== undefined) L.push(`        nn.utils.clip_grad_value_(model.parameters(), clip_value=${py(clip.clip_value)})`);
   if (before) L.push('        scheduler.step()  # before optimizer.step(): the mistake PyTorch warns about; the first lr is skipped');
   L.push('        optimizer.step()');
-  if (perStep && !before) L.push('        scheduler.step()  # once per optimizer step');
+  if (perStep && !before) L.push('        scheduler.step()  # once per optimizer step', ...snap.restart('        '));
   L.push('    model.train(False)  # evaluation mode (what model.eval does)', '    with torch.no_grad():', '        out = model(X_val)',
     '        val_loss = loss_fn(out, y_val).item()', `        val_${metric[0]} = ${metric[1]}`);
   if (sched?.type === 'ReduceLROnPlateau') L.push('    scheduler.step(val_loss)  # watches the validation loss');
-  else if (sched && !perStep) L.push('    scheduler.step()  # once per epoch');
-  L.push(`    print(f"epoch {epoch + 1}: val_loss {val_loss:.4f}, val_${metric[0]} {val_${metric[0]}:.4f}, lr {optimizer.param_groups[0]['lr']:.6g}")`);
+  else if (sched && !perStep) L.push('    scheduler.step()  # once per epoch', ...snap.restart('    '));
+  L.push(`    print(f"epoch {epoch + 1}: val_loss {val_loss:.4f}, val_${metric[0]} {val_${metric[0]}:.4f}, lr {optimizer.param_groups[0]['lr']:.6g}")`, ...snap.report);
   if (es) {
     L.push('    if val_loss < best_val - min_delta:', '        best_val, bad_epochs = val_loss, 0',
       '        best_state = {k: v.clone() for k, v in model.state_dict().items()}', '    else:', '        bad_epochs += 1',

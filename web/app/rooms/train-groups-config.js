@@ -67,3 +67,25 @@ export function paramGroupLines(opt, fmt) {
     '    param_groups.append(dict(params=rest))'];
 }
 const pyList = (names) => `[${names.map((n) => `'${String(n).replace(/[^\w.]/g, '')}'`).join(', ')}]`;
+
+/**
+ * The PyTorch script's snapshot ensemble (config.snapshot_ensemble): `setup` defines the
+ * snapshots' summed validation predictions and take_snapshot(); `restart(indent)` takes one
+ * after a scheduler.step() that restarted the cycle; `report` prints the ensemble's metric.
+ * Empty without the option. task: 'binary', 'multiclass' or 'regression'.
+ */
+export function snapshotLines(config, task) {
+  if (!config.snapshot_ensemble) return { setup: [], restart: () => [], report: [] };
+  const prob = task === 'binary' ? 'torch.sigmoid(model(X_val).squeeze(1))' : task === 'multiclass' ? 'torch.softmax(model(X_val), 1)' : 'model(X_val).squeeze(1)';
+  const metric = task === 'binary' ? "'accuracy', ((ens > 0.5).long() == y_val).float().mean().item()"
+    : task === 'multiclass' ? "'accuracy', (ens.argmax(1) == y_val).float().mean().item()" : "'mse', ((ens - y_val) ** 2).mean().item()";
+  return {
+    setup: ['', '# snapshot ensemble (Huang et al. 2017): the model at the end of each cosine cycle, its validation',
+      '# predictions summed; the ensemble predicts their mean', 'snap_sum, n_snapshots = 0, 0', '',
+      'def take_snapshot():', '    global snap_sum, n_snapshots', '    with torch.no_grad():', `        snap_sum = snap_sum + ${prob}`,
+      '    n_snapshots += 1'],
+    restart: (pad) => [`${pad}if scheduler.T_cur == 0:  # a warm restart: the cycle's last model is a snapshot`, `${pad}    take_snapshot()`],
+    report: ['    if n_snapshots:', '        ens = snap_sum / n_snapshots', `        name, value = ${metric}`,
+      "        print(f'  snapshot ensemble of {n_snapshots}: val_{name} {value:.4f}')"],
+  };
+}
