@@ -141,6 +141,7 @@ static double step_work(const sl_trainer *t, int b)
 {
     double w = 3 * (double)b * t->macs + 8 * t->macs * (t->reg ? 2 : 1) + SL_WORK_PER_STEP;
     if (t->embed && t->cfg.mining) w += (double)b * b * t->n_out; /* mining compares every pair of the batch */
+    if (t->cfg.snapshot_ensemble) w += (double)t->n_val * t->macs; /* any step may end a cycle: a snapshot's forward pass */
     return w;
 }
 
