@@ -16,7 +16,6 @@ optimizer's defaults, as the trainer does. 30 optimizer steps each:
 Records every step's loss and each group's lr, and the weights after.
 Run from the repository root after build.sh: /usr/bin/python3 tests/gen/trainer_groups.py
 """
-import json
 import os
 import sys
 
@@ -24,7 +23,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from trainer import ROOT, build, dataset, weights  # noqa: E402
+from trainer import build, dataset, weights, write  # noqa: E402
 
 MOONS = {'name': 'moons', 'n_samples': 120, 'noise': 0.15, 'seed': 4, 'val_fraction': 0.25}
 
@@ -103,12 +102,7 @@ def main():
              {'type': 'OneCycleLR', 'max_lr': [0.01, 0.05], 'total_steps': 30}, 1000, 30,
              clip={'max_norm': 0.05, 'norm_type': float('inf')}),
     ]
-    out = {'generator': 'tests/gen/trainer_groups.py', 'torch': torch.__version__, 'cases': cases}
-    path = os.path.join(ROOT, 'tests', 'fixtures', 'trainer_groups.json')
-    with open(path, 'w') as f:
-        json.dump(out, f, separators=(',', ':'))
-        f.write('\n')
-    print('wrote', path)
+    write('trainer_groups', cases)
 
 
 if __name__ == '__main__':
