@@ -5,6 +5,7 @@
 // an epoch), ReduceLROnPlateau on the validation loss, early stopping.
 import { py, schedulerLines } from '../pytorch.js';
 import { paramGroupLines, snapshotLines } from './train-groups-config.js';
+import { optimizerClass } from '../pytorch-optim.js';
 
 const ACT = { relu: 'nn.ReLU()', leaky_relu: 'nn.LeakyReLU(0.01)', tanh: 'nn.Tanh()', sigmoid: 'nn.Sigmoid()', gelu: 'nn.GELU()', linear: null };
 // Above this many numbers the data are loaded with a library call instead of written out.
@@ -148,9 +149,14 @@ function lossLines(loss, task) {
 const tuples = (a) => a.replace(/^betas=\[(.*)\]$/, 'betas=($1)').replace(/^(etas|step_sizes)=\[(.*)\]$/, '$1=($2)');
 function optimizerLines(opt) {
   if (opt.type !== 'DeltaBarDelta') {
-    const args = kw(opt, ['param_groups']).map(tuples);
+    // LARS and SWATS are not in torch.optim: the script defines them (pytorch-optim.js); the trainer's
+    // optimizer-level lars_exclude means the biases
+    const cls = optimizerClass(opt.type);
+    const top = opt.type === 'LARS' && opt.lars_exclude ? { ...opt, lars_exclude: 'biases' } : opt;
+    const args = kw(top, ['param_groups']).map(tuples);
     const groups = paramGroupLines(opt, (k, v) => tuples(`${k}=${py(v)}`)); // train-groups-config.js
-    return [...groups, `optimizer = torch.optim.${opt.type}(${groups.length ? 'param_groups' : 'model.parameters()'}, ${args.join(', ')})`];
+    return [...(cls ?? []), ...groups,
+      `optimizer = ${cls ? opt.type : `torch.optim.${opt.type}`}(${groups.length ? 'param_groups' : 'model.parameters()'}, ${args.join(', ')})`];
   }
   const beta = opt.beta ?? 0.05, lo = opt.min_gain ?? 0.01, hi = opt.max_gain ?? 10;
   return ['# the local-gain rule (not in torch.optim): a gain per weight, +beta while the gradient keeps its sign,',
