@@ -103,13 +103,16 @@ test('the smallest data sets, batch = N, and widths of 1 and 256', () => {
   assert.equal(two.steps_done, 20);
   checkHistory(two, 'two rows');
   two.dispose();
-  // batch = N is gradient descent: one step per epoch; N + 1 is refused
+  // batch = N is gradient descent: one step per epoch; N + 1 is too (PyTorch's DataLoader gives one smaller batch)
   const d = lab.dataset({ name: 'moons', n_samples: 64, val_fraction: 0.25 });
   const full = lab.createTrainer(small({ batch_size: d.n_train }));
   full.fit();
   assert.equal(full.steps_done, 3);
+  const over = lab.createTrainer(small({ batch_size: d.n_train + 1 }));
+  over.fit();
+  assert.deepEqual(over.history, full.history);
   full.dispose();
-  assertError(() => lab.createTrainer(small({ batch_size: d.n_train + 1 })), 'batch_size');
+  over.dispose();
   assertError(() => lab.createTrainer(small({ batch_size: 0 })), 'batch_size');
   // widths 1 and 256, one and several layers
   for (const hidden of [[1], [256], [1, 1, 1], [256, 256], []]) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { lab, assertError } from './helpers.mjs';
+import { lab, assertError, assertClose } from './helpers.mjs';
 import { formulaToPython, schedulerCode, py, pyString } from '../web/app/pytorch.js';
 import { trainingScript } from '../web/app/rooms/train-code.js';
 
@@ -173,4 +173,109 @@ test('every accepted formula exports as Python that parses and computes the core
   });
   assert.ok(compared > sample.length * EPOCHS * 0.5, `only ${compared} values compared`);
   t.diagnostic(`${formulas.length} accepted formulas (${refused} generated ones refused by the core), ${scripts.length} scripts parsed, ${compared} values compared`);
+});
+
+// The Training room's parameter groups in its script: Python parses it, and where PyTorch is installed
+// (tests/gen's Debian python3-torch; CI has none) the script trains with one optimizer group per
+// named entry plus the rest, each at its own lr: the printed lr is param_groups[0]'s, the named group's.
+test('trainingScript writes optimizer param_groups by tensor name, and PyTorch runs them', (t) => {
+  const config = {
+    dataset: { name: 'moons', n_samples: 40, seed: 1 }, model: { hidden: [4, 3], activation: 'tanh' }, loss: { type: 'BCEWithLogitsLoss' },
+    optimizer: { type: 'Adam', lr: 0.01, param_groups: [{ params: ['fc1.weight', 'fc1.bias'], lr: 0.001, betas: [0.8, 0.99] }, { params: ['fc3.weight'], weight_decay: 0.1 }] },
+    batch_size: 8, epochs: 2,
+  };
+  lab.createTrainer(config).dispose(); // the core takes the config
+  const data = lab.dataset(config.dataset);
+  const script = trainingScript(config, data, [2, 4, 3, 1]);
+  assert.match(script, /dict\(params=\[tensors\[n\] for n in \['fc1\.weight', 'fc1\.bias'\]\], lr=0\.001, betas=\(0\.8, 0\.99\)\),/);
+  assert.match(script, /dict\(params=\[tensors\[n\] for n in \['fc3\.weight'\]\], weight_decay=0\.1\),/);
+  assert.match(script, /optimizer = torch\.optim\.Adam\(param_groups, lr=0\.01\)/);
+  assert.equal(python([script], []).parse[0], null);
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
+  const run = spawnSync(PYTHON, ['-c', `${script}\nprint('groups', [(len(g['params']), g['lr']) for g in optimizer.param_groups])\n`], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /epoch 2: .* lr 0\.001\n/);
+  // fc1's two tensors, fc3.weight, and the rest: fc2.weight, fc2.bias, fc3.bias at the defaults
+  assert.match(run.stdout, /groups \[\(2, 0\.001\), \(1, 0\.01\), \(3, 0\.01\)\]/);
+});
+
+test('trainingScript keeps a snapshot ensemble at each warm restart, and PyTorch runs it', (t) => {
+  const config = {
+    dataset: { name: 'moons', n_samples: 60, seed: 1, val_fraction: 0.25 }, model: { hidden: [4], activation: 'tanh' }, loss: { type: 'BCEWithLogitsLoss' },
+    optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 }, scheduler: { type: 'CosineAnnealingWarmRestarts', T_0: 2 }, scheduler_interval: 'epoch',
+    snapshot_ensemble: true, batch_size: 15, epochs: 6,
+  };
+  const core = lab.createTrainer(config);
+  core.fit();
+  assert.equal(core.history.epochs.snapshots.at(-1), 3);
+  core.dispose();
+  const script = trainingScript(config, lab.dataset(config.dataset), [2, 4, 1]);
+  assert.match(script, /if scheduler\.T_cur == 0:  # a warm restart/);
+  assert.equal(python([script], []).parse[0], null);
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
+  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  // after epochs 2, 4 and 6, as the core counts them
+  assert.deepEqual(run.stdout.match(/snapshot ensemble of (\d)/g), ['snapshot ensemble of 1', 'snapshot ensemble of 1', 'snapshot ensemble of 2', 'snapshot ensemble of 2', 'snapshot ensemble of 3']);
+});
+
+// LARS and SWATS are not in torch.optim: the Training room's script defines them (web/app/pytorch-optim.js)
+// and, where PyTorch is installed, trains with them: LARS's biases excluded by the optimizer-level option,
+// SWATS announcing its switch.
+test('trainingScript defines LARS and SWATS, which torch.optim lacks, and PyTorch runs them', (t) => {
+  const base = { dataset: { name: 'moons', n_samples: 80, seed: 1 }, model: { hidden: [6], activation: 'tanh' }, loss: { type: 'BCEWithLogitsLoss' }, batch_size: 16, epochs: 12 };
+  const configs = [
+    { ...base, optimizer: { type: 'LARS', lr: 0.5, weight_decay: 1e-4, lars_exclude: true, param_groups: [{ params: ['fc2.weight'], lr: 0.1 }] } },
+    { ...base, optimizer: { type: 'SWATS', lr: 0.01, eps: 0.01 } },
+  ];
+  const data = lab.dataset(base.dataset);
+  const scripts = configs.map((c) => { lab.createTrainer(c).dispose(); return trainingScript(c, data, [2, 6, 1]); });
+  assert.match(scripts[0], /^class LARS\(torch\.optim\.Optimizer\):$/m);
+  assert.match(scripts[0], /optimizer = LARS\(param_groups, lr=0\.5, weight_decay=0\.0001, lars_exclude='biases'\)/);
+  assert.match(scripts[1], /optimizer = SWATS\(model\.parameters\(\), lr=0\.01, eps=0\.01\)/);
+  python(scripts, []).parse.forEach((e) => assert.equal(e, null));
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed: the scripts were parsed, not run'); return; }
+  const core = lab.createTrainer(configs[1]);
+  core.fit();
+  t.diagnostic(`steplab's SWATS run: ${JSON.stringify(core.history.swats)}`);
+  core.dispose();
+  scripts.forEach((s, i) => {
+    const run = spawnSync(PYTHON, ['-c', s], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /epoch 12: val_loss [\d.]+, val_accuracy [\d.]+/);
+    if (i === 1) assert.match(run.stdout, /SWATS: a group switches to SGD at step \d+, lr [\d.e-]+/);
+  });
+});
+
+// The script's LARS and SWATS against the core's (lab.createOptimizer, each tensor a group for LARS),
+// on the same parameters and gradients in float32, where PyTorch is installed.
+test('the script\'s LARS and SWATS classes step as the core does', async (t) => {
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed'); return; }
+  const { optimizerClass } = await import('../web/app/pytorch-optim.js');
+  const w0 = [0.5, -1, 2], b0 = [0.1, -0.3];
+  const grads = Array.from({ length: 8 }, (_, k) => [0, 1, 2, 3, 4].map((i) => Math.sin(1.7 * k + i) * (1 + i / 3)));
+  const cases = [
+    { cls: 'LARS', make: 'LARS([w, b], lr=0.5, momentum=0.9, weight_decay=0.01, trust_coefficient=0.02, lars_exclude=\'biases\')',
+      spec: { type: 'LARS', lr: 0.5, momentum: 0.9, weight_decay: 0.01, trust_coefficient: 0.02, param_groups: [{}, { lars_exclude: true }] }, sizes: [3, 2] },
+    { cls: 'SWATS', make: 'SWATS([w, b], lr=0.05, eps=0.1)', spec: { type: 'SWATS', lr: 0.05, eps: 0.1 }, sizes: [5] },
+  ];
+  for (const c of cases) {
+    const src = ['import math, json, torch', ...optimizerClass(c.cls),
+      // w a weight matrix (1 x 3), b a bias vector, as in a layer: LARS's 'biases' are the 1-D tensors
+      `w = torch.tensor([${JSON.stringify(w0)}], requires_grad=True)`, `b = torch.tensor(${JSON.stringify(b0)}, requires_grad=True)`,
+      `opt = ${c.make}`, 'out = []', `for g in ${JSON.stringify(grads)}:`,
+      '    w.grad, b.grad = torch.tensor([g[:3]]), torch.tensor(g[3:])', '    opt.step()', '    out.append(w.flatten().tolist() + b.tolist())',
+      'print(json.dumps(out))'].join('\n');
+    const run = spawnSync(PYTHON, ['-c', src], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(run.status, 0, run.stderr);
+    const py = JSON.parse(run.stdout.trim().split('\n').at(-1));
+    const opt = lab.createOptimizer(c.spec, c.sizes);
+    const p = Float32Array.from([...w0, ...b0]);
+    grads.forEach((g, k) => {
+      opt.step(p, Float32Array.from(g));
+      assertClose(Array.from(p), py[k], 1e-5, `${c.cls} step ${k + 1}`);
+    });
+    if (c.cls === 'SWATS') assert.ok(opt.swats[0].switched, 'the comparison covers both phases');
+  }
 });

@@ -352,7 +352,8 @@ test('bad inputs: shape mismatches, empty and non-finite inputs, labels outside 
   assertError(() => lab.loss({ type: 'ContrastiveLoss' }, [[[1, 2]], [[1, 2, 3]]], [0]), 'ContrastiveLoss: input[1] must have the shape of input[0] (1 x 2), got 1 x 3');
   assertError(() => lab.loss({ type: 'ContrastiveLoss' }, [[[1, 2]], [[1, 2]]], [-1]), 'ContrastiveLoss: target[0] must be 0 (similar) or 1 (dissimilar), got -1');
   assertError(() => lab.loss({ type: 'ContrastiveLoss' }, [[[1, 2]], [[1, 2]]], [0, 1]), 'ContrastiveLoss: target must have one label per pair (1), got 2 values');
-  assertError(() => lab.loss({ type: 'CosineEmbeddingLoss' }, [[[1, 2]], [[1, 2]]], [0]), 'CosineEmbeddingLoss: target[0] must be 1 (similar) or -1 (dissimilar), got 0');
+  // target 0 is PyTorch's "no term" (tests/loss-gaps.test.mjs); other values stay refused
+  assertError(() => lab.loss({ type: 'CosineEmbeddingLoss' }, [[[1, 2]], [[1, 2]]], [2]), 'CosineEmbeddingLoss: target[0] must be 1 (similar), -1 (dissimilar) or 0 (no loss, as in PyTorch), got 2');
   assertError(() => lab.loss({ type: 'TripletMarginLoss' }, [[1, 2], [1, 2]]), 'TripletMarginLoss: input must be [anchor, positive, negative], got an array of 2');
   assertError(() => lab.loss({ type: 'TripletMarginLoss' }, [[1, 2], [1, 2], [1, NaN]]), 'TripletMarginLoss: input[2][1] must be a finite number, got NaN');
   assertError(() => lab.loss({ type: 'L2', lambda: 1 }, [1, -Infinity]), 'L2: input[1] must be a finite number, got -Infinity');

@@ -219,3 +219,19 @@ test('a trace\'s work is bounded before it starts, with a message saying what to
   assert.equal(lab.trace({ ...hours, optimizer: { type: 'LBFGS', max_iter: 100, line_search_fn: 'strong_wolfe' }, steps: 2000, noise: 0 }).x.length > 1, true);
   assert.equal(lab.trace({ fn: 'booth', start: [-8, -7], optimizer: { type: 'SGD', lr: 0.01 }, steps: 1e5 }).stopped_at, 1e5);
 });
+
+test('lab.trace reports SWATS\'s switch to SGD: the step and rate of createOptimizer\'s SWATS fed the same gradients', () => {
+  const optimizer = { type: 'SWATS', lr: 0.01, eps: 1e-3 };
+  const t = lab.trace({ fn: 'himmelblau', start: [-1, 1], optimizer, steps: 200 });
+  assert.ok(t.swats, 'it switches');
+  // the surface's gradient at a point: one SGD step of lr 1 from it moves by minus the gradient
+  const grad = (x, y) => { const s = lab.trace({ fn: 'himmelblau', start: [x, y], optimizer: { type: 'SGD', lr: 1 }, steps: 1 }); return [x - s.x[1], y - s.y[1]]; };
+  const opt = lab.createOptimizer(optimizer, 2);
+  const p = Float32Array.from([-1, 1]);
+  for (let k = 0; k < t.swats.step; k++) {
+    opt.step(p, Float32Array.from(grad(p[0], p[1])));
+    assert.deepEqual(Array.from(p), [t.x[k + 1], t.y[k + 1]], `step ${k + 1}`);
+  }
+  assert.deepEqual({ step: opt.swats[0].step, lr: opt.swats[0].lr }, t.swats);
+  assert.equal(lab.trace({ fn: 'himmelblau', start: [-1, 1], optimizer: { type: 'Adam', lr: 0.01 }, steps: 5 }).swats, null);
+});

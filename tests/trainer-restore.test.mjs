@@ -187,3 +187,23 @@ test('150 live trainers keep their numbers through hundreds of forged restores',
   victim.dispose();
   live.forEach((r) => r.dispose());
 });
+
+test('a snapshot ensemble\'s state: its count and summed predictions are checked, a state without them refused', () => {
+  const config = { ...deep(1), scheduler: { type: 'CosineAnnealingWarmRestarts', T_0: 1 }, scheduler_interval: 'epoch', snapshot_ensemble: true, epochs: 4 };
+  const run = lab.createTrainer(config);
+  run.epoch();
+  run.epoch();
+  const good = run.save();
+  run.dispose();
+  const back = lab.restoreTrainer(good);
+  assert.equal(back.history.epochs.snapshots.at(-1), 2);
+  back.dispose();
+  // struct saved ends with ens_values (216) and n_snapshots (220); the sums are the state's last section
+  const edit = (fn) => { const p = split(good); fn(new DataView(p.state.buffer, p.state.byteOffset), p.state); return join(p); };
+  assertError(() => lab.restoreTrainer(edit((dv) => dv.setInt32(220, -1, true))), 'Trainer: state has a snapshot count its config cannot reach');
+  assertError(() => lab.restoreTrainer(edit((dv) => dv.setInt32(220, 99, true))), 'Trainer: state has a snapshot count its config cannot reach');
+  const sums = (st) => st.length - 12 * 8; // 12 validation rows, one output each: 96 bytes, a multiple of 16 (no padding)
+  assertError(() => lab.restoreTrainer(edit((dv, st) => dv.setFloat64(sums(st), 3, true))), 'Trainer: state has snapshot predictions out of range');
+  assertError(() => lab.restoreTrainer(edit((dv, st) => dv.setFloat64(sums(st), NaN, true))), 'Trainer: state has snapshot predictions out of range');
+  assertError(() => lab.restoreTrainer(edit((dv) => dv.setInt32(216, 0, true))), 'Trainer: state has an invalid layout');
+});

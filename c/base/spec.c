@@ -50,7 +50,7 @@ static void range_text(const sl_param *p, char *buf, size_t cap)
     if (isinf(p->lo) && isinf(p->hi))
         snprintf(buf, cap, "must be a finite %s", p->kind == SL_P_INT ? "integer" : "number");
     else if (isinf(p->hi))
-        snprintf(buf, cap, "must be %s %s %s", what, lo_open ? ">" : ">=", sl_num(p->lo).s);
+        snprintf(buf, cap, "must be %s %s %s%s", what, lo_open ? ">" : ">=", sl_num(p->lo).s, p->flags & SL_F_INF_OK ? " or Infinity" : "");
     else if (isinf(p->lo))
         snprintf(buf, cap, "must be %s %s %s", what, hi_open ? "<" : "<=", sl_num(p->hi).s);
     else
@@ -60,7 +60,7 @@ static void range_text(const sl_param *p, char *buf, size_t cap)
 
 sl_status sl_param_check(const sl_kind *kind, const sl_param *p, double v)
 {
-    int ok = isfinite(v);
+    int ok = isfinite(v) || (p->flags & SL_F_INF_OK && v == INFINITY && p->hi == INFINITY);
     if (ok && p->kind == SL_P_INT && floor(v) != v) ok = 0;
     if (ok && (p->flags & SL_F_LO_OPEN ? !(v > p->lo) : !(v >= p->lo))) ok = 0;
     if (ok && (p->flags & SL_F_HI_OPEN ? !(v < p->hi) : !(v <= p->hi))) ok = 0;

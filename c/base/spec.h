@@ -28,7 +28,8 @@ enum {
     SL_F_NULLABLE = 8,  /* null allowed (value NaN, present = 2) */
     SL_F_SCALAR_OK = 16, /* SL_P_NUMS also accepts a single number */
     SL_F_PER_GROUP = 32, /* SL_P_NUM, SL_P_STR: also a list of 1 to max_len of them, one per parameter group */
-    SL_F_TEXTBOOK = 64   /* not a PyTorch parameter (the registry marks it "textbook") */
+    SL_F_TEXTBOOK = 64,  /* not a PyTorch parameter (the registry marks it "textbook") */
+    SL_F_INF_OK = 128    /* SL_P_NUM: hi may be +Infinity itself (a norm's order, PyTorch's float('inf')) */
 };
 
 /* Where sl_spec_fill writes a decoded parameter in a family's struct of one type's

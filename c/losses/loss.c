@@ -48,7 +48,7 @@ static const sl_param P_FOCAL[] = {
 static const sl_param P_CONTRASTIVE[] = { NUM("margin", 1, 0, INF, 0, "dissimilar pairs are pushed this far apart"), RED };
 static const sl_param P_TRIPLET[] = {
     NUM("margin", 1, 0, INF, 0, "required gap between d(a, n) and d(a, p)"),
-    NUM("p", 2, 1, INF, 0, "degree of the distance norm"),
+    NUM("p", 2, 0, INF, 0, "degree of the distance norm (below 1 not a norm, as PyTorch allows)"),
     NUM("eps", 1e-6, 0, INF, 0, "added to differences before the norm"),
     { "swap", SL_P_BOOL, 0, 0, 1, 0, NULL, 0, 0, "use d(p, n) when it is smaller than d(a, n)" }, RED,
 };

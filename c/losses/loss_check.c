@@ -41,7 +41,8 @@ static sl_status check_pairs(const sl_loss_node *N, const loss_batch *B)
     for (int i = 0; i < B->n; i++) {
         float y = B->t[i];
         if (N->type == T_ContrastiveLoss && y != 0 && y != 1) return bad_target(N, i, "0 (similar) or 1 (dissimilar)", y);
-        if (N->type == T_CosineEmbeddingLoss && y != 1 && y != -1) return bad_target(N, i, "1 (similar) or -1 (dissimilar)", y);
+        if (N->type == T_CosineEmbeddingLoss && y != 1 && y != -1 && y != 0)
+            return bad_target(N, i, "1 (similar), -1 (dissimilar) or 0 (no loss, as in PyTorch)", y);
     }
     return SL_STATUS_OK;
 }
@@ -90,8 +91,8 @@ static sl_status check_same_shape(const sl_loss_node *N, const loss_batch *B)
         float y = B->t[i];
         if (N->type == T_HingeLoss || N->type == T_SquaredHingeLoss) {
             if (y != 1 && y != -1) return bad_target(N, i, "-1 or 1", y);
-        } else if (N->type == T_BCELoss || N->type == T_BCEWithLogitsLoss || N->type == T_FocalLoss ||
-                   N->type == T_CrossEntropyLoss) {
+        } else if (N->type == T_BCELoss || N->type == T_FocalLoss || N->type == T_CrossEntropyLoss) {
+            /* BCEWithLogitsLoss takes any target, as PyTorch does: its formula extends beyond [0, 1] */
             if (!(y >= 0 && y <= 1)) return bad_target(N, i, "a probability in [0, 1]", y);
         }
     }
@@ -125,6 +126,9 @@ sl_status sl_loss_validate(const sl_loss *L, const sl_loss_node *N, const loss_b
     if (N->type == T_FocalLoss && N->weight_len)
         return sl_fail(SL_STATUS_INVALID, loss_name(N), "alpha", "as a list needs class-index targets (the softmax form); "
                        "the sigmoid form takes one number");
+    if (N->type == T_CrossEntropyLoss && N->ignore_index >= 0)
+        return sl_fail(SL_STATUS_INVALID, loss_name(N), "ignore_index", "is not supported for probability targets (PyTorch refuses it too): "
+                       "a row of probabilities has no class index to ignore; got %d", N->ignore_index);
     if (N->type == T_CrossEntropyLoss) return check_list(N, "weight", N->weight_len, c, 0, 0);
     if ((st = check_list(N, "weight", N->type == T_FocalLoss ? 0 : N->weight_len, c, nc, 1))) return st;
     return check_list(N, "pos_weight", N->pos_weight_len, c, 0, 1);

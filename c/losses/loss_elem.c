@@ -153,7 +153,7 @@ void sl_loss_eval_elem(const sl_loss *L, const sl_loss_node *N, const loss_batch
             double a = fabs(d), beta = N->beta;
             if (beta == 0 || a >= beta) {
                 l = a - 0.5 * beta;
-                dl = loss_sign(d);
+                dl = d <= -beta ? -1 : 1; /* PyTorch's backward tests d <= -beta first: -1 at d == 0 when beta is 0 */
             } else {
                 l = 0.5 * d * d / beta;
                 dl = d / beta;

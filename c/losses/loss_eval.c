@@ -162,7 +162,9 @@ static double eval_pair(const sl_loss_node *N, const loss_batch *B, float *g1, f
                 bb += (double)b[k] * b[k];
             }
             double den = sqrt(aa * bb), cs = ab / den, dc;
-            if (y == 1) {
+            if (y == 0) { /* PyTorch: neither the similar nor the dissimilar term */
+                dc = 0;
+            } else if (y == 1) {
                 l = 1 - cs;
                 dc = -1;
             } else {
@@ -187,13 +189,14 @@ static double pdist(const float *x, const float *y, int c, double p, double eps,
     double s = 0;
     for (int k = 0; k < c; k++) {
         double u = fabs((double)(x[k] - y[k]) + eps);
-        s += p == 1 ? u : p == 2 ? u * u : pow(u, p);
+        s += p == 0 ? u != 0 : p == 1 ? u : p == 2 ? u * u : pow(u, p);
     }
-    double d = p == 1 ? s : p == 2 ? sqrt(s) : pow(s, 1 / p);
+    /* p = 0 counts the non-zero coordinates (PyTorch's norm of order 0), with a zero gradient */
+    double d = p == 0 || p == 1 ? s : p == 2 ? sqrt(s) : pow(s, 1 / p);
     if (g)
         for (int k = 0; k < c; k++) {
             double u = (double)(x[k] - y[k]) + eps;
-            g[k] = d == 0 ? 0 : p == 1 ? loss_sign(u) : p == 2 ? u / d : loss_sign(u) * pow(fabs(u) / d, p - 1);
+            g[k] = d == 0 || p == 0 || u == 0 ? 0 : p == 1 ? loss_sign(u) : p == 2 ? u / d : loss_sign(u) * pow(fabs(u) / d, p - 1);
         }
     return d;
 }

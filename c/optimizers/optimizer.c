@@ -236,6 +236,7 @@ sl_status sl_optimizer_scheduler_advance(sl_optimizer *o)
 }
 
 int sl_optimizer_has_scheduler(const sl_optimizer *o) { return o->has_scheduler; }
+const sl_scheduler *sl_optimizer_scheduler(const sl_optimizer *o) { return o->has_scheduler ? &o->sched : NULL; }
 
 static sl_status check_step(const sl_optimizer *o, int n, const char *field)
 {

@@ -79,6 +79,8 @@ sl_status sl_optimizer_step_flags(sl_optimizer *o, float *params, const float *g
 sl_status sl_optimizer_scheduler_advance(sl_optimizer *o);
 /* 1 when a scheduler is attached. */
 int sl_optimizer_has_scheduler(const sl_optimizer *o);
+/* The attached scheduler (read only), or NULL. */
+const sl_scheduler *sl_optimizer_scheduler(const sl_optimizer *o);
 /* ReduceLROnPlateau's step(metric) for an attached scheduler that needs one. */
 sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric);
 

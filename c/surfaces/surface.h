@@ -45,6 +45,7 @@ typedef struct {
     float *x, *y, *loss, *grad_norm;
     double *lr;        /* the lr in effect for the step from each point */
     int *evals;        /* objective evaluations of the step from each point */
+    double swats_step, swats_lr; /* SWATS: the step at which it switched to SGD and its SGD rate; NaN otherwise */
 } sl_trace;
 
 /* lab.trace. surface_json: a surface spec; optimizer_json: an optimizer spec
@@ -65,6 +66,8 @@ float *sl_trace_loss(const sl_trace *t);
 float *sl_trace_grad_norm(const sl_trace *t);
 double *sl_trace_lr(const sl_trace *t);
 int *sl_trace_evals(const sl_trace *t);
+/* SWATS's switch: what 0 the step k, 1 the SGD rate; NaN before a switch and for the others. */
+double sl_trace_swats(const sl_trace *t, int what);
 
 int sl_surfaces_json(char **buf, int len, int *cap);
 

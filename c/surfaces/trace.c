@@ -149,6 +149,8 @@ SL_COMPACT sl_status sl_trace_run(const char *surface_json, double surface_len, 
             break;
         }
     }
+    t->swats_step = sl_optimizer_swats(o, 0, 1);
+    t->swats_lr = sl_optimizer_swats(o, 0, 2);
     sl_optimizer_free(o);
     if (st) {
         free(t);
@@ -168,3 +170,4 @@ float *sl_trace_loss(const sl_trace *t) { return t->loss; }
 float *sl_trace_grad_norm(const sl_trace *t) { return t->grad_norm; }
 double *sl_trace_lr(const sl_trace *t) { return t->lr; }
 int *sl_trace_evals(const sl_trace *t) { return t->evals; }
+double sl_trace_swats(const sl_trace *t, int what) { return what ? t->swats_lr : t->swats_step; }

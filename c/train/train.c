@@ -40,6 +40,8 @@ void sl_trainer_free(sl_trainer *t)
     free(t->ebuf);
     free(t->eout);
     free(t->cent);
+    free(t->snap_sum);
+    free(t->snap_buf);
     free(t);
 }
 
@@ -139,6 +141,7 @@ static double step_work(const sl_trainer *t, int b)
 {
     double w = 3 * (double)b * t->macs + 8 * t->macs * (t->reg ? 2 : 1) + SL_WORK_PER_STEP;
     if (t->embed && t->cfg.mining) w += (double)b * b * t->n_out; /* mining compares every pair of the batch */
+    if (t->cfg.snapshot_ensemble) w += (double)t->n_val * t->macs; /* any step may end a cycle: a snapshot's forward pass */
     return w;
 }
 
@@ -216,11 +219,17 @@ static sl_status build(sl_trainer *t, const sl_json *doc, const sl_dataset *ds)
         return sl_fail(SL_STATUS_INVALID, "model", "embedding_dim", "of %d for %d rows gives more than %d embedding values", t->n_out,
                        t->n_train > t->n_val ? t->n_train : t->n_val, SL_DATA_MAX_VALUES);
     int np = sl_mlp_n_params(t->m);
-    if ((st = sl_optimizer_from_spec(doc, nd.optimizer, nd.scheduler, np, &t->opt))) return st;
+    if ((st = sl_train_optimizer(t, doc, nd.optimizer, nd.scheduler))) return st;
     if (sl_optimizer_needs_closure(t->opt))
         return sl_fail(SL_STATUS_INVALID, THING, "optimizer", "%s needs a closure; use another optimizer", sl_optimizer_type(t->opt));
+    if (t->cfg.scheduler_order && sl_optimizer_needs_metric(t->opt))
+        return sl_fail(SL_STATUS_INVALID, THING, "scheduler_order", "'before' means scheduler.step() before optimizer.step() in each "
+                       "batch; ReduceLROnPlateau steps once per epoch on the validation loss, so use 'after'");
+    if (t->cfg.scheduler_order && t->cfg.scheduler_interval)
+        return sl_fail(SL_STATUS_INVALID, THING, "scheduler_order", "'before' means scheduler.step() before optimizer.step() in each "
+                       "batch; with scheduler_interval 'epoch' the scheduler steps after the epoch's last batch, so use 'after'");
     size_buffers(t);
-    if ((st = allocate(t))) return st;
+    if ((st = allocate(t)) || (st = sl_train_snapshot_setup(t))) return st;
     if ((t->config_len = sl_train_config_write(doc, &t->config_text)) < 0)
         return sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
     const float *y = sl_dataset_y(t->ds);
@@ -300,6 +309,8 @@ sl_status sl_trainer_inspect(sl_trainer *t, double *out, double cap)
             r[3] = sl_optimizer_step_size(t->opt, t->last_lr, lo, lo + n);
             r[4] = mo ? norm2(mo + lo, n) / sqrt(n) : NAN;
             r[5] = vo ? norm2(vo + lo, n) / sqrt(n) : NAN;
+            r[6] = t->tensor_group[2 * l + k], r[7] = sl_trainer_tensor_lr(t, 2 * l + k);
+            r[8] = sl_trainer_tensor_trust_ratio(t, 2 * l + k);
         }
     return SL_STATUS_OK;
 }
@@ -325,10 +336,10 @@ int sl_trainer_json(char **buf, int len, int *cap)
 {
     char num[160];
     len = sl_json_append(buf, len, cap, "{\"epoch_record\":{"
-                         "\"binary\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\"],"
-                         "\"multiclass\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\"],"
-                         "\"regression\":[\"train_loss\",\"val_loss\",\"train_mse\",\"val_mse\",\"train_mae\",\"val_mae\",\"lr\"],"
-                         "\"embedding\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\"]},"
+                         "\"binary\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\",\"ensemble_val_accuracy\",null,\"snapshots\"],"
+                         "\"multiclass\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\",\"ensemble_val_accuracy\",null,\"snapshots\"],"
+                         "\"regression\":[\"train_loss\",\"val_loss\",\"train_mse\",\"val_mse\",\"train_mae\",\"val_mae\",\"lr\",\"ensemble_val_mse\",\"ensemble_val_mae\",\"snapshots\"],"
+                         "\"embedding\":[\"train_loss\",\"val_loss\",\"train_accuracy\",\"val_accuracy\",null,null,\"lr\",null,null,null]},"
                          "\"evaluate_record\":{\"binary\":[\"loss\",\"accuracy\",null],\"multiclass\":[\"loss\",\"accuracy\",null],"
                          "\"regression\":[\"loss\",\"mse\",\"mae\"],\"embedding\":[\"loss\",\"accuracy\",null]}");
     len = words_json(buf, len, cap, "step_record", SL_TRAIN_STEP_NAMES);

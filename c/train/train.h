@@ -50,8 +50,8 @@ enum { SL_EMBED_PAIRS = 1, SL_EMBED_TRIPLETS = 2 };
 enum { SL_MINE_RANDOM, SL_MINE_HARD, SL_MINE_SEMIHARD };
 #define SL_TRAIN_EMBEDDING SL_TASK_EMBEDDING /* sl_trainer_task of a metric-learning run */
 #define SL_TRAIN_MAX_MILESTONES 64
-#define SL_TRAIN_INSPECT 6 /* doubles per tensor from sl_trainer_inspect */
-#define SL_TRAIN_INSPECT_NAMES "weight_norm|grad_norm|update_norm|effective_lr|m_rms|v_rms"
+#define SL_TRAIN_INSPECT 9 /* doubles per tensor from sl_trainer_inspect */
+#define SL_TRAIN_INSPECT_NAMES "weight_norm|grad_norm|update_norm|effective_lr|m_rms|v_rms|group|lr|trust_ratio"
 #define SL_TRAIN_STEP_NAMES "loss|lr|grad_norm" /* the 3 doubles per step of sl_trainer_run */
 #define SL_TRAIN_EVAL_ROWS 16384 /* evaluation and prediction run in chunks of at most this many rows */
 #define SL_TRAIN_MAX_EPOCHS 1000000
@@ -62,6 +62,7 @@ enum { SL_MINE_RANDOM, SL_MINE_HARD, SL_MINE_SEMIHARD };
  * and the lr after the epoch's scheduler step. Val values are NaN without a
  * validation split. The names per task are in the registry's "trainer" member. */
 enum { SL_EP_TRAIN_LOSS, SL_EP_VAL_LOSS, SL_EP_TRAIN_METRIC, SL_EP_VAL_METRIC, SL_EP_TRAIN_MAE, SL_EP_VAL_MAE, SL_EP_LR,
+       SL_EP_ENS_METRIC, SL_EP_ENS_MAE, SL_EP_SNAPSHOTS, /* snapshot_ensemble (train_snapshot.c), else NaN */
        SL_EP_COUNT };
 
 /* The config's scalar settings, decoded by name (members carry the config's names). */
@@ -84,7 +85,7 @@ typedef struct {
     int activation, init, embedding_dim;
 } sl_train_model;
 typedef struct {
-    int epochs, shuffle, scheduler_interval, scheduler_order, mining;
+    int epochs, shuffle, scheduler_interval, scheduler_order, mining, snapshot_ensemble;
     double seed;
     int batch_full;           /* batch_size 'full' */
     double batch_size;        /* NaN when not given (32, at most the training rows) */
@@ -103,6 +104,9 @@ typedef struct sl_trainer {
     sl_mlp_work *w;
     sl_loss *loss, *reg;    /* reg: L1, L2 or ElasticNet on every parameter, or NULL */
     sl_optimizer *opt;
+    int n_groups;           /* the config's parameter groups (optimizer.param_groups, then the unnamed tensors') */
+    int tensor_group[2 * SL_MLP_MAX_LAYERS]; /* each tensor's group */
+    int per_tensor;         /* LARS: the optimizer's groups are the tensors (train_groups.c) */
     int task, n_out, n_train, n_val, cap, n_classes;
     int batch, batch0, bmax, hinge;
     double macs;            /* multiply-adds of one row's forward pass (the model's parameters) */
@@ -122,6 +126,9 @@ typedef struct sl_trainer {
     float *ebuf;            /* metric learning: tuple inputs, their gradients, pair labels, centroids */
     float *eout;            /* metric learning: the outputs of a whole split (evaluation) */
     double *cent;           /* metric learning: class centroids (classes x n_out), then distances to them (classes) */
+    double *snap_sum;       /* snapshot_ensemble: the snapshots' validation predictions summed (n_val x n_out), else NULL */
+    float *snap_buf;        /* snapshot_ensemble: one snapshot's predictions */
+    int n_snapshots;
 } sl_trainer;
 
 /* Creates a trainer from the whole config JSON ({ dataset, model: { hidden,
@@ -185,11 +192,24 @@ int sl_trainer_predict_width(const sl_trainer *t);
 /* Per parameter tensor (W then b of each layer), SL_TRAIN_INSPECT doubles about
  * the last step: weight 2-norm, gradient 2-norm, update 2-norm, mean
  * per-element step size (sl_optimizer_step_size), RMS of the optimizer's first
- * and second moments (NaN when it keeps none). out holds cap doubles; less
+ * and second moments (NaN when it keeps none), the tensor's parameter group,
+ * its lr now and its LARS trust ratio (NaN for other optimizers). out holds cap doubles; less
  * than SL_TRAIN_INSPECT * sl_trainer_n_tensors is refused. */
 sl_status sl_trainer_inspect(sl_trainer *t, double *out, double cap);
 /* Parameter tensors (2 per linear layer). */
 int sl_trainer_n_tensors(const sl_trainer *t);
+/* Parameter groups (train_groups.c): optimizer.param_groups name their tensors in "params"
+ * (fc1.weight, fc1.bias, ...); the tensors none names form one last group. */
+int sl_trainer_n_groups(const sl_trainer *t);
+/* Tensor k's group, -1 outside [0, n_tensors). */
+int sl_trainer_tensor_group(const sl_trainer *t, int k);
+/* Group g's lr now (NaN outside [0, n_groups)). */
+double sl_trainer_group_lr(const sl_trainer *t, int g);
+/* Tensor k's lr, and its LARS trust ratio of the last step (NaN before it and for other optimizers). */
+double sl_trainer_tensor_lr(const sl_trainer *t, int k);
+double sl_trainer_tensor_trust_ratio(const sl_trainer *t, int k);
+/* SWATS, group g: sl_optimizer_swats's values (0 switched, 1 switch step, 2 SGD rate, 3 estimate, 4 gamma_k). */
+double sl_trainer_swats(const sl_trainer *t, int g, int what);
 
 int sl_trainer_status(const sl_trainer *t);
 int sl_trainer_epoch(const sl_trainer *t);

@@ -34,12 +34,13 @@ static const sl_param P_TRAIN[] = {
     { "batch_size_schedule", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, NULL },
     { "scheduler_order", SL_P_ENUM, 0, 0, 0, 0, "after|before", 0, 0, NULL },
     { "mining", SL_P_ENUM, 0, 0, 0, 0, "random|hard|semi-hard", 0, 0, NULL },
+    { "snapshot_ensemble", SL_P_BOOL, 0, 0, 1, 0, NULL, 0, 0, NULL },
 };
 static const sl_kind K_TRAIN = { "Trainer", P_TRAIN, (int)(sizeof P_TRAIN / sizeof P_TRAIN[0]), NULL };
 static const sl_field F_TRAIN[] = {
     SL_FIELD_I(sl_train_config, epochs), SL_FIELD_D(sl_train_config, seed), SL_FIELD_I(sl_train_config, shuffle),
     SL_FIELD_I(sl_train_config, scheduler_interval), SL_FIELD_I(sl_train_config, scheduler_order),
-    SL_FIELD_I(sl_train_config, mining),
+    SL_FIELD_I(sl_train_config, mining), SL_FIELD_I(sl_train_config, snapshot_ensemble),
 };
 
 static const sl_param P_MODEL[] = {
@@ -64,7 +65,7 @@ static const sl_field F_BSS[] = { SL_FIELD_D(sl_train_batch_schedule, gamma) };
 
 static const sl_param P_CLIP[] = {
     { "max_norm", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
-    { "norm_type", SL_P_NUM, 2, 1, INFINITY, 0, NULL, 0, 0, NULL },
+    { "norm_type", SL_P_NUM, 2, 1, INFINITY, SL_F_INF_OK, NULL, 0, 0, NULL },
     { "clip_value", SL_P_NUM, NAN, 0, INFINITY, SL_F_LO_OPEN, NULL, 0, 0, NULL },
 };
 static const sl_kind K_CLIP = { "grad_clip", P_CLIP, 3, NULL };
@@ -188,13 +189,13 @@ sl_status sl_train_batch0(const sl_train_config *c, const sl_json *doc, int node
         *batch0 = n_train;
         return SL_STATUS_OK;
     }
-    double b = node < 0 ? (n_train < 32 ? n_train : 32) : c->batch_size;
-    if (!(b >= 1 && b <= n_train && b == floor(b))) {
+    double b = node < 0 ? 32 : c->batch_size;
+    if (!(b >= 1 && b <= SL_DATA_MAX_VALUES && b == floor(b))) {
         sl_json_describe(doc, node, got, sizeof got);
-        return sl_fail(SL_STATUS_INVALID, THING, "batch_size", "must be an integer in [1, %d] (the training rows) or 'full', got %s",
-                       n_train, got);
+        return sl_fail(SL_STATUS_INVALID, THING, "batch_size", "must be an integer in [1, %d] or 'full', got %s", SL_DATA_MAX_VALUES, got);
     }
-    *batch0 = (int)b;
+    /* more than the training rows: one smaller batch per epoch, as PyTorch's DataLoader (drop_last=False) gives */
+    *batch0 = b > n_train ? n_train : (int)b;
     return SL_STATUS_OK;
 }
 

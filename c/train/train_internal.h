@@ -31,6 +31,19 @@ int sl_train_finite(const float *v, long n);
 /* The classes a confusion matrix and centroids have: at least 2. */
 static inline int sl_train_classes(const sl_trainer *t) { return t->n_classes < 2 ? 2 : t->n_classes; }
 
+/* The optimizer of config node obj (with the scheduler at node sched, or -1) and the
+ * trainer's parameter groups, named by tensor (train_groups.c); the model exists. */
+sl_status sl_train_optimizer(sl_trainer *t, const sl_json *doc, int obj, int sched);
+
+/* Snapshot ensembles (train_snapshot.c): checks the config and allocates, after the optimizer;
+ * takes a snapshot when the scheduler's step just restarted its cycle; writes the epoch
+ * record's ensemble slots; the values kept (n_val x n_out, 0 when off) and their restore. */
+sl_status sl_train_snapshot_setup(sl_trainer *t);
+sl_status sl_train_snapshot_after_schedule(sl_trainer *t);
+void sl_train_snapshot_record(const sl_trainer *t, double *record);
+size_t sl_train_snapshot_values(const sl_trainer *t);
+sl_status sl_train_snapshot_restore(sl_trainer *t, const void *bytes, int n_snapshots);
+
 /* Metric learning (train_metric.c). The loss of a training batch's tuples
  * (outputs o, labels y, n rows) and the gradient dO of o; negatives mined as configured. */
 sl_status sl_train_embed_step(sl_trainer *t, const float *o, const float *y, int n, float *dO, double *loss);

@@ -34,7 +34,7 @@ static sl_status end_epoch(sl_trainer *t)
     sl_optimizer *o = t->opt;
     if (sl_optimizer_needs_metric(o)) {
         if ((st = sl_optimizer_scheduler_step(o, t->n_val ? va[0] : tr[0]))) return st;
-    } else if (t->cfg.scheduler_interval && (st = sl_optimizer_scheduler_advance(o))) {
+    } else if (t->cfg.scheduler_interval && ((st = sl_optimizer_scheduler_advance(o)) || (st = sl_train_snapshot_after_schedule(t)))) {
         return st;
     }
     double *r = t->record;
@@ -42,6 +42,7 @@ static sl_status end_epoch(sl_trainer *t)
     r[SL_EP_TRAIN_METRIC] = tr[1], r[SL_EP_VAL_METRIC] = va[1];
     r[SL_EP_TRAIN_MAE] = tr[2], r[SL_EP_VAL_MAE] = va[2];
     r[SL_EP_LR] = sl_optimizer_lr(o);
+    sl_train_snapshot_record(t, r);
     int np = sl_mlp_n_params(t->m);
     const sl_train_early_stopping *E = &t->cfg.early_stopping;
     if (E->patience >= 0) {
@@ -50,7 +51,7 @@ static sl_status end_epoch(sl_trainer *t)
             t->es_bad = 0;
             t->es_best_epoch = t->epoch;
             memcpy(t->best, sl_mlp_params(t->m), (size_t)np * sizeof(float));
-        } else if (++t->es_bad > E->patience) {
+        } else if (++t->es_bad >= E->patience) { /* Keras's and Lightning's count: patience epochs without improvement */
             t->status = SL_TRAIN_STOPPED;
             if (E->restore_best) memcpy(sl_mlp_params(t->m), t->best, (size_t)np * sizeof(float));
             return SL_STATUS_OK;
@@ -119,6 +120,7 @@ static sl_status step(sl_trainer *t, double *rec)
     st = sl_optimizer_step_flags(op, p, g, np, t->cfg.scheduler_interval || before ? SL_STEP_KEEP_SCHEDULER : 0);
     if (st) return st;
     for (int i = 0; i < np; i++) t->upd[i] = p[i] - t->upd[i];
+    if (!t->cfg.scheduler_interval && (st = sl_train_snapshot_after_schedule(t))) return st;
     t->last_loss = loss;
     t->steps++;
     t->cursor += b;

@@ -21,18 +21,20 @@
 static const char *THING = SL_TRAIN_THING;
 
 #define SL_TRAIN_MAGIC 0x544c5331u /* "TLS1" */
-#define SL_TRAIN_VERSION 3u        /* 3: the config text travels inside the state */
+#define SL_TRAIN_VERSION 4u        /* 3: the config text travels inside the state; 4: snapshot ensembles */
 #define SL_TRAIN_MAX_CONFIG (1 << 20)
 
 /* The loop's state, then char config[cfg_bytes], int perm[n_train], float
  * best[n_params], float upd[n_params] and the saved data set, model and
- * optimizer, each section padded to 16 bytes. */
+ * optimizer, then double snapshots[ens_values] (snapshot_ensemble's summed predictions), each
+ * section padded to 16 bytes. */
 typedef struct {
     uint32_t magic, version, size, checksum;
     int n_params, n_train, ds_bytes, m_bytes, o_bytes, cfg_bytes, status, cursor, epoch, es_bad, es_best_epoch, batch;
     sl_rng rng;
     double steps, last_loss, diverged_step, es_best, last_lr;
     double record[SL_EP_COUNT];
+    int ens_values, n_snapshots;
 } saved;
 
 static int pad16(int n) { return (n + 15) & ~15; }
@@ -58,7 +60,7 @@ int sl_trainer_state_size(const sl_trainer *t)
 {
     saved h = { .n_train = t->n_train, .n_params = sl_mlp_n_params(t->m), .ds_bytes = sl_dataset_state_size(t->ds),
                 .m_bytes = sl_mlp_state_size(t->m), .cfg_bytes = t->config_len };
-    return (int)section(&h, 7) + pad16(sl_optimizer_state_size(t->opt));
+    return (int)section(&h, 7) + pad16(sl_optimizer_state_size(t->opt)) + pad16((int)sl_train_snapshot_values(t) * 8);
 }
 
 void sl_trainer_state_save(sl_trainer *t, void *buf)
@@ -69,7 +71,7 @@ void sl_trainer_state_save(sl_trainer *t, void *buf)
     saved h = { SL_TRAIN_MAGIC, SL_TRAIN_VERSION, (uint32_t)size, 0, sl_mlp_n_params(t->m), t->n_train,
                 sl_dataset_state_size(t->ds), sl_mlp_state_size(t->m), sl_optimizer_state_size(t->opt), t->config_len, t->status,
                 t->cursor, t->epoch, t->es_bad, t->es_best_epoch, t->batch, t->rng, t->steps, t->last_loss,
-                t->diverged_step, t->es_best, t->last_lr, { 0 } };
+                t->diverged_step, t->es_best, t->last_lr, { 0 }, (int)sl_train_snapshot_values(t), t->n_snapshots };
     memcpy(h.record, t->record, sizeof h.record);
     memcpy(b, &h, sizeof h);
     memcpy(b + (size_t)section(&h, 1), t->config_text, (size_t)t->config_len);
@@ -79,6 +81,7 @@ void sl_trainer_state_save(sl_trainer *t, void *buf)
     sl_dataset_state_save(t->ds, b + (size_t)section(&h, 5));
     sl_mlp_state_save(t->m, b + (size_t)section(&h, 6));
     sl_optimizer_state_save(t->opt, b + (size_t)section(&h, 7));
+    if (h.ens_values) memcpy(b + (size_t)section(&h, 7) + pad16(h.o_bytes), t->snap_sum, (size_t)h.ens_values * 8);
     h.checksum = fnv(b, size);
     memcpy(b + 12, &h.checksum, 4);
 }
@@ -200,7 +203,8 @@ sl_status sl_trainer_restore(const void *buf, double n_bytes, sl_trainer **out)
     if (h.checksum != fnv(b, len)) return bad_state("is corrupted (checksum mismatch)", "", "");
     if (h.n_train < 1 || h.n_train > SL_DATA_MAX_SAMPLES || h.n_params < 1 || h.n_params > SL_MLP_MAX_PARAMS || h.ds_bytes < 1 ||
         h.m_bytes < 1 || h.o_bytes < 1 || h.cfg_bytes < 2 || h.cfg_bytes > SL_TRAIN_MAX_CONFIG || h.ds_bytes > len ||
-        h.m_bytes > len || h.o_bytes > len || section(&h, 7) + pad16(h.o_bytes) != len)
+        h.m_bytes > len || h.o_bytes > len || h.ens_values < 0 || h.ens_values > SL_DATA_MAX_VALUES ||
+        section(&h, 7) + pad16(h.o_bytes) + pad16(h.ens_values * 8) != len)
         return bad_state("has an invalid layout", "", "");
     const char *cfg = (const char *)b + (size_t)section(&h, 1);
     if (memchr(cfg, 0, (size_t)h.cfg_bytes)) return bad_state("has an unreadable config", "", "");
@@ -224,6 +228,9 @@ sl_status sl_trainer_restore(const void *buf, double n_bytes, sl_trainer **out)
                 sl_optimizer_needs_metric(o) != sl_optimizer_needs_metric(t->opt)))
         st = bad_state("holds an optimizer that is not its config's (optimizer, scheduler)", "", "");
     if (!st) st = adopt(t, &h, b);
+    if (!st && (size_t)h.ens_values != sl_train_snapshot_values(t))
+        st = bad_state("has snapshot predictions its config does not keep (snapshot_ensemble)", "", "");
+    if (!st) st = sl_train_snapshot_restore(t, b + (size_t)section(&h, 7) + pad16(h.o_bytes), h.n_snapshots);
     if (!st) {
         float *p = sl_mlp_params(m);
         for (int i = 0; i < 2 * h.n_params && !st; i++)

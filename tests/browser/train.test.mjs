@@ -89,7 +89,7 @@ test('why training stopped: divergence at its step with the last finite loss, ea
   const es = lab.createTrainer(await page.evaluate(() => window.steplabTraining.getConfig()));
   es.fit();
   assert.equal(es.status, 'stopped');
-  assert.equal(await page.textContent('#train-status'), `stopped early after epoch ${es.epochs_done}: no validation improvement for more than 3 epochs; `
+  assert.equal(await page.textContent('#train-status'), `stopped early after epoch ${es.epochs_done}: no validation improvement for 3 epochs in a row; `
     + `best epoch ${es.best_epoch} (its weights restored).`);
   es.dispose();
   await page.close();

@@ -15,6 +15,7 @@ void test_csv_text(void);
 void test_model(void);
 void test_train(void);
 void test_train_state(void);
+void test_train_groups(void);
 void test_abi(void);
 
 int main(void)
@@ -31,6 +32,7 @@ int main(void)
     test_model();
     test_train();
     test_train_state();
+    test_train_groups();
     test_abi();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;

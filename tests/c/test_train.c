@@ -71,7 +71,7 @@ void test_train(void)
     sl_trainer_free(t);
 
     t = NULL;
-    CHECK_ERR(make(CFG ",\"batch_size\":0}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: batch_size must be an integer in [1, 40]");
+    CHECK_ERR(make(CFG ",\"batch_size\":0}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: batch_size must be an integer in [1, 16777216] or 'full', got 0");
     CHECK(t == NULL);
     CHECK_ERR(make(CFG FULL, "{\"type\":\"MSELoss\"}", SGD, &t), SL_STATUS_INVALID, "Trainer: loss MSELoss does not fit a binary task");
     CHECK_ERR(make(CFG ",\"epochs\":0}", LOSS, SGD, &t), SL_STATUS_INVALID, "Trainer: epochs must be an integer in [1, 1000000], got 0");

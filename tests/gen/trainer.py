@@ -172,8 +172,13 @@ def main():
               'batch_size_schedule': {'milestones': [1], 'gamma': 2}},
              batch_at=lambda e: 8 if e < 1 else 16, before=True),
     ]
-    out = {'generator': 'tests/gen/trainer.py', 'torch': torch.__version__, 'cases': cases}
-    path = os.path.join(ROOT, 'tests', 'fixtures', 'trainer.json')
+    write('trainer', cases)
+
+
+def write(name, cases):
+    """tests/fixtures/<name>.json from tests/gen/<name>.py's cases."""
+    out = {'generator': f'tests/gen/{name}.py', 'torch': torch.__version__, 'cases': cases}
+    path = os.path.join(ROOT, 'tests', 'fixtures', f'{name}.json')
     with open(path, 'w') as f:
         json.dump(out, f, separators=(',', ':'))
         f.write('\n')

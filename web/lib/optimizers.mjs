@@ -14,7 +14,8 @@
 //   step(closure), which may evaluate the surface several times). Returns typed
 //   arrays over the points 0..stopped_at (point 0 is the start): x, y, loss,
 //   grad_norm (of the noiseless gradient), lr (the lr of the step taken from the
-//   point) and evals (objective evaluations of that step), plus diverged. A run
+//   point) and evals (objective evaluations of that step), plus diverged and, for
+//   SWATS, swats: { step, lr } (its switch to SGD, null before it). A run
 //   stops with diverged: true when a coordinate or the loss leaves +-1e12 or is
 //   not finite; that point is not recorded, so the arrays never hold NaN.
 //   steps is at most TRACE_MAX_STEPS (100000); noise is the sigma of Gaussian
@@ -359,6 +360,8 @@ export function install(lab, core) {
           evals: core.copy(Int32Array, x.sl_trace_evals(t), count),
           diverged: x.sl_trace_diverged(t) === 1,
           stopped_at: count - 1,
+          // SWATS: the step at which it turned to SGD and its SGD rate (null for the others and before a switch)
+          swats: Number.isNaN(x.sl_trace_swats(t, 0)) ? null : { step: x.sl_trace_swats(t, 0), lr: x.sl_trace_swats(t, 1) },
         };
       } finally {
         x.sl_trace_free(t);

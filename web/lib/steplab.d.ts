@@ -77,7 +77,7 @@ export interface DatasetKindInfo extends Omit<KindInfo, 'starter'> {
 
 /** The trainer's layouts and names, published by the core (lab.registry.trainer). */
 export interface TrainerLayout {
-  /** Per task, the names of the epoch record's 7 slots (null where the task has none): run.history.epochs' keys. */
+  /** Per task, the names of the epoch record's 10 slots (null where the task has none): run.history.epochs' keys (the last three with snapshot_ensemble only). */
   epoch_record: Record<'binary' | 'multiclass' | 'regression' | 'embedding', (string | null)[]>;
   /** Per task, the names of evaluate()'s first three values. */
   evaluate_record: Record<'binary' | 'multiclass' | 'regression' | 'embedding', (string | null)[]>;
@@ -297,6 +297,8 @@ export interface Trace {
   evals: Int32Array;
   diverged: boolean;
   stopped_at: number;
+  /** SWATS: the step at which it switched to SGD and its SGD rate; null for other optimizers and before a switch. */
+  swats: { step: number; lr: number } | null;
 }
 
 export interface DatasetSpec {
@@ -357,12 +359,17 @@ export interface TrainerConfig {
   epochs?: number;
   seed?: number;
   shuffle?: boolean;
+  /** norm_type may be Infinity (the largest |gradient|), as in PyTorch. */
   grad_clip?: { max_norm: number; norm_type?: number } | { clip_value: number };
+  /** Lightning's and Keras's count: stops at the patience-th epoch in a row without improvement. */
   early_stopping?: { patience?: number; min_delta?: number; restore_best?: boolean };
   /** From epoch m of each milestone on (0-based), the batch size is multiplied by gamma (default 2), rounded, clamped to [1, training rows]. */
   batch_size_schedule?: { milestones: number[]; gamma?: number };
   /** Metric learning: a training batch's negatives by the tuple rule ('random', default), nearest ('hard'), or nearest beyond the positive ('semi-hard'). */
   mining?: 'random' | 'hard' | 'semi-hard';
+  /** With CosineAnnealingWarmRestarts: the weights at each warm restart are a snapshot; the epoch history adds the
+   * mean of their validation predictions' accuracy (ensemble_val_accuracy, or ensemble_val_mse and _mae) and snapshots. */
+  snapshot_ensemble?: boolean;
 }
 
 /** One parameter tensor in run.inspect(), about the last step taken. */
@@ -380,6 +387,11 @@ export interface TrainerTensorInfo {
   m_rms: number | null;
   /** RMS of its second moment (exp_avg_sq, square_avg, sum), null when it keeps none. */
   v_rms: number | null;
+  /** Its parameter group (optimizer.param_groups in order, then the unnamed tensors' group) and that group's lr now. */
+  group: number;
+  lr: number;
+  /** LARS: the tensor's local rate (trust ratio) of the last step; null for other optimizers and before a step. */
+  trust_ratio: number | null;
 }
 
 export interface TrainerEvaluation {
@@ -410,7 +422,7 @@ export interface Trainer {
   readonly best_epoch: number;
   readonly diverged: { step: number; last_loss: number } | null;
   /** Per step: loss, lr, grad_norm; per epoch: train/val loss and accuracy (or mse and mae), lr. */
-  readonly history: { steps: { loss: Float64Array; lr: Float64Array; grad_norm: Float64Array }; epochs: Record<string, Float64Array> };
+  readonly history: { steps: { loss: Float64Array; lr: Float64Array; grad_norm: Float64Array }; epochs: Record<string, Float64Array>; swats?: { group: number; step: number; lr: number }[] };
   /** At most lab.registry.trainer.limits.work multiply-adds per call (see work()); more is refused saying how many steps fit. */
   step(k?: number): number;
   epoch(): number;
@@ -424,7 +436,11 @@ export interface Trainer {
   /** The model's raw outputs (embeddings, logits or regression outputs), n x n_outputs row-major. */
   embed(X: Numbers): Float32Array;
   /** Per parameter tensor, the last step's norms, update ratio, effective learning rate and moments. */
-  inspect(): { step: number; layers: TrainerTensorInfo[] };
+  inspect(): { step: number; layers: TrainerTensorInfo[]; groups: { params: string[]; lr: number }[] };
+  /** Each parameter group's lr now. */
+  readonly lrs: Float64Array;
+  /** SWATS: each group's switch to SGD (step and SGD rate null before it); null for other optimizers. */
+  readonly swats: { group: number; switched: boolean; step: number | null; lr: number | null; estimate: number | null; gamma: number | null }[] | null;
   predictGrid(grid: { x: [number, number]; y: [number, number]; nx: number; ny: number }): Float32Array;
   weights(): { W: Float32Array[]; b: Float32Array }[];
   /** The whole run as bytes; lab.restoreTrainer continues it bit-identically. */

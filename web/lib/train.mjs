@@ -6,7 +6,8 @@
 //     scheduler_interval?: 'step' | 'epoch', regularization?: { type: 'L2', lambda },
 //     batch_size: 32 | 'full', epochs: 10, seed: 0, shuffle: true, scheduler_order?: 'after' | 'before',
 //     grad_clip?: { max_norm, norm_type } | { clip_value }, early_stopping?: { patience, min_delta, restore_best },
-//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 }, mining?: 'random' | 'hard' | 'semi-hard' })
+//     batch_size_schedule?: { milestones: [epoch, ...], gamma: 2 }, mining?: 'random' | 'hard' | 'semi-hard',
+//     snapshot_ensemble?: true (with CosineAnnealingWarmRestarts: the ensemble's validation metrics per epoch) })
 // The whole config crosses to the core as one text, where every part is validated; explicit
 // data ({ X, y, task, ... }) crosses as arrays beside it. ContrastiveLoss or TripletMarginLoss on a
 // classification set train an embedding of model.embedding_dim (default 2) outputs (task
@@ -24,6 +25,7 @@ import { layersOf, sizesOf } from './model.mjs';
 const THING = 'Trainer';
 const SAVE_MAGIC = 0x4a544c53; // "SLTJ"
 const SAVE_VERSION = 2; // 2: the config lives in the core's state; the JSON part is a copy of it
+const ENSEMBLE = new Set(['ensemble_val_accuracy', 'ensemble_val_mse', 'ensemble_val_mae', 'snapshots']);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -113,11 +115,34 @@ export function install(lab, core) {
     /** The core's estimate of the multiply-adds of the next k steps (Infinity: to the end), epoch evaluations included. */
     work(k = 1) { return x.sl_trainer_work(this._l(), k); }
 
-    /** { steps: { loss, lr, grad_norm }, epochs: { train_loss, val_loss, train_accuracy | train_mse, ..., lr } } as Float64Array views. */
+    /**
+     * { steps: { loss, lr, grad_norm }, epochs: { train_loss, val_loss, train_accuracy | train_mse, ..., lr } } as
+     * Float64Array views; with SWATS also swats: [{ group, step, lr }], each group's switch to SGD (its step and SGD rate).
+     */
     get history() {
       const epochs = {};
-      this._names.forEach((k, i) => { if (k) epochs[k] = this._c.epochs[i].view(); });
-      return { steps: Object.fromEntries(T.step_record.map((k, i) => [k, this._c.steps[i].view()])), epochs };
+      // the snapshot ensemble's slots only when the config asks for it
+      const ens = this.config.snapshot_ensemble === true;
+      this._names.forEach((k, i) => { if (k && (ens || !ENSEMBLE.has(k))) epochs[k] = this._c.epochs[i].view(); });
+      const h = { steps: Object.fromEntries(T.step_record.map((k, i) => [k, this._c.steps[i].view()])), epochs };
+      if (this.config.optimizer.type === 'SWATS') h.swats = this.swats.filter((g) => g.switched).map(({ group, step, lr }) => ({ group, step, lr }));
+      return h;
+    }
+
+    /** Each parameter group's lr now: optimizer.param_groups in order, then the group of the tensors they leave out. */
+    get lrs() {
+      const p = this._l();
+      return Float64Array.from({ length: x.sl_trainer_n_groups(p) }, (_, g) => x.sl_trainer_group_lr(p, g));
+    }
+
+    /** SWATS, per group: { group, switched, step, lr, estimate, gamma } (step and lr null before the switch); null for other optimizers. */
+    get swats() {
+      if (this.config.optimizer.type !== 'SWATS') return null;
+      const p = this._l();
+      const v = (g, w) => { const a = x.sl_trainer_swats(p, g, w); return Number.isNaN(a) ? null : a; };
+      return Array.from({ length: x.sl_trainer_n_groups(p) }, (_, g) => ({
+        group: g, switched: v(g, 0) === 1, step: v(g, 1), lr: v(g, 2), estimate: v(g, 3), gamma: v(g, 4),
+      }));
     }
 
     // Runs up to k steps, stopping after an epoch ends when toEpochEnd; returns the steps taken.
@@ -223,8 +248,9 @@ export function install(lab, core) {
 
     /**
      * The last step per parameter tensor: { step, layers: [{ name: 'fc1.weight', numel, weight_norm,
-     * grad_norm, update_norm, update_ratio, effective_lr, m_rms, v_rms }] } (effective_lr: the mean
-     * per-element step size; m_rms, v_rms: null when the optimizer keeps no such moment).
+     * grad_norm, update_norm, update_ratio, effective_lr, m_rms, v_rms, group, lr, trust_ratio }],
+     * groups: [{ params: [names], lr }] } (effective_lr: the mean per-element step size; m_rms, v_rms:
+     * null when the optimizer keeps no such moment; group: its parameter group; trust_ratio: LARS's local rate).
      */
     inspect() {
       const ptr = this._l();
@@ -242,7 +268,8 @@ export function install(lab, core) {
           r.update_ratio = r.weight_norm ? r.update_norm / r.weight_norm : null;
           return r;
         });
-        return { step: this.steps_done, layers };
+        const groups = Array.from(this.lrs, (lr, g) => ({ params: layers.filter((r) => r.group === g).map((r) => r.name), lr }));
+        return { step: this.steps_done, layers, groups };
       });
     }
 

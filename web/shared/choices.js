@@ -15,10 +15,7 @@ const alternatives = (name) => (Object.hasOwn(ALTERNATIVES, name) ? ALTERNATIVES
 // Parameters that are learning rates, by PyTorch's names.
 const LR_PARAMS = ['lr', 'max_lr', 'base_lr', 'eta_min', 'min_lr'];
 
-// A type's name as the label of its <option>.
-const named = (names) => names.map((n) => [n, n]);
-
-/** The names of a family in menu groups: [[category, [[name, name], ...]], ...], the core's order within each. */
+/** The names of a family in menu groups: [[category, [[name, label], ...]], ...], the core's order within each. */
 export function groupedChoices(reg, family, names = reg.names(family)) {
   const groups = new Map();
   for (const n of names) {
@@ -26,7 +23,9 @@ export function groupedChoices(reg, family, names = reg.names(family)) {
     if (!groups.has(c)) groups.set(c, []);
     groups.get(c).push(n);
   }
-  return [...groups].map(([c, ns]) => [c, named(ns)]);
+  // a type PyTorch 1.13 lacks (a paper's or textbook's form) says so in the menu
+  const label = (n) => (reg.get(family, n)?.textbook ? `${n} (textbook, not in PyTorch)` : n);
+  return [...groups].map(([c, ns]) => [c, ns.map((n) => [n, label(n)])]);
 }
 
 /** Whether a trainer can use the loss on a data set of this task ('binary', 'multiclass', 'regression'). */

@@ -23,14 +23,16 @@ function field(prefix, p, spec, onChange) {
     else spec[p.name] = v;
     onChange(spec, p.name);
   };
-  const label = el('label', { for: id, title: p.help }, [p.name, el('span', { class: 'help' }, ` ${p.help}`)]);
+  // a parameter PyTorch lacks (CyclicLR's window, Adam's bias_correction) says so
+  const help = p.textbook && !/textbook/.test(p.help) ? `${p.help} (textbook, not in PyTorch)` : p.help;
+  const label = el('label', { for: id, title: help }, [p.name, el('span', { class: 'help' }, ` ${help}`)]);
   let input;
   switch (p.kind) {
     case 'boolean':
       input = el('input', { id, type: 'checkbox' });
       input.checked = has ? !!spec[p.name] : !!p.default;
       input.addEventListener('change', () => set(input.checked));
-      return el('div', { class: 'field' }, [el('label', { class: 'inline', title: p.help }, [input, ` ${p.name}`, el('span', { class: 'help' }, ` ${p.help}`)])]);
+      return el('div', { class: 'field' }, [el('label', { class: 'inline', title: help }, [input, ` ${p.name}`, el('span', { class: 'help' }, ` ${help}`)])]);
     case 'enum': {
       const choices = [...(p.nullable ? ['(none)'] : []), ...p.choices.split('|')];
       input = el('select', { id }, choices.map((c) => el('option', { value: c }, c)));

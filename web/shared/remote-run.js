@@ -26,7 +26,8 @@ export class Col {
 }
 
 // Per step: loss, lr, grad_norm; per epoch: losses and the task's metric (accuracy, or MSE for regression).
-export const COLS = ['loss', 'lr', 'grad_norm', 'train_loss', 'val_loss', 'train_m', 'val_m'];
+// With snapshot_ensemble also the ensemble's validation metric and the snapshot count (else empty).
+export const COLS = ['loss', 'lr', 'grad_norm', 'train_loss', 'val_loss', 'train_m', 'val_m', 'ens_m', 'snapshots'];
 const FINISHED = new Set(['done', 'stopped', 'diverged', 'error']);
 
 export class RemoteRun {
@@ -145,6 +146,8 @@ export class RemoteRun {
     c.val_loss.push(epochs.val_loss);
     c.train_m.push(epochs.train_accuracy ?? epochs.train_mse);
     c.val_m.push(epochs.val_accuracy ?? epochs.val_mse);
+    c.ens_m.push(epochs.ensemble_val_accuracy ?? epochs.ensemble_val_mse);
+    c.snapshots.push(epochs.snapshots);
   }
 
   _absorb(r) {
@@ -152,6 +155,7 @@ export class RemoteRun {
     if (this.status !== 'error') this.status = r.status; // a refused run stays refused
     this.progress = { epochs_done: r.epochs_done, steps_done: r.steps_done, diverged: r.diverged, best_epoch: r.best_epoch, lr: r.lr };
     if (r.metrics) this.metrics = r.metrics;
+    if (r.swats) this.swats = r.swats; // SWATS: each group's switch to SGD so far ({ group, step, lr })
   }
 
   // Requests on the live trainer (null when it does not exist).

@@ -152,6 +152,7 @@ export const trainHandlers = {
       epochs_done: run.epochs_done, steps_done: run.steps_done, diverged: run.diverged, best_epoch: run.best_epoch,
       lr: run.lr, steps_per_epoch: run.steps_per_epoch,
     };
+    if (h.swats) out.swats = h.swats;
     e.steps = h.steps.loss.length;
     e.epochs = h.epochs.train_loss.length;
     if (grid) out.grid = run.predictGrid(grid);

@@ -4,6 +4,7 @@
 // next to the loss-vs-step chart (log scale), with what to notice in a preset
 // (./race-notice.js) and one optimizer's internals (gradient, update, effective step).
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { raceSwatsMarks } from './train-groups.js';
 import { renderHeatmap } from '../../shared/heatmap.js';
 import { drawLandscape, landscapeFrame, dashOf, MARKER_NAMES } from '../../shared/landscape.js';
 import { el, clear, select, button as btn } from '../../shared/dom.js';
@@ -343,6 +344,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
       if (!t.error) for (let s = 0; s <= Math.min(k, t.loss.length - 1); s++) values[s] = t.loss[s];
       return { label: names[i], values, color: PALETTE[i % PALETTE.length], dash: dashOf(i).length ? dashOf(i) : undefined };
     });
+    chart.marks = raceSwatsMarks(traces, names).filter((m) => m.x <= k); // SWATS: where each turned to SGD, drawn with the data
     chart.setData(series, Float64Array.from({ length: state.steps + 1 }, (_, s) => s));
   }
 

@@ -4,6 +4,8 @@
 // every parameter, clipping before the step, the scheduler after it (or once
 // an epoch), ReduceLROnPlateau on the validation loss, early stopping.
 import { py, schedulerLines } from '../pytorch.js';
+import { paramGroupLines, snapshotLines } from './train-groups-config.js';
+import { optimizerClass } from '../pytorch-optim.js';
 
 const ACT = { relu: 'nn.ReLU()', leaky_relu: 'nn.LeakyReLU(0.01)', tanh: 'nn.Tanh()', sigmoid: 'nn.Sigmoid()', gelu: 'nn.GELU()', linear: null };
 // Above this many numbers the data are loaded with a library call instead of written out.
@@ -147,10 +149,17 @@ function lossLines(loss, task) {
   }
 }
 
+const tuples = (a) => a.replace(/^betas=\[(.*)\]$/, 'betas=($1)').replace(/^(etas|step_sizes)=\[(.*)\]$/, '$1=($2)');
 function optimizerLines(opt) {
   if (opt.type !== 'DeltaBarDelta') {
-    const args = kw(opt).map((a) => a.replace(/^betas=\[(.*)\]$/, 'betas=($1)').replace(/^(etas|step_sizes)=\[(.*)\]$/, '$1=($2)'));
-    return [`optimizer = torch.optim.${opt.type}(model.parameters(), ${args.join(', ')})`];
+    // LARS and SWATS are not in torch.optim: the script defines them (pytorch-optim.js); the trainer's
+    // optimizer-level lars_exclude means the biases
+    const cls = optimizerClass(opt.type);
+    const top = opt.type === 'LARS' && opt.lars_exclude ? { ...opt, lars_exclude: 'biases' } : opt;
+    const args = kw(top, ['param_groups']).map(tuples);
+    const groups = paramGroupLines(opt, (k, v) => tuples(`${k}=${py(v)}`)); // train-groups-config.js
+    return [...(cls ?? []), ...groups,
+      `optimizer = ${cls ? opt.type : `torch.optim.${opt.type}`}(${groups.length ? 'param_groups' : 'model.parameters()'}, ${args.join(', ')})`];
   }
   const beta = opt.beta ?? 0.05, lo = opt.min_gain ?? 0.01, hi = opt.max_gain ?? 10;
   return ['# the local-gain rule (not in torch.optim): a gain per weight, +beta while the gradient keeps its sign,',
@@ -218,6 +227,8 @@ export function trainingScript(config, data, sizes) {
     ...optimizerLines(config.optimizer),
     ...(sched ? schedulerLines(sched) : []), '',
   ];
+  const snap = snapshotLines(config, task); // train-groups-config.js
+  L.push(...snap.setup);
   if (es) L.push(`best_val, bad_epochs, patience, min_delta = math.inf, 0, ${es.patience ?? 5}, ${py(es.min_delta ?? 0)}`, 'best_state = None');
   L.push(`batch = ${batch}`);
   L.push(`for epoch in range(${config.epochs ?? 10}):`);
@@ -238,16 +249,16 @@ export function trainingScript(config, data, sizes) {
   if (clip?.clip_value !== undefined) L.push(`        nn.utils.clip_grad_value_(model.parameters(), clip_value=${py(clip.clip_value)})`);
   if (before) L.push('        scheduler.step()  # before optimizer.step(): the mistake PyTorch warns about; the first lr is skipped');
   L.push('        optimizer.step()');
-  if (perStep && !before) L.push('        scheduler.step()  # once per optimizer step');
+  if (perStep && !before) L.push('        scheduler.step()  # once per optimizer step', ...snap.restart('        '));
   L.push('    model.train(False)  # evaluation mode (what model.eval does)', '    with torch.no_grad():', '        out = model(X_val)',
     '        val_loss = loss_fn(out, y_val).item()', `        val_${metric[0]} = ${metric[1]}`);
   if (sched?.type === 'ReduceLROnPlateau') L.push('    scheduler.step(val_loss)  # watches the validation loss');
-  else if (sched && !perStep) L.push('    scheduler.step()  # once per epoch');
-  L.push(`    print(f"epoch {epoch + 1}: val_loss {val_loss:.4f}, val_${metric[0]} {val_${metric[0]}:.4f}, lr {optimizer.param_groups[0]['lr']:.6g}")`);
+  else if (sched && !perStep) L.push('    scheduler.step()  # once per epoch', ...snap.restart('    '));
+  L.push(`    print(f"epoch {epoch + 1}: val_loss {val_loss:.4f}, val_${metric[0]} {val_${metric[0]}:.4f}, lr {optimizer.param_groups[0]['lr']:.6g}")`, ...snap.report);
   if (es) {
     L.push('    if val_loss < best_val - min_delta:', '        best_val, bad_epochs = val_loss, 0',
       '        best_state = {k: v.clone() for k, v in model.state_dict().items()}', '    else:', '        bad_epochs += 1',
-      '        if bad_epochs > patience:', "            print(f'early stopping after epoch {epoch + 1}')", '            break');
+      '        if bad_epochs >= patience:  # counted as Keras and Lightning do', "            print(f'early stopping after epoch {epoch + 1}')", '            break');
     if (es.restore_best !== false) L.push('if best_state is not None:', '    model.load_state_dict(best_state)  # restore_best');
   }
   return L.join('\n') + '\n';

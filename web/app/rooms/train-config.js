@@ -6,6 +6,7 @@
 import { ACTIVATIONS, INITS } from '../../shared/train-settings.js';
 import { isEmbeddingLoss } from '../../shared/choices.js';
 import { schedShort } from './train-text.js';
+import { GROUP_PROPS, applyGroups, groupsLabel } from './train-groups-config.js';
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -42,6 +43,7 @@ export function trainProps(reg) {
     seed: { type: 'int', def: 0, min: 0, max: 4294967295 },
     speed: { type: 'int', def: -10, min: -1000, max: 10000 }, // < 0: epochs per second, > 0: steps per frame, 0: as fast as possible (train-runs.js)
     log: { type: 'bool', def: true },
+    ...GROUP_PROPS, // per-layer rates and the snapshot ensemble (train-groups-config.js)
   };
 }
 
@@ -71,7 +73,8 @@ export function trainerConfig(reg, state, dataset) {
   if (state.sched) {
     config.scheduler = { ...state.sched };
     config.scheduler_interval = state.interval;
-    if (state.order === 'before') config.scheduler_order = 'before';
+    // 'before' orders the steps inside a batch: the core refuses it per epoch and with ReduceLROnPlateau
+    if (state.order === 'before' && state.interval !== 'epoch' && state.sched.type !== 'ReduceLROnPlateau') config.scheduler_order = 'before';
   }
   if (state.bss && state.bmode === 'mini') config.batch_size_schedule = { ...state.bss };
   if (isEmbeddingLoss(reg, state.loss.type)) {
@@ -82,7 +85,7 @@ export function trainerConfig(reg, state, dataset) {
   if (state.reg) config.regularization = { ...state.reg };
   if (state.es) config.early_stopping = { ...state.es };
   if (state.clip) config.grad_clip = { ...state.clip };
-  return config;
+  return applyGroups(reg, config, state);
 }
 
 function stripPrivate(d) {
@@ -100,6 +103,7 @@ export function runLabel(state) {
   const parts = [`${name} ${o.lr ?? ''}`.trim()];
   if (state.sched) parts.push(schedShort(state.sched.type));
   if (state.bss && state.bmode === 'mini') parts.push(`batch ×${state.bss.gamma}`);
+  parts.push(...groupsLabel(state));
   return parts.join(' + ');
 }
 
@@ -108,7 +112,7 @@ export function settingsDiff(a, b) {
   const out = [];
   const show = { opt: 'optimizer', sched: 'scheduler', loss: 'loss', model: 'model', reg: 'regularization', bmode: 'batches',
     batch: 'batch', bss: 'batch-size schedule', epochs: 'epochs', es: 'early stopping', clip: 'clipping', interval: 'interval',
-    order: 'scheduler order', mining: 'mining' };
+    order: 'scheduler order', mining: 'mining', lrmult: 'layer rates', snap: 'snapshot ensemble' };
   for (const [k, name] of Object.entries(show)) {
     if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
     const v = b[k];

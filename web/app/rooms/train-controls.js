@@ -10,6 +10,7 @@ import { firstEpochSteps } from '../../shared/remote-run.js';
 import { TRAIN_DEFAULTS } from './train-config.js';
 import { PRESETS } from './train-presets.js';
 import { lossWhy, lossWhyNot, penaltyLabel } from './train-text.js';
+import { groupsControl } from './train-groups.js';
 
 const DATA_SKIP = ['standardize', 'shuffle', 'name'];
 const LOSS_SKIP = ['weight', 'pos_weight', 'ignore_index'];
@@ -18,7 +19,7 @@ const BSS_PARAMS = [
   { name: 'gamma', kind: 'number', default: 2, help: 'factor applied to the batch size at each milestone' },
 ];
 const ES_PARAMS = [
-  { name: 'patience', kind: 'integer', default: 5, help: 'epochs without improvement before stopping' },
+  { name: 'patience', kind: 'integer', default: 5, help: 'stops at this many epochs in a row without improvement (Keras, Lightning)' },
   { name: 'min_delta', kind: 'number', default: 0, help: 'smallest decrease that counts as improvement' },
   { name: 'restore_best', kind: 'boolean', default: 1, help: 'go back to the best epoch\'s weights' },
 ];
@@ -203,6 +204,7 @@ export function mountControls(room, column) {
           : `This run has ${room.budget()} scheduler steps (${s.epochs} epochs${s.interval === 'step' ? ` × ${room.stepsPerEpoch()} steps` : ''}).`),
         btn('Fit the schedule to this run\'s length', () => { s.sched = room.fitSchedule(s.sched); room.commit(); }, { id: 'train-fit-sched' }));
     }
+    optBox.append(groupsControl(room)); // per-layer rates and the snapshot ensemble (train-groups.js)
   }
 
   // scheduler.step() before optimizer.step(): PyTorch warns, and the first value of the schedule is skipped.

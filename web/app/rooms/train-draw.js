@@ -6,6 +6,7 @@ import { el, clear, button as btn } from '../../shared/dom.js';
 import { renderMetrics } from './train-metrics.js';
 import { trainingScript } from './train-code.js';
 import { runLabel } from './train-config.js';
+import { ensembleSeries, ensembleText, swatsMarks } from './train-groups.js';
 
 const fmt = (v) => (v == null || Number.isNaN(v) ? '-' : fmtValue(v));
 const range1 = (n) => Float64Array.from({ length: n }, (_, i) => i + 1);
@@ -35,6 +36,7 @@ export function mountDrawing(room) {
   charts.loss.log = charts.grad.log = room.state.log;
   room.charts = charts;
   const metricsBox = el('div', { id: 'train-metrics', class: 'readout' });
+  const ensembleLine = el('p', { class: 'note', id: 'train-ensemble', 'aria-live': 'polite' });
   const code = el('pre', { class: 'code', id: 'train-code', tabindex: '0' });
 
   logBox.addEventListener('change', () => {
@@ -50,7 +52,7 @@ export function mountDrawing(room) {
     if (run.status === 'error') return run.id === null ? `could not start: ${run.error}` : `stopped by the core at step ${st?.steps_done ?? 0}: ${run.error}`;
     if (!st) return 'not started';
     if (run.status === 'diverged') return `diverged at step ${st.diverged.step}: the loss was not finite; last finite loss ${fmt(st.diverged.last_loss)}. Lower the learning rate or clip the gradients.`;
-    if (run.status === 'stopped') return `stopped early after epoch ${st.epochs_done}: no validation improvement for more than ${s.state.es?.patience} epochs; best epoch ${st.best_epoch}${s.state.es?.restore_best === false ? '' : ' (its weights restored)'}.`;
+    if (run.status === 'stopped') return `stopped early after epoch ${st.epochs_done}: no validation improvement for ${s.state.es?.patience} epochs in a row; best epoch ${st.best_epoch}${s.state.es?.restore_best === false ? '' : ' (its weights restored)'}.`;
     if (run.status === 'done') return `done: all ${st.epochs_done} epochs (${st.steps_done} steps).`;
     return `running: epoch ${st.epochs_done} of ${s.state.epochs}, step ${st.steps_done}, lr ${fmt(st.lr)}`;
   };
@@ -102,13 +104,16 @@ export function mountDrawing(room) {
     const epm = series(['train_m', 'val_m'], ['train', 'val']);
     const n = Math.max(0, ...ep.map((s) => s.values.length));
     const steps = Math.max(0, ...[room.cur, ...room.pins].map((p) => p.run.cols.lr.n));
+    epm.push(...ensembleSeries(room, n));
     // before the first step the charts show their axes over the run's length, and a hint
     const blank = (list, len) => list.map((s) => ({ ...s, values: new Array(len).fill(null) }));
     const E = Math.max(2, state.epochs);
     charts.loss.setData(n ? ep : blank(ep, E), range1(n || E));
     charts.metric.setData(n ? epm : blank(epm, E), range1(n || E));
     const B = Math.max(2, room.data ? room.budget() : 2);
+    charts.lr.marks = swatsMarks(cur.run); // drawn with the data (a redraw before uPlot has laid out its axes throws)
     charts.lr.setData(steps ? series(['lr'], ['']) : blank(series(['lr'], ['']), B));
+    ensembleLine.textContent = ensembleText(room);
     charts.grad.setData(steps ? series(['grad_norm'], ['']) : blank(series(['grad_norm'], ['']), B));
     for (const h of hints) h.hidden = !!(n || steps);
     const st = cur.run.progress;
@@ -144,7 +149,7 @@ export function mountDrawing(room) {
   return {
     status: stopLine,
     charts: chartsBlock,
-    metrics: [el('h2', {}, 'Metrics'), metricsBox],
+    metrics: [el('h2', {}, 'Metrics'), ensembleLine, metricsBox],
     code: [el('h3', {}, 'PyTorch script for this setup'), code,
       btn('Copy script', () => navigator.clipboard?.writeText(code.textContent).then(() => room.notify('PyTorch script copied.'), () => {}))],
   };
