@@ -18,6 +18,20 @@ int sl_rule_name_ok(const char *name)
     return !sl_cc_reserved(name, n);
 }
 
+const char *sl_rule_name_problem(const char *name)
+{
+    static const char *const PROTO[] = { "constructor", "prototype", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
+                                         "toLocaleString", "toString", "valueOf" };
+    if (!name[0]) return "is not a name: use letters, digits and _";
+    if (strncmp(name, "__", 2) == 0) return "is reserved: names starting with __ are JavaScript's object keys (__proto__)";
+    for (size_t i = 0; i < sizeof PROTO / sizeof PROTO[0]; i++)
+        if (!strcmp(name, PROTO[i])) return "is reserved: it is a key every JavaScript object has";
+    if (strlen(name) > SL_RULE_NAME_LEN) return "is too long: names have at most 24 characters";
+    if (!sl_rule_name_ok(name))
+        return "is not a name: use letters, digits and _ (not first a digit), and no function or constant (pi, e, exp, ...)";
+    return NULL;
+}
+
 /* The names a statement may assign, for messages: "p, v". */
 static void assignable_list(const char *const *names, int n_vars, unsigned assignable, char *buf, size_t cap)
 {

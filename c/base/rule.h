@@ -57,6 +57,11 @@ void sl_rule_run(const sl_rule *r, const sl_rule_io *io, int n);
  * when vals is not NULL; returns sum v_i in double. */
 double sl_rule_loss(const sl_rule *r, const sl_rule_io *io, int n, float *g, double gs, double *vals);
 
+/* Why name cannot name a hyper-parameter or state (NULL: it can): not an
+ * identifier, too long, a function or constant, or a key every JavaScript
+ * object has (__proto__, constructor, ...), which a page would mistake. */
+const char *sl_rule_name_problem(const char *name);
+
 /* 1 when name is a valid variable name (letters, digits, '_', not starting
  * with a digit, at most SL_RULE_NAME_LEN) that is no function or constant. */
 int sl_rule_name_ok(const char *name);

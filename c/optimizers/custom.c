@@ -54,15 +54,8 @@ static sl_status compile(custom_blob *b, sl_status st_kind)
 /* Why name cannot be a hyper-parameter or state name, or NULL. */
 static const char *name_problem(const custom_blob *b, const char *name, int upto)
 {
-    static const char *const PROTO[] = { "constructor", "prototype", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
-                                         "toLocaleString", "toString", "valueOf" };
-    if (!name[0]) return "is not a name: use letters, digits and _";
-    if (strncmp(name, "__", 2) == 0) return "is reserved: names starting with __ are JavaScript's object keys (__proto__)";
-    for (size_t i = 0; i < sizeof PROTO / sizeof PROTO[0]; i++)
-        if (!strcmp(name, PROTO[i])) return "is reserved: it is a key every JavaScript object has";
-    if (!sl_rule_name_ok(name))
-        return strlen(name) > SL_RULE_NAME_LEN ? "is too long: names have at most 24 characters"
-                                               : "is not a name: use letters, digits and _ (not first a digit), and no function or constant (pi, e, exp, ...)";
+    const char *why = sl_rule_name_problem(name);
+    if (why) return why;
     for (int i = 0; i < upto; i++)
         if (!strcmp(b->names[i], name)) return i < FIXED ? "is the rule's own (p, g, t); pick another name" : "is given twice (hyper and state share one namespace)";
     return NULL;
