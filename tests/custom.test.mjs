@@ -166,6 +166,7 @@ test('a rule that does not parse names its field and column', () => {
       assert.ok(e instanceof SteplabError);
       assert.equal(e.field, 'update');
       assert.equal(e.code, 'parse');
+      assert.equal(e.column, column);
       assert.ok(e.message.startsWith(`Custom: update does not parse at column ${column}: ${what}`), e.message);
       return true;
     });
@@ -175,6 +176,8 @@ test('a rule that does not parse names its field and column', () => {
   check('v = mu * v + g p = p', 16, "expected ';' or a new line");
   check('v = mu * v + foo; p = p', 14, "unknown name 'foo' (use p, g, t, lr, mu, v,");
   check('v == g; p = p', 3, "expected '='");
+  assert.throws(() => lab.schedule({ type: 'LambdaLR', lr: 0.1, lr_lambda: '0.9 ^ (epoch' }, 3), (e) => e.column === 13 && e.field === 'lr_lambda');
+  assert.throws(() => lab.schedule({ type: 'StepLR', lr: 0.1, step_size: 0 }, 3), (e) => e.column === null);
   assertError(() => lab.loss({ type: 'Custom', expr: 'x - (y' }, [1], [2]), "Custom: expr does not parse at column 7: expected ')'");
   assertError(() => lab.loss({ type: 'Custom', expr: 'z = x' }, [1], [2]), 'Custom: expr does not parse at column 1: unknown name');
   assertError(() => lab.loss({ type: 'Custom', expr: 'x = y' }, [1], [2]), 'column 3: a loss is one expression, not an assignment');
