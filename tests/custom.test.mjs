@@ -204,6 +204,10 @@ test('hostile formulas are refused with clear errors and the module keeps workin
   }
   assertError(opt({ state: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`s${i}`, 0])) }), 'Custom: state has more than 8 names');
   assertError(opt({ hyper: { exp: 1 } }), 'Custom: hyper.exp is not a name');
+  assertError(opt({ hyper: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`h${i}`, 1])) }), 'Custom: hyper has more than 16 names');
+  assertError(() => lab.loss({ type: 'Custom', hyper: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`h${i}`, 1])) }, [1], [1]),
+    'Custom: hyper has more than 16 names');
+  assertError(opt({ state: { lr: 0 } }), "Custom: state.lr is the rule's own (p, g, t, lr)");
   assertError(opt({ hyper: { p: 1 } }), 'Custom: hyper.p is the rule\'s own');
   assertError(opt({ hyper: { v: 1 } }), 'Custom: state.v is given twice');
   assertError(opt({ hyper: { mu: Infinity } }), 'Custom: hyper.mu must be a finite number');
