@@ -215,6 +215,9 @@ test('hostile formulas are refused with clear errors and the module keeps workin
   assertError(opt({ hyper: { ['a'.repeat(30)]: 1 } }), 'is too long');
   assertError(opt({ param_groups: [{ hyper: { lr: 1 } }] }), 'param_groups[0].hyper cannot differ per group');
   assertError(() => lab.loss({ type: 'Custom', expr: 'log(x)' }, [1, -1], [0, 0]), 'Custom: expr is NaN at element 1 (x = -1, y = 0)');
+  assertError(() => lab.checkOptimizer(RULES.momentum[0], RULES.momentum[1], { n: 1 << 20, steps: 1000 }), 'checkOptimizer: options n x steps must be at most');
+  assertError(() => lab.checkOptimizer(RULES.momentum[0], RULES.momentum[1], { stpes: 3 }), 'checkOptimizer: options.stpes is not an option');
+  assertError(() => lab.gradcheck({ type: 'Custom' }, new Float32Array(5000), new Float32Array(5000)), 'gradcheck: input must hold at most 4096 numbers');
   // still working: a good rule right after
   const o = lab.createOptimizer(RULES.momentum[0], 2), p = Float32Array.of(1, 2);
   o.step(p, Float32Array.of(1, 1));
