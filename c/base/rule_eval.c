@@ -50,7 +50,7 @@ static void binary(int op, double *o, const double *a, const double *b, int m)
     case OP_DIV: EACH o[j] = a[j] / b[j]; break;
     case OP_FLOORDIV: EACH o[j] = py_floordiv(a[j], b[j]); break;
     case OP_MOD: EACH o[j] = py_mod(a[j], b[j]); break;
-    case OP_POW: EACH o[j] = pow(a[j], b[j]); break;
+    case OP_POW: EACH o[j] = b[j] == 2 ? a[j] * a[j] : pow(a[j], b[j]); break; /* x^2 is exact either way */
     case OP_LT: EACH o[j] = a[j] < b[j]; break;
     case OP_LE: EACH o[j] = a[j] <= b[j]; break;
     case OP_GT: EACH o[j] = a[j] > b[j]; break;
@@ -191,8 +191,10 @@ static void dual_binary(int op, double *a, double *da, const double *b, const do
     case OP_MOD: EACH da[j] = da[j] - dmul(db[j], py_floordiv(a[j], b[j])); break;
     case OP_POW:
         EACH {
-            double r = pow(a[j], b[j]);
-            da[j] = dmul(da[j], b[j] == 0 ? 0 : b[j] * pow(a[j], b[j] - 1)) + dmul(db[j], r * log(a[j]));
+            double x = a[j], y = b[j], d = 0;
+            if (da[j] != 0 && y != 0) d = da[j] * (y == 2 ? 2 * x : y == 1 ? 1 : y * pow(x, y - 1));
+            if (db[j] != 0) d += db[j] * (pow(x, y) * log(x));
+            da[j] = d;
         }
         break;
     case OP_MIN: EACH da[j] = (b[j] < a[j] || isnan(b[j])) ? db[j] : da[j]; break;
