@@ -9,7 +9,7 @@ import { normalStream } from '../web/lib/check.mjs';
 const RULES = {
   momentum: [{ type: 'Custom', hyper: { lr: 0.01, mu: 0.9 }, state: { v: 0 }, update: 'v = mu * v + g; p = p - lr * v' },
     { type: 'SGD', lr: 0.01, momentum: 0.9 }],
-  nesterov: [{ type: 'Custom', hyper: { lr: 0.01, mu: 0.9 }, state: { v: 0 }, update: 'v = mu * v + g\np = p - lr * (g + mu * v)' },
+  nesterov: [{ type: 'Custom', hyper: { lr: 0.01, mu: 0.9 }, state: { v: 0 }, update: '# Nesterov, as torch.optim.SGD\nv = mu * v + g  # the buffer\np = p - lr * (g + mu * v)' },
     { type: 'SGD', lr: 0.01, momentum: 0.9, nesterov: true }],
   rmsprop: [{ type: 'Custom', hyper: { lr: 0.01, alpha: 0.99, eps: 1e-8 }, state: { s: 0 }, update: 's = alpha * s + (1 - alpha) * g^2; p = p - lr * g / (sqrt(s) + eps)' },
     { type: 'RMSprop', lr: 0.01 }],

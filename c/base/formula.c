@@ -34,9 +34,14 @@ SL_COMPACT sl_status sl_cc_emit(cc *c, int op, double k)
 }
 #define emit sl_cc_emit
 
+/* Skips white space, and in the rule language a comment from '#' to the end of the line. */
 void sl_cc_ws(cc *c)
 {
-    while (*c->s == ' ' || *c->s == '\t' || *c->s == '\n' || *c->s == '\r') c->s++;
+    for (;;) {
+        while (*c->s == ' ' || *c->s == '\t' || *c->s == '\n' || *c->s == '\r') c->s++;
+        if (!c->names || *c->s != '#') return;
+        while (*c->s && *c->s != '\n') c->s++;
+    }
 }
 #define ws sl_cc_ws
 

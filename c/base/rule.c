@@ -75,12 +75,24 @@ SL_COMPACT static sl_status target(sl_cc *c, const char *const *names, int n_var
     return sl_cc_err(c, msg);
 }
 
-/* 1 when the whitespace just before c->s holds a new line. */
+/* 1 when the white space and comments just before c->s hold a new line. A '#' is
+ * never part of code, so a '#' earlier on a line makes the rest of it a comment. */
 static int newline_before(const sl_cc *c)
 {
-    for (const char *q = c->s; q > c->text && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r' || q[-1] == '\n'); q--)
-        if (q[-1] == '\n') return 1;
-    return 0;
+    const char *q = c->s;
+    for (;;) {
+        while (q > c->text && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r' || q[-1] == '\n')) {
+            if (q[-1] == '\n') return 1;
+            q--;
+        }
+        const char *line = q, *hash = NULL;
+        while (line > c->text && line[-1] != '\n') {
+            line--;
+            if (*line == '#') hash = line;
+        }
+        if (!hash) return 0;
+        q = hash; /* before the comment */
+    }
 }
 
 SL_COMPACT static sl_status statements(sl_cc *c, const char *const *names, int n_vars, unsigned assignable, int must, sl_rule *r)

@@ -1,8 +1,8 @@
 /* The rule language of the Custom optimizer and loss: the LambdaLR formula
  * language (formula.h) with named variables, sign(a) and pow(a, b), and, for
  * optimizers, statements. A rule is one or more statements `name = expr`
- * separated by ';' or new lines, run in order for every element; a loss is one
- * expression. It compiles once to a stack program of plain data (saved with
+ * separated by ';' or new lines, run in order for every element ('#' starts a
+ * comment to the end of the line); a loss is one expression. It compiles once to a stack program of plain data (saved with
  * the optimizer, checked again on restore) that runs over whole vectors:
  * block by block, each op a tight loop over SL_RULE_BLOCK elements in double,
  * which the compiler vectorizes (wasm simd128: two doubles a lane). A loss is

@@ -36,6 +36,7 @@ static double loss_at(const sl_rule *r, float x, float y, double *dx)
 static void test_rules(void)
 {
     sl_rule r;
+    sl_formula f;
     /* momentum over lengths around the block size: each element as the scalar recurrence */
     CHECK(compile_opt("v = mu * v + g; p = p - lr * v", &r) == SL_STATUS_OK);
     CHECK(sl_rule_valid(&r, ASSIGN));
@@ -103,6 +104,12 @@ static void test_rules(void)
                 CHECK(ok && (float)want == p1[5]);
             }
     }
+    /* comments: '#' to the end of a line, in rules and losses; LambdaLR has none */
+    CHECK(compile_opt("# momentum\nv = mu * v + g  # velocity\n# then\np = p - lr * v # step", &r) == SL_STATUS_OK && r.n_stmts == 2);
+    CHECK(compile_opt("v = g # a comment ; p = p", &r) == SL_STATUS_PARSE); /* the comment hides the second statement */
+    CHECK_ERR(compile_opt("v = g # c\n p = p q", &r), SL_STATUS_PARSE, "column 18: expected ';' or a new line");
+    CHECK(compile_loss("(x - y)^2 # squared error", &r) == SL_STATUS_OK);
+    CHECK_ERR(sl_formula_compile("0.9 # no", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "column 5");
     /* errors at their columns */
     CHECK_ERR(compile_opt("p = p - lr * (g", &r), SL_STATUS_PARSE, "column 16: expected ')'");
     CHECK_ERR(compile_opt("g = 1; p = p", &r), SL_STATUS_PARSE, "column 1: cannot assign to g");
@@ -116,7 +123,6 @@ static void test_rules(void)
     CHECK_ERR(compile_opt("p = ", &r), SL_STATUS_PARSE, "expected an expression after '='");
     CHECK_ERR(compile_opt("3 = p", &r), SL_STATUS_PARSE, "column 1: expected an assignment");
     /* LambdaLR keeps its language: no sign, pow or names */
-    sl_formula f;
     CHECK_ERR(sl_formula_compile("sign(epoch)", &f, "LambdaLR", "lr_lambda"), SL_STATUS_PARSE, "unknown name");
     CHECK(sl_formula_compile("0.5 ^ epoch", &f, "LambdaLR", "lr_lambda") == SL_STATUS_OK && sl_formula_eval(&f, 2) == 0.25);
 
