@@ -2,49 +2,48 @@
  * described in formula.h. Precedence, lowest first: ternary, comparison,
  * + -, * / // %, unary + -, power. */
 #include "formula.h"
+#include "formula_parse.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    OP_PUSH, OP_EPOCH, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD, OP_POW, OP_NEG,
-    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_SELECT,
-    OP_EXP, OP_LOG, OP_SQRT, OP_SIN, OP_COS, OP_FLOOR, OP_CEIL, OP_ABS, OP_MIN, OP_MAX,
-    OP_COUNT
-};
+/* values each op pops; every op but OP_STORE pushes one */
+const signed char SL_OP_POPS[OP_RULE_COUNT] = { 0, 0, 2, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2,
+                                                0, 1, 1 };
+#define POPS SL_OP_POPS
 
-/* stack effect of each op: pops, pushes */
-static const signed char POPS[OP_COUNT] = { 0, 0, 2, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2 };
+typedef sl_cc cc;
 
-typedef struct {
-    const char *text, *s;
-    sl_formula *f;
-    const char *thing, *field;
-    int depth;  /* current stack depth of the emitted program */
-    int nest;   /* recursion depth of the parser */
-} cc;
-
-SL_COMPACT static sl_status cerr(cc *c, const char *what)
+SL_COMPACT sl_status sl_cc_err(cc *c, const char *what)
 {
     return sl_fail(SL_STATUS_PARSE, c->thing, c->field, "does not parse at column %d: %s", (int)(c->s - c->text) + 1, what);
 }
+#define cerr sl_cc_err
 
-SL_COMPACT static sl_status emit(cc *c, int op, double k)
+SL_COMPACT sl_status sl_cc_emit(cc *c, int op, double k)
 {
-    if (c->f->n_ops >= SL_FORMULA_MAX_OPS) return cerr(c, "formula is too long");
-    c->f->op[c->f->n_ops] = (unsigned char)op;
-    c->f->k[c->f->n_ops] = k;
-    c->f->n_ops++;
-    c->depth += 1 - POPS[op];
-    if (c->depth > c->f->max_depth) c->f->max_depth = c->depth;
+    if (c->n_ops >= c->cap) return cerr(c, "formula is too long");
+    c->op[c->n_ops] = (unsigned char)op;
+    c->k[c->n_ops] = k;
+    c->n_ops++;
+    c->depth += (op == OP_STORE ? 0 : 1) - POPS[op];
+    if (c->depth > c->max_depth) c->max_depth = c->depth;
     return SL_STATUS_OK;
 }
+#define emit sl_cc_emit
 
-static void ws(cc *c)
+/* Skips white space, and in the rule language a comment from '#' to the end of the line. */
+void sl_cc_ws(cc *c)
 {
-    while (*c->s == ' ' || *c->s == '\t' || *c->s == '\n' || *c->s == '\r') c->s++;
+    for (;;) {
+        while (*c->s == ' ' || *c->s == '\t' || *c->s == '\n' || *c->s == '\r') c->s++;
+        if (!c->names || *c->s != '#') return;
+        while (*c->s && *c->s != '\n') c->s++;
+    }
 }
+#define ws sl_cc_ws
 
 static int eat(cc *c, const char *tok)
 {
@@ -58,7 +57,7 @@ static int eat(cc *c, const char *tok)
 static sl_status ternary(cc *c);
 static sl_status unary(cc *c);
 
-static int is_ident(char ch)
+int sl_cc_is_ident(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (ch >= '0' && ch <= '9');
 }
@@ -75,7 +74,7 @@ SL_COMPACT static sl_status number(cc *c)
     if (end == c->s) return cerr(c, "expected a number");
     if (!isfinite(v)) return cerr(c, "number is too large");
     c->s = end;
-    if (is_ident(*end) || *end == '.') return cerr(c, "a number must be followed by an operator, as in 2 * epoch");
+    if (sl_cc_is_ident(*end) || *end == '.') return cerr(c, "a number must be followed by an operator, as in 2 * epoch");
     return emit(c, OP_PUSH, v);
 }
 
@@ -91,39 +90,58 @@ SL_COMPACT static sl_status primary(cc *c)
     }
     if ((*c->s >= '0' && *c->s <= '9') || *c->s == '.') return number(c);
     const char *b = c->s;
-    while (is_ident(*c->s)) c->s++;
+    while (sl_cc_is_ident(*c->s)) c->s++;
     size_t n = (size_t)(c->s - b);
     if (n == 0) {
         if (*c->s == 0) return cerr(c, "unexpected end of formula");
         return cerr(c, "unexpected character");
     }
 #define IS(w) (n == strlen(w) && strncmp(b, w, n) == 0)
-    if (IS("epoch")) return emit(c, OP_EPOCH, 0);
+    if (!c->names && IS("epoch")) return emit(c, OP_EPOCH, 0);
     if (IS("pi")) return emit(c, OP_PUSH, 3.14159265358979323846);
     if (IS("e")) return emit(c, OP_PUSH, 2.71828182845904523536);
-    static const struct { const char *name; int op, variadic; } FN[] = {
-        { "exp", OP_EXP, 0 }, { "log", OP_LOG, 0 }, { "sqrt", OP_SQRT, 0 }, { "sin", OP_SIN, 0 },
-        { "cos", OP_COS, 0 }, { "floor", OP_FLOOR, 0 }, { "ceil", OP_CEIL, 0 }, { "abs", OP_ABS, 0 },
-        { "min", OP_MIN, 1 }, { "max", OP_MAX, 1 },
+    /* args: 1 one argument, 2 two or more, 3 exactly two; rule: only in the rule language */
+    static const struct { const char *name; int op, args, rule; } FN[] = {
+        { "exp", OP_EXP, 1, 0 }, { "log", OP_LOG, 1, 0 }, { "sqrt", OP_SQRT, 1, 0 }, { "sin", OP_SIN, 1, 0 },
+        { "cos", OP_COS, 1, 0 }, { "floor", OP_FLOOR, 1, 0 }, { "ceil", OP_CEIL, 1, 0 }, { "abs", OP_ABS, 1, 0 },
+        { "min", OP_MIN, 2, 0 }, { "max", OP_MAX, 2, 0 }, { "sign", OP_SIGN, 1, 1 }, { "pow", OP_POW, 3, 1 },
     };
     for (size_t i = 0; i < sizeof FN / sizeof FN[0]; i++) {
-        if (!IS(FN[i].name)) continue;
+        if (!IS(FN[i].name) || (FN[i].rule && !c->names)) continue;
         if (!eat(c, "(")) return cerr(c, "expected '(' after a function name");
         if ((st = ternary(c))) return st;
         int args = 1;
         while (eat(c, ",")) {
-            if (!FN[i].variadic) return cerr(c, "this function takes one argument");
+            if (FN[i].args == 1) return cerr(c, "this function takes one argument");
+            if (FN[i].args == 3 && args == 2) return cerr(c, "pow takes two arguments, pow(base, exponent)");
             if ((st = ternary(c))) return st;
-            if ((st = emit(c, FN[i].op, 0))) return st;
+            if (FN[i].args == 2 && (st = emit(c, FN[i].op, 0))) return st;
             args++;
         }
         if (!eat(c, ")")) return cerr(c, "expected ')'");
-        if (FN[i].variadic && args < 2) return cerr(c, "min and max take two or more arguments");
-        return FN[i].variadic ? SL_STATUS_OK : emit(c, FN[i].op, 0);
+        if (FN[i].args == 2 && args < 2) return cerr(c, "min and max take two or more arguments");
+        if (FN[i].args == 3 && args != 2) return cerr(c, "pow takes two arguments, pow(base, exponent)");
+        return FN[i].args == 2 ? SL_STATUS_OK : emit(c, FN[i].op, 0);
     }
+    if (c->names)
+        for (int i = 0; i < c->names->n; i++)
+            if (IS(c->names->name[i])) return emit(c, OP_VAR, i);
 #undef IS
     c->s = b;
-    return cerr(c, "unknown name (use epoch, pi, e or a function)");
+    if (!c->names) return cerr(c, "unknown name (use epoch, pi, e or a function)");
+    char msg[400];
+    size_t o = (size_t)snprintf(msg, sizeof msg, "unknown name '%.*s' (use ", (int)(n > 24 ? 24 : n), b);
+    for (int i = 0; i < c->names->n && o < sizeof msg; i++) o += (size_t)snprintf(msg + o, sizeof msg - o, "%s, ", c->names->name[i]);
+    if (o < sizeof msg) snprintf(msg + o, sizeof msg - o, "pi, e or a function)");
+    return cerr(c, msg);
+}
+
+int sl_cc_reserved(const char *b, size_t n)
+{
+    static const char *const WORDS[] = { "pi", "e", "epoch", "exp", "log", "sqrt", "sin", "cos", "floor", "ceil", "abs", "min", "max", "sign", "pow" };
+    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
+        if (n == strlen(WORDS[i]) && strncmp(b, WORDS[i], n) == 0) return 1;
+    return 0;
 }
 
 SL_COMPACT static sl_status power(cc *c)
@@ -139,7 +157,7 @@ SL_COMPACT static sl_status power(cc *c)
 
 SL_COMPACT static sl_status unary(cc *c)
 {
-    if (++c->nest > 64) return cerr(c, "formula is nested too deeply");
+    if (++c->nest > c->max_nest) return cerr(c, "formula is nested too deeply");
     sl_status st;
     if (eat(c, "-")) {
         if (!(st = unary(c))) st = emit(c, OP_NEG, 0);
@@ -184,10 +202,6 @@ SL_COMPACT static sl_status sum(cc *c)
 
 /* Comparisons chain as in Python: a < b < c is (a < b) and (b < c). The
  * program has no DUP, so the middle operand's ops are emitted again (the
- * language has no side effects, so the value is the same) and the two 0/1
- * results are multiplied; the copy counts against SL_FORMULA_MAX_OPS. */
-/* Comparisons chain as in Python: a < b < c is (a < b) and (b < c). The
- * program has no DUP, so the middle operand's ops are emitted again (the
  * language has no side effects, so it has the same value) and the two 0/1
  * results are multiplied; the copy counts against SL_FORMULA_MAX_OPS. */
 SL_COMPACT static sl_status compare(cc *c)
@@ -202,19 +216,21 @@ SL_COMPACT static sl_status compare(cc *c)
         else if (eat(c, "<")) op = OP_LT;
         else if (eat(c, ">")) op = OP_GT;
         else break;
-        for (int i = from; links && !st && i < to; i++) st = emit(c, c->f->op[i], c->f->k[i]);
-        from = c->f->n_ops; /* [from, to): this link's right operand, the next link's left one */
+        for (int i = from; links && !st && i < to; i++) st = emit(c, c->op[i], c->k[i]);
+        from = c->n_ops; /* [from, to): this link's right operand, the next link's left one */
         if (!st) st = sum(c);
-        to = c->f->n_ops;
+        to = c->n_ops;
         if (!st) st = emit(c, op, 0);
         if (!st && links) st = emit(c, OP_MUL, 0);
     }
     return st;
 }
 
+sl_status sl_cc_expr(cc *c) { return ternary(c); }
+
 SL_COMPACT static sl_status ternary(cc *c)
 {
-    if (++c->nest > 64) return cerr(c, "formula is nested too deeply");
+    if (++c->nest > c->max_nest) return cerr(c, "formula is nested too deeply");
     sl_status st = compare(c);
     if (!st && eat(c, "?")) {
         if ((st = ternary(c))) return st;
@@ -231,7 +247,7 @@ sl_status sl_formula_compile(const char *text, sl_formula *f, const char *thing,
     memset(f, 0, sizeof *f);
     if (strlen(text) > SL_FORMULA_MAX_LEN)
         return sl_fail(SL_STATUS_PARSE, thing, field, "is longer than %d characters", SL_FORMULA_MAX_LEN);
-    cc c = { text, text, f, thing, field, 0, 0 };
+    cc c = { text, text, f->op, f->k, 0, SL_FORMULA_MAX_OPS, 0, 0, thing, field, 0, 64, NULL };
     ws(&c);
     if (*c.s == 0) return sl_fail(SL_STATUS_PARSE, thing, field, "is empty; write a formula in epoch, e.g. 0.95 ^ epoch");
     sl_status st = ternary(&c);
@@ -239,6 +255,8 @@ sl_status sl_formula_compile(const char *text, sl_formula *f, const char *thing,
         ws(&c);
         if (*c.s) st = cerr(&c, *c.s == ')' ? "unbalanced ')'" : "unexpected text after the formula");
     }
+    f->n_ops = c.n_ops;
+    f->max_depth = c.max_depth;
     if (st) memset(f, 0, sizeof *f);
     return st;
 }

@@ -58,6 +58,11 @@ static const sl_param P_L2[] = { NUM("lambda", NAN, 0, INF, SL_F_REQUIRED, "stre
 static const sl_param P_ELASTIC[] = {
     NUM("l1", NAN, 0, INF, SL_F_REQUIRED, "strength of sum |w|"), NUM("l2", NAN, 0, INF, SL_F_REQUIRED, "strength of sum w^2"),
 };
+static const sl_param P_CUSTOM[] = {
+    RED, { "hyper", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "constants the expression reads, by name: { delta: 1 }" },
+    { "expr", SL_P_STR, NAN, 0, 0, 0, NULL, 0, 0,
+      "the loss of one element in x (input) and y (target), e.g. (x - y)^2 (the default); its gradient is exact" },
+};
 static const sl_param P_SUM[] = {
     { "terms", SL_P_ANY, NAN, 0, 0, SL_F_REQUIRED, NULL, 1, SL_LOSS_MAX_NODES - 1, "[{ weight, loss }, ...]: sum of weighted losses" },
 };
@@ -106,6 +111,12 @@ const loss_kind SL_LOSS_KINDS[T_COUNT] = {
     K("WeightedSum", P_SUM, F_SUM, 0, 0, "composite",
       "{\"type\":\"WeightedSum\",\"terms\":[{\"weight\":1,\"loss\":{\"type\":\"MSELoss\"}},{\"weight\":0.1,\"loss\":{\"type\":\"L1Loss\"}}]}",
       "w1 L1 + w2 L2 + ... over the same input and target"),
+    { { "Custom", P_CUSTOM, (int)(sizeof P_CUSTOM / sizeof P_CUSTOM[0]),
+        "your own elementwise loss, a formula in x and y: Huber is abs(x - y) < delta ? 0.5 * (x - y)^2 : delta * (abs(x - y) - 0.5 * delta)",
+        "custom",
+        "{\"type\":\"Custom\",\"hyper\":{\"delta\":1},\"reduction\":\"mean\",\"expr\":\"abs(x - y) < delta ? 0.5 * (x - y)^2 : delta * (abs(x - y) - 0.5 * delta)\"}",
+        NULL, 1 },
+      F_ELEM, 1, REG | BIN },
 };
 
 /* The scalar parameters, by name; the lists (weight, pos_weight, alpha as a list) are copied below. */
@@ -233,6 +244,7 @@ static sl_status build_node(sl_loss *L, const sl_json *doc, int obj, int at, int
             take_list(L, doc, node, &N->pos_weight_off, &N->pos_weight_len);
         }
     }
+    if (N->type == T_Custom) return sl_loss_custom_build(L, N, doc, obj);
     return N->type == T_WeightedSum ? build_terms(L, doc, sl_args_node(kind, &a, "terms"), at, depth, kind->name) : SL_STATUS_OK;
 }
 
@@ -241,6 +253,9 @@ sl_status sl_loss_from_spec(const sl_json *doc, int obj, sl_loss **out)
     *out = NULL;
     /* every list value is one JSON node, so the document's nodes bound the values to keep */
     size_t size = sizeof(sl_loss) + (size_t)doc->n_nodes * sizeof(double);
+    for (int i = 0; i < doc->n_nodes; i++) /* room for each Custom node's block */
+        if (doc->nodes[i].type == SL_J_STR && doc->nodes[i].key && !strcmp(doc->nodes[i].key, "type") && !strcmp(doc->nodes[i].str, "Custom"))
+            size += (size_t)sl_loss_custom_doubles() * sizeof(double);
     sl_loss *L = calloc(1, size);
     if (!L) return sl_fail(SL_STATUS_NOMEM, "loss", NULL, "out of memory");
     L->n_nodes = 1;

@@ -59,6 +59,7 @@ typedef struct {
     int first_term, n_terms;            /* WeightedSum: its terms are nodes first_term.. */
     int n_inputs;                       /* inputs it reads (a WeightedSum: its terms') */
     double term_weight;                 /* this node's weight inside its WeightedSum */
+    int custom_off;                     /* Custom: where its block starts in values[] */
 } sl_loss_node;
 
 typedef struct sl_loss {

@@ -245,6 +245,7 @@ static sl_status eval_node(const sl_loss *L, const sl_loss_node *N, const loss_b
     *norm = B->n;
     switch (loss_form(N)) {
     case F_ELEM:
+        if (N->type == T_Custom) return sl_loss_custom_eval(L, N, B, g[0], s, vals, total, norm);
         sl_loss_eval_elem(L, N, B, g[0], s, vals, total, norm);
         return SL_STATUS_OK;
     case F_CLASS:

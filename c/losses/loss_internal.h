@@ -9,7 +9,7 @@
 enum {
     T_MSELoss, T_L1Loss, T_HuberLoss, T_SmoothL1Loss, T_BCELoss, T_BCEWithLogitsLoss, T_CrossEntropyLoss, T_NLLLoss,
     T_HingeLoss, T_SquaredHingeLoss, T_MultiMarginLoss, T_FocalLoss, T_ContrastiveLoss, T_TripletMarginLoss,
-    T_CosineEmbeddingLoss, T_L1, T_L2, T_ElasticNet, T_WeightedSum, T_COUNT
+    T_CosineEmbeddingLoss, T_L1, T_L2, T_ElasticNet, T_WeightedSum, T_Custom, T_COUNT
 };
 
 /* How a loss reads its inputs and target. */
@@ -56,6 +56,14 @@ sl_status sl_loss_validate(const sl_loss *L, const sl_loss_node *N, const loss_b
  * the mean's normalizer into *norm; g += the gradient of s * value. */
 void sl_loss_eval_elem(const sl_loss *L, const sl_loss_node *N, const loss_batch *B, float *g, double s, double *vals,
                        double *total, double *norm);
+/* Custom (loss_custom.c): the doubles one Custom node keeps in L->values (its names' values and program). */
+int sl_loss_custom_doubles(void);
+/* Decodes hyper and expr of a Custom spec into L->values at N->custom_off (room reserved by the caller). */
+sl_status sl_loss_custom_build(sl_loss *L, sl_loss_node *N, const sl_json *doc, int obj);
+/* Evaluates a Custom node (as sl_loss_eval_elem); fails when the expression is NaN at finite x and y. */
+sl_status sl_loss_custom_eval(const sl_loss *L, const sl_loss_node *N, const loss_batch *B, float *g, double s, double *vals,
+                              double *total, double *norm);
+
 /* The penalties' kernels: sum |x| (with g += gs sign x) and sum x^2 (with g += 2 gs x). */
 double sl_loss_k_abs(float *g, const float *x, const float *y, int n, float gs, double *vals);
 double sl_loss_k_sq(float *g, const float *x, int n, float gs);

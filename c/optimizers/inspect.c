@@ -58,7 +58,7 @@ static double element(const sl_optimizer *o, const sl_opt_group *G, double lr, i
 
 SL_COMPACT double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi)
 {
-    if (o->steps < 1 || hi <= lo || o->type == O_LBFGS) return NAN;
+    if (o->steps < 1 || hi <= lo || o->type == O_LBFGS || o->type == O_Custom) return NAN; /* Custom: the rule is the user's */
     /* rules with one step size per group: that value itself, when [lo, hi) lies in one group */
     int g = sl_opt_group_of(o, lo), same = 1;
     for (int k = 0; k < o->n_ranges; k++) {

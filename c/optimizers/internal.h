@@ -13,8 +13,12 @@
 
 enum {
     O_SGD, O_Adagrad, O_RMSprop, O_Adadelta, O_Adam, O_AdamW, O_Adamax, O_NAdam, O_RAdam, O_Rprop, O_LBFGS,
-    O_DeltaBarDelta, O_ASGD, O_LARS, O_SWATS, O_COUNT
+    O_DeltaBarDelta, O_ASGD, O_LARS, O_SWATS, O_Custom, O_COUNT
 };
+
+/* Custom (custom.c): at most this many hyper-parameters and state names */
+#define SL_CUSTOM_MAX_HYPER 16
+#define SL_CUSTOM_MAX_STATE 8
 
 /* LBFGS's arrays (index into off[]); old_dirs and old_stps hold history_size rows of n. */
 enum { L_D, L_PREV_G, L_G, L_X0, L_Q, L_S0, L_S1, L_S2, L_DIRS, L_STPS };
@@ -104,8 +108,9 @@ sl_status sl_opt_decode(const sl_json *doc, int obj, int type, sl_hyper *h);
 sl_status sl_opt_decode_group(const sl_json *doc, int entry, int type, int i, const char *extra, const sl_hyper *d, sl_hyper *h);
 /* The same checks on restored hyper-parameters; failures are SL_STATUS_STATE. */
 sl_status sl_opt_recheck(int type, const sl_hyper *h);
-/* Offsets of the state arrays; returns the bytes needed, *n_floats -1 when over the cap. */
-double sl_opt_layout(int type, const sl_hyper *h, int n, int *off, int *n_floats);
+/* Offsets of the state arrays; returns the bytes needed, *n_floats -1 when over the cap.
+ * custom_states: Custom's state arrays (its rule's block comes first, at off[SL_OPT_ARRAYS - 1] = 0). */
+double sl_opt_layout(int type, const sl_hyper *h, int n, int custom_states, int *off, int *n_floats);
 /* Whether scheduler s may drive this type: its momentum cycling (st is the status to fail with). */
 sl_status sl_opt_scheduler_fits(int type, const sl_scheduler *s, sl_status st, int *momentum_from_scheduler);
 
@@ -115,6 +120,19 @@ void sl_opt_update(sl_optimizer *o, float *params, const float *grads);
 double sl_opt_momentum_now(const sl_optimizer *o, int g, double own);
 /* The group of parameter i. */
 int sl_opt_group_of(const sl_optimizer *o, int i);
+
+/* custom.c: the Custom optimizer's rule block (sl_custom_floats() floats ahead of its state arrays). */
+int sl_custom_floats(void);
+/* Decodes hyper, state and update of a Custom spec into a new block (the caller frees it);
+ * *lr (NaN when the spec has no top-level lr) gets hyper.lr, or 0.001. */
+sl_status sl_custom_decode(const sl_json *doc, int obj, double *lr, void **blob);
+int sl_custom_states(const void *blob);
+/* The state arrays at their start values. */
+void sl_custom_init(sl_optimizer *o);
+/* One step of group gi's ranges. */
+void sl_custom_update(sl_optimizer *o, int gi, float *params, const float *grads, double step);
+/* A restored block and state arrays. */
+sl_status sl_custom_check(const sl_optimizer *o);
 
 /* state.c */
 uint32_t sl_opt_checksum(const sl_optimizer *o);

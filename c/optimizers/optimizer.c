@@ -35,8 +35,9 @@ SL_COMPACT static sl_status check_ranges(const char *name, const sl_opt_range *r
     return sl_count_check(at, 1, SL_OPT_MAX_N, name, "nParams", n);
 }
 
-SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, const sl_opt_range *ranges, int n_ranges, int n_groups,
-                                  const char *entry_keys, int exact, sl_optimizer **out)
+/* build's work; *custom holds Custom's rule block while it runs (build frees it) */
+SL_COMPACT static sl_status assemble(const sl_json *doc, int obj, int sched, const sl_opt_range *ranges, int n_ranges, int n_groups,
+                                     const char *entry_keys, int exact, void **custom, sl_optimizer **out)
 {
     *out = NULL;
     const sl_kind *kind;
@@ -72,11 +73,17 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, const 
             hs[g] = h;
         }
     }
+    if (type == O_Custom) {
+        if ((st = sl_custom_decode(doc, obj, &h.lr, custom))) return st;
+        for (int g = 0; g < n_groups; g++)
+            if (isnan(hs[g].lr)) hs[g].lr = h.lr;
+    }
     int off[SL_OPT_ARRAYS], n_floats;
-    double bytes = sl_opt_layout(type, &h, n, off, &n_floats);
-    if (n_floats < 0)
+    double bytes = sl_opt_layout(type, &h, n, *custom ? sl_custom_states(*custom) : 0, off, &n_floats);
+    if (n_floats < 0) {
         return sl_fail(SL_STATUS_NOMEM, kind->name, "nParams", "of %d needs %s bytes of state, more than the cap of %s", n,
                        sl_num(bytes).s, sl_num(SL_OPT_MAX_BYTES).s);
+    }
 
     int own = sl_json_get(doc, obj, "scheduler");
     if (own >= 0 && doc->nodes[own].type == SL_J_NULL) own = -1;
@@ -135,6 +142,10 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, const 
         o->momentum_from_scheduler = mom_sched;
         for (int g = 0; g < n_groups; g++) o->group[g].lr = sl_scheduler_group_lr(&o->sched, g);
     }
+    if (*custom) {
+        memcpy(o + 1, *custom, (size_t)sl_custom_floats() * 4);
+        sl_custom_init(o);
+    }
     for (int k = 0; k < n_ranges; k++) {
         const sl_opt_range *r = &ranges[k];
         float *a0 = sl_opt_array(o, 0) + r->offset;
@@ -145,6 +156,15 @@ SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, const 
     }
     *out = o;
     return SL_STATUS_OK;
+}
+
+SL_COMPACT static sl_status build(const sl_json *doc, int obj, int sched, const sl_opt_range *ranges, int n_ranges, int n_groups,
+                                  const char *entry_keys, int exact, sl_optimizer **out)
+{
+    void *custom = NULL;
+    sl_status st = assemble(doc, obj, sched, ranges, n_ranges, n_groups, entry_keys, exact, &custom, out);
+    free(custom);
+    return st;
 }
 
 sl_status sl_optimizer_from_spec(const sl_json *doc, int obj, int sched, int n, sl_optimizer **out)

@@ -103,6 +103,16 @@ static const sl_param P_SWATS[] = {
     NUM(eps, 1e-9, 0, INF, LO_OPEN, "Adam's epsilon and the switching test's tolerance, as in the paper (default 1e-9)"),
 };
 
+/* Custom (custom.c): the user's rule; lr is hyper.lr unless given here */
+static const sl_param P_CUSTOM[] = {
+    NUM(lr, NAN, 0, INF, 0, "learning rate (default hyper.lr, else 0.001): the rule's lr, the rate a scheduler drives"),
+    { "hyper", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "hyper-parameters the rule reads, by name: { lr: 0.01, mu: 0.9 }" },
+    { "state", SL_P_ANY, NAN, 0, 0, 0, NULL, 0, 0, "per-element state the rule keeps, by name, with its start value: { v: 0 }" },
+    { "update", SL_P_STR, NAN, 0, 0, 0, NULL, 0, 0,
+      "the rule per element, statements in order (';' or new lines): assign p or a state; read p, g, t (step), lr, hyper and state names"
+      " (default p = p - lr * g)" },
+};
+
 /* name, table, state arrays, momentum cycling, category, summary, starter */
 #define K(name, params, arrays, names, mom, category, summary, starter)                                                \
     { { name, params, (int)(sizeof params / sizeof params[0]), summary, category, starter, NULL, 0 }, arrays, mom, names }
@@ -141,6 +151,9 @@ const opt_kind sl_opt_kinds[O_COUNT] = {
     KT("SWATS", P_SWATS, 3, "exp_avg|exp_avg_sq|momentum_buffer", 2, "adaptive",
        "Adam until its steps' projection on the gradient gives a steady rate, then SGD with momentum at that rate (paper, not PyTorch)",
        "{\"type\":\"SWATS\",\"lr\":0.1,\"eps\":0.001}"),
+    KT("Custom", P_CUSTOM, 0, "", 0, "custom",
+       "your own rule, written as a formula per element: momentum SGD is v = mu * v + g; p = p - lr * v",
+       "{\"type\":\"Custom\",\"hyper\":{\"lr\":0.02,\"mu\":0.9},\"state\":{\"v\":0},\"update\":\"v = mu * v + g; p = p - lr * v\"}"),
 };
 
 /* PyTorch's defaults for its tuple parameters */
@@ -230,6 +243,10 @@ SL_COMPACT sl_status sl_opt_decode_group(const sl_json *doc, int entry, int type
             known = strlen(key) == n && memcmp(e, key, n) == 0;
             e = e[n] ? e + n + 1 : NULL;
         }
+        if (known && type == O_Custom && strcmp(key, "lr") && sl_param_index(k, key) >= 0) {
+            snprintf(at, sizeof at, "param_groups[%d].%.24s", i, key);
+            return sl_fail(SL_STATUS_INVALID, k->name, at, "cannot differ per group: a Custom group may set lr only");
+        }
         if (!known) {
             char names[400];
             size_t o = 0;
@@ -289,7 +306,7 @@ SL_COMPACT sl_status sl_opt_recheck(int type, const sl_hyper *h)
     return check_rules(type, h, SL_STATUS_STATE);
 }
 
-double sl_opt_layout(int type, const sl_hyper *h, int n, int *off, int *n_floats)
+double sl_opt_layout(int type, const sl_hyper *h, int n, int custom_states, int *off, int *n_floats)
 {
     double total = 0;
     int k = 0;
@@ -299,6 +316,10 @@ double sl_opt_layout(int type, const sl_hyper *h, int n, int *off, int *n_floats
         off[L_DIRS] = (int)(L_DIRS * (double)n);
         off[L_STPS] = (int)((L_DIRS + (double)h->history_size) * n);
         total = (L_DIRS + 2.0 * h->history_size) * n + 2.0 * h->history_size;
+    } else if (type == O_Custom) {
+        double head = sl_custom_floats();
+        for (; k < custom_states; k++) off[k] = (int)(head + k * (double)n);
+        total = head + (double)custom_states * n;
     } else {
         for (; k < sl_opt_kinds[type].n_arrays; k++) off[k] = (int)(k * (double)n);
         total = (double)sl_opt_kinds[type].n_arrays * n;

@@ -334,7 +334,16 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
     if (why) return BAD("optimizer", "state", "%s", why);
     sl_status st = sl_opt_recheck(head.type, &head.group[0].h);
     if (st) return st;
-    sl_opt_layout(head.type, &head.group[0].h, head.n, off, &n_floats);
+    int custom_states = 0;
+    if (head.type == O_Custom) {
+        /* the rule block comes first: its state count sets the layout (checked in full below) */
+        if (len < (double)sizeof head + 4.0 * sl_custom_floats()) return BAD("Custom", "state", "is truncated: no rule block");
+        int counts[2];
+        memcpy(counts, (const char *)buf + sizeof head, sizeof counts);
+        if (counts[1] < 0 || counts[1] > SL_CUSTOM_MAX_STATE) return BAD("Custom", "state", "in the saved state has %d state arrays", counts[1]);
+        custom_states = counts[1];
+    }
+    sl_opt_layout(head.type, &head.group[0].h, head.n, custom_states, off, &n_floats);
     if (n_floats != head.n_floats || memcmp(off, head.off, sizeof off) != 0 || (size_t)len != sizeof head + (size_t)n_floats * 4)
         return BAD("optimizer", "state", "has an invalid layout");
     sl_optimizer *o = malloc((size_t)len);
@@ -345,7 +354,8 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
     if (!st) st = check_groups(o);
     if (!st) st = check_scheduler(o);
     if (!st && o->type == O_LBFGS) st = check_lbfgs(o);
-    for (int k = 0; !st && o->type != O_LBFGS && k < o->n_ranges; k++) st = check_moments(o, &o->ranges[k]);
+    if (!st && o->type == O_Custom) st = sl_custom_check(o);
+    for (int k = 0; !st && o->type != O_LBFGS && o->type != O_Custom && k < o->n_ranges; k++) st = check_moments(o, &o->ranges[k]);
     if (st) {
         free(o);
         return st;

@@ -202,6 +202,9 @@ SL_COMPACT static void update_group(sl_optimizer *o, int gi, float *params, cons
     case O_SWATS:
         swats_group(o, gi, params, grads, step);
         break;
+    case O_Custom:
+        sl_custom_update(o, gi, params, grads, step);
+        break;
     }
 #undef ALL
 #undef P

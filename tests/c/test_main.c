@@ -17,6 +17,7 @@ void test_train(void);
 void test_train_state(void);
 void test_train_groups(void);
 void test_abi(void);
+void test_custom(void);
 
 int main(void)
 {
@@ -34,6 +35,7 @@ int main(void)
     test_train_state();
     test_train_groups();
     test_abi();
+    test_custom();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;
 }

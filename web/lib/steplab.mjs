@@ -14,6 +14,7 @@ import { install as installData, loadDigits } from './data.mjs';
 import { install as installModel } from './model.mjs';
 import { install as installTrain } from './train.mjs';
 import { install as installLrFind } from './lrfind.mjs';
+import { install as installCheck } from './check.mjs';
 
 export { SteplabError };
 export const version = '0.1.0';
@@ -92,6 +93,7 @@ export async function loadSteplab(options = {}) {
   installModel(lab, core);
   installTrain(lab, core);
   installLrFind(lab);
+  installCheck(lab);
   lab.loadDataset = (name, opts) => loadDataset(core, lab, name, opts);
   return Object.freeze(lab);
 }
