@@ -13,7 +13,8 @@
 // and start (the race's surface).
 import { el, adoptStyle } from '../shared/dom.js';
 import { LineChart, PALETTE } from '../shared/chart.js';
-import { createRuleEditor, RULE_CSS, verdictText } from '../shared/rule-editor.js';
+import { createRuleEditor, verdictText } from '../shared/rule-editor.js';
+import RULE_CSS from '../shared/rule-editor.css';
 import { lab, registry, watchAttributes, fire, STYLE, heightAttr } from './lab.js';
 
 const DEFAULT_REF = { optimizer: { type: 'Adam', lr: 0.01 }, loss: { type: 'HuberLoss' } };

@@ -26,7 +26,8 @@ export function groupedChoices(reg, family, names = reg.names(family)) {
     if (!groups.has(c)) groups.set(c, []);
     groups.get(c).push(n);
   }
-  return [...groups].map(([c, ns]) => [c, named(ns)]);
+  // the written rules (Custom) read as what they are: the reader's own
+  return [...groups].map(([c, ns]) => (c === 'custom' ? ['your own', ns.map((n) => [n, `Your own (${n})`])] : [c, named(ns)]));
 }
 
 /** Whether a trainer can use the loss on a data set of this task ('binary', 'multiclass', 'regression'). */

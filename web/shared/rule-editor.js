@@ -6,22 +6,8 @@ import { el, clear } from './dom.js';
 import { ruleMath } from './rule-math.js';
 import { columnOf } from './rule-parse.js';
 
-export const RULE_CSS = `
-.rule-editor { display: grid; gap: 6px; }
-.rule-editor label { display: grid; gap: 2px; font-size: 13px; }
-.rule-editor textarea, .rule-editor input.rule-json { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  width: 100%; box-sizing: border-box; color: inherit; background: inherit; border: 1px solid #8a93a6; border-radius: 4px; padding: 4px 6px; }
-.rule-editor textarea { resize: vertical; min-height: 3.2em; }
-.rule-editor [aria-invalid="true"] { border-color: #b3261e; box-shadow: 0 0 0 1px #b3261e; }
-.rule-editor .rule-row { display: flex; flex-wrap: wrap; gap: 6px 12px; }
-.rule-editor .rule-row label { flex: 1 1 12em; }
-.rule-editor .rule-where { margin: 0; font: 13px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
-.rule-editor .rule-where:empty, .rule-editor .rule-error:empty { display: none; }
-.rule-editor .rule-where mark { background: #b3261e; color: #fff; border-radius: 2px; padding: 0 1px; }
-.rule-editor .rule-error { color: #b3261e; font-size: 13px; }
-.rule-editor .rule-math { overflow-x: auto; min-height: 1.5em; }
-.rule-editor .rule-math math { font-size: 1.25em; }
-.rule-editor .rule-help { font-size: 12px; opacity: 0.8; margin: 0; }`;
+// Its style is web/shared/rule-editor.css (the page bundles it; <steplab-exercise> adopts it as text).
+
 
 const HELP = {
   optimizer: 'Per element, in order: assign p or a state name. Read p, g (gradient), t (step, from 1), lr, your hyper and state names; + − * / ^, sqrt, abs, exp, log, sign, pow, min, max, c ? a : b.',
@@ -138,14 +124,6 @@ export function createRuleEditor({ kind = 'optimizer', value = {}, check, onChan
   };
 }
 
-/** Adds the editor's style to a document or shadow root that has constructable style sheets (no <style> needed). */
-export function adoptRuleCss(target) {
-  if (target.adoptedStyleSheets === undefined || typeof CSSStyleSheet !== 'function') return false;
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(RULE_CSS);
-  target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-  return true;
-}
 
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? String(+v.toPrecision(6)).replace('-', '−') : String(v));
 
@@ -160,4 +138,31 @@ export function verdictText(kind, v, refName) {
   if (v.pass) return `Pass: your rule matches ${refName} on all ${v.n} elements for ${v.steps} steps, ${within}.`;
   const ctx = v.before !== undefined ? ` (before the step p = ${num(v.before)}, g = ${num(v.grad)})` : '';
   return `Not yet: at step ${v.step}, element ${v.index}, ${refName} gives p = ${num(v.expected)} but your rule gives ${num(v.got)}${ctx}.`;
+}
+
+// The core's answer to "does this rule compile", for editors made without their own check (the page
+// sets it once: useRuleChecker((kind, spec) => lab.call('ruleCheck', { kind, spec }))).
+let defaultCheck = async () => ({ ok: true });
+export function useRuleChecker(fn) { defaultCheck = (spec) => fn(spec.expr !== undefined ? 'loss' : 'optimizer', spec); }
+
+/** The parameters of a Custom spec the editor owns. */
+export const RULE_PARAMS = ['update', 'expr', 'hyper', 'state'];
+
+/**
+ * The editor for a Custom spec edited in place (the rooms' parameter fields): each rule the core takes
+ * is written into spec (update or expr, hyper, state) and onChange(spec, 'rule') is called.
+ */
+export function ruleFields(prefix, spec, onChange) {
+  const kind = spec.expr !== undefined || spec.reduction !== undefined ? 'loss' : 'optimizer';
+  const editor = createRuleEditor({ kind, id: `${prefix}-custom`, check: (s) => defaultCheck(s),
+    value: { rule: kind === 'loss' ? spec.expr : spec.update, hyper: spec.hyper, state: spec.state, reduction: spec.reduction },
+    onChange: (s) => {
+      if (!s) return;
+      const same = kind === 'loss' ? s.expr === spec.expr : s.update === spec.update;
+      if (same && JSON.stringify([s.hyper, s.state]) === JSON.stringify([spec.hyper, spec.state])) return;
+      if (kind === 'loss') spec.expr = s.expr; else { spec.update = s.update; spec.state = s.state; }
+      spec.hyper = s.hyper;
+      onChange(spec, 'rule');
+    } });
+  return editor.root;
 }

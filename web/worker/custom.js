@@ -54,5 +54,10 @@ export const customHandlers = {
     const y = new Float32Array(x.length).fill(binary ? 1 : 0.25);
     return lab.gradcheck(spec, x, y);
   },
-  lossCurve: (lab, { spec, binary }) => lossCurve(lab, spec, binary),
+  // at given points (the Losses room's grid): x the plotted variable, y the one target
+  lossAt: (lab, { spec, x, y }) => {
+    const xs = Float32Array.from(x);
+    const r = lab.loss({ ...spec, reduction: 'none' }, xs, new Float32Array(xs.length).fill(y));
+    return { value: Float64Array.from(r.value), grad: Float64Array.from(r.grad) };
+  },
 };
