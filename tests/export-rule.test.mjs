@@ -98,3 +98,15 @@ test('names Python reserves are renamed; a rule that does not parse is not expor
   const c = customLossPython({ type: 'Custom', expr: '(x - y)^2', hyper: {} }).join('\n');
   assert.equal(c.split('\n').filter((l) => l.includes('(x - y)^2')).every((l) => l.trim().startsWith('#')), true);
 });
+
+test('the Training room\'s script with your own optimizer and loss runs in PyTorch', { skip: !hasTorch && 'no torch' }, async () => {
+  const { trainingScript } = await import('../web/app/rooms/train-code.js');
+  const data = lab.dataset({ name: 'moons', n_samples: 12, seed: 1 });
+  const config = { dataset: { name: 'moons', n_samples: 12, seed: 1 }, model: { hidden: [4], activation: 'tanh' }, batch_size: 4, epochs: 2,
+    loss: { type: 'Custom', hyper: {}, reduction: 'mean', expr: 'max(x, 0) - x * y + log(1 + exp(-abs(x)))' }, optimizer: RULES['momentum as a formula'] };
+  const src = trainingScript(config, data, [2, 4, 1]);
+  assert.equal(parses(src), null);
+  const r = spawnSync(PYTHON, ['-c', src], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^epoch 2: val_loss \d/m);
+});
