@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "base/spec.h"
 #include "base/formula.h"
+#include "base/rule.h"
 #include "schedules/scheduler.h"
 #include "losses/loss.h"
 #include "optimizers/optimizer.h"

@@ -18,8 +18,8 @@ test('the fixtures cover every torch.optim optimizer and lab.optimizers lists th
     assert.ok(covered.has(name), `no fixture for ${name}`);
     assert.ok(lab.optimizers.includes(name), `lab.optimizers lacks ${name}`);
   }
-  for (const name of ['DeltaBarDelta', 'LARS', 'SWATS']) assert.ok(lab.optimizers.includes(name));
-  assert.equal(lab.optimizers.length, 15);
+  for (const name of ['DeltaBarDelta', 'LARS', 'SWATS', 'Custom']) assert.ok(lab.optimizers.includes(name));
+  assert.equal(lab.optimizers.length, 16);
   const adam = lab.registry.optimizers.find((k) => k.name === 'Adam');
   assert.deepEqual(adam.params.map((p) => p.name), ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'bias_correction']);
   assert.equal(adam.params[0].default, 1e-3);
@@ -442,7 +442,7 @@ test('PyTorch parity: LBFGS.step(params, closure) on a 7-D function, 20 steps', 
   }
 });
 
-const CATEGORIES = ['sgd', 'adaptive', 'sign', 'second-order', 'layer-wise'];
+const CATEGORIES = ['sgd', 'adaptive', 'sign', 'second-order', 'layer-wise', 'custom'];
 
 test('every registry row has a category and a starter that races sensibly on every surface', () => {
   for (const k of lab.registry.optimizers) {

@@ -24,7 +24,7 @@ const browser = list('tests/browser');
 // Node test files that are not unit tests: they fuzz, soak, start Chromium or rebuild dist/ from scratch.
 const NOT_UNIT = ['tests/fuzz.test.mjs', 'tests/soak.test.mjs', 'tests/bench.test.mjs', 'tests/repro.test.mjs'];
 // The numeric files, run again against the scalar build.
-const SCALAR = ['tests/schedules.test.mjs', 'tests/optimizers.test.mjs', 'tests/losses.test.mjs', 'tests/model.test.mjs',
+const SCALAR = ['tests/schedules.test.mjs', 'tests/optimizers.test.mjs', 'tests/losses.test.mjs', 'tests/custom.test.mjs', 'tests/model.test.mjs',
   'tests/trainer.test.mjs'];
 // The long versions' settings (each can be set from outside instead).
 const LONG = { FUZZ_SECONDS: '120', SOAK_STEPS: '1000000', SOAK_SECONDS: '600', SOAK_TRAINERS: '5000', HOSTILE_ROUNDS: '1000' };

@@ -9,6 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Cold code (compiling, validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 int sl_rule_name_ok(const char *name)
 {
     size_t n = strlen(name);
@@ -178,3 +183,7 @@ int sl_rule_valid(const sl_rule *r, unsigned assignable)
     }
     return assignable ? depth == 0 && stmts == r->n_stmts : depth == 1;
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -13,7 +13,12 @@
 #include <string.h>
 
 #define B SL_RULE_BLOCK
+/* one lane of two doubles, not interleaved or unrolled: the loops stay small (the module's size) and the dispatch is per block anyway */
+#if defined(__clang__)
+#define EACH _Pragma("clang loop interleave_count(1) unroll(disable)") for (int j = 0; j < m; j++)
+#else
 #define EACH for (int j = 0; j < m; j++)
+#endif
 
 static double py_mod(double a, double b)
 {

@@ -12,6 +12,11 @@
 
 #include "../base/rule.h"
 
+/* Cold code (compiling, validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define DEFAULT_EXPR "(x - y)^2"
 #define FIXED 2 /* x, y */
 
@@ -94,3 +99,7 @@ sl_status sl_loss_custom_eval(const sl_loss *L, const sl_loss_node *N, const los
     }
     return SL_STATUS_OK;
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -17,6 +17,11 @@
 
 #include "../base/rule.h"
 
+/* Cold code (compiling, validation, messages): compiled for size, like spec.c. */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define FIXED 4 /* p, g, t, lr */
 static const char *const FIXED_NAMES[FIXED] = { "p", "g", "t", "lr" };
 #define DEFAULT_RULE "p = p - lr * g"
@@ -198,3 +203,7 @@ SL_COMPACT sl_status sl_custom_check(const sl_optimizer *o)
     }
     return st;
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

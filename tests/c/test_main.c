@@ -16,6 +16,7 @@ void test_model(void);
 void test_train(void);
 void test_train_state(void);
 void test_abi(void);
+void test_custom(void);
 
 int main(void)
 {
@@ -32,6 +33,7 @@ int main(void)
     test_train();
     test_train_state();
     test_abi();
+    test_custom();
     printf("%d passed, %d failed\n", sl_checks_passed, sl_checks_failed);
     return sl_checks_failed ? 1 : 0;
 }

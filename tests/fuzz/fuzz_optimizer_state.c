@@ -32,6 +32,9 @@ static const char *SPECS[] = {
     "{\"type\":\"ASGD\",\"t0\":2,\"param_groups\":[{\"lr\":0.1},{}]}",
     "{\"type\":\"LARS\",\"param_groups\":[{},{\"lars_exclude\":true}],\"scheduler\":{\"type\":\"CyclicLR\",\"base_lr\":[0.1,0.2],\"max_lr\":1}}",
     "{\"type\":\"SWATS\",\"eps\":0.01,\"param_groups\":[{},{\"lr\":0.01}],\"scheduler\":{\"type\":\"LambdaLR\",\"lr_lambda\":[\"1\",\"0.9 ^ epoch\"]}}",
+    /* a written rule: its text, names, values and program ride in the state and are rebuilt on restore */
+    ("{\"type\":\"Custom\",\"hyper\":{\"lr\":0.1,\"mu\":0.9},\"state\":{\"v\":0,\"s\":1},\"update\":\"v = mu * v + g; s = 0.9 * s + 0.1 * g^2; p = p - lr * v / sqrt(s)\","
+    "\"param_groups\":[{},{\"lr\":0.01}],\"scheduler\":{\"type\":\"StepLR\",\"step_size\":2}}"),
 };
 static const double SIZES[2] = { 1, 2 };
 
@@ -40,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum { N = 3 };
     if (size < 2) return 0;
     sl_optimizer *o = NULL, *r = NULL;
-    int which = data[0] % 8;
+    int which = data[1] & 4 ? 8 : data[0] % 8; /* bit 2 of the second byte: the Custom rule */
     const char *spec = SPECS[which];
     if (which < 5 ? sl_optimizer_create(spec, (int)strlen(spec), N, &o) : sl_optimizer_create_groups(spec, (int)strlen(spec), SIZES, 2, &o))
         abort();

@@ -57,5 +57,15 @@ async function main(): Promise<void> {
   const fits: string[] = lab.registry.losses.filter((k) => k.tasks.includes('binary') && !k.penalty).map((k) => k.name);
   const moons = lab.registry.datasets.find((k) => k.task === 'binary')?.starter;
   console.log(spe, rerun.sizes, tr.work(10) < lab.registry.trainer.limits.work, fits, moons, lab.registry.trainer.epoch_record.regression[4]);
+  // written rules and their grading
+  const mine = { type: 'Custom' as const, hyper: { lr: 0.01, mu: 0.9 }, state: { v: 0 }, update: 'v = mu * v + g; p = p - lr * v' };
+  const verdict = lab.checkOptimizer(mine, { type: 'SGD', lr: 0.01, momentum: 0.9 }, { steps: 50 });
+  const firstStep: number | null = verdict.step;
+  const huber = lab.checkLoss({ type: 'Custom', hyper: { delta: 1 }, expr: 'abs(x - y) < delta ? 0.5 * (x - y)^2 : delta * (abs(x - y) - 0.5 * delta)' },
+    { type: 'HuberLoss' }, { n: 32 });
+  const gc = lab.gradcheck({ type: 'Custom', expr: '(x - y)^2' }, [1, 2], [0, 0]);
+  console.log(firstStep, huber.what, gc.maxRelErr);
+  // @ts-expect-error: a check's options are named
+  lab.checkOptimizer(mine, mine, { step: 5 });
 }
 void main;

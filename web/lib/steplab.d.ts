@@ -170,6 +170,10 @@ export interface Scheduler {
 export interface LossSpec {
   type: string;
   reduction?: 'mean' | 'sum' | 'none';
+  /** Custom: constants the expression reads, by name (not x, y, functions, or JavaScript's object keys). */
+  hyper?: Record<string, number>;
+  /** Custom: the loss of one element in x (input) and y (target), e.g. '(x - y)^2' (the default). */
+  expr?: string;
   [param: string]: unknown;
 }
 
@@ -186,8 +190,14 @@ type WithoutLr<T> = T extends unknown ? Omit<T, 'lr'> : never;
 
 /** An optimizer spec: torch.optim's class and parameter names, optionally with a scheduler (without its own lr). */
 export interface OptimizerSpec {
-  type: 'SGD' | 'Adagrad' | 'RMSprop' | 'Adadelta' | 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Rprop' | 'LBFGS' | 'DeltaBarDelta' | 'ASGD' | 'LARS' | 'SWATS';
+  type: 'SGD' | 'Adagrad' | 'RMSprop' | 'Adadelta' | 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Rprop' | 'LBFGS' | 'DeltaBarDelta' | 'ASGD' | 'LARS' | 'SWATS' | 'Custom';
   lr?: number;
+  /** Custom: the numbers the rule reads by name; hyper.lr is the lr (a top-level lr overrides it; default 0.001). */
+  hyper?: Record<string, number>;
+  /** Custom: per-element state arrays by name, with their start values (at most 8). */
+  state?: Record<string, number>;
+  /** Custom: statements separated by ';' or new lines, assigning p or a state name (default 'p = p - lr * g'). */
+  update?: string;
   momentum?: number;
   dampening?: number;
   nesterov?: boolean;
@@ -469,6 +479,47 @@ export interface LrFindResult extends LrFindCurve {
   spread?: Record<keyof LrSuggestions, { min: number; median: number; max: number } | null>;
 }
 
+/** lab.checkOptimizer's verdict: the first element beyond the tolerance, or pass. */
+export interface OptimizerCheck {
+  pass: boolean;
+  /** 1-based step and element index of the first difference (null when pass). */
+  step: number | null;
+  index: number | null;
+  expected: number | null;
+  got: number | null;
+  /** That element's value before the step and its gradient in the step. */
+  before: number | null;
+  grad: number | null;
+  /** An element differs when |got - expected| > tol * max(1, |expected|). */
+  tol: number;
+  steps: number;
+  n: number;
+}
+
+export interface LossCheck {
+  pass: boolean;
+  what: 'value' | 'grad' | null;
+  index: number | null;
+  expected: number | null;
+  got: number | null;
+  input: number | null;
+  target: number | null;
+  tol: number;
+  n: number;
+}
+
+export interface GradCheck {
+  pass: boolean;
+  maxAbsErr: number;
+  maxRelErr: number;
+  /** The worst element. */
+  index: number;
+  analytic: Float64Array;
+  numeric: Float64Array;
+  eps: number;
+  tol: number;
+}
+
 export interface Lab {
   readonly version: string;
   /** True when the wasm SIMD build is in use. */
@@ -491,6 +542,12 @@ export interface Lab {
   /** The size of the core's wasm memory in bytes (it grows, never shrinks): for leak checks. */
   readonly memoryBytes: number;
   /** nParams: a count (one group), or a list of group sizes (the vector is their concatenation). */
+  /** Runs student and reference on one seeded start and gradient stream (defaults n 16, steps 200, seed 1, tol 1e-5). */
+  checkOptimizer(student: OptimizerSpec, reference: OptimizerSpec, options?: { n?: number; steps?: number; seed?: number; tol?: number }): OptimizerCheck;
+  /** Compares values and gradients on seeded inputs and targets (defaults n 64, seed 1, tol 1e-5; target 'real' or 'binary'). */
+  checkLoss(student: LossSpec, reference: LossSpec, options?: { n?: number; seed?: number; tol?: number; target?: 'real' | 'binary' }): LossCheck;
+  /** The gradient against central differences (defaults eps 1e-3, tol 1e-3). */
+  gradcheck(spec: LossSpec, input: number | ArrayLike<number>, target?: Numbers, options?: { eps?: number; tol?: number }): GradCheck;
   createOptimizer(spec: OptimizerSpec, nParams: number | number[]): Optimizer;
   restoreOptimizer(state: OptimizerState): Optimizer;
   /** The parameters after each step when step k is given grads[k] (not LBFGS). */
