@@ -65,7 +65,7 @@ export function racerNames(opts) {
     // your own rule is named by its text (shortened), not its hyper and state objects
     const own = o.type === 'Custom';
     const rule = String(o.update ?? 'p = p - lr * g').replace(/\s+/g, ' ');
-    const parts = own ? [`yours (${rule.length > 48 ? `${rule.slice(0, 47)}…` : rule})`] : [o.type];
+    const parts = own ? [`Custom (${rule.length > 48 ? `${rule.slice(0, 47)}…` : rule})`] : [o.type];
     for (const [k, v] of Object.entries(o)) {
       if (k === 'type' || k === 'scheduler' || v === undefined || v === null || v === false) continue;
       if (own && k !== 'lr') continue;
