@@ -192,6 +192,10 @@ test('the index lists the path in order with each lesson\'s progress; reset clea
 test('lesson 8\'s exercise: Adam without bias correction fails at step 1, with it the challenge passes', async () => {
   const entry = list.path.find((e) => /adaptive-methods/.test(e.file));
   const { page, sink } = await open(`${base}lessons/${entry.file}`);
+  // the walk-through above passed this lesson's challenges: start afresh
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => document.getElementById('write-adam')?.dataset.pass !== undefined, null, { timeout: 30000 });
   const verdict = () => page.evaluate(() => document.getElementById('write-adam').shadowRoot.querySelector('.verdict').textContent);
   const typeRule = (rule) => page.evaluate((r) => {
