@@ -94,6 +94,15 @@ test('Training room: your own optimizer and loss use the same editor', async () 
   assert.match(await page.inputValue('#train-opt-custom-rule'), /^p = p - lr \* g$|^v = mu/);
   await typeInto(page, '#train-opt-custom-rule', 'p = p - lr * (g');
   await page.waitForFunction(() => /column 16/.test(document.getElementById('train-opt-custom-error').textContent));
+  // a regression data set offers your own loss too, in the same editor
+  await page.selectOption('#train-ds', 'sine');
+  await page.selectOption('#train-loss', 'Custom');
+  await page.waitForSelector('#train-loss-custom-rule');
+  await typeInto(page, '#train-loss-custom-rule', 'abs(x - y) < delta ? 0.5 * (x - y)^2 : delta * (abs(x - y) - 0.5 * delta) +');
+  await page.waitForFunction(() => /does not parse at column \d+/.test(document.getElementById('train-loss-custom-error').textContent));
+  await typeInto(page, '#train-loss-custom-rule', '(x - y)^2 / 2');
+  await page.waitForFunction(() => document.getElementById('train-loss-custom-error').textContent === '');
+  assert.match(await page.textContent('.rule-editor[data-kind="loss"] .rule-math'), /ℓ/);
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
   await page.close();
   assert.deepEqual(sink.errors, []);

@@ -9,7 +9,7 @@ export function paramFields(prefix, params, spec, onChange, { skip = [], fold = 
   // a written rule (type Custom): its other parameters, then the rule editor for update/expr, hyper and state
   if (spec.type === 'Custom') {
     const rest = params.filter((p) => !skip.includes(p.name) && !RULE_PARAMS.includes(p.name));
-    return [...rest.map((p) => field(prefix, p, spec, onChange)), ruleFields(prefix, spec, onChange)];
+    return [...rest.map((p) => field(prefix, p, spec, onChange)), ruleFields(prefix, spec, onChange, params.some((p) => p.name === 'expr') ? 'loss' : 'optimizer')];
   }
   const shown = params.filter((p) => !skip.includes(p.name));
   const main = fold ? shown.filter((p) => p.required || p.name === 'lr' || spec[p.name] !== undefined) : shown;

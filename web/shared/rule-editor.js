@@ -143,7 +143,7 @@ export function verdictText(kind, v, refName) {
 // The core's answer to "does this rule compile", for editors made without their own check (the page
 // sets it once: useRuleChecker((kind, spec) => lab.call('ruleCheck', { kind, spec }))).
 let defaultCheck = async () => ({ ok: true });
-export function useRuleChecker(fn) { defaultCheck = (spec) => fn(spec.expr !== undefined ? 'loss' : 'optimizer', spec); }
+export function useRuleChecker(fn) { defaultCheck = (spec, kind) => fn(kind, spec); }
 
 /** The parameters of a Custom spec the editor owns. */
 export const RULE_PARAMS = ['update', 'expr', 'hyper', 'state'];
@@ -152,9 +152,8 @@ export const RULE_PARAMS = ['update', 'expr', 'hyper', 'state'];
  * The editor for a Custom spec edited in place (the rooms' parameter fields): each rule the core takes
  * is written into spec (update or expr, hyper, state) and onChange(spec, 'rule') is called.
  */
-export function ruleFields(prefix, spec, onChange) {
-  const kind = spec.expr !== undefined || spec.reduction !== undefined ? 'loss' : 'optimizer';
-  const editor = createRuleEditor({ kind, id: `${prefix}-custom`, check: (s) => defaultCheck(s),
+export function ruleFields(prefix, spec, onChange, kind = spec.expr !== undefined ? 'loss' : 'optimizer') {
+  const editor = createRuleEditor({ kind, id: `${prefix}-custom`, check: (s) => defaultCheck(s, kind),
     value: { rule: kind === 'loss' ? spec.expr : spec.update, hyper: spec.hyper, state: spec.state, reduction: spec.reduction },
     onChange: (s) => {
       if (!s) return;
