@@ -166,6 +166,7 @@ test('a rule that does not parse names its field and column', () => {
       assert.ok(e instanceof SteplabError);
       assert.equal(e.field, 'update');
       assert.equal(e.code, 'parse');
+      assert.equal(e.column, column);
       assert.ok(e.message.startsWith(`Custom: update does not parse at column ${column}: ${what}`), e.message);
       return true;
     });
@@ -175,6 +176,8 @@ test('a rule that does not parse names its field and column', () => {
   check('v = mu * v + g p = p', 16, "expected ';' or a new line");
   check('v = mu * v + foo; p = p', 14, "unknown name 'foo' (use p, g, t, lr, mu, v,");
   check('v == g; p = p', 3, "expected '='");
+  assert.throws(() => lab.schedule({ type: 'LambdaLR', lr: 0.1, lr_lambda: '0.9 ^ (epoch' }, 3), (e) => e.column === 13 && e.field === 'lr_lambda');
+  assert.throws(() => lab.schedule({ type: 'StepLR', lr: 0.1, step_size: 0 }, 3), (e) => e.column === null);
   assertError(() => lab.loss({ type: 'Custom', expr: 'x - (y' }, [1], [2]), "Custom: expr does not parse at column 7: expected ')'");
   assertError(() => lab.loss({ type: 'Custom', expr: 'z = x' }, [1], [2]), 'Custom: expr does not parse at column 1: unknown name');
   assertError(() => lab.loss({ type: 'Custom', expr: 'x = y' }, [1], [2]), 'column 3: a loss is one expression, not an assignment');
@@ -201,6 +204,10 @@ test('hostile formulas are refused with clear errors and the module keeps workin
   }
   assertError(opt({ state: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`s${i}`, 0])) }), 'Custom: state has more than 8 names');
   assertError(opt({ hyper: { exp: 1 } }), 'Custom: hyper.exp is not a name');
+  assertError(opt({ hyper: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`h${i}`, 1])) }), 'Custom: hyper has more than 16 names');
+  assertError(() => lab.loss({ type: 'Custom', hyper: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`h${i}`, 1])) }, [1], [1]),
+    'Custom: hyper has more than 16 names');
+  assertError(opt({ state: { lr: 0 } }), "Custom: state.lr is the rule's own (p, g, t, lr)");
   assertError(opt({ hyper: { p: 1 } }), 'Custom: hyper.p is the rule\'s own');
   assertError(opt({ hyper: { v: 1 } }), 'Custom: state.v is given twice');
   assertError(opt({ hyper: { mu: Infinity } }), 'Custom: hyper.mu must be a finite number');
@@ -208,6 +215,9 @@ test('hostile formulas are refused with clear errors and the module keeps workin
   assertError(opt({ hyper: { ['a'.repeat(30)]: 1 } }), 'is too long');
   assertError(opt({ param_groups: [{ hyper: { lr: 1 } }] }), 'param_groups[0].hyper cannot differ per group');
   assertError(() => lab.loss({ type: 'Custom', expr: 'log(x)' }, [1, -1], [0, 0]), 'Custom: expr is NaN at element 1 (x = -1, y = 0)');
+  assertError(() => lab.checkOptimizer(RULES.momentum[0], RULES.momentum[1], { n: 1 << 20, steps: 1000 }), 'checkOptimizer: options n x steps must be at most');
+  assertError(() => lab.checkOptimizer(RULES.momentum[0], RULES.momentum[1], { stpes: 3 }), 'checkOptimizer: options.stpes is not an option');
+  assertError(() => lab.gradcheck({ type: 'Custom' }, new Float32Array(5000), new Float32Array(5000)), 'gradcheck: input must hold at most 4096 numbers');
   // still working: a good rule right after
   const o = lab.createOptimizer(RULES.momentum[0], 2), p = Float32Array.of(1, 2);
   o.step(p, Float32Array.of(1, 1));

@@ -21,7 +21,7 @@
 #define SL_RULE_MAX_DEPTH 40   /* values on the evaluation stack */
 #define SL_RULE_MAX_VARS 32    /* variables in all (p, g, t, lr, hyper-parameters, states; x, y, ...) */
 #define SL_RULE_NAME_LEN 24    /* characters of a variable name */
-#define SL_RULE_BLOCK 16       /* elements each op of the vector evaluator runs over at once */
+#define SL_RULE_BLOCK 64       /* elements each op of the vector evaluator runs over at once */
 
 typedef struct {
     int n_ops, max_depth, n_vars, n_stmts;

@@ -19,6 +19,7 @@
 
 #define DEFAULT_EXPR "(x - y)^2"
 #define FIXED 2 /* x, y */
+#define MAX_HYPER 16 /* as the Custom optimizer's */
 
 typedef struct {
     int n_vars, pad;
@@ -54,7 +55,7 @@ SL_COMPACT sl_status sl_loss_custom_build(sl_loss *L, sl_loss_node *N, const sl_
                 sl_json_describe(doc, c, got, sizeof got);
                 return sl_fail(SL_STATUS_INVALID, "Custom", where, "must be a finite number, got %s", got);
             }
-            if (n >= SL_RULE_MAX_VARS) return sl_fail(SL_STATUS_INVALID, "Custom", "hyper", "has more than %d names", SL_RULE_MAX_VARS - FIXED);
+            if (n >= FIXED + MAX_HYPER) return sl_fail(SL_STATUS_INVALID, "Custom", "hyper", "has more than %d names", MAX_HYPER);
             strcpy(names[n], key);
             list[n] = names[n];
             b->value[n++] = doc->nodes[c].num;

@@ -62,7 +62,7 @@ static const char *name_problem(const custom_blob *b, const char *name, int upto
     const char *why = sl_rule_name_problem(name);
     if (why) return why;
     for (int i = 0; i < upto; i++)
-        if (!strcmp(b->names[i], name)) return i < FIXED ? "is the rule's own (p, g, t); pick another name" : "is given twice (hyper and state share one namespace)";
+        if (!strcmp(b->names[i], name)) return i < FIXED ? "is the rule's own (p, g, t, lr); pick another name" : "is given twice (hyper and state share one namespace)";
     return NULL;
 }
 

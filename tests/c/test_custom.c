@@ -72,6 +72,37 @@ static void test_rules(void)
         sl_rule_run(&r, &io, 1);
         CHECK(v == 3 && p == 3 + 4 + 8 - 1);
     }
+    /* uniform values (constants, t, lr, mu) mixed with columns, a uniform condition picking a computed branch */
+    {
+        static const char *const RULES[] = { "p = t > 2 ? g * 2 + p : (g - 1) * 3", "p = (t > 2 ? g : 5) + (1 < 2 ? p : g) * (mu ? 2 : 3)",
+                                             "v = lr * mu + 1 - t; p = v * (g > 0 ? 1 - t : t + mu) + sqrt(t) * p" };
+        for (size_t q = 0; q < sizeof RULES / sizeof RULES[0]; q++)
+            for (int tt = 1; tt <= 3; tt += 2) {
+                CHECK(compile_opt(RULES[q], &r) == SL_STATUS_OK);
+                enum { M = 70 };
+                float p[M], g[M], v[M], p1[M], g1[M], v1[M];
+                for (int i = 0; i < M; i++) p[i] = p1[i] = (float)i * 0.25f - 3, g[i] = g1[i] = (float)((i * 7) % 11) - 5, v[i] = v1[i] = 2;
+                sl_rule_io io;
+                memset(&io, 0, sizeof io);
+                io.in[0] = io.out[0] = p;
+                io.in[1] = g;
+                io.scalar[2] = tt;
+                io.scalar[3] = 0.5;
+                io.scalar[4] = 0.9;
+                io.in[5] = io.out[5] = v;
+                sl_rule_run(&r, &io, M);
+                int ok = 1;
+                for (int i = 0; i < M; i++) { /* the same rule one element at a time */
+                    io.in[0] = io.out[0] = p1 + i;
+                    io.in[1] = g1 + i;
+                    io.in[5] = io.out[5] = v1 + i;
+                    sl_rule_run(&r, &io, 1);
+                    ok &= p[i] == p1[i] && v[i] == v1[i];
+                }
+                double t = tt, want = q == 0 ? (t > 2 ? g1[5] * 2 + (5 * 0.25 - 3) : (g1[5] - 1) * 3.0) : p1[5];
+                CHECK(ok && (float)want == p1[5]);
+            }
+    }
     /* errors at their columns */
     CHECK_ERR(compile_opt("p = p - lr * (g", &r), SL_STATUS_PARSE, "column 16: expected ')'");
     CHECK_ERR(compile_opt("g = 1; p = p", &r), SL_STATUS_PARSE, "column 1: cannot assign to g");

@@ -30,7 +30,25 @@ static void run_rule(const char *text)
     io.scalar[5] = 1e-8;
     io.in[6] = io.out[6] = v;
     io.in[7] = io.out[7] = m;
+    /* the same with the scalars given per element: no uniform shortcut may change a bit */
+    float p2[N], v2[N], m2[N], t[N], lr[N], mu[N], eps[N];
+    memcpy(p2, p, sizeof p);
+    memcpy(v2, v, sizeof v);
+    memcpy(m2, m, sizeof m);
+    sl_rule_io wide = io;
+    for (int i = 0; i < N; i++) t[i] = 3, lr[i] = 0.01f, mu[i] = 0.9f, eps[i] = 1e-8f;
+    io.scalar[3] = lr[0], io.scalar[4] = mu[0], io.scalar[5] = eps[0]; /* the float32 values the arrays hold */
+    wide.in[0] = wide.out[0] = p2;
+    wide.in[6] = wide.out[6] = v2;
+    wide.in[7] = wide.out[7] = m2;
+    wide.in[2] = t, wide.in[3] = lr, wide.in[4] = mu, wide.in[5] = eps;
     sl_rule_run(&r, &io, N);
+    sl_rule_run(&r, &wide, N);
+    for (int i = 0; i < N; i++) {
+        float a[3] = { p[i], v[i], m[i] }, b[3] = { p2[i], v2[i], m2[i] };
+        for (int k = 0; k < 3; k++)
+            if (!(a[k] == b[k] || (isnan(a[k]) && isnan(b[k])) || memcmp(&a[k], &b[k], sizeof a[k]) == 0)) abort();
+    }
 }
 
 static void run_loss(const char *text)

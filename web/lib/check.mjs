@@ -16,6 +16,10 @@
 import { fail, describe } from './errors.mjs';
 
 export const CHECK_TOL = 1e-5;
+// The most work one synchronous check may do: checkOptimizer's n x steps element updates, gradcheck's elements
+// (each costs two evaluations of the whole input).
+export const CHECK_MAX_WORK = 2e7;
+export const GRADCHECK_MAX = 4096;
 
 /** A seeded stream of standard normal numbers. */
 export function normalStream(seed) {
@@ -68,6 +72,7 @@ export function install(lab) {
    */
   lab.checkOptimizer = (student, reference, options) => {
     const o = opts('checkOptimizer', options, { n: 16, steps: 200, seed: 1, tol: CHECK_TOL });
+    if (o.n * o.steps > CHECK_MAX_WORK) fail('checkOptimizer', 'options', `n x steps must be at most ${CHECK_MAX_WORK} (a check runs at once), got ${o.n} x ${o.steps}`);
     const s = lab.createOptimizer(student, o.n);
     const r = lab.createOptimizer(reference, o.n);
     try {
@@ -137,6 +142,7 @@ export function install(lab) {
     const sp = spec && typeof spec === 'object' && spec.reduction === 'none' ? { ...spec, reduction: 'sum' } : spec;
     const x = Float32Array.from(typeof input === 'number' ? [input] : input ?? []);
     if (!x.length) fail('gradcheck', 'input', `must be a number or a list of numbers, got ${describe(input)}`);
+    if (x.length > GRADCHECK_MAX) fail('gradcheck', 'input', `must hold at most ${GRADCHECK_MAX} numbers (each is perturbed in turn), got ${x.length}`);
     const base = lab.loss(sp, x, target);
     if (typeof base.value !== 'number') fail('gradcheck', 'input', 'must be one input (the two- and three-input losses are not checked here)');
     const analytic = Float64Array.from(base.grad);

@@ -17,6 +17,9 @@ export class SteplabError extends Error {
     this.code = code;
     this.thing = thing;
     this.field = field;
+    // a formula that does not parse (lr_lambda, a Custom update or expr): the 1-based column, for a caret
+    const at = code === 'parse' ? / does not parse at column (\d+):/.exec(message) : null;
+    this.column = at ? Number(at[1]) : null;
   }
 }
 

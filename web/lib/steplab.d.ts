@@ -9,6 +9,8 @@ export class SteplabError extends Error {
   thing: string;
   /** The field concerned, e.g. 'pct_start' ('' when none). */
   field: string;
+  /** A formula that does not parse (lr_lambda, a Custom update or expr): its 1-based column; else null. */
+  column: number | null;
 }
 
 export interface LoadOptions {
