@@ -56,11 +56,11 @@ export function createRuleEditor({ kind = 'optimizer', value = {}, check, onChan
   };
 
   // The error's line of the rule with the character at the column marked; the column in the message.
-  const showError = (message, box) => {
+  const showError = (message, box, column = null) => {
     clear(where);
     error.textContent = message;
     for (const b of [ruleBox, hyperBox, stateBox]) b?.setAttribute('aria-invalid', String(b === box));
-    const col = box === ruleBox ? columnOf(message) : null;
+    const col = box === ruleBox ? column ?? columnOf(message) : null;
     root.dataset.errorColumn = col ?? '';
     if (col === null) return;
     const text = ruleBox.value;
@@ -93,7 +93,7 @@ export function createRuleEditor({ kind = 'optimizer', value = {}, check, onChan
       showError('', null);
       showMath();
     } else {
-      showError(r.message, r.field === 'hyper' ? hyperBox : r.field === 'state' ? stateBox : ruleBox);
+      showError(r.message, r.field === 'hyper' ? hyperBox : r.field === 'state' ? stateBox : ruleBox, r.column ?? null);
       clear(math);
     }
     root.dataset.ok = String(ok);

@@ -5,7 +5,7 @@
 const GRID = 401;
 const grid = (a, b) => Float32Array.from({ length: GRID }, (_, i) => a + ((b - a) * i) / (GRID - 1));
 
-// Whether the core takes the spec: { ok: true } or { ok: false, message, field }.
+// Whether the core takes the spec: { ok: true } or { ok: false, message, field, column } (column: of a parse error).
 export function ruleCheck(lab, { kind, spec }) {
   try {
     if (kind === 'loss') lab.loss({ ...spec, reduction: 'none' }, [0.5], [0.25]);
@@ -13,7 +13,7 @@ export function ruleCheck(lab, { kind, spec }) {
     return { ok: true };
   } catch (e) {
     if (e?.name !== 'SteplabError') throw e;
-    return { ok: false, message: e.message, field: e.field || '' };
+    return { ok: false, message: e.message, field: e.field || '', column: Number.isInteger(e.column) ? e.column : null };
   }
 }
 
