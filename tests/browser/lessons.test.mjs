@@ -37,7 +37,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.close(); });
 
-const FIGURES = 'steplab-schedule, steplab-loss, steplab-race, steplab-train, steplab-lrfinder';
+const FIGURES = 'steplab-schedule, steplab-loss, steplab-race, steplab-train, steplab-lrfinder, steplab-exercise';
 
 async function open(url) {
   const sink = { errors: [], foreign: [] };
@@ -85,6 +85,7 @@ for (const entry of [...list.path, ...list.extra]) {
       if (fig.kind === 'train') assert.deepEqual(state.config, trainConfig(lab, spec), `${fig.attrs.get('id')}: the live config`);
       if (fig.kind === 'schedule') assert.deepEqual({ params: state.params, steps: state.steps }, { params: spec.params, steps: spec.steps });
       if (fig.kind === 'race') assert.deepEqual({ ...state, speed: 0 }, { ...spec, speed: 0 });
+      if (fig.kind === 'exercise') assert.deepEqual(state, spec, `${fig.attrs.get('id')}: the exercise's settings`);
     }
 
     // questions: nothing chosen is refused; the right options are accepted and the explanation and locked figure open
@@ -186,6 +187,35 @@ test('the index lists the path in order with each lesson\'s progress; reset clea
   await p2.emulateMedia({ media: 'screen' });
   assert.deepEqual(sink.errors, []);
   await p2.close();
+});
+
+test('lesson 8\'s exercise: Adam without bias correction fails at step 1, with it the challenge passes', async () => {
+  const entry = list.path.find((e) => /adaptive-methods/.test(e.file));
+  const { page, sink } = await open(`${base}lessons/${entry.file}`);
+  // the walk-through above passed this lesson's challenges: start afresh
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => document.getElementById('write-adam')?.dataset.pass !== undefined, null, { timeout: 30000 });
+  const verdict = () => page.evaluate(() => document.getElementById('write-adam').shadowRoot.querySelector('.verdict').textContent);
+  const typeRule = (rule) => page.evaluate((r) => {
+    const box = document.getElementById('write-adam').shadowRoot.querySelector('[data-param="rule"]');
+    box.value = r;
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+  }, rule);
+  const section = await page.evaluate(() => document.querySelector('.sl-challenge[data-figure="write-adam"]').id);
+  const wrong = 'm = beta1 * m + (1 - beta1) * g; v = beta2 * v + (1 - beta2) * g^2; p = p - lr * m / (sqrt(v) + eps)';
+  await typeRule(wrong);
+  await page.waitForFunction((id) => Number(document.getElementById(id).dataset.attempts) >= 2, section);
+  assert.match(await verdict(), /^Not yet: at step 1, element \d+, Adam lr 0\.01 gives p = /);
+  assert.equal(await page.evaluate((id) => document.getElementById(id).classList.contains('sl-passed'), section), false);
+  await typeRule(wrong.replace('lr * m / (sqrt(v) + eps)', 'lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)'));
+  await page.waitForFunction((id) => document.getElementById(id).classList.contains('sl-passed'), section, { timeout: 30000 });
+  assert.match(await verdict(), /^Pass: your rule matches Adam lr 0\.01 on all 16 elements for 200 steps/);
+  assert.match(await page.textContent(`#${section} .sl-status`), /^Passed: pass = true/);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(sink.errors, []);
+  await page.close();
 });
 
 test('a training the core stops with an error is a failed attempt, and says so', async () => {

@@ -4,6 +4,8 @@
 // exporting { title, props(registry), validate(lab, values), create(context) }.
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
+import '../shared/rule-editor.css';
+import { useRuleChecker } from '../shared/rule-editor.js';
 import { startLab } from '../shared/client.js';
 import { Registry } from '../shared/registry.js';
 import { ensureDataset } from '../shared/digits.js';
@@ -30,6 +32,7 @@ function notify(text, kind = 'info') {
 
 async function main() {
   const lab = startLab();
+  useRuleChecker((kind, spec) => lab.call('ruleCheck', { kind, spec }));
   const info = await lab.call('init');
   $('version').textContent = `core ${info.version}${info.simd ? ', wasm SIMD' : ''}`;
   const registry = new Registry(info.registry);

@@ -10,7 +10,7 @@ import { lab, registry, watchAttributes, workerCount, STYLE } from './lab.js';
 
 // "SGD lr 0.02 momentum 0.9 nesterov": the type and the settings that tell racers apart.
 function describeOptimizer(o) {
-  return [o.type, ...['lr', 'momentum', 'betas', 'alpha', 'weight_decay'].filter((k) => o[k] !== undefined).map((k) => `${k} ${o[k]}`),
+  return [o.type === 'Custom' ? 'your rule' : o.type, ...['lr', 'momentum', 'betas', 'alpha', 'weight_decay'].filter((k) => o[k] !== undefined).map((k) => `${k} ${o[k]}`),
     ...(o.nesterov ? ['nesterov'] : [])].join(' ');
 }
 

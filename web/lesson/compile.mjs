@@ -5,7 +5,7 @@
 import { LessonSyntaxError, vocabularyEntry, quantityText, VOCABULARY } from './quantity.mjs';
 import { preprocess, parseChallenge, parseClaim, parseLet } from './source.mjs';
 import { makeMarkdown } from './markdown.mjs';
-import { allowedAttributes, figureControls, attrValue, figureSpec } from './figures.mjs';
+import { allowedAttributes, figureControls, attrValue, figureSpec, EXERCISE_CONTROLS } from './figures.mjs';
 
 const fail = (line, msg) => { throw new LessonSyntaxError(`line ${line}: ${msg}`); };
 let md = null;
@@ -21,7 +21,7 @@ function plainText(tokens) {
 export function resolveSetting(fig, name, { inputs = [], anyAttribute = false, registry }, line) {
   const input = inputs.find((i) => i.label === name);
   if (input) return { input };
-  const controls = figureControls(fig.attrs);
+  const controls = fig.kind === 'exercise' ? EXERCISE_CONTROLS : figureControls(fig.attrs);
   const control = name.replace(/-/g, '_');
   if (controls.includes(control) && fig.kind !== 'race') return { control };
   if (anyAttribute) {

@@ -5,7 +5,8 @@
 // web/components/embed.js and train.js; the browser test compares it with each live component's getState().
 import { LessonSyntaxError } from './quantity.mjs';
 
-export const KINDS = { 'steplab-schedule': 'schedule', 'steplab-loss': 'loss', 'steplab-race': 'race', 'steplab-train': 'train', 'steplab-lrfinder': 'lrfinder' };
+export const KINDS = { 'steplab-schedule': 'schedule', 'steplab-loss': 'loss', 'steplab-race': 'race', 'steplab-train': 'train', 'steplab-lrfinder': 'lrfinder',
+  'steplab-exercise': 'exercise' };
 
 const COMMON = ['id', 'caption', 'controls', 'locked', 'height', 'theme'];
 const FIXED = {
@@ -17,9 +18,10 @@ const FIXED = {
   train: ['dataset', 'seed', 'hidden', 'activation', 'init', 'embedding-dim', 'optimizer', 'lr', 'loss', 'batch-size', 'epochs', 'scheduler',
     'scheduler-interval', 'scheduler-order', 'shuffle', 'mining', 'regularization', 'early-stopping', 'grad-clip', 'batch-size-schedule',
     'charts', 'speed', 'autoplay', 'config'],
+  exercise: ['kind', 'reference', 'tolerance', 'n', 'steps', 'seed', 'starter', 'hyper', 'state', 'reduction', 'fn', 'fn-params', 'start'],
 };
 // Attributes whose value is JSON (checked at build time).
-const JSON_ATTRS = new Set(['config', 'fn-params', 'start', 'optimizers', 'regularization', 'early-stopping', 'grad-clip', 'batch-size-schedule', 'seeds']);
+const JSON_ATTRS = new Set(['config', 'reference', 'hyper', 'state', 'fn-params', 'start', 'optimizers', 'regularization', 'early-stopping', 'grad-clip', 'batch-size-schedule', 'seeds']);
 const kebab = (name) => name.replace(/_/g, '-').toLowerCase();
 
 // The attribute names a figure of this kind may carry: the fixed ones, and for a schedule the scheduler's
@@ -267,7 +269,39 @@ export function figureSpec(kind, attrs, registry) {
     }
     return { config: cfg, lossAuto: !cfg.loss };
   }
+  if (kind === 'exercise') return exerciseSpec(attrs, registry);
   throw new LessonSyntaxError(`unknown figure kind ${kind}`);
+}
+
+// <steplab-exercise>'s reading of its attributes (web/components/exercise.js _readConfig): the reference,
+// the rule in the box at first (the starter), its hyper and state, the grading options, a race's surface.
+const EXERCISE_REF = { optimizer: { type: 'Adam', lr: 0.01 }, loss: { type: 'HuberLoss' } };
+export const EXERCISE_CONTROLS = ['rule', 'hyper', 'state'];
+function exerciseSpec(attrs, registry) {
+  const json = (n, d) => (attrs.has(n) ? JSON.parse(attrs.get(n)) : d);
+  const kind = attrs.get('kind') || 'optimizer';
+  if (kind !== 'optimizer' && kind !== 'loss') throw new LessonSyntaxError(`<steplab-exercise>: kind must be optimizer or loss, got '${kind}'`);
+  const rows = kind === 'loss' ? registry.losses : registry.optimizers;
+  const starterOf = (name) => ({ ...structuredClone(rows.find((r) => r.name === name)?.starter || {}), type: name });
+  const refText = attrs.get('reference');
+  let reference = EXERCISE_REF[kind];
+  if (refText !== undefined) reference = /^\s*\{/.test(refText) ? JSON.parse(refText) : rows.some((r) => r.name === refText.trim()) ? starterOf(refText.trim()) : { type: refText.trim() };
+  const custom = starterOf('Custom');
+  const num = (n, d) => (attrs.has(n) ? Number(attrs.get(n)) : d);
+  const options = { n: num('n', kind === 'loss' ? 64 : 16), seed: num('seed', 1), tol: num('tolerance', 1e-5) };
+  if (kind === 'optimizer') options.steps = num('steps', 200);
+  const s = { kind, reference, rule: attrs.get('starter') ?? (kind === 'loss' ? custom.expr : custom.update) ?? '', hyper: json('hyper', custom.hyper || {}), options };
+  if (kind === 'optimizer') Object.assign(s, { state: json('state', custom.state || {}), fn: attrs.get('fn') || 'rosenbrock', fn_params: json('fn-params', {}), start: json('start', [-1.5, 2.5]) });
+  else s.reduction = attrs.get('reduction') || reference.reduction || 'mean';
+  return s;
+}
+
+/** The student's spec an exercise grades (what the component's editor sends): a Custom optimizer or loss. */
+export function exerciseStudent(s) {
+  if (s.kind === 'loss') return { type: 'Custom', hyper: s.hyper, reduction: s.reduction, expr: s.rule };
+  const spec = { type: 'Custom', hyper: s.hyper, state: s.state, update: s.rule };
+  if (s.reference.lr !== undefined && s.hyper?.lr === undefined) spec.lr = s.reference.lr;
+  return spec;
 }
 
 // The controls a reader has on a figure (its `controls` attribute, unless locked).
@@ -285,6 +319,9 @@ export function applyControl(kind, spec, name, value, registry) {
     s.params[p ? p.name : name] = value;
   } else if (kind === 'loss') {
     s.params[name] = value;
+  } else if (kind === 'exercise') {
+    if (!EXERCISE_CONTROLS.includes(name)) throw new LessonSyntaxError(`<steplab-exercise> has no control '${name}' (it has ${EXERCISE_CONTROLS.join(', ')})`);
+    s[name] = value;
   } else if (kind === 'train') {
     const cfg = s.config;
     if (name === 'dataset') { cfg.dataset = { name: value, seed: cfg.dataset?.seed ?? 0, val_fraction: cfg.dataset?.val_fraction ?? 0.2 }; s.lossAuto = true; }

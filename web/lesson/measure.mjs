@@ -4,7 +4,7 @@
 // page's own quantity code. checkFigures runs every figure once at build time and names the line of a
 // figure the core refuses.
 import { LessonSyntaxError, holds, valueOf, compare, formatValue, quantityText } from './quantity.mjs';
-import { figureSpec, applyControl, setPath, TASK_LOSS } from './figures.mjs';
+import { figureSpec, applyControl, setPath, TASK_LOSS, exerciseStudent } from './figures.mjs';
 import { lossCurves } from '../worker/losses.js';
 
 const fail = (line, msg) => { throw new LessonSyntaxError(`line ${line}: ${msg}`); };
@@ -76,6 +76,17 @@ export function figureResult(lab, fig, settings = [], cache = null) {
   } else if (fig.kind === 'lrfinder') {
     const res = lab.lrFind(spec.config, spec.options);
     r = { kind: 'lrfinder', detail: { state: { type: 'lrfinder', config: spec.config, options: spec.options }, suggestions: res.suggestions, stopped: res.stopped, steps: res.lrs.length, spread: res.spread ?? null } };
+  } else if (fig.kind === 'exercise') {
+    // the component grades a rule the core takes; one it refuses is shown as an error, never passed
+    const student = exerciseStudent(spec);
+    let v;
+    try {
+      v = spec.kind === 'loss' ? lab.checkLoss(student, spec.reference, spec.options) : lab.checkOptimizer(student, spec.reference, spec.options);
+    } catch (e) {
+      if (e?.name !== 'SteplabError') throw e;
+      v = { pass: false, error: e.message };
+    }
+    r = { kind: 'exercise', detail: { ...v, kind: spec.kind, rule: spec.rule, spec: student, reference: spec.reference, state: spec } };
   }
   cache?.set(key, r);
   return r;
@@ -98,6 +109,7 @@ export function checkFigures(lab, lesson, cache = new Map()) {
         const r = figureResult(lab, fig, [], cache);
         const bad = r.traces?.find((t) => t.error);
         if (bad) throw new Error(bad.error);
+        if (r.kind === 'exercise' && r.detail.error) throw new Error(`the starter rule or the reference: ${r.detail.error}`);
       }
     } catch (e) {
       if (e instanceof LessonSyntaxError && /^line \d+:/.test(e.message)) throw e;

@@ -81,6 +81,13 @@ export const VOCABULARY = {
     steps: { page: true, help: 'how many values are plotted' },
   },
   loss: {},
+  exercise: {
+    pass: { page: true, help: 'true when the written rule matches the reference (lab.checkOptimizer / lab.checkLoss)' },
+    step: { page: true, help: 'the first step at which the rule differs from the reference (an optimizer; none when it passes)' },
+    index: { page: true, help: 'the first element that differs' },
+    expected: { page: true, help: "the reference's value there" },
+    got: { page: true, help: "the rule's value there" },
+  },
   lrfinder: {
     valley: { page: true, help: "fast.ai's valley suggestion" },
     steep: { page: true, help: 'the steepest-descent suggestion' },
@@ -253,6 +260,8 @@ export function valueOf(r, q) {
       if (q.name === 'steps') return v.length;
       return undefined;
     }
+    case 'exercise':
+      return d[q.name] ?? undefined;
     case 'lrfinder':
       if (q.name === 'steps') return d.steps;
       if (q.name === 'stopped') return d.stopped;

@@ -7,7 +7,8 @@ import { holds, formatValue } from './quantity.mjs';
 import { setPath } from './figures.mjs';
 
 const KEY = (id) => `steplab-lesson:${id}`;
-const EVENT = { race: 'steplab-done', train: 'steplab-done', lrfinder: 'steplab-done', schedule: 'steplab-change', loss: 'steplab-change' };
+const EVENT = { race: 'steplab-done', train: 'steplab-done', lrfinder: 'steplab-done', schedule: 'steplab-change', loss: 'steplab-change',
+  exercise: 'steplab-exercise' };
 
 function load(id) {
   try {

@@ -23,9 +23,10 @@ export function groupedChoices(reg, family, names = reg.names(family)) {
     if (!groups.has(c)) groups.set(c, []);
     groups.get(c).push(n);
   }
-  // a type PyTorch 1.13 lacks (a paper's or textbook's form) says so in the menu
+  // a type PyTorch 1.13 lacks (a paper's or textbook's form) says so in the menu; the written
+  // rules (Custom) read as what they are: the reader's own
   const label = (n) => (reg.get(family, n)?.textbook ? `${n} (textbook, not in PyTorch)` : n);
-  return [...groups].map(([c, ns]) => [c, ns.map((n) => [n, label(n)])]);
+  return [...groups].map(([c, ns]) => (c === 'custom' ? ['your own', ns.map((n) => [n, `Your own (${n})`])] : [c, ns.map((n) => [n, label(n)])]));
 }
 
 /** Whether a trainer can use the loss on a data set of this task ('binary', 'multiclass', 'regression'). */

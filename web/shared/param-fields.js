@@ -2,9 +2,15 @@
 // loss, a data set): a field per parameter, its help from the core, the spec
 // updated in place and handed to onChange. Values are checked by the core.
 import { el } from './dom.js';
+import { ruleFields, RULE_PARAMS } from './rule-editor.js';
 
 // params: the registry entry's params; spec: the object edited; skip: names left out.
 export function paramFields(prefix, params, spec, onChange, { skip = [], fold = true } = {}) {
+  // a written rule (type Custom): its other parameters, then the rule editor for update/expr, hyper and state
+  if (spec.type === 'Custom') {
+    const rest = params.filter((p) => !skip.includes(p.name) && !RULE_PARAMS.includes(p.name));
+    return [...rest.map((p) => field(prefix, p, spec, onChange)), ruleFields(prefix, spec, onChange, params.some((p) => p.name === 'expr') ? 'loss' : 'optimizer')];
+  }
   const shown = params.filter((p) => !skip.includes(p.name));
   const main = fold ? shown.filter((p) => p.required || p.name === 'lr' || spec[p.name] !== undefined) : shown;
   const rest = shown.filter((p) => !main.includes(p));

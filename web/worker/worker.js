@@ -5,6 +5,7 @@ import { loadSteplab } from '../lib/steplab.mjs';
 import { lossCurves, lossTables } from './losses.js';
 import { trainHandlers } from './train.js';
 import { lrFind } from './lrfind.js';
+import { customHandlers } from './custom.js';
 import { fail, describe } from '../lib/errors.mjs';
 
 let ready = loadSteplab();
@@ -50,6 +51,7 @@ const handlers = {
     return true;
   },
   ...trainHandlers,
+  ...customHandlers,
 };
 
 // The typed arrays' buffers in a result (a few levels deep), to transfer rather than copy.

@@ -8,6 +8,7 @@ import { el, clear, button } from '../../shared/dom.js';
 import { LOSS_TEXT, LOSS_NOTES, lossCode } from './losses-text.js';
 import { fillNotice, checkClaims } from './notice.js';
 import { createNoticeBox } from './notice-box.js';
+import { createOwnLoss, OWN_PROP } from './losses-own.js';
 
 const PANELS = { error: 'Against the error', margin: 'Against the margin y·f(x)', probability: 'Against the probability of the true class', distance: 'Against the distance' };
 
@@ -39,12 +40,13 @@ export const PROPS = {
   p_pos: num(0.001, 0.999, 0.2),
   reg: table(REG, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && r.every(isNum)) ? null : 'reg must be up to 10 [actual, predicted] pairs')),
   bce: table(BCE, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && r.every(isNum)) ? null : 'bce must be up to 10 [y, p] pairs')),
+  own: OWN_PROP,
   ce: table(CE, (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((r) => Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && Array.isArray(r[1]) && r[1].length === 3 && r[1].every(isNum)) ? null : 'ce must be up to 10 [class, [p0, p1, p2]] rows')),
 };
 
 export const lossesRoom = { title: 'Losses', props: () => PROPS, validate: async () => [], create: createLossesRoom };
 
-function createLossesRoom({ root, lab, getState, setState }) {
+function createLossesRoom({ root, lab, registry, getState, setState }) {
   let state = getState();
   let gen = 0;
   let curves = null;
@@ -90,6 +92,8 @@ function createLossesRoom({ root, lab, getState, setState }) {
     sliderRow('d_ap', 'triplet d(a,p)', 0, 3, 0.1, 'anchor to positive distance'),
     el('label', { class: 'inline' }, [derivBox, ' show the derivatives (a chart of their own)']),
     sliderRow('at', 'read out at x =', -4, 4, 0.1, 'the values listed under the chart'));
+  const own = createOwnLoss({ lab, registry, getState: () => state, commit: () => commit() });
+  controls.append(own.node);
   const VISIBLE = { error: ['delta', 'beta'], margin: [], probability: ['gamma', 'alpha'], distance: ['margin', 'd_ap'] };
 
   // --- what to notice, the loss chart, the derivative chart, read-out
@@ -144,7 +148,8 @@ function createLossesRoom({ root, lab, getState, setState }) {
     title.textContent = PANELS[state.panel];
     text.textContent = t;
     math.innerHTML = m; // the project's own MathML constants
-    code.textContent = lossCode(state);
+    code.textContent = lossCode(state) + own.code(state);
+    own.sync(state);
     const focal = { n_neg: state.n_neg, p_neg: state.p_neg, n_pos: state.n_pos, p_pos: state.p_pos, gamma: state.gamma, alpha: state.alpha };
     const settings = { panel: state.panel, delta: state.delta, beta: state.beta, gamma: state.gamma, alpha: state.alpha, margin: state.margin, d_ap: state.d_ap };
     let res, tab;
@@ -157,6 +162,8 @@ function createLossesRoom({ root, lab, getState, setState }) {
       if (g === gen) error.textContent = e.message;
       return;
     }
+    if (g !== gen) return;
+    try { await own.addTo(res, state); } catch (e) { if (g === gen) error.textContent = e.message; }
     if (g !== gen) return;
     error.textContent = '';
     curves = res;

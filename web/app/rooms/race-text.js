@@ -1,6 +1,7 @@
 // The race room's explanations (the lab's words), update rules as MathML and
 // the PyTorch code for the current race. Project constants only.
 
+import { customOptimizerPython, RULE_HELPERS } from '../pytorch-rule.js';
 import { mi, mn, mo, row, sub, sup, frac, sqrt, math, lines } from '../../shared/mathml.js';
 
 const th = mi('θ'), g = mi('g'), eta = mi('η');
@@ -61,9 +62,13 @@ const SCHEDULE_NAMES = { StepLR: 'step decay', CosineAnnealingLR: 'cosine', Expo
  */
 export function racerNames(opts) {
   const names = opts.map((o) => {
-    const parts = [o.type];
+    // your own rule is named by its text (shortened), not its hyper and state objects
+    const own = o.type === 'Custom';
+    const rule = String(o.update ?? 'p = p - lr * g').replace(/\s+/g, ' ');
+    const parts = own ? [`Custom (${rule.length > 48 ? `${rule.slice(0, 47)}…` : rule})`] : [o.type];
     for (const [k, v] of Object.entries(o)) {
       if (k === 'type' || k === 'scheduler' || v === undefined || v === null || v === false) continue;
+      if (own && k !== 'lr') continue;
       parts.push(v === true ? k : `${k} ${Array.isArray(v) ? v.join('/') : v}`);
     }
     if (o.scheduler) parts.push(`+ ${SCHEDULE_NAMES[o.scheduler.type] || o.scheduler.type}`);
@@ -71,6 +76,19 @@ export function racerNames(opts) {
   });
   const seen = new Map();
   return names.map((n) => { const c = (seen.get(n) || 0) + 1; seen.set(n, c); return c > 1 ? `${n} (${c})` : n; });
+}
+
+// Each written rule (Custom) as its own torch.optim.Optimizer class, WrittenRule<i>, after the helpers it uses.
+function writtenRules(opts) {
+  const out = [];
+  opts.forEach((o, i) => {
+    if (o.type !== 'Custom') return;
+    let lines;
+    try { lines = customOptimizerPython(o, `WrittenRule${i}`); } catch (e) { lines = [`class WrittenRule${i}:  # the rule does not parse: ${String(e.message).replace(/[^\x20-\x7e]/g, ' ')}`, '    pass']; }
+    if (!out.length) out.push(...RULE_HELPERS, '', '');
+    out.push(...lines, '', '');
+  });
+  return out;
 }
 
 const kwargs = (o) => Object.entries(o).map(([k, v]) => `${k}=${py(v)}`).join(', ');
@@ -83,7 +101,7 @@ export function raceCode(state, surfaceSummary) {
     : `_missing()  # steplab's ${state.fn}: ${String(surfaceSummary || '').replace(/\s+/g, ' ')}`;
   const out = ['import math', 'import torch', '',
     ...(known ? [] : ['def _missing():', `    raise NotImplementedError('write the ${state.fn} surface of steplab here')`, '']),
-    `def f(x, y):  # ${state.fn}`, `    return ${body}`, '',
+    `def f(x, y):  # ${state.fn}`, `    return ${body}`, '', ...writtenRules(state.opts),
     `STEPS = ${state.steps}`, `START = [${state.start[0]}, ${state.start[1]}]`];
   if (state.noise > 0) out.push(`NOISE = ${state.noise}  # sigma of the gradient noise`, `torch.manual_seed(${state.seed})  # steplab's noise has its own generator: the numbers differ, not the picture`);
   out.push('', '',
@@ -113,7 +131,8 @@ export function raceCode(state, surfaceSummary) {
   state.opts.forEach((spec, i) => {
     const { type, scheduler, ...params } = spec;
     if (type === 'DeltaBarDelta') { out.push(`# ${names[i]}: the course's local-gain rule is not in torch.optim (steplab writes it out)`); return; }
-    const opt = `lambda params: torch.optim.${type}(params${Object.keys(params).length ? `, ${kwargs(params)}` : ''})`;
+    const opt = type === 'Custom' ? `lambda params: WrittenRule${i}(params)`
+      : `lambda params: torch.optim.${type}(params${Object.keys(params).length ? `, ${kwargs(params)}` : ''})`;
     const args = [opt];
     if (scheduler) {
       const { type: st, ...sp } = scheduler;

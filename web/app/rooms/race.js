@@ -9,6 +9,7 @@ import { renderHeatmap } from '../../shared/heatmap.js';
 import { drawLandscape, landscapeFrame, dashOf, MARKER_NAMES } from '../../shared/landscape.js';
 import { el, clear, select, button as btn } from '../../shared/dom.js';
 import { groupedChoices } from '../../shared/choices.js';
+import { ruleFields, RULE_PARAMS } from '../../shared/rule-editor.js';
 import { RACE_TEXT, raceCode, racerNames } from './race-text.js';
 import { PRESETS, SCHEDULES } from './race-presets.js';
 import { createNotice, matchPreset } from './race-notice.js';
@@ -180,8 +181,10 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     const head = el('div', { class: 'card-head' }, [el('span', { class: 'mark', style: `color:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }, MARKER_NAMES[i]),
       typeSel, focusBox, state.opts.length > 1 ? btn('Remove', () => { state.opts.splice(i, 1); state.focus = 0; commit(true); }, { 'aria-label': `Remove optimizer ${i + 1}` }) : '']);
     const err = el('div', { class: 'field-error', id: `race-error-${i}`, role: 'alert' });
-    const shown = params.filter((p) => p.name === 'lr' || spec[p.name] !== undefined);
-    const more = params.filter((p) => !shown.includes(p));
+    // your own rule (Custom): lr as a field, the rule, hyper and state in the shared editor
+    const own = (p) => spec.type === 'Custom' && RULE_PARAMS.includes(p.name);
+    const shown = params.filter((p) => (p.name === 'lr' || spec[p.name] !== undefined) && !own(p));
+    const more = params.filter((p) => !shown.includes(p) && !own(p));
     const sched = el('select', { id: `race-sched-${i}` }, Object.keys(SCHEDULES).map((s) => el('option', { value: s }, s === 'none' ? 'no schedule' : `${s} schedule`)));
     sched.value = spec.scheduler ? ({ StepLR: 'step', CosineAnnealingLR: 'cosine', ExponentialLR: 'exponential' }[spec.scheduler.type] || 'none') : 'none';
     sched.addEventListener('change', () => {
@@ -191,7 +194,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
       commit();
     });
     return el('fieldset', { class: 'card', 'data-index': String(i) }, [el('legend', { class: 'sr-only' }, `Optimizer ${i + 1}: ${spec.type}`), head,
-      ...shown.map((p) => field(spec, i, p)),
+      ...shown.map((p) => field(spec, i, p)), spec.type === 'Custom' ? ruleFields(`race-${i}`, spec, () => commit()) : '',
       more.length ? el('details', { class: 'more' }, [el('summary', {}, `${more.length} more parameters`), ...more.map((p) => field(spec, i, p))]) : '',
       el('label', { for: `race-sched-${i}`, class: 'sr-only' }, 'learning-rate schedule'), sched, err]);
   }

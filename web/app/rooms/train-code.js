@@ -6,6 +6,7 @@
 import { py, schedulerLines } from '../pytorch.js';
 import { paramGroupLines, snapshotLines } from './train-groups-config.js';
 import { optimizerClass } from '../pytorch-optim.js';
+import { customOptimizerPython, customLossPython, RULE_HELPERS } from '../pytorch-rule.js';
 
 const ACT = { relu: 'nn.ReLU()', leaky_relu: 'nn.LeakyReLU(0.01)', tanh: 'nn.Tanh()', sigmoid: 'nn.Sigmoid()', gelu: 'nn.GELU()', linear: null };
 // Above this many numbers the data are loaded with a library call instead of written out.
@@ -116,6 +117,8 @@ function lossLines(loss, task) {
   const squeeze = task === 'binary' || task === 'regression';
   const wrap = (expr) => [`def loss_fn(out, y):`, `    return ${expr}`];
   switch (type) {
+    case 'Custom': // your own loss, written as a formula (web/app/pytorch-rule.js)
+      return [...RULE_HELPERS, '', ...customLossPython(loss), '', ...wrap('written_loss(out.squeeze(1), y.float())')];
     case 'BCEWithLogitsLoss':
     case 'MSELoss': case 'L1Loss': case 'HuberLoss': case 'SmoothL1Loss':
       return [`criterion = nn.${type}(${args})`, ...wrap(`criterion(out.squeeze(1), y${type === 'BCEWithLogitsLoss' ? '.float()' : ''})`)];
@@ -151,6 +154,7 @@ function lossLines(loss, task) {
 
 const tuples = (a) => a.replace(/^betas=\[(.*)\]$/, 'betas=($1)').replace(/^(etas|step_sizes)=\[(.*)\]$/, '$1=($2)');
 function optimizerLines(opt) {
+  if (opt.type === 'Custom') return [...RULE_HELPERS, '', ...customOptimizerPython(opt), '', 'optimizer = WrittenRule(model.parameters())'];
   if (opt.type !== 'DeltaBarDelta') {
     // LARS and SWATS are not in torch.optim: the script defines them (pytorch-optim.js); the trainer's
     // optimizer-level lars_exclude means the biases
