@@ -26,6 +26,14 @@ const kebab = (name) => name.replace(/_/g, '-').toLowerCase();
 
 // The attribute names a figure of this kind may carry: the fixed ones, and for a schedule the scheduler's
 // parameters, for a train figure the data set's and the optimizers' parameters (from the core's registry).
+// A data set named alone opens as <steplab-train> opens it (web/components/train-settings.js): the core's
+// starter for it (moons: 400 points, noise 0.2) with the previous seed; an unknown name stays bare.
+function dataStarter(registry, name, prev) {
+  const row = registry.datasets.find((k) => k.name === name);
+  const base = row?.starter && typeof row.starter === 'object' ? { ...structuredClone(row.starter), name } : { name, val_fraction: 0.2 };
+  return { ...base, seed: prev?.seed ?? base.seed ?? 0 };
+}
+
 export function allowedAttributes(kind, registry) {
   const names = new Set([...COMMON, ...FIXED[kind]]);
   if (kind === 'schedule') for (const k of registry.schedulers) for (const p of k.params) names.add(kebab(p.name));
@@ -241,7 +249,7 @@ export function figureSpec(kind, attrs, registry) {
     const ds = raw('dataset');
     if (ds !== undefined) {
       const v = attrValue(ds);
-      cfg.dataset = v && typeof v === 'object' ? v : { name: String(v), seed: cfg.dataset?.seed ?? 0, val_fraction: cfg.dataset?.val_fraction ?? 0.2 };
+      cfg.dataset = v && typeof v === 'object' ? v : dataStarter(registry, String(v), cfg.dataset);
     }
     const dataKind = registry.datasets.find((k) => k.name === cfg.dataset?.name);
     for (const [a, rawValue] of attrs) {
@@ -324,7 +332,7 @@ export function applyControl(kind, spec, name, value, registry) {
     s[name] = value;
   } else if (kind === 'train') {
     const cfg = s.config;
-    if (name === 'dataset') { cfg.dataset = { name: value, seed: cfg.dataset?.seed ?? 0, val_fraction: cfg.dataset?.val_fraction ?? 0.2 }; s.lossAuto = true; }
+    if (name === 'dataset') { cfg.dataset = dataStarter(registry, value, cfg.dataset); s.lossAuto = true; }
     else if (name === 'noise' || name === 'n_samples') cfg.dataset = { ...cfg.dataset, [name]: value };
     else if (name === 'hidden') cfg.model = { ...cfg.model, hidden: parseHidden(value) };
     else if (name === 'activation') cfg.model = { ...cfg.model, activation: value };
