@@ -97,6 +97,10 @@ async function main() {
     document.title = `steplab: ${room.title}`;
   };
 
+  // Start here: open on the landing view (no room in the address), folded once a room is linked
+  const start = $('start-here');
+  start.open = !location.hash;
+  $('start-link').addEventListener('click', (e) => { e.preventDefault(); start.open = true; start.querySelector('a').focus(); });
   addEventListener('hashchange', (e) => { open(new URL(e.newURL).hash); });
   let frame = null;
   $('copy-link').addEventListener('click', async () => {
