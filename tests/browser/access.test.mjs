@@ -101,3 +101,37 @@ test('the schedules\' formulas are at body-text size, exponents included', async
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('layout: the optimizer\'s insides and the pitfalls are full width under the charts; on a phone the picture stays in view', async () => {
+  const page = await openPage(distUrl('index.html#/train'));
+  await page.waitForSelector('#inspect');
+  const box = await page.evaluate(() => {
+    const r = (e) => e.getBoundingClientRect();
+    const room = r(document.querySelector('.room[data-room="train"]'));
+    const charts = r(document.querySelector('.room[data-room="train"] .plots'));
+    return { room: room.width, inspect: r(document.getElementById('inspect')), pit: r(document.getElementById('train-extras').lastElementChild), chartsBottom: charts.bottom };
+  });
+  for (const b of [box.inspect, box.pit]) {
+    assert.ok(b.width > 0.9 * box.room, `full width: ${b.width} of ${box.room}`);
+    assert.ok(b.top >= box.chartsBottom, 'under the charts');
+  }
+  await page.close();
+  for (const route of ['schedules', 'race', 'losses', 'train', 'lrfinder']) {
+    const phone = await openPage(distUrl(`index.html#/${route}`));
+    await phone.setViewportSize({ width: 375, height: 740 });
+    await phone.waitForFunction((r) => document.querySelector(`.room[data-room="${r}"] .plots canvas`), route);
+    await phone.waitForTimeout(300);
+    // scroll to the controls' last field: the room's picture (its first canvas) is still on screen
+    const seen = await phone.evaluate(async (r) => {
+      const controls = document.querySelector(`.room[data-room="${r}"] .controls`);
+      window.scrollTo(0, controls.getBoundingClientRect().bottom + scrollY - innerHeight);
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      const c = document.querySelector(`.room[data-room="${r}"] .plots canvas`).getBoundingClientRect();
+      const k = controls.getBoundingClientRect();
+      return { top: c.top, bottom: c.bottom, scrolled: scrollY, controls: [k.top, k.bottom], h: innerHeight };
+    }, route);
+    assert.ok(seen.scrolled > 200 && seen.bottom > 40 && seen.top < 740, `${route}: ${JSON.stringify(seen)}`);
+    await phone.close();
+  }
+  assert.deepEqual(sink.errors, []);
+});

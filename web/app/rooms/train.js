@@ -64,9 +64,11 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
   const compare = mountCompare(room);
   const exporting = mountExport(room);
   mountControls(room, controls);
-  const extras = el('div', { id: 'train-extras' });
+  // the optimizer's insides and the pitfalls: under the charts, at the room's full width
+  const extras = el('div', { id: 'train-extras', class: 'wide' });
   main.append(toolbar, drawing.status, ...picture, ...drawing.charts);
-  side.append(...drawing.metrics, ...compare, ...exporting, ...drawing.code, extras);
+  side.append(...drawing.metrics, ...compare, ...exporting, ...drawing.code);
+  root.append(extras);
 
   room.renderPins();
   room.loadData();
