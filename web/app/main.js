@@ -104,11 +104,13 @@ async function main() {
   addEventListener('hashchange', (e) => { open(new URL(e.newURL).hash); });
   let frame = null;
   $('copy-link').addEventListener('click', async () => {
+    const gaps = alive[shown]?.api.linkGaps?.() ?? '';
+    const what = gaps ? `it reproduces this view, except that ${gaps}` : 'it reproduces exactly this view';
     try {
       await navigator.clipboard.writeText(location.href);
-      notify('Link copied: it reproduces exactly this view.');
+      notify(`Link copied: ${what}.`, gaps ? 'warn' : 'info');
     } catch {
-      notify(`Copy this link: ${location.href}`);
+      notify(`Copy this link (${what}): ${location.href}`, gaps ? 'warn' : 'info');
     }
   });
   await open();
