@@ -123,3 +123,13 @@ test('the race\'s optimizers are in its link', async () => {
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('a link whose pinned runs cannot be read shows the rest and says which were left out', async () => {
+  const pins = [{ state: {}, spec: { name: 'moons' } }, { state: { ...SETUP, epochs: 2 }, spec: { ...SETUP.data } }, { state: SETUP, omitted: true }];
+  const page = await openPage(distUrl('index.html') + hash({ ...SETUP, pins }));
+  await page.waitForFunction(() => /recomputed/.test(document.getElementById('notice').textContent), null, { timeout: 30000 });
+  assert.match(await page.textContent('#notice'), /The 1 pinned run of the link is recomputed\. Pinned runs 1, 3 of the link are not shown/);
+  assert.equal(await page.locator('#train-pins li').count(), 1);
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});

@@ -61,7 +61,14 @@ export async function restorePins(room, links, alive) {
     if (link.omitted) { skipped.push(i + 1); continue; }
     const slot = room.newSlot(link.state);
     slot.spec = link.spec;
-    slot.label = runLabel(link.state);
+    try {
+      room.config(slot); // settings the room cannot read are left out, like data the link does not hold
+      slot.label = runLabel(link.state);
+    } catch {
+      slot.run.dispose();
+      skipped.push(i + 1);
+      continue;
+    }
     slots.push(slot);
   }
   room.pins.push(...slots);
@@ -79,7 +86,7 @@ export async function restorePins(room, links, alive) {
   }
   room.renderPins();
   room.renderAll();
-  const note = skipped.length ? ` Pinned run${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} trained on data the link does not include.` : '';
+  const note = skipped.length ? ` Pinned run${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} of the link ${skipped.length > 1 ? 'are' : 'is'} not shown: ${skipped.length > 1 ? 'their' : 'its'} data is not included or ${skipped.length > 1 ? 'their' : 'its'} settings are not valid.` : '';
   room.notify(slots.length ? `The ${slots.length} pinned run${slots.length > 1 ? 's' : ''} of the link ${slots.length > 1 ? 'are' : 'is'} recomputed.${note}` : note.trim(), skipped.length ? 'warn' : 'info');
 }
 
@@ -90,7 +97,7 @@ export async function restorePins(room, links, alive) {
 export function runNames(states) {
   const keys = ['sched', 'loss', 'model', 'reg', 'bmode', 'batch', 'epochs', 'bss', 'clip', 'es', 'seed'];
   const differs = keys.filter((k) => new Set(states.map((s) => JSON.stringify(s[k] ?? null))).size > 1);
-  const base = racerNames(states.map((s) => s.opt));
+  const base = racerNames(states.map((s) => (isObj(s.opt) ? s.opt : { type: 'optimizer?' })));
   return states.map((s, i) => [base[i].replace(/ \(\d+\)$/, ''), ...differs.map((k) => `${k} ${short(s[k])}`)].join(', '));
 }
 export const runLabel = (state) => runNames([state])[0] + (state.sched ? `, ${short(state.sched)}` : '');
