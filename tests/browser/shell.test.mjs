@@ -102,6 +102,21 @@ for (const how of ['file', 'http']) {
   });
 }
 
+test('the LR finder, back from the Training room, tests the Training room\'s setup as it is now', async () => {
+  const page = await openPage(distUrl('index.html') + hash(SETUP));
+  await page.waitForFunction(() => window.steplabTraining?.getConfig() && document.body.dataset.trainStatus === 'new');
+  await tab(page, 'lrfinder');
+  const setup = () => page.evaluate(() => JSON.parse(new URLSearchParams(location.hash.split('?')[1]).get('setup')));
+  assert.equal((await setup()).optimizer.lr, 0.1);
+  await tab(page, 'train');
+  await page.evaluate(() => window.steplabTraining.setConfig({ opt: { type: 'SGD', lr: 0.03, momentum: 0.9 } }));
+  await page.waitForFunction(() => location.hash.includes('0.03'));
+  await tab(page, 'lrfinder');
+  assert.equal((await setup()).optimizer.lr, 0.03);
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});
+
 test('a training run goes on in the worker while another room is shown', async () => {
   const page = await openPage(distUrl('index.html') + hash({ ...SETUP, epochs: 60, speed: 1 }));
   await page.waitForFunction(() => window.steplabTraining?.getConfig() && document.body.dataset.trainStatus === 'new');

@@ -14,7 +14,7 @@ import { schedulesRoom } from './rooms/schedules.js';
 import { raceRoom } from './rooms/race.js';
 import { lossesRoom } from './rooms/losses.js';
 import { trainRoom } from './rooms/train.js';
-import { lrFinderRoom } from './rooms/lrfinder.js';
+import { lrFinderRoom, trainSetup } from './rooms/lrfinder.js';
 import { mountTrainExtras } from './rooms/train-extras.js';
 
 const ROOMS = { schedules: schedulesRoom, race: raceRoom, losses: lossesRoom, train: trainRoom, lrfinder: lrFinderRoom };
@@ -47,6 +47,12 @@ async function main() {
   const lastState = {}; // each room's latest settings, for rooms that hand settings to each other
   const openRoom = (route, values) => { location.hash = writeHash(route, props[route], values); };
   const remember = (route, s) => { lastState[route] = s; };
+  // A room returned to as it was left, except that the LR finder testing the Training room's setup
+  // follows that setup as it is now.
+  const returning = (route) => {
+    const v = lastState[route];
+    return route === 'lrfinder' && v.setup && lastState.train ? { ...v, setup: trainSetup(registry, lastState.train) } : v;
+  };
   const roomRoot = $('room');
 
   // Links are opened in the order they come; one whose check finishes after a newer link arrived is
@@ -62,7 +68,7 @@ async function main() {
     const room = ROOMS[route];
     const problems = r && !known ? [`unknown room '${r.slice(0, 40)}'`] : [];
     const bare = known && alive[route] && ![...params.keys()].length;
-    let { values, problems: p2 } = bare ? { values: lastState[route], problems: [] } : readState(props[route], params);
+    let { values, problems: p2 } = bare ? { values: returning(route), problems: [] } : readState(props[route], params);
     problems.push(...p2);
     const p3 = bare ? [] : await room.validate(lab, values, registry);
     if (generation !== opening) return;
