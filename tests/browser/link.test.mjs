@@ -58,16 +58,20 @@ for (const how of ['file', 'http']) {
     const { url, notice } = await copyLink(page);
     assert.match(notice, /exactly this view/);
     await page.close();
+    assert.match(decodeURIComponent(url), /[?&]at=40(&|$)/, 'the link holds the current run\'s progress');
     const again = await openPage(url);
-    await again.waitForFunction(() => /pinned runs of the link are recomputed/.test(document.getElementById('notice').textContent), null, { timeout: 60000 });
+    // the pinned runs and the current one are recomputed to where they were, with a progress note
+    await again.waitForFunction((n) => {
+      const s = window.steplabTraining.series();
+      return s.pins.length === 2 && s.pins.every((p) => p.train_loss.length === n) && s.train_loss.length === n && document.body.dataset.trainStatus === 'done';
+    }, want.train_loss.length, { timeout: 60000 });
+    await again.waitForTimeout(300);
     assert.equal(await again.locator('#train-pins li').count(), 2);
     const got = await series(again);
     assert.deepEqual(got.pins, want.pins, 'the pinned runs recomputed to the same numbers');
-    // the current run is the link's settings, not trained yet
     assert.equal(await again.evaluate(() => JSON.stringify(window.steplabTraining.getConfig().optimizer)), JSON.stringify({ type: 'Adam', lr: 0.01 }));
-    await again.click('#train-play');
-    await finished(again);
-    assert.deepEqual((await series(again)).train_loss, want.train_loss);
+    assert.deepEqual(got.train_loss, want.train_loss, 'the current run trained to where it was');
+    assert.match(await again.textContent('#notice'), /^The link's run is at step 40, where it was\.$|^The 2 pinned runs of the link are recomputed\.$/);
     await again.close();
     assert.deepEqual(sink.errors, []);
     assert.deepEqual(sink.foreign, []);
@@ -88,12 +92,10 @@ test('imported CSV data travels in the link when it fits; a larger one is named 
   assert.match(small.notice, /exactly this view/);
   assert.match(decodeURIComponent(small.url), /"name":"small\.csv/);
   const again = await openPage(small.url);
-  await ready(again);
+  await again.waitForFunction((n) => window.steplabTraining?.series().train_loss.length === n && document.body.dataset.trainStatus === 'done', want.train_loss.length);
   assert.ok(await again.evaluate(() => document.body.textContent.includes('imported: small.csv')));
   const dataset = (p) => p.evaluate(() => JSON.stringify(window.steplabTraining.getConfig().dataset, (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v)));
   assert.equal(await dataset(again), await dataset(page));
-  await again.click('#train-play');
-  await finished(again);
   assert.deepEqual((await series(again)).train_loss, want.train_loss);
   await again.close();
   // 2000 rows do not fit: the copy says so, and the link opened says so too

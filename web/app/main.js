@@ -110,6 +110,7 @@ async function main() {
   addEventListener('hashchange', (e) => { open(new URL(e.newURL).hash); });
   let frame = null;
   $('copy-link').addEventListener('click', async () => {
+    alive[shown]?.api.beforeLink?.();
     const gaps = alive[shown]?.api.linkGaps?.() ?? '';
     const what = gaps ? `it reproduces this view, except that ${gaps}` : 'it reproduces exactly this view';
     try {

@@ -15,6 +15,7 @@ const isMatrix = (X) => Array.isArray(X) && X.every((r) => Array.isArray(r) && r
 const isSpec = (s) => isObj(s) && (typeof s.name === 'string' || (isMatrix(s.X) && Array.isArray(s.y)));
 
 export const linkProps = {
+  at: { type: 'int', def: 0, min: 0, max: 1e9 }, // the current run's steps done (a link opened trains it that far)
   pins: { type: 'json', def: [],
     check: (v) => (Array.isArray(v) && v.length <= MAX_PINS && v.every((p) => isObj(p) && isObj(p.state) && (p.omitted === true || isSpec(p.spec)))
       ? null : `pins must be a list of up to ${MAX_PINS} pinned runs { state, spec }`) },
@@ -88,6 +89,21 @@ export async function restorePins(room, links, alive) {
   room.renderAll();
   const note = skipped.length ? ` Pinned run${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} of the link ${skipped.length > 1 ? 'are' : 'is'} not shown: ${skipped.length > 1 ? 'their' : 'its'} data is not included or ${skipped.length > 1 ? 'their' : 'its'} settings are not valid.` : '';
   room.notify(slots.length ? `The ${slots.length} pinned run${slots.length > 1 ? 's' : ''} of the link ${slots.length > 1 ? 'are' : 'is'} recomputed.${note}` : note.trim(), skipped.length ? 'warn' : 'info');
+}
+
+/** Trains the current run of a link to the step it had reached, saying how far it is. */
+export async function catchUp(room, at) {
+  const slot = room.cur;
+  if (!(at > 0) || !room.data) return;
+  while (room.cur === slot && !slot.run.finished && slot.run.status !== 'error' && slot.run.steps_done < at) {
+    await room.advance(slot, { args: { steps: Math.min(at - slot.run.steps_done, 250) } });
+    room.notify(`Training the link's run to where it was: step ${slot.run.steps_done} of ${at}.`);
+    room.renderAll();
+  }
+  if (room.cur !== slot) return;
+  await room.advance(slot, { args: { steps: 0 }, pictures: true, evaluate: true, force: true });
+  room.renderAll();
+  room.notify(`The link's run is at step ${slot.run.steps_done}, where it was.`);
 }
 
 /**

@@ -18,7 +18,7 @@ import { mountRuns } from './train-runs.js';
 import { mountCompare } from './train-compare.js';
 import { mountDrawing } from './train-draw.js';
 import { mountExport } from './train-export.js';
-import { linkProps, csvForLink, pinsForLink, linkGaps, restorePins, runNames } from './link-runs.js';
+import { linkProps, csvForLink, pinsForLink, linkGaps, restorePins, runNames, catchUp } from './link-runs.js';
 
 // Settings from a link are checked by the core before they are used (the digits' pixels load with the room).
 async function validate(lab, values, registry) {
@@ -39,12 +39,12 @@ const props = (registry) => ({ ...trainProps(registry), ...linkProps });
 export const trainRoom = { title: 'Training', props, validate, create: createTrainRoom };
 
 function createTrainRoom({ root, lab, registry, getState, setState, notify, mountExtras, ensureData }) {
-  const { pins: linkPins, csv: linkCsv, ...settings } = getState();
+  const { pins: linkPins, csv: linkCsv, at: linkAt, ...settings } = getState();
   const room = {
     lab, registry, notify, ensureData,
     state: settings,
     // the link holds the settings, the pinned runs as their settings and the imported data when it fits
-    save: () => setState({ ...room.state, pins: pinsForLink(room.pins), csv: csvForLink(room.csv) }),
+    save: () => setState({ ...room.state, pins: pinsForLink(room.pins), csv: csvForLink(room.csv), at: room.cur?.run.steps_done ?? 0 }),
     data: null, // lab.dataset of the current settings (standardised), with its spec
     raw: null, // the named set unstandardised, when points were added
     csv: null, // an imported CSV { X, y, task, name }
@@ -97,12 +97,13 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
   };
   csvFromLink(linkCsv);
   room.renderPins();
-  room.loadData();
+  // a link opened in a fresh page trains its current run to where it was (a link set later starts afresh)
+  room.loadData().then(() => catchUp(room, linkAt));
   pinsFromLink(linkPins);
 
   const api = {
     setState(next) {
-      const { pins, csv, ...rest } = next;
+      const { pins, csv, at, ...rest } = next;
       room.state = rest;
       if (JSON.stringify(csv) !== JSON.stringify(csvForLink(room.csv))) csvFromLink(csv);
       room.loadData();
@@ -110,6 +111,8 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
     },
     /** What a copied link leaves out, in words ('' when it holds the whole view). */
     linkGaps: () => linkGaps(room),
+    /** The link is about to be copied: it takes the current run's progress. */
+    beforeLink: () => room.save(),
     /** The trainer config of the current settings (createTrainer's shape), or null before the data are loaded. */
     getConfig: () => (room.data ? room.config() : null),
     /** Merges settings: { lr } sets the optimizer's learning rate, { max_lr } a one-cycle schedule; other keys are room settings. */
