@@ -9,7 +9,7 @@
 # scalar) and dist/fuzz/ (libFuzzer targets); --unit only dist/ and dist/native/ (npm run test:unit).
 # The build graph is the Makefile (incremental: one object per C file and flavour).
 # Installs its own toolchain from Debian's packages when run as root on Debian/Ubuntu
-# (with --test, also what the tests need: Chromium, clang), and npm packages with npm ci.
+# (with --test, also what the tests need: Chromium, Firefox ESR, clang), and npm packages with npm ci.
 # --dist-only skips npm ci (it uses the node_modules it finds) and builds dist/ only.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,6 +23,7 @@ command -v zopfli >/dev/null 2>&1 || need_pkgs+=(zopfli)
 command -v make >/dev/null 2>&1 || need_pkgs+=(make)
 if [ "${1:-}" = "--test" ]; then   # what the tests need besides the build
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || need_pkgs+=(firefox-esr)
   command -v clang >/dev/null 2>&1 || need_pkgs+=(clang)
   ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need_pkgs+=(libclang-rt-dev)
 fi

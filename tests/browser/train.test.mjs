@@ -110,11 +110,11 @@ test('pinning keeps a finished run on every chart; a second run and a race of bo
   await finished(page);
   const loss = await chartData(page, 'loss');
   assert.deepEqual(loss.map((s) => s.label), ['now (Adam 0.01 + cosine): train', 'now (Adam 0.01 + cosine): val',
-    '1: SGD momentum 0.1 + cosine: train', '1: SGD momentum 0.1 + cosine: val']);
+    '1: SGD lr 0.1 momentum 0.9: train', '1: SGD lr 0.1 momentum 0.9: val']); // named by what differs (issue 16, finding 6)
   assert.ok(loss.every((s) => s.values.length === 10 && s.values.every(Number.isFinite)));
   assert.notDeepEqual(loss[0].values, loss[2].values);
   const pinned = loss[2].values;
-  assert.match(await page.textContent('#train-pins'), /SGD momentum 0\.1 \+ cosine \(optimizer: SGD lr=0\.1 momentum=0\.9\)/);
+  assert.match(await page.textContent('#train-pins'), /SGD lr 0\.1 momentum 0\.9 \(optimizer: SGD lr=0\.1 momentum=0\.9\)/);
   const lrs = await chartData(page, 'lr');
   assert.equal(lrs.length, 2);
   // the race trains the pinned setup and this one again, at once, to the same curves

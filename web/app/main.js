@@ -9,14 +9,14 @@ import { useRuleChecker } from '../shared/rule-editor.js';
 import { startLab } from '../shared/client.js';
 import { Registry } from '../shared/registry.js';
 import { ensureDataset } from '../shared/digits.js';
-import { el, clear } from '../shared/dom.js';
+import { el } from '../shared/dom.js';
 import { parseHash, readState, writeHash } from './state.js';
 import { startFrameApi } from './frame.js';
 import { schedulesRoom } from './rooms/schedules.js';
 import { raceRoom } from './rooms/race.js';
 import { lossesRoom } from './rooms/losses.js';
 import { trainRoom } from './rooms/train.js';
-import { lrFinderRoom } from './rooms/lrfinder.js';
+import { lrFinderRoom, trainSetup } from './rooms/lrfinder.js';
 import { mountTrainExtras } from './rooms/train-extras.js';
 
 const ROOMS = { schedules: schedulesRoom, race: raceRoom, losses: lossesRoom, train: trainRoom, lrfinder: lrFinderRoom };
@@ -43,12 +43,23 @@ async function main() {
   for (const [route, room] of Object.entries(ROOMS)) {
     nav.append(el('a', { href: `#/${route}`, 'data-route': route }, room.title));
   }
-  let current = null;
+  // Every room opened stays alive, hidden while another is shown: switching rooms by the tabs keeps
+  // its controls, its runs in the worker (training goes on), pinned runs and progress. A tab links
+  // to its bare route ('#/train'), which returns to the room as it was left.
+  const alive = {}; // route -> { api, box }
   const lastState = {}; // each room's latest settings, for rooms that hand settings to each other
   const openRoom = (route, values) => { location.hash = writeHash(route, props[route], values); };
+  const remember = (route, s) => { lastState[route] = s; };
+  // A room returned to as it was left, except that the LR finder testing the Training room's setup
+  // follows that setup as it is now.
+  const returning = (route) => {
+    const v = lastState[route];
+    return route === 'lrfinder' && v.setup && lastState.train ? { ...v, setup: trainSetup(registry, lastState.train) } : v;
+  };
+  const roomRoot = $('room');
 
   // Links are opened in the order they come; one whose check finishes after a newer link arrived is
-  // dropped, and a room that was left can no longer rewrite the link (a burst of links from an
+  // dropped, and a room that is hidden can no longer rewrite the link (a burst of links from an
   // embedding page ends on the last one).
   let opening = 0;
   let shown = null;
@@ -59,9 +70,10 @@ async function main() {
     const route = known ? r : 'schedules';
     const room = ROOMS[route];
     const problems = r && !known ? [`unknown room '${r.slice(0, 40)}'`] : [];
-    let { values, problems: p2 } = readState(props[route], params);
+    const bare = known && alive[route] && ![...params.keys()].length;
+    let { values, problems: p2 } = bare ? { values: returning(route), problems: [] } : readState(props[route], params);
     problems.push(...p2);
-    const p3 = await room.validate(lab, values, registry);
+    const p3 = bare ? [] : await room.validate(lab, values, registry);
     if (generation !== opening) return;
     shown = route;
     if (p3.length) values = readState(props[route], new URLSearchParams()).values;
@@ -70,34 +82,45 @@ async function main() {
       problems.length ? 'warn' : 'info');
     for (const a of nav.querySelectorAll('a')) a.setAttribute('aria-current', a.dataset.route === route ? 'page' : 'false');
     const state = structuredClone(values);
-    const setState = (s) => {
-      if (route !== shown) return;
-      lastState[route] = s;
-      history.replaceState(null, '', writeHash(route, props[route], s));
-      frame?.changed();
-    };
-    setState(state);
-    if (current?.route === route) {
-      current.api.setState(state);
+    const same = alive[route] && writeHash(route, props[route], state) === writeHash(route, props[route], lastState[route]);
+    history.replaceState(null, '', writeHash(route, props[route], state));
+    frame?.changed();
+    for (const [k, v] of Object.entries(alive)) v.box.hidden = k !== route;
+    roomRoot.dataset.room = route;
+    if (alive[route]) {
+      if (!same) { remember(route, state); alive[route].api.setState(state); }
     } else {
-      const root = $('room');
-      current?.api.dispose?.();
-      clear(root);
-      root.dataset.room = route;
-      current = { route, api: room.create({ root, lab, registry, getState: () => state, setState, notify, ensureData,
-        roomState: (r) => lastState[r] ?? null, openRoom, mountExtras: (box, roomApi) => mountTrainExtras({ root: box, lab, roomApi }) }) };
+      remember(route, state);
+      const box = el('div', { class: 'room', 'data-room': route });
+      roomRoot.append(box);
+      const setState = (s) => {
+        remember(route, s);
+        if (route !== shown) return;
+        history.replaceState(null, '', writeHash(route, props[route], s));
+        frame?.changed();
+      };
+      alive[route] = { box, api: null };
+      alive[route].api = room.create({ root: box, lab, registry, getState: () => state, setState, notify, ensureData,
+        roomState: (x) => lastState[x] ?? null, openRoom, mountExtras: (b, roomApi) => mountTrainExtras({ root: b, lab, roomApi }) });
     }
     document.title = `steplab: ${room.title}`;
   };
 
+  // Start here: open on the landing view (no room in the address), folded once a room is linked
+  const start = $('start-here');
+  start.open = !location.hash;
+  $('start-link').addEventListener('click', (e) => { e.preventDefault(); start.open = true; start.querySelector('a').focus(); });
   addEventListener('hashchange', (e) => { open(new URL(e.newURL).hash); });
   let frame = null;
   $('copy-link').addEventListener('click', async () => {
+    alive[shown]?.api.beforeLink?.();
+    const gaps = alive[shown]?.api.linkGaps?.() ?? '';
+    const what = gaps ? `it reproduces this view, except that ${gaps}` : 'it reproduces exactly this view';
     try {
       await navigator.clipboard.writeText(location.href);
-      notify('Link copied: it reproduces exactly this view.');
+      notify(`Link copied: ${what}.`, gaps ? 'warn' : 'info');
     } catch {
-      notify(`Copy this link: ${location.href}`);
+      notify(`Copy this link (${what}): ${location.href}`, gaps ? 'warn' : 'info');
     }
   });
   await open();

@@ -62,6 +62,7 @@ export function writeHash(route, props, values) {
   const params = new URLSearchParams();
   for (const [key, p] of Object.entries(props)) {
     const v = values[key];
+    if (v === undefined) continue; // a key the values do not set reads back as its default
     params.set(key, p.type === 'bool' ? (v ? '1' : '0') : p.type === 'json' ? JSON.stringify(v) : String(v));
   }
   return `#/${route}?${params.toString()}`;

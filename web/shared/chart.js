@@ -3,6 +3,8 @@
 // the picture (PNG) and the numbers (CSV, JSON).
 import uPlot from 'uplot';
 
+const TABLE_ROWS = 200;
+
 // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
@@ -25,6 +27,45 @@ export class LineChart {
     this.plot = null;
     this.resizeObserver = new ResizeObserver(() => this._resize());
     this.resizeObserver.observe(container);
+    // the numbers behind the picture, for the keyboard and screen readers: a table built when opened
+    this.tableBox = document.createElement('details');
+    this.tableBox.className = 'chart-table';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Data table';
+    this.tableBox.append(summary);
+    this.tableBox.addEventListener('toggle', () => this._table());
+  }
+
+  // The data table: the x values and every series, at most TABLE_ROWS rows (every k-th when longer).
+  _table() {
+    const box = this.tableBox;
+    box.querySelector('.chart-table-body')?.remove();
+    if (!box.open) return;
+    const wrap = document.createElement('div');
+    wrap.className = 'chart-table-body';
+    const n = this.xs.length;
+    const k = Math.max(1, Math.ceil(n / TABLE_ROWS));
+    const table = document.createElement('table');
+    const cap = table.createCaption();
+    cap.textContent = `${this.yLabel || 'values'} against ${this.xLabel || 'x'}` + (k > 1 ? `: every ${k}th of ${n} rows (CSV has them all)` : '');
+    const head = table.createTHead().insertRow();
+    for (const t of [this.xLabel || 'x', ...this.series.map((x) => x.label)]) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = t;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (let i = 0; i < n; i += k) {
+      const tr = body.insertRow();
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = fmtValue(this.xs[i]);
+      tr.append(th);
+      for (const x of this.series) tr.insertCell().textContent = i < x.values.length && x.values[i] != null ? fmtValue(x.values[i]) : '-';
+    }
+    wrap.append(table);
+    box.append(wrap);
   }
 
   // series: [{ label, values, color?, dash? }]; x: shared x values (default 0..len-1)
@@ -38,6 +79,10 @@ export class LineChart {
     this.series = series;
     if (sameShape) this.plot.setData(this._data(), true);
     else this._build();
+    if (this.tableBox.open && !this._tablePending) {
+      this._tablePending = true;
+      requestAnimationFrame(() => { this._tablePending = false; this._table(); });
+    }
   }
 
   setLog(on) {
@@ -105,11 +150,13 @@ export class LineChart {
     ctx.restore();
   }
 
+  // What uPlot gets: every value drawable (see drawable), and on a plain log axis only the positive ones.
   _data() {
-    return [this.xs, ...this.series.map((s) => {
-      if (!this.log || this._symlog) return s.values;
-      return Array.from(s.values, (v) => (v > 0 ? v : null));
-    })];
+    const pos = this.log && !this._symlog;
+    return [this.xs, ...this.series.map((s) => Array.from(s.values, (v) => {
+      const d = drawable(v);
+      return pos && !(d > 0) ? null : d;
+    }))];
   }
 
   _build() {
@@ -135,7 +182,9 @@ export class LineChart {
       width: Math.max(200, this.container.clientWidth),
       height: this._height(),
       scales: { x: this.xLog ? { time: false, distr: 3 } : { time: false },
-        y: this._symlog ? { distr: 4, asinh: symlogThreshold(this.series) } : this.log ? { distr: 3, range: logRange } : { auto: true, range: (u, lo, hi) => this.yRange ?? linRange(u, lo, hi) } },
+        y: this._symlog ? { distr: 4, asinh: symlogThreshold(this.series), range: () => symlogRange(this.series) }
+          : this.log ? { distr: 3, range: () => logRange(this.series) }
+          : { auto: true, range: (u, lo, hi) => this.yRange ?? linRange(u, lo, hi) } },
       bands: this.bands.map(([a, b, fill]) => ({ series: [a + 1, b + 1], fill })),
       hooks: { draw: [(u) => this._drawMarks(u)] },
       axes: [{ ...axis, label: this.xLabel, ...(this.xLog ? decades(decadeFilter('width', 46)) : {}) },
@@ -146,7 +195,7 @@ export class LineChart {
           stroke: s.color || PALETTE[i % PALETTE.length],
           width: s.width ?? 2,
           dash: s.dash || (i >= PALETTE.length ? [6, 4] : undefined),
-          value: (u, v) => (v == null ? '-' : fmtValue(v)),
+          value: (u, v, si, k) => { const r = this.series[i]?.values[k]; return r == null || v == null ? '-' : fmtValue(r); },
           points: { show: false },
         }))],
       cursor: { drag: { x: true, y: false }, focus: { prox: 30 } },
@@ -154,6 +203,7 @@ export class LineChart {
       legend: { live: true, markers: { width: 2, dash: (u, i) => markerDash(this.series[i - 1]), fill: (u, i) => (markerDash(this.series[i - 1]) === 'solid' ? u.series[i].stroke(u, i) : 'transparent') } },
     };
     this.plot = new uPlot(opts, this._data(), this.container);
+    this.container.append(this.tableBox);
   }
 
   _resize() {
@@ -191,17 +241,47 @@ function markerDash(s) {
   return !d || !d.length ? 'solid' : d[0] <= 3 ? 'dotted' : 'dashed';
 }
 
-// Whether a log-scaled chart's data crosses zero (then its y axis is a symmetric log one).
-function crossesZero(log, series) {
-  return !!log && series.some((s) => Array.prototype.some.call(s.values, (v) => v != null && v < 0));
+// A value as a chart can draw it: NaN and infinities are gaps, magnitudes below 1e-30 (denormals
+// too) are 0 and above 1e30 are 1e30: uPlot finds axis steps only between 1e-32 and 1e32, so no
+// scale, tick or split computation leaves that window (a run's gradient norms of 0 and 1e-31, or a
+// diverged loss of 1e308, draw like any other). The read-out and the data table show the true values.
+const TINY = 1e-30, HUGE = 1e30;
+export function drawable(v) {
+  if (v == null || !Number.isFinite(v)) return null;
+  const a = Math.abs(v);
+  return a < TINY ? 0 : a > HUGE ? Math.sign(v) * HUGE : v;
 }
 
+// The drawable values' extent: least positive, least and largest, least non-zero magnitude.
+function extent(series) {
+  const e = { pos: Infinity, min: Infinity, max: -Infinity, absLo: Infinity };
+  for (const s of series) for (const raw of s.values) {
+    const v = drawable(raw);
+    if (v === null) continue;
+    if (v > 0 && v < e.pos) e.pos = v;
+    if (v !== 0 && Math.abs(v) < e.absLo) e.absLo = Math.abs(v);
+    if (v < e.min) e.min = v;
+    if (v > e.max) e.max = v;
+  }
+  return e;
+}
+
+// Whether a log-scaled chart's data crosses zero (then its y axis is a symmetric log one).
+function crossesZero(log, series) {
+  return !!log && series.some((s) => Array.prototype.some.call(s.values, (v) => drawable(v) < 0));
+}
+
+const decadeUp = (v) => 10 ** Math.min(30, Math.ceil(Math.log10(v) - 1e-9));
+const decadeDown = (v) => 10 ** Math.max(-30, Math.floor(Math.log10(v) + 1e-9));
+
 // A log axis spans whole decades, at most 12 of them below the largest value: values spanning more
-// (losses reaching 1e-45) would split it into ticks every 1e-32, which froze the page.
-function logRange(u, lo, hi) {
-  if (!(hi > 0)) return [0.1, 10];
-  const top = 10 ** Math.ceil(Math.log10(hi) - 1e-9);
-  const bottom = 10 ** Math.floor(Math.log10(Math.max(lo > 0 ? lo : hi, hi * 1e-12)) + 1e-9);
+// (losses reaching 1e-45) would split it into ticks every 1e-32, which froze the page. Computed from
+// the series themselves, not from uPlot's running extent.
+export function logRange(series) {
+  const { pos, max } = extent(series);
+  if (!(max > 0)) return [0.1, 10];
+  const top = decadeUp(max);
+  const bottom = decadeDown(Math.max(pos, max * 1e-12));
   return bottom < top ? [bottom, top] : [bottom / 10, top * 10];
 }
 
@@ -209,6 +289,14 @@ function logRange(u, lo, hi) {
 // empty chart still shows its axes.
 function linRange(u, lo, hi) {
   return lo == null || hi == null ? [0, 1] : uPlot.rangeNum(lo, hi, 0.1, true);
+}
+
+// A symmetric log axis from the decade below the least value to the decade above the largest.
+export function symlogRange(series) {
+  const { min, max } = extent(series);
+  const lo = min < 0 ? -decadeUp(-min) : 0;
+  const hi = max > 0 ? decadeUp(max) : 0;
+  return lo < hi ? [lo, hi] : [-1, 1];
 }
 
 // A symmetric log axis labels 0 and powers of ten, the larger ones first, at least 18 px apart.
@@ -225,13 +313,10 @@ function symlogFilter(u, ts) {
 // The symmetric log axis's linear width around 0: the least non-zero magnitude's power of ten,
 // at most 12 decades below the largest.
 function symlogThreshold(series) {
-  let lo = Infinity, hi = 0;
-  for (const s of series) for (const v of s.values) {
-    const a = Math.abs(v);
-    if (v != null && Number.isFinite(a) && a > 0) { lo = Math.min(lo, a); hi = Math.max(hi, a); }
-  }
-  if (!(hi > 0)) return 1;
-  return 10 ** Math.floor(Math.log10(Math.max(lo, hi * 1e-12)));
+  const { min, max, absLo } = extent(series);
+  const hi = Math.max(Math.abs(min), Math.abs(max));
+  if (!(hi > 0) || !Number.isFinite(hi)) return 1;
+  return decadeDown(Math.max(absLo, hi * 1e-12));
 }
 
 function csvCell(s) {

@@ -73,13 +73,14 @@ function createLossesRoom({ root, lab, registry, getState, setState }) {
       state[key] = v;
       if (from !== input) input.value = String(v);
       if (from !== range) range.value = String(v);
+      range.setAttribute('aria-valuetext', `${label} ${v}`);
       commit();
     };
     input.addEventListener('input', () => set(input.value.trim() === '' ? NaN : Number(input.value), input));
     range.addEventListener('input', () => set(Number(range.value), range));
     const box = el('div', { class: 'field', 'data-for': key }, [el('label', { for: id }, [label, el('span', { class: 'help' }, ` ${help}`)]),
       el('div', { class: 'row' }, [input, range]), err]);
-    sliders[key] = { box, input, range };
+    sliders[key] = { box, input, range, label };
     return box;
   };
   const derivBox = el('input', { type: 'checkbox', id: 'loss-deriv' });
@@ -141,6 +142,7 @@ function createLossesRoom({ root, lab, registry, getState, setState }) {
       s.box.hidden = k !== 'at' && !VISIBLE[state.panel].includes(k);
       if (document.activeElement !== s.input) s.input.value = String(state[k]);
       s.range.value = String(state[k]);
+      s.range.setAttribute('aria-valuetext', `${s.label} ${state[k]}`);
     }
     panelSel.value = state.panel;
     derivBox.checked = state.deriv;

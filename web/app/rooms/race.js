@@ -165,6 +165,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     noiseIn.value = String(state.noise);
     seedIn.value = String(state.seed);
     speedIn.value = String(state.speed);
+    speedIn.setAttribute('aria-valuetext', `${state.speed} steps per second`);
     logBox.checked = state.log;
     clear(cards);
     state.opts.forEach((spec, i) => cards.append(card(spec, i)));
@@ -442,7 +443,11 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   });
   num(noiseIn, (v) => { if (v < 0) return false; state.noise = v; });
   num(seedIn, (v) => { if (!Number.isInteger(v) || v < 0) return false; state.seed = v; });
-  speedIn.addEventListener('input', () => { state.speed = Number(speedIn.value); setState(state); });
+  speedIn.addEventListener('input', () => {
+    state.speed = Number(speedIn.value);
+    speedIn.setAttribute('aria-valuetext', `${state.speed} steps per second`);
+    setState(state);
+  });
   logBox.addEventListener('change', () => { state.log = logBox.checked; chart.setLog(state.log); setState(state); });
   canvas.addEventListener('click', (ev) => {
     const r = canvas.getBoundingClientRect();

@@ -12,7 +12,7 @@ const cosine = (num, den) => row(mn('1'), mo('+'), mi('cos'), paren(frac(row(mi(
 
 export const SCHEDULE_TEXT = {
   StepLR: ['Multiply the rate by γ every step_size epochs: the classic ResNet recipe is ×0.1 every 30 epochs. Simple, and the loss often jumps down at each drop.',
-    math(et, mo('='), e0, mo('·'), sup(mi('γ'), floor(frac(mi('t'), mi('s'))))) ],
+    math(et, mo('='), e0, mo('·'), sup(mi('γ'), floor(mi('t'), mo('/'), mi('s')))) ],
   MultiStepLR: ['Multiply by γ at each milestone you list, for hand-tuned drops late in training.',
     math(et, mo('='), e0, mo('·'), sup(mi('γ'), row(mo('#'), paren(mi('m'), mo('≤'), mi('t'))))) ],
   ConstantLR: ['Scale the rate by a constant factor for the first total_iters steps, then restore it: a crude warm-up.',
@@ -44,7 +44,7 @@ export const SCHEDULE_TEXT = {
   InverseTimeDecay: ['The textbook 1/t decay: lr0/(1 + k·t). Not in PyTorch; the code box writes it as a LambdaLR.',
     math(et, mo('='), frac(e0, row(mn('1'), mo('+'), mi('k'), mo('·'), frac(mi('t'), mi('d'))))) ],
   ExponentialDecay: ['Keras\' exponential decay: the rate is multiplied by decay_rate every decay_steps steps, smoothly or as a staircase.',
-    math(et, mo('='), e0, mo('·'), sup(mi('r'), frac(mi('t'), mi('d')))) ],
+    math(et, mo('='), e0, mo('·'), sup(mi('r'), row(mi('t'), mo('/'), mi('d')))) ],
   NaturalExpDecay: ['The continuous form lr0·e^(−k·t), e.g. lr0 = 1 and k = 0.05.',
     math(et, mo('='), e0, mo('·'), sup(mi('e'), row(mo('−'), mi('k'), mi('t'))))],
 };

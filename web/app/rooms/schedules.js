@@ -246,9 +246,11 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
       v = p.kind === 'integer' ? Math.round(v) : +v.toPrecision(3);
       return v;
     };
-    const s = { node, onInput: null, sync: (v) => { if (Number.isFinite(v)) node.value = String(Math.round(toPos(v))); } };
+    // the slider announces the value it stands for (lr 0.1), not its position (800 of 1000)
+    const say = (v) => node.setAttribute('aria-valuetext', `${p.name} ${fmtValue(v)}`);
+    const s = { node, onInput: null, sync: (v) => { if (Number.isFinite(v)) { node.value = String(Math.round(toPos(v))); say(v); } } };
     s.sync(typeof value === 'number' ? value : lo);
-    node.addEventListener('input', () => s.onInput?.(fromPos(Number(node.value))));
+    node.addEventListener('input', () => { const v = fromPos(Number(node.value)); say(v); s.onInput?.(v); });
     return s;
   }
 

@@ -19,6 +19,7 @@ import { mountCompare } from './train-compare.js';
 import { mountDrawing } from './train-draw.js';
 import { mountExport } from './train-export.js';
 import { mountNotice } from './train-notice.js';
+import { linkProps, csvForLink, pinsForLink, linkGaps, restorePins, runNames, catchUp } from './link-runs.js';
 
 // Settings from a link are checked by the core before they are used (the digits' pixels load with the room).
 async function validate(lab, values, registry) {
@@ -34,13 +35,17 @@ async function validate(lab, values, registry) {
   return [];
 }
 
-export const trainRoom = { title: 'Training', props: trainProps, validate, create: createTrainRoom };
+// the room's settings, and what a link adds: pinned runs and imported data (link-runs.js)
+const props = (registry) => ({ ...trainProps(registry), ...linkProps });
+export const trainRoom = { title: 'Training', props, validate, create: createTrainRoom };
 
 function createTrainRoom({ root, lab, registry, getState, setState, notify, mountExtras, ensureData }) {
+  const { pins: linkPins, csv: linkCsv, at: linkAt, ...settings } = getState();
   const room = {
     lab, registry, notify, ensureData,
-    state: getState(),
-    save: () => setState(room.state),
+    state: settings,
+    // the link holds the settings, the pinned runs as their settings and the imported data when it fits
+    save: () => setState({ ...room.state, pins: pinsForLink(room.pins), csv: csvForLink(room.csv), at: room.cur?.run.steps_done ?? 0 }),
     data: null, // lab.dataset of the current settings (standardised), with its spec
     raw: null, // the named set unstandardised, when points were added
     csv: null, // an imported CSV { X, y, task, name }
@@ -66,15 +71,50 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
   const exporting = mountExport(room);
   const notice = mountNotice(room);
   mountControls(room, controls);
-  const extras = el('div', { id: 'train-extras' });
+  // the optimizer's insides and the pitfalls: under the charts, at the room's full width
+  const extras = el('div', { id: 'train-extras', class: 'wide' });
   main.append(toolbar, drawing.status, ...picture, ...drawing.charts);
-  side.append(notice, ...drawing.metrics, ...compare, ...exporting, ...drawing.code, extras);
+  side.append(notice, ...drawing.metrics, ...compare, ...exporting, ...drawing.code);
+  root.append(extras);
 
+  // pinned runs are named by what tells them apart ("SGD lr 0.02 momentum 0.9"), and the link follows them
+  const renderPins = room.renderPins;
+  room.renderPins = () => {
+    const names = runNames([room.state, ...room.pins.map((p) => p.state)]);
+    room.pins.forEach((p, i) => { p.label = names[i + 1]; });
+    renderPins();
+    room.save();
+  };
+  let restoring = 0;
+  // a link's imported data and pinned runs (recomputed) replace the room's when they differ
+  const csvFromLink = (csv) => {
+    room.csv = csv && !csv.omitted ? csv : null;
+    if (csv?.omitted) notify(`The link names imported data (${csv.name}) too large for a link; it is not included, so the room shows its built-in data set.`, 'warn');
+  };
+  const pinsFromLink = (pins) => {
+    if (JSON.stringify(pins) === JSON.stringify(pinsForLink(room.pins))) return;
+    const g = ++restoring;
+    for (const p of room.pins.splice(0)) p.run.dispose();
+    restorePins(room, pins, () => g === restoring);
+  };
+  csvFromLink(linkCsv);
   room.renderPins();
-  room.loadData();
+  // a link opened in a fresh page trains its current run to where it was (a link set later starts afresh)
+  room.loadData().then(() => catchUp(room, linkAt));
+  pinsFromLink(linkPins);
 
   const api = {
-    setState(next) { room.state = next; room.loadData(); },
+    setState(next) {
+      const { pins, csv, at, ...rest } = next;
+      room.state = rest;
+      if (JSON.stringify(csv) !== JSON.stringify(csvForLink(room.csv))) csvFromLink(csv);
+      room.loadData();
+      pinsFromLink(pins);
+    },
+    /** What a copied link leaves out, in words ('' when it holds the whole view). */
+    linkGaps: () => linkGaps(room),
+    /** The link is about to be copied: it takes the current run's progress. */
+    beforeLink: () => room.save(),
     /** The trainer config of the current settings (createTrainer's shape), or null before the data are loaded. */
     getConfig: () => (room.data ? room.config() : null),
     /** Merges settings: { lr } sets the optimizer's learning rate, { max_lr } a one-cycle schedule; other keys are room settings. */
