@@ -76,7 +76,7 @@ static sl_status assign(sl_trainer *t, const sl_json *doc, int pg, int nt, int *
             snprintf(field, sizeof field, "param_groups[%d].params", i);
             return sl_fail(SL_STATUS_INVALID, THING, field, "must be a non-empty list of tensor names (e.g. ['fc1.weight']), got %s", got);
         }
-        int j = 0, k;
+        int j = 0, k = -1;
         for (int s = doc->nodes[p].child; s >= 0; s = doc->nodes[s].next, j++) {
             sl_status st = tensor_of(doc, s, nt, i, j, &k);
             if (st) return st;

@@ -39,12 +39,13 @@ export function lossFits(reg, loss, task) {
 export const isEmbeddingLoss = (reg, loss) => reg.tasks(loss).includes('embedding');
 
 /** The losses that fit a task, in the core's order; embedding: false leaves the metric-learning ones out. */
-export function lossesFor(reg, task, { embedding = true } = {}) {
-  return reg.names('losses').filter((n) => lossFits(reg, n, task) && (embedding || !isEmbeddingLoss(reg, n)));
+export function lossesFor(reg, task, { embedding = true, written = true } = {}) {
+  return reg.names('losses').filter((n) => lossFits(reg, n, task) && (embedding || !isEmbeddingLoss(reg, n))
+    && (written || reg.category('losses', n) !== 'custom'));
 }
 
-/** The standard loss of a task: the first that fits it and is not metric learning. */
-export const defaultLoss = (reg, task) => lossesFor(reg, task, { embedding: false })[0] ?? null;
+/** The standard loss of a task: the first that fits it and is not metric learning or the reader's own. */
+export const defaultLoss = (reg, task) => lossesFor(reg, task, { embedding: false, written: false })[0] ?? null;
 
 /** The weight penalties (the trainer's regularization). */
 export const penalties = (reg) => reg.names('losses').filter((n) => reg.isPenalty(n));

@@ -19,8 +19,9 @@ const hiddenOk = (v) => (Array.isArray(v) && v.length <= 4 && v.every((w) => Num
 
 // The URL-hash table of the room; ds, loss and opt are enums whose choices come from the core's registry.
 // The range test needs one optimizer step per rate: optimizers that need a closure (LBFGS) are left out.
+// A written loss (Custom) needs the rule editor, which the Training room has and the finder does not.
 function props(reg) {
-  const losses = ['binary', 'multiclass', 'regression'].flatMap((t) => lossesFor(reg, t, { embedding: false }));
+  const losses = ['binary', 'multiclass', 'regression'].flatMap((t) => lossesFor(reg, t, { embedding: false, written: false }));
   return {
     ds: { type: 'enum', def: 'moons', choices: reg.names('datasets') },
     n: { type: 'int', def: 400, min: 20, max: 5000 },
@@ -260,7 +261,7 @@ function createLrFinderRoom({ root, lab, registry, getState, setState, roomState
     } catch {
       task = null;
     }
-    const fits = task ? lossesFor(registry, task, { embedding: false }) : props.loss.choices;
+    const fits = task ? lossesFor(registry, task, { embedding: false, written: false }) : props.loss.choices;
     clear(inputs.loss);
     for (const l of fits) inputs.loss.append(el('option', { value: l }, l));
     if (!fits.includes(state.loss)) { state.loss = fits[0]; setState(state); }
