@@ -179,3 +179,44 @@ test('<steplab-lrfinder> runs lab.lrFind in the shared worker, draws it and foll
   assert.equal(await page.evaluate(() => customElements.get('steplab-lrfinder').workerCount), 1);
   assert.deepEqual(errors, []);
 });
+
+test('<steplab-loss derivatives> draws the derivatives on a chart of their own, as the Losses room does (finding 6)', async () => {
+  const id = 'ex-huber';
+  await rendered(id);
+  const chartOf = (part) => page.evaluate(([i, p]) => {
+    const box = document.getElementById(i).shadowRoot.querySelector(`[part=${p}]`);
+    const c = box.lineChart;
+    const vals = c.series.flatMap((s) => Array.from(s.values).filter(Number.isFinite));
+    return { labels: c.series.map((s) => s.label), yLabel: c.yLabel, log: c.log, min: Math.min(...vals), max: Math.max(...vals), shown: box.offsetParent !== null };
+  }, [id, part]);
+  let losses = await chartOf('chart');
+  let derivs = await chartOf('derivatives');
+  assert.ok(losses.labels.length > 0 && losses.labels.every((l) => !l.includes('derivative')), losses.labels.join());
+  assert.equal(derivs.shown, true);
+  assert.equal(derivs.yLabel, 'derivative');
+  assert.deepEqual(derivs.labels, losses.labels);
+  // against the probability: the losses stay readable (−log 0.001 = 6.9), −dL/dp on a log axis below reaches 1/0.001
+  const n = Number(await page.evaluate((i) => document.getElementById(i).dataset.rendered, id));
+  await page.evaluate((i) => document.getElementById(i).setAttribute('against', 'probability'), id);
+  await rendered(id, n);
+  losses = await chartOf('chart');
+  derivs = await chartOf('derivatives');
+  assert.ok(losses.max < 7 && losses.min >= 0, `loss chart ${losses.min} .. ${losses.max}`);
+  assert.equal(derivs.yLabel, '−dL/dp');
+  assert.equal(derivs.log, true);
+  assert.ok(derivs.min > 0 && derivs.max > 900, `−dL/dp ${derivs.min} .. ${derivs.max}`);
+  assert.match(await page.evaluate((i) => document.getElementById(i).shadowRoot.querySelector('[part=derivatives-title]').textContent, id), /−dL\/dp/);
+  for (const w of [1280, 375]) {
+    await page.setViewportSize({ width: w, height: 900 });
+    await page.evaluate((i) => document.getElementById(i).scrollIntoView(), id);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${shotsDir}embed-loss-derivatives-${w}.png` });
+  }
+  // without the attribute the derivative chart is gone
+  const m = Number(await page.evaluate((i) => document.getElementById(i).dataset.rendered, id));
+  await page.evaluate((i) => { const e = document.getElementById(i); e.setAttribute('against', 'error'); e.removeAttribute('derivatives'); }, id);
+  await page.waitForFunction(([i, a]) => Number(document.getElementById(i).dataset.rendered) > a
+    && document.getElementById(i).shadowRoot.querySelector('[part=derivatives]').offsetParent === null, [id, m]);
+  assert.ok((await chartOf('chart')).labels.every((l) => !l.includes('(chosen)')));
+  assert.deepEqual(errors, []);
+});

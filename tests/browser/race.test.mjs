@@ -255,3 +255,17 @@ test('six optimizers animate frame by frame: the step counter advances and each 
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('Copy code with LARS and SWATS defines both classes (torch.optim has neither) and builds them', async () => {
+  const opts = [{ type: 'LARS', lr: 2, trust_coefficient: 0.01 }, { type: 'SWATS', lr: 0.1, eps: 0.001 }];
+  const page = await openPage(distUrl('index.html' + hash({ fn: 'rosenbrock', fnp: {}, start: [-1.5, 2.5], steps: 40, opts })));
+  await settled(page);
+  const code = await page.textContent('#race-code');
+  assert.doesNotMatch(code, /torch\.optim\.(LARS|SWATS)\b/);
+  assert.match(code, /^class LARS\(torch\.optim\.Optimizer\):/m);
+  assert.match(code, /^class SWATS\(torch\.optim\.Optimizer\):/m);
+  assert.match(code, /= run\(lambda params: LARS\(params, lr=2, trust_coefficient=0\.01\)\)/);
+  assert.match(code, /= run\(lambda params: SWATS\(params, lr=0\.1, eps=0\.001\)\)/);
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});

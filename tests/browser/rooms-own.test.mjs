@@ -107,3 +107,19 @@ test('Training room: your own optimizer and loss use the same editor', async () 
   await page.close();
   assert.deepEqual(sink.errors, []);
 });
+
+test('Training room: "Your own (Custom)" opens with the registry\'s starter rule, keeping the current lr', async () => {
+  const page = await openPageIn(browser, distUrl('index.html#/train'), sink);
+  await page.waitForSelector('#train-opt');
+  const { starter } = lab.registry.optimizers.find((r) => r.name === 'Custom');
+  assert.notEqual(starter.update, 'p = p - lr * g');
+  const lr = await page.inputValue('#train-opt-lr');
+  await page.selectOption('#train-opt', 'Custom');
+  await page.waitForSelector('#train-opt-custom-rule');
+  assert.equal(await page.inputValue('#train-opt-custom-rule'), starter.update);
+  assert.equal(await page.inputValue('#train-opt-lr'), lr);
+  // the script the room writes is the starter's rule at the kept rate
+  assert.match(await page.textContent('#train-code'), /v = mu \* v \+ g/);
+  await page.close();
+  assert.deepEqual(sink.errors, []);
+});

@@ -98,9 +98,11 @@ export class SteplabFigure extends HTMLElement {
     if (g !== this._gen) return;
     this._error.textContent = '';
     this._chart.setData(res.series, res.x);
-    this._readout.textContent = res.series.map((s) => `${s.label}: first ${fmtValue(s.values[0])}, last ${fmtValue(s.values[s.values.length - 1])}`).join('; ');
+    this._drawMore?.(res); // a subclass's further charts (<steplab-loss>'s derivatives)
+    const all = [...res.series, ...(res.more || [])];
+    this._readout.textContent = all.map((s) => `${s.label}: first ${fmtValue(s.values[0])}, last ${fmtValue(s.values[s.values.length - 1])}`).join('; ');
     this.dataset.rendered = String(g);
-    fire(this, 'steplab-change', { state: this.getState(), series: res.series.map((s) => ({ label: s.label, values: Array.from(s.values) })) });
+    fire(this, 'steplab-change', { state: this.getState(), series: all.map((s) => ({ label: s.label, values: Array.from(s.values) })) });
   }
 
   _set(name, value) {

@@ -92,7 +92,7 @@ input[type=number] { width: 7em; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .u-legend { font-size: 12px; color: var(--fg); }
 .chart-table { font-size: 12px; } .chart-table summary { cursor: pointer; width: max-content; }
-.chart-table-body { max-height: 220px; overflow: auto; } .chart-table td, .chart-table th { padding: 0 6px; text-align: right; }
+.chart-table caption { text-align: left; } .chart-table-body { max-height: 220px; overflow: auto; } .chart-table td, .chart-table th { padding: 0 6px; text-align: right; }
 img.steplab-print { display: block; }
 @media print { .controls, button, .chart-table { display: none; } }
 ${uplotCss}`;

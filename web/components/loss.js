@@ -1,7 +1,10 @@
 // <steplab-loss against="error" delta="1" controls="delta" derivatives>: losses of the core
-// and their derivatives against the error, the margin, the probability of the true class or
-// the distance (the Losses room's panels, web/worker/losses.js).
-import { PALETTE } from '../shared/chart.js';
+// against the error, the margin, the probability of the true class or the distance (the Losses
+// room's panels, web/worker/losses.js), and with `derivatives` their derivatives on a chart of
+// their own below, as the room draws them (web/shared/loss-view.js).
+import { LineChart } from '../shared/chart.js';
+import { el } from '../shared/dom.js';
+import { lossCharts } from '../shared/loss-view.js';
 import { SteplabFigure } from './figure.js';
 import { lab } from './lab.js';
 
@@ -34,11 +37,36 @@ export class SteplabLoss extends SteplabFigure {
 
   _get(name) { return this._state.params[name]; }
 
+  _makeChart() {
+    const chart = super._makeChart();
+    this._derivTitle = el('p', { class: 'deriv-title', part: 'derivatives-title' });
+    const box = el('div', { class: 'chart', part: 'derivatives' });
+    this._derivSection = el('div', { hidden: '' }, [this._derivTitle, box]);
+    this._chartBox.after(this._derivSection);
+    this._dchart = new LineChart(box, { xLabel: 'x', yLabel: 'derivative', styleRoot: this, height: Math.round(this._height() * 0.8) });
+    this._chartBox.lineChart = chart; // for tests and scripts, as in the room
+    box.lineChart = this._dchart;
+    return chart;
+  }
+
   async _compute() {
     const { derivatives, ...args } = this._state.params;
     const res = await lab().call('lossCurves', args);
     this._chart.xLabel = res.xLabel;
-    return { x: res.x, series: res.series.filter((s) => derivatives || s.kind === 'value').map((s) => ({
-      label: s.label, values: s.values, color: PALETTE[s.group % PALETTE.length], dash: s.kind === 'grad' ? [6, 4] : undefined })) };
+    const c = lossCharts(res, { panel: args.panel, gamma: args.gamma ?? DEFAULTS.gamma });
+    // the event and the read-out keep the derivatives as the core gives them (dL/dx), labelled so
+    const more = derivatives ? res.series.filter((s) => s.kind === 'grad').map((s) => ({ label: s.label, values: s.values })) : [];
+    return { x: res.x, xLabel: res.xLabel, series: c.losses, more, charts: derivatives ? c : null };
+  }
+
+  _drawMore(res) {
+    const c = res.charts;
+    this._derivSection.hidden = !c;
+    if (!c) return;
+    this._derivTitle.textContent = c.title;
+    this._dchart.xLabel = res.xLabel;
+    this._dchart.yLabel = c.yLabel;
+    if (this._dchart.log !== c.log) this._dchart.setLog(c.log);
+    this._dchart.setData(c.derivatives, res.x);
   }
 }

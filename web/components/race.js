@@ -5,7 +5,8 @@
 import { PALETTE, fmtValue } from '../shared/chart.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
 import { renderHeatmap } from '../shared/heatmap.js';
-import { drawLandscape, dashOf, MARKER_NAMES } from '../shared/landscape.js';
+import { drawLandscape, dashOf, MARKER_NAMES, trailTable } from '../shared/landscape.js';
+import { dataTable } from '../shared/data-table.js';
 import { lab, registry, watchAttributes, workerCount, STYLE } from './lab.js';
 
 // "SGD lr 0.02 momentum 0.9 nesterov": the type and the settings that tell racers apart.
@@ -31,7 +32,10 @@ export class SteplabRace extends HTMLElement {
       .bar { display: flex; gap: 8px; align-items: center; margin: 6px 0; }
       button { font: inherit; color: inherit; background: var(--bg); border: 1px solid #8a93a6; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
       ul.status { list-style: none; margin: 0; padding: 0; font-size: 13px; } ul.status li { padding: 1px 6px; }`);
-    root.append(this._canvas, el('div', { class: 'bar' }, [this._play, this._reset, this._counter]), this._status, this._error);
+    // the landscape's numbers: each racer's points and losses up to the step shown
+    this._table = dataTable(() => trailTable(this._traces || [], (this._state?.optimizers || []).map(describeOptimizer), this._k));
+    this._table.setAttribute('part', 'table');
+    root.append(this._canvas, this._table, el('div', { class: 'bar' }, [this._play, this._reset, this._counter]), this._status, this._error);
     this._k = 0;
     this._playing = false;
     this._traces = [];
@@ -178,5 +182,6 @@ export class SteplabRace extends HTMLElement {
       this._status.append(li);
     });
     this._counter.textContent = `step ${this._k} / ${s.steps}`;
+    this._table.refresh();
   }
 }

@@ -8,7 +8,8 @@
 // room's own code (web/shared/train-view.js).
 import { LineChart, PALETTE, fmtValue } from '../shared/chart.js';
 import { el, clear, adoptStyle } from '../shared/dom.js';
-import { drawData, regionImage, viewOf } from '../shared/train-view.js';
+import { drawData, regionImage, viewOf, pointsTable } from '../shared/train-view.js';
+import { dataTable } from '../shared/data-table.js';
 import { RemoteRun, Pacer } from '../shared/remote-run.js';
 import { lab, registry, ensureData, watchAttributes, workerCount, fire, heightAttr, STYLE } from './lab.js';
 import { CHARTS, readSettings, fitToData, controlSpecs } from './train-settings.js';
@@ -22,7 +23,7 @@ const CSS = `${STYLE}
   button:disabled { opacity: 0.5; cursor: default; }
   .counter { font-size: 13px; font-variant-numeric: tabular-nums; }
   .body { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: flex-start; }
-  .pic { flex: 1 1 200px; max-width: var(--pic, 280px); }
+  .pic { flex: 1 1 200px; max-width: var(--pic, 280px); min-width: 0; }
   .pic canvas { display: block; width: 100%; aspect-ratio: 1; border-radius: 6px; }
   .charts { flex: 2 1 260px; min-width: 0; }
   .charts .u-legend { margin-top: -4px; }
@@ -44,7 +45,10 @@ export class SteplabTrain extends HTMLElement {
     this._counter = el('span', { class: 'counter', part: 'status' });
     this._bar = el('div', { class: 'bar' }, [this._playBtn, this._stepBtn, this._resetBtn, this._counter]);
     this._canvas = el('canvas', { part: 'data', role: 'img', 'aria-label': 'the data and the model\'s predictions' });
-    this._pic = el('div', { class: 'pic' }, this._canvas);
+    // the picture's numbers: each point with its class (or target) and the model's prediction there
+    this._table = dataTable(() => pointsTable(this._data, this._view, { regions: this._regions, line: this._line }));
+    this._table.setAttribute('part', 'table');
+    this._pic = el('div', { class: 'pic' }, [this._canvas, this._table]);
     this._chartsBox = el('div', { class: 'charts' });
     this._error = el('div', { class: 'error', role: 'alert', part: 'error' });
     this._readout = el('div', { class: 'sr', 'aria-live': 'polite' });
@@ -329,6 +333,7 @@ export class SteplabTrain extends HTMLElement {
     this._pic.hidden = !show;
     if (!show || !this._canvas.clientWidth) return;
     drawData(this._canvas, d, this._view, { regions: this._regions, line: this._line });
+    this._table.refresh();
     const what = d.task === 'regression' ? (d.n_features === 1 ? 'fitted curve (orange)' : 'fitted surface') : 'decision regions';
     this._canvas.setAttribute('aria-label', `${this._cfg.dataset?.name ?? 'the'} data, training points filled and validation points open, over the model's ${what}`);
   }

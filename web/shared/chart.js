@@ -2,8 +2,7 @@
 // a log-scale toggle, drag to zoom and double-click to reset, and export of
 // the picture (PNG) and the numbers (CSV, JSON).
 import uPlot from 'uplot';
-
-const TABLE_ROWS = 200;
+import { dataTable, sampled } from './data-table.js';
 
 // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
@@ -28,44 +27,18 @@ export class LineChart {
     this.resizeObserver = new ResizeObserver(() => this._resize());
     this.resizeObserver.observe(container);
     // the numbers behind the picture, for the keyboard and screen readers: a table built when opened
-    this.tableBox = document.createElement('details');
-    this.tableBox.className = 'chart-table';
-    const summary = document.createElement('summary');
-    summary.textContent = 'Data table';
-    this.tableBox.append(summary);
-    this.tableBox.addEventListener('toggle', () => this._table());
+    this.tableBox = dataTable(() => this._table());
   }
 
   // The data table: the x values and every series, at most TABLE_ROWS rows (every k-th when longer).
   _table() {
-    const box = this.tableBox;
-    box.querySelector('.chart-table-body')?.remove();
-    if (!box.open) return;
-    const wrap = document.createElement('div');
-    wrap.className = 'chart-table-body';
     const n = this.xs.length;
-    const k = Math.max(1, Math.ceil(n / TABLE_ROWS));
-    const table = document.createElement('table');
-    const cap = table.createCaption();
-    cap.textContent = `${this.yLabel || 'values'} against ${this.xLabel || 'x'}` + (k > 1 ? `: every ${k}th of ${n} rows (CSV has them all)` : '');
-    const head = table.createTHead().insertRow();
-    for (const t of [this.xLabel || 'x', ...this.series.map((x) => x.label)]) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = t;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (let i = 0; i < n; i += k) {
-      const tr = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = fmtValue(this.xs[i]);
-      tr.append(th);
-      for (const x of this.series) tr.insertCell().textContent = i < x.values.length && x.values[i] != null ? fmtValue(x.values[i]) : '-';
-    }
-    wrap.append(table);
-    box.append(wrap);
+    const { at, k } = sampled(n);
+    return {
+      caption: `${this.yLabel || 'values'} against ${this.xLabel || 'x'}` + (k > 1 ? `: every ${k}th of ${n} rows (CSV has them all)` : ''),
+      head: [this.xLabel || 'x', ...this.series.map((x) => x.label)],
+      rows: at.map((i) => [fmtValue(this.xs[i]), ...this.series.map((x) => (i < x.values.length && x.values[i] != null ? fmtValue(x.values[i]) : '-'))]),
+    };
   }
 
   // series: [{ label, values, color?, dash? }]; x: shared x values (default 0..len-1)
@@ -81,7 +54,7 @@ export class LineChart {
     else this._build();
     if (this.tableBox.open && !this._tablePending) {
       this._tablePending = true;
-      requestAnimationFrame(() => { this._tablePending = false; this._table(); });
+      requestAnimationFrame(() => { this._tablePending = false; this.tableBox.refresh(); });
     }
   }
 

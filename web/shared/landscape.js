@@ -4,6 +4,8 @@
 // dash and head marker, outlined in black so that a trail over another stays visible, the focused
 // one drawn last, on top.
 import { colour, heatScale } from './heatmap.js';
+import { fmtValue } from './chart.js';
+import { sampled } from './data-table.js';
 
 // Racer i's line style and head marker, shared with the loss chart's series (same dash there).
 export const DASHES = [[], [9, 5], [2, 4], [12, 4, 3, 4], [5, 3], [1, 5]];
@@ -203,4 +205,19 @@ function drawScale(g, box, heat, fg) {
     g.beginPath(); g.moveTo(x0 + bw, pos(v)); g.lineTo(x0 + bw + 3, pos(v)); g.stroke();
     g.fillText(short(v), x0 + bw + 5, py);
   }
+}
+
+// The data behind the landscape, for its "Data table" (web/shared/data-table.js): each racer's point
+// and loss at the steps shown (0..upto, every k-th when longer); null before any trace.
+export function trailTable(traces, names, upto) {
+  const live = traces.map((t, i) => ({ t, i })).filter(({ t }) => t && !t.error && t.x);
+  if (!live.length) return null;
+  const last = Math.max(...live.map(({ t }) => Math.min(upto, t.x.length - 1)));
+  const { at, k } = sampled(last + 1);
+  const num = (v) => (Number.isFinite(v) ? fmtValue(v) : 'diverged');
+  return {
+    caption: `each optimizer's point (x, y) and loss, steps 0 to ${last}${k > 1 ? ` (one in ${k}, and the last)` : ''}`,
+    head: ['step', ...live.flatMap(({ i }) => [`${names[i]}: x`, `${names[i]}: y`, `${names[i]}: loss`])],
+    rows: at.map((s) => [String(s), ...live.flatMap(({ t }) => (s < t.x.length && s <= upto ? [num(t.x[s]), num(t.y[s]), num(t.loss[s])] : ['-', '-', '-']))]),
+  };
 }

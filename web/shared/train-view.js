@@ -2,7 +2,8 @@
 // over the model's decision regions (or regression surface), 1-feature sets as
 // points and the fitted curve, the digits as a grid of 8x8 images. Coordinates
 // are the trainer's feature space (standardised).
-import { PALETTE } from './chart.js';
+import { PALETTE, fmtValue } from './chart.js';
+import { sampled } from './data-table.js';
 
 export const CLASS_COLORS = [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5], '#666666', '#8c6d1f', '#7b3294', '#1b9e77'];
 const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
@@ -67,7 +68,42 @@ export function regionImage(grid, nx, ny, data) {
     }
   }
   g.putImageData(img, 0, 0);
+  canvas.grid = { values: grid, nx, ny }; // the numbers behind the picture (pointsTable)
   return canvas;
+}
+
+// The data behind the picture, for its "Data table" (web/shared/data-table.js): each point's first two
+// features (standardised, as drawn), its set, class or target, and the model's prediction there: the
+// nearest cell of the regions' grid (over view) or point of the fitted curve; null without data.
+export function pointsTable(data, view, { regions, line, predicts = true } = {}) {
+  if (!data || !data.n_samples || !view) return null;
+  const d = data.n_features, reg = data.task === 'regression';
+  const names = data.feature_names || [];
+  const cls = (c) => data.class_names?.[c] ?? String(c);
+  const near = (v, r, n) => Math.min(n - 1, Math.max(0, Math.round(((v - r[0]) / (r[1] - r[0])) * (n - 1))));
+  const grid = d >= 2 ? regions?.grid : null;
+  const curve = d === 1 ? line : null;
+  const predict = (i) => {
+    if (curve) return fmtValue(curve.values[near(data.X[i], curve.x, curve.values.length)]);
+    if (!grid) return '-';
+    const { values, nx, ny } = grid;
+    const at = near(data.X[i * d + 1], view.y, ny) * nx + near(data.X[i * d], view.x, nx);
+    const k = values.length / (nx * ny);
+    if (reg) return fmtValue(values[at]);
+    if (k === 1) return cls(values[at] >= 0.5 ? 1 : 0);
+    let best = 0;
+    for (let m = 1; m < k; m++) if (values[at * k + m] > values[at * k + best]) best = m;
+    return cls(best);
+  };
+  const { at, k } = sampled(data.n_samples);
+  const feats = d === 1 ? [names[0] || 'x'] : [names[0] || 'x1', names[1] || 'x2'];
+  return {
+    caption: `${data.n_samples} points${k > 1 ? `, one in ${k} shown` : ''}: ${d > 2 ? 'the first two ' : ''}features standardised, as drawn; ` +
+      (grid || curve ? 'the prediction is the model\'s at the nearest point of the picture' : predicts ? 'the model predicts after its first step' : 'no prediction is drawn for these features'),
+    head: ['point', ...feats, 'set', reg ? data.target_name || 'target' : 'class', 'prediction'],
+    rows: at.map((i) => [String(i + 1), ...feats.map((_, j) => fmtValue(data.X[i * d + j])), i < data.n_train ? 'training' : 'validation',
+      reg ? fmtValue(data.y[i]) : cls(data.y[i]), predict(i)]),
+  };
 }
 
 // The canvas sized for the device's pixel ratio, cleared to `fill`, drawing in CSS pixels.

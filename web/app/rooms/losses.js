@@ -3,12 +3,13 @@
 // notice on each panel (measured), focal loss for several γ with a worked example of
 // easy negatives against hard positives, and the course's worked examples as editable
 // tables. Every number is computed by the core.
-import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
+import { LineChart, fmtValue, download, downloadText } from '../../shared/chart.js';
 import { el, clear, button } from '../../shared/dom.js';
 import { LOSS_TEXT, LOSS_NOTES, lossCode } from './losses-text.js';
 import { fillNotice, checkClaims } from './notice.js';
 import { createNoticeBox } from './notice-box.js';
 import { createOwnLoss, OWN_PROP } from './losses-own.js';
+import { lossCharts } from '../../shared/loss-view.js';
 
 const PANELS = { error: 'Against the error', margin: 'Against the margin y·f(x)', probability: 'Against the probability of the true class', distance: 'Against the distance' };
 
@@ -177,30 +178,20 @@ function createLossesRoom({ root, lab, registry, getState, setState }) {
     document.body.dataset.lossesGeneration = String(g);
   }
 
-  // The loss on top, its derivative on a chart of its own below (each on its own axis, so that
-  // cross-entropy's −1/p does not flatten the rest). SmoothL1 is dotted over Huber, which it can
-  // hide exactly; the chosen γ is drawn thicker.
+  // The loss on top, its derivative on a chart of its own below (web/shared/loss-view.js).
   function drawCharts(res, notes) {
-    const style = (s) => {
-      const st = { label: s.label.replace(/ derivative$/, ''), color: PALETTE[s.group % PALETTE.length], width: 2 };
-      if (state.panel === 'error' && s.group === 2) st.width = 4.5;
-      if (state.panel === 'error' && s.group === 3) st.dash = [2, 3];
-      if (s.gamma !== undefined && s.gamma === state.gamma) { st.width = 3.5; st.label = `${st.label} (chosen)`; }
-      return st;
-    };
     const probability = state.panel === 'probability';
+    const c = lossCharts(res, state);
     chart.xLabel = res.xLabel;
     chart.yLabel = 'loss';
-    chart.setData(res.series.filter((s) => s.kind === 'value').map((s) => ({ ...style(s), values: s.values })), res.x);
+    chart.setData(c.losses, res.x);
     derivSection.hidden = !state.deriv;
     if (state.deriv) {
-      // against p every derivative is negative and spans decades: −dL/dp, how hard each loss pushes p up, on a log axis
-      derivTitle.textContent = probability ? 'How hard each loss pushes p up: −dL/dp (log scale)' : 'Their derivatives';
+      derivTitle.textContent = c.title;
       dchart.xLabel = res.xLabel;
-      dchart.yLabel = probability ? '−dL/dp' : 'derivative';
-      if (dchart.log !== probability) dchart.setLog(probability);
-      dchart.setData(res.series.filter((s) => s.kind === 'grad').map((s) => ({ ...style(s),
-        values: probability ? Float64Array.from(s.values, (v) => -v) : s.values })), res.x);
+      dchart.yLabel = c.yLabel;
+      if (dchart.log !== c.log) dchart.setLog(c.log);
+      dchart.setData(c.derivatives, res.x);
     }
     caption.textContent = state.panel === 'error' && notes && notes.diff < 1e-6
       ? `SmoothL1 β = ${state.beta} (dotted) lies exactly on Huber δ = ${state.delta}: SmoothL1 is Huber divided by β, and here δ = β = 1.`

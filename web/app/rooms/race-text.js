@@ -2,6 +2,7 @@
 // the PyTorch code for the current race. Project constants only.
 
 import { customOptimizerPython, RULE_HELPERS } from '../pytorch-rule.js';
+import { optimizerClass } from '../pytorch-optim.js';
 import { mi, mn, mo, row, sub, sup, frac, sqrt, math, lines } from '../../shared/mathml.js';
 
 const th = mi('θ'), g = mi('g'), eta = mi('η');
@@ -91,6 +92,16 @@ function writtenRules(opts) {
   return out;
 }
 
+// The optimizers torch.optim lacks (LARS, SWATS) as the classes the Training room's script defines, once each.
+function missingClasses(opts) {
+  const out = [];
+  for (const type of new Set(opts.map((o) => o.type))) {
+    const cls = optimizerClass(type);
+    if (cls) out.push(...cls, '');
+  }
+  return out;
+}
+
 const kwargs = (o) => Object.entries(o).map(([k, v]) => `${k}=${py(v)}`).join(', ');
 
 // surfaceSummary: the core's one-line summary of the surface (used where SURFACE_PY has no formula).
@@ -101,7 +112,7 @@ export function raceCode(state, surfaceSummary) {
     : `_missing()  # steplab's ${state.fn}: ${String(surfaceSummary || '').replace(/\s+/g, ' ')}`;
   const out = ['import math', 'import torch', '',
     ...(known ? [] : ['def _missing():', `    raise NotImplementedError('write the ${state.fn} surface of steplab here')`, '']),
-    `def f(x, y):  # ${state.fn}`, `    return ${body}`, '', ...writtenRules(state.opts),
+    `def f(x, y):  # ${state.fn}`, `    return ${body}`, '', ...writtenRules(state.opts), ...missingClasses(state.opts),
     `STEPS = ${state.steps}`, `START = [${state.start[0]}, ${state.start[1]}]`];
   if (state.noise > 0) out.push(`NOISE = ${state.noise}  # sigma of the gradient noise`, `torch.manual_seed(${state.seed})  # steplab's noise has its own generator: the numbers differ, not the picture`);
   out.push('', '',
@@ -131,8 +142,9 @@ export function raceCode(state, surfaceSummary) {
   state.opts.forEach((spec, i) => {
     const { type, scheduler, ...params } = spec;
     if (type === 'DeltaBarDelta') { out.push(`# ${names[i]}: the course's local-gain rule is not in torch.optim (steplab writes it out)`); return; }
+    const cls = optimizerClass(type) ? type : `torch.optim.${type}`;
     const opt = type === 'Custom' ? `lambda params: WrittenRule${i}(params)`
-      : `lambda params: torch.optim.${type}(params${Object.keys(params).length ? `, ${kwargs(params)}` : ''})`;
+      : `lambda params: ${cls}(params${Object.keys(params).length ? `, ${kwargs(params)}` : ''})`;
     const args = [opt];
     if (scheduler) {
       const { type: st, ...sp } = scheduler;

@@ -6,7 +6,8 @@
 import { LineChart, PALETTE, fmtValue, download, downloadText } from '../../shared/chart.js';
 import { raceSwatsMarks } from './train-groups.js';
 import { renderHeatmap } from '../../shared/heatmap.js';
-import { drawLandscape, landscapeFrame, dashOf, MARKER_NAMES } from '../../shared/landscape.js';
+import { drawLandscape, landscapeFrame, dashOf, MARKER_NAMES, trailTable } from '../../shared/landscape.js';
+import { dataTable } from '../../shared/data-table.js';
 import { el, clear, select, button as btn } from '../../shared/dom.js';
 import { groupedChoices } from '../../shared/choices.js';
 import { ruleFields, RULE_PARAMS } from '../../shared/rule-editor.js';
@@ -112,11 +113,13 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   const speedIn = el('input', { id: 'race-speed', type: 'range', min: '1', max: '400', step: '1', 'aria-label': 'speed in steps per second' });
   const counter = el('span', { id: 'race-step', 'aria-live': 'off' });
   const key = el('p', { id: 'race-key', class: 'note' });
+  const trailBox = dataTable(() => trailTable(traces, racerNames(state.opts), k)); // the landscape's numbers
+  trailBox.id = 'race-table';
   const status = el('ul', { id: 'race-status', class: 'status', 'aria-live': 'polite' });
   const internals = el('div', { id: 'race-internals', class: 'readout' });
   const logBox = el('input', { type: 'checkbox', id: 'race-log' });
   const chartBox = el('div', { class: 'chart', id: 'race-chart' });
-  main.append(notice.node, canvas, key, el('div', { class: 'toolbar' }, [playBtn, btn('Step', () => { pause(); setStep(k + 1); }, { id: 'race-stepbtn' }),
+  main.append(notice.node, canvas, key, trailBox, el('div', { class: 'toolbar' }, [playBtn, btn('Step', () => { pause(); setStep(k + 1); }, { id: 'race-stepbtn' }),
     btn('Reset', () => { pause(); setStep(0); }, { id: 'race-reset' }), el('label', { class: 'inline' }, ['speed ', speedIn]), counter]),
   status,
   el('div', { class: 'toolbar' }, [el('label', { class: 'inline' }, [logBox, ' log scale']),
@@ -327,6 +330,7 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     key.textContent = minima.length === 1 ? `★ the minimum: loss ${fmtValue(minima[0].value)} at (${fmtValue(minima[0].x)}, ${fmtValue(minima[0].y)}); ○ the start`
       : minima.length > 1 ? `★ the ${minima.length} global minima, loss ${fmtValue(minima[0].value)}; ○ the start`
         : `○ the start (${registry.get('surfaces', state.fn)?.minima?.length === 0 ? 'this surface has no minimum' : 'no minimum known for these parameters'})`;
+    trailBox.refresh();
     const names = racerNames(state.opts);
     clear(status);
     traces.forEach((t, i) => {

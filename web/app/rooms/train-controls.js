@@ -179,8 +179,10 @@ export function mountControls(room, column) {
     const optSel = select('train-opt', groupedChoices(reg, 'optimizers', offered), s.opt.type, { grouped: true });
     optSel.addEventListener('change', () => {
       const lr = s.opt.lr;
-      s.opt = { type: optSel.value };
+      // your own rule opens as the registry's starter (momentum written out), as in the Optimizers room
+      s.opt = optSel.value === 'Custom' ? reg.starter('optimizers', 'Custom') : { type: optSel.value };
       if (lr !== undefined) s.opt.lr = lr;
+      if (lr !== undefined && s.opt.hyper && Object.hasOwn(s.opt.hyper, 'lr')) s.opt.hyper = { ...s.opt.hyper, lr };
       room.commit();
     });
     optBox.append(el('label', { for: 'train-opt' }, 'Optimizer'), optSel, el('p', { class: 'note' }, reg.summary('optimizers', s.opt.type)),

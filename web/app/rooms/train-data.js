@@ -2,7 +2,8 @@
 // pixels first when it is the digits), points added by clicking the plot, an imported CSV, and
 // the picture of the data with the model's regions, fitted curve, digits or embedding.
 import { el } from '../../shared/dom.js';
-import { drawData, drawDigits, drawEmbedding, toData, viewOf } from '../../shared/train-view.js';
+import { drawData, drawDigits, drawEmbedding, toData, viewOf, pointsTable } from '../../shared/train-view.js';
+import { dataTable } from '../../shared/data-table.js';
 import { lossFits, defaultLoss, isEmbeddingLoss } from '../../shared/choices.js';
 import { datasetSpec, checkCsv, CSV_LIMITS } from './train-config.js';
 
@@ -23,6 +24,10 @@ export function mountData(room) {
   const canvas = el('canvas', { id: 'train-data', class: 'landscape', tabindex: '0', role: 'img', 'aria-label': 'the data and the model\'s decision regions' });
   const digitsCanvas = el('canvas', { id: 'train-digits', class: 'digits', role: 'img', 'aria-label': 'sample images of the digits data set' });
   const dataNote = el('p', { class: 'note', id: 'train-data-note' });
+  // the picture's numbers: each point (its first two features) with its class or target and the model's prediction
+  const shown = (d) => (d.n_features > 2 ? { ...d, n_features: 2, X: firstTwo(d) } : d);
+  const table = dataTable(() => (room.data && !canvas.hidden ? pointsTable(shown(room.data), room.view || viewOf(shown(room.data)), { regions: room.regions, line: room.line, predicts: room.data.n_features <= 2 }) : null));
+  table.id = 'train-data-table';
   const embedTitle = el('h2', {}, 'Embedding: the network\'s 2-D outputs, every row');
   const embedCanvas = el('canvas', { id: 'train-embedding', class: 'landscape', role: 'img', 'aria-label': 'the learnt embedding of every row, coloured by class' });
   let gen = 0;
@@ -109,9 +114,10 @@ export function mountData(room) {
     if (!embedCanvas.hidden) drawEmbedding(embedCanvas, data, room.embedding);
     if (!digitsCanvas.hidden) drawDigits(digitsCanvas, data);
     if (!canvas.hidden) {
-      const v = room.view || viewOf({ ...data, n_features: 2, X: firstTwo(data) });
-      drawData(canvas, data.n_features > 2 ? { ...data, n_features: 2, X: firstTwo(data) } : data, v, { regions: room.regions, line: room.line, added: addedPoints() });
+      drawData(canvas, shown(data), room.view || viewOf(shown(data)), { regions: room.regions, line: room.line, added: addedPoints() });
     }
+    table.hidden = canvas.hidden;
+    table.refresh();
     dataNote.textContent = data.n_features === 2 ? `${data.n_train} training points (filled), ${data.n_val} validation points (open); ${room.csv ? '' : 'click to add a point. '}Background: the model's prediction.`
       : data.n_features === 1 ? `${data.n_train} training points (filled), ${data.n_val} validation (open); the orange line is the model.`
         : data.n_features === 64 ? `${data.n_samples} images of 8×8 pixels (the first ${Math.min(40, data.n_samples)} shown with their labels), ${data.n_train} for training.`
@@ -135,5 +141,5 @@ export function mountData(room) {
   });
   for (const c of [canvas, digitsCanvas, embedCanvas]) new ResizeObserver(() => room.drawPicture()).observe(c);
 
-  return [canvas, digitsCanvas, dataNote, embedTitle, embedCanvas];
+  return [canvas, table, digitsCanvas, dataNote, embedTitle, embedCanvas];
 }
