@@ -154,6 +154,8 @@ static sl_status adopt(sl_trainer *t, const saved *h, const unsigned char *b)
     }
     free(seen);
     if (!ok) return bad_state("has a row order that is not a permutation of the training rows", "", "");
+    for (int i = 0; i < t->n_train && !t->cfg.shuffle; i++) /* the loop reads unshuffled batches in place */
+        if (t->perm[i] != i) return bad_state("has a shuffled row order although shuffle is off", "", "");
     memcpy(t->best, b + (size_t)section(h, 3), (size_t)np * 4);
     memcpy(t->upd, b + (size_t)section(h, 4), (size_t)np * 4);
     for (int i = 0; i < np; i++)

@@ -45,6 +45,13 @@ class Column {
     if (this.n === this.a.length) { const b = new Float64Array(this.n * 2); b.set(this.a); this.a = b; }
     this.a[this.n++] = v;
   }
+  // n values of src from index `from`, every `stride`-th (a step record's column)
+  pushStrided(src, from, stride, n) {
+    if (this.n + n > this.a.length) { const b = new Float64Array(Math.max(this.a.length * 2, this.n + n)); b.set(this.a); this.a = b; }
+    const a = this.a;
+    for (let i = 0, j = from; i < n; i++, j += stride) a[this.n + i] = src[j];
+    this.n += n;
+  }
   view() { return this.a.subarray(0, this.n); }
 }
 
@@ -135,7 +142,7 @@ export function install(lab, core) {
           core.check(x.sl_trainer_run(ptr, Math.min(chunk, k - taken), out, done));
           const n = core.i32[done >> 2];
           const f = core.f64;
-          for (let i = 0; i < NSTEP * n; i++) this._c.steps[i % NSTEP].push(f[(out >> 3) + i]);
+          for (let c = 0; c < NSTEP; c++) this._c.steps[c].pushStrided(f, (out >> 3) + c, NSTEP, n);
           taken += n;
           if (x.sl_trainer_epoch(ptr) !== epoch) {
             const rec = core.copy(Float64Array, x.sl_trainer_record(ptr), NREC);
