@@ -220,11 +220,9 @@ sl_status sl_trainer_restore(const void *buf, double n_bytes, sl_trainer **out)
         for (int i = 0; same && i <= sl_mlp_n_layers(m); i++) same = sl_mlp_size(m, i) == sl_mlp_size(want, i);
         if (!same) st = bad_state("holds a model whose layers are not its config's (model.hidden, activation)", "", "");
     }
-    /* the optimizer's own restore validates its values; here it must be the config's kind, size and scheduling */
-    if (!st && (strcmp(sl_optimizer_type(o), sl_optimizer_type(t->opt)) || sl_optimizer_n(o) != sl_optimizer_n(t->opt) ||
-                sl_optimizer_has_scheduler(o) != sl_optimizer_has_scheduler(t->opt) ||
-                sl_optimizer_needs_metric(o) != sl_optimizer_needs_metric(t->opt)))
-        st = bad_state("holds an optimizer that is not its config's (optimizer, scheduler)", "", "");
+    /* the optimizer's own restore validates its values; here it must be the config's: kind, size, groups,
+     * hyper-parameters and scheduler spec, the field named */
+    if (!st) st = sl_optimizer_same_spec(o, t->opt, THING);
     if (!st) st = adopt(t, &h, b);
     if (!st) {
         float *p = sl_mlp_params(m);
