@@ -33,7 +33,7 @@ static void value_text(const sl_param *p, const sl_hyper *h, char *buf, size_t c
 sl_status sl_optimizer_same_spec(const sl_optimizer *o, const sl_optimizer *want, const char *thing)
 {
     if (o->type != want->type || o->n != want->n)
-        return sl_fail(SL_STATUS_STATE, thing, "optimizer", "in the saved state is %s over %d parameters, its config's %s over %d",
+        return sl_fail(SL_STATUS_STATE, thing, "state", "holds an optimizer that is not its config's (%s over %d parameters, the config's %s over %d)",
                        sl_opt_name(o->type), o->n, sl_opt_name(want->type), want->n);
     if (o->n_groups != want->n_groups || o->n_ranges != want->n_ranges || memcmp(o->ranges, want->ranges, sizeof o->ranges))
         return sl_fail(SL_STATUS_STATE, thing, "optimizer.param_groups", "in the saved state are not its config's");
