@@ -254,8 +254,10 @@ export function install(lab, core) {
     }
 
     /** predict on an nx x ny grid (y outer: value[(j * nx + i) * outputs + c]) of a 2-feature data set. */
-    predictGrid({ x: xr, y: yr, nx, ny } = {}) {
+    predictGrid(grid = {}) {
       const ptr = this._l();
+      if (!isObj(grid)) fail(THING, 'predictGrid', `takes an object { x: [min, max], y: [min, max], nx, ny }, got ${describe(grid)}`);
+      const { x: xr, y: yr, nx, ny } = grid;
       const end = (r, i) => (Array.isArray(r) && r.length === 2 && typeof r[i] === 'number' ? r[i] : NaN);
       const args = [end(xr, 0), end(xr, 1), end(yr, 0), end(yr, 1), typeof nx === 'number' ? nx : NaN, typeof ny === 'number' ? ny : NaN];
       core.check(x.sl_trainer_predict_grid(ptr, ...args, 0)); // validation and the work limit, before any allocation
