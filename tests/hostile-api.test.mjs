@@ -336,6 +336,7 @@ test('found by the hostile test: huge sparse arrays, control characters, hijacke
   refused(() => lab.schedule({ type: 'MultiStepLR', milestones: huge }, 3), 'MultiStepLR: milestones has 4294967295 elements');
   // the caller's control characters and 5000-character keys went into messages as they were
   refused(() => lab.optimizerSteps({ type: 'SGD', lr: 0.1 }, [1], '\u0000\u0007'), "got '\\u0000\\u0007'");
+  refused(() => lab.optimizerSteps({ type: '\u0000', lr: 0.1 }, 'digits', [[1]]), '\\u0000: params0 must be');
   assert.throws(() => lab.schedule({ type: 'StepLR', step_size: 2, gamma: { ['k'.repeat(5000)]: [() => 1] } }, 3),
     (e) => e instanceof SteplabError && e.message.length < 400);
   // an array whose prototype the caller replaced (its iterator is a typed array's) broke the spec writer with a TypeError

@@ -21,9 +21,12 @@ export class SteplabError extends Error {
 }
 
 // Throws a SteplabError for a JS-side argument problem, in the C side's message shape.
-// A field path built from the caller's keys is cut to 120 characters and its control characters escaped.
+// A thing (a type name the caller gave) or field path built from the caller's keys is cut to 120 characters
+// and its control characters escaped.
 export function fail(thing, field, text, code = 'invalid') {
-  if (field) field = printable(field.length > 120 ? `${field.slice(0, 120)}...` : field);
+  const bound = (s) => printable(s.length > 120 ? `${s.slice(0, 120)}...` : s);
+  if (typeof thing === 'string') thing = bound(thing);
+  if (field) field = bound(field);
   throw new SteplabError(field ? `${thing}: ${field} ${text}` : `${thing}: ${text}`, { code, thing, field });
 }
 
