@@ -207,6 +207,8 @@ export class Optimizer {
     const ptr = this._live();
     const core = this._core;
     const size = core.x.sl_optimizer_state_size(ptr);
+    // base64 makes 4 characters of 3 bytes, and a JS string holds at most 2^29 - 24 of them
+    if (size > STATE_MAX_BYTES) fail(this.type, 'state', `of ${size} bytes is more than a state() string can hold (${STATE_MAX_BYTES} bytes); use fewer parameters or a lighter optimizer`, 'range');
     const bytes = core.scoped((s) => {
       const p = s.alloc(size);
       core.x.sl_optimizer_state_save(ptr, p);
@@ -225,6 +227,8 @@ export class Optimizer {
     this._ptr = 0;
   }
 }
+
+const STATE_MAX_BYTES = 380 * 2 ** 20;
 
 function pair(thing, field, v) {
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) fail(thing, field, `must be [min, max], got ${describe(v)}`);
