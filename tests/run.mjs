@@ -27,7 +27,7 @@ const NOT_UNIT = ['tests/fuzz.test.mjs', 'tests/soak.test.mjs', 'tests/bench.tes
 const SCALAR = ['tests/schedules.test.mjs', 'tests/optimizers.test.mjs', 'tests/losses.test.mjs', 'tests/custom.test.mjs', 'tests/model.test.mjs',
   'tests/trainer.test.mjs'];
 // The long versions' settings (each can be set from outside instead).
-const LONG = { FUZZ_SECONDS: '120', SOAK_STEPS: '1000000', SOAK_SECONDS: '600', SOAK_TRAINERS: '5000', HOSTILE_ROUNDS: '1000' };
+const LONG = { FUZZ_SECONDS: '120', SOAK_STEPS: '1000000', SOAK_SECONDS: '600', SOAK_TRAINERS: '5000', HOSTILE_ROUNDS: '1000', HOSTILE_API_ROUNDS: '40000' };
 
 // The unit files are independent and CPU-bound: as many at a time as there are cores. npm test keeps
 // node's default (one file at a time on 2 cores): the browser tests and the fuzzers use several.
@@ -36,7 +36,7 @@ const runs = {
   unit: [{ files: node.filter((f) => !NOT_UNIT.includes(f)), args: [parallel] },
     { files: SCALAR, env: { STEPLAB_WASM: 'scalar' }, args: [parallel] }],
   all: [{ files: [...node, ...browser] }, { files: SCALAR, env: { STEPLAB_WASM: 'scalar' } }],
-  long: [{ files: ['tests/soak.test.mjs', 'tests/browser/soak.test.mjs', 'tests/fuzz.test.mjs', 'tests/browser/hostile.test.mjs'],
+  long: [{ files: ['tests/soak.test.mjs', 'tests/browser/soak.test.mjs', 'tests/fuzz.test.mjs', 'tests/browser/hostile.test.mjs', 'tests/hostile-api.test.mjs'],
     env: Object.fromEntries(Object.entries(LONG).map(([k, v]) => [k, process.env[k] ?? v])) }],
 };
 

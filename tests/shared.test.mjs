@@ -55,6 +55,8 @@ test('every optimizer\'s starter races; the trainer takes all but those that nee
     assert.match(why, new RegExp(`^${name} is not offered here`));
   }
   assert.deepEqual(excluded.map((x) => x.name), ['LBFGS']);
+  // the core publishes it (the page's fallback table is gone)
+  for (const row of lab.registry.optimizers) assert.equal(row.closure, row.name === 'LBFGS', row.name);
 });
 
 test('the losses offered per task are those the trainer accepts; penalties and data sets open as the core takes them', () => {

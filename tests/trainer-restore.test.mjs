@@ -134,6 +134,59 @@ test('loop values the config cannot reach, and a history the core does not recog
   run.dispose();
 });
 
+// The optimizer's section of the core's state (the last one, padded to 16; o_bytes at byte 32 of the
+// header) with every float64 equal to `from` replaced by `to`, the optimizer's own checksum (FNV-1a over
+// its bytes after the checksum field, c/optimizers/state.c) and both outer ones recomputed.
+function editOptimizer(bytes, from, to) {
+  const p = split(bytes);
+  const dv = new DataView(p.state.buffer, p.state.byteOffset);
+  const oBytes = dv.getInt32(32, true);
+  const at = p.state.length - ((oBytes + 15) & ~15);
+  let n = 0;
+  for (let i = at; i + 8 <= at + oBytes; i += 8) if (dv.getFloat64(i, true) === from) { dv.setFloat64(i, to, true); n++; }
+  assert.ok(n > 0, `${from} is in the optimizer's state`);
+  const reseal = (from, size) => { // FNV-1a over the bytes after the checksum field
+    let h = 2166136261;
+    for (let i = from + 16; i < from + size; i++) h = Math.imul(h ^ p.state[i], 16777619) >>> 0;
+    dv.setUint32(from + 12, h, true);
+  };
+  for (let i = at; i + 16 <= at + oBytes; i += 4) // an attached scheduler ("SCHD") first: it has a checksum of its own
+    if (dv.getUint32(i, true) === 0x53434844 && dv.getUint32(i + 4, true) === 3) reseal(i, dv.getUint32(i + 8, true));
+  reseal(at, oBytes);
+  return join(p);
+}
+
+test('an optimizer whose hyper-parameters are not its config\'s is refused naming the field (sl_optimizer_same_spec)', () => {
+  const run = lab.createTrainer(deep(1)); // Adam, lr 0.01
+  run.step(3);
+  const good = run.save();
+  assertError(() => lab.restoreTrainer(editOptimizer(good, 0.01, 0.5)), "Trainer: optimizer.lr in the saved state is 0.5, its config's is 0.01");
+  assertError(() => lab.restoreTrainer(editOptimizer(good, 1e-8, 1e-3)), "Trainer: optimizer.eps in the saved state is 0.001, its config's is 1e-8");
+  run.dispose();
+  const sched = lab.createTrainer({ ...deep(1), optimizer: { type: 'SGD', lr: 0.1, scheduler: { type: 'StepLR', step_size: 30, gamma: 0.5 } } });
+  sched.step(3);
+  assertError(() => lab.restoreTrainer(editOptimizer(sched.save(), 0.5, 0.25)), "Trainer: optimizer.scheduler.gamma in the saved state is not its config's");
+  const back = lab.restoreTrainer(sched.save());
+  assert.equal(back.lr, sched.lr);
+  back.dispose();
+  sched.dispose();
+});
+
+test('with shuffle off, a saved row order other than the identity is refused (the loop reads batches in place)', () => {
+  const run = lab.createTrainer({ ...deep(1), shuffle: false });
+  run.step(3);
+  const p = split(run.save());
+  const dv = new DataView(p.state.buffer, p.state.byteOffset);
+  let at = -1;
+  for (let i = 0; i + 16 <= p.state.length && at < 0; i += 4)
+    if ([0, 1, 2, 3].every((v, k) => dv.getInt32(i + 4 * k, true) === v)) at = i;
+  assert.ok(at > 0, 'the identity row order is in the state');
+  dv.setInt32(at, 1, true);
+  dv.setInt32(at + 4, 0, true);
+  assertError(() => lab.restoreTrainer(join(p)), 'Trainer: state has a shuffled row order although shuffle is off');
+  run.dispose();
+});
+
 test('150 live trainers keep their numbers through hundreds of forged restores', () => {
   const live = Array.from({ length: 150 }, (_, i) => {
     const r = lab.createTrainer({ ...deep(2), seed: i, batch_size: 4 + (i % 5) });

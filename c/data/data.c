@@ -247,8 +247,8 @@ sl_status sl_dataset_from_spec(const sl_json *doc, int obj, sl_dataset **out)
     case D_iris: n = 150, d = 4, classes = 3; break;
     case D_digits:
         if (!g_digits)
-            return sl_fail(SL_STATUS_STATE, name, NULL, "pixel data is not loaded: pass the bytes of dist/steplab-digits.bin.gz "
-                           "as loadSteplab({ digits })");
+            return sl_fail(SL_STATUS_STATE, name, NULL, "pixel data is not loaded: call await lab.loadDataset('digits') first (it reads "
+                           "steplab-digits.bin.gz beside the module, or takes { url } or { bytes })");
         n = DIGITS_N, d = DIGITS_D, classes = 10;
         break;
     case D_blobs: d = P.n_features, classes = P.centers; break;

@@ -122,6 +122,10 @@ double sl_optimizer_step_size(sl_optimizer *o, double lr, int lo, int hi);
 int sl_optimizer_state_size(const sl_optimizer *o);
 void sl_optimizer_state_save(sl_optimizer *o, void *buf);
 sl_status sl_optimizer_restore(const void *buf, double len, sl_optimizer **out);
+/* OK when o (e.g. restored) is the optimizer `want` was made from the same spec: kind,
+ * size, groups, every group's hyper-parameters and its scheduler's spec; else a
+ * SL_STATUS_STATE error of `thing` naming the field (optimizer.lr, optimizer.scheduler.step_size). */
+sl_status sl_optimizer_same_spec(const sl_optimizer *o, const sl_optimizer *want, const char *thing);
 
 /* lab.optimizerSteps: replays n_steps gradient vectors (grads, n_steps * n)
  * from params0 (n); out (n_steps * n) gets the parameters after each step. */

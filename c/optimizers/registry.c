@@ -346,9 +346,16 @@ SL_COMPACT sl_status sl_opt_scheduler_fits(int type, const sl_scheduler *s, sl_s
     return SL_STATUS_OK;
 }
 
+/* "closure": a step re-evaluates the objective (LBFGS), which a trainer's one gradient per step cannot do. */
+static int row_extra(const void *entry, char **buf, int len, int *cap)
+{
+    const opt_kind *k = entry;
+    return sl_json_append(buf, len, cap, k == &sl_opt_kinds[O_LBFGS] ? ",\"closure\":true" : ",\"closure\":false");
+}
+
 SL_COMPACT int sl_optimizers_json(char **buf, int len, int *cap)
 {
-    return sl_kinds_json(buf, len, cap, sl_opt_kinds, sizeof sl_opt_kinds[0], O_COUNT);
+    return sl_kinds_json_ex(buf, len, cap, sl_opt_kinds, sizeof sl_opt_kinds[0], O_COUNT, row_extra);
 }
 
 #if defined(__clang__)

@@ -155,6 +155,10 @@ sl_status sl_scheduler_restore(const void *buf, double len, sl_scheduler **out);
 /* The checks of sl_scheduler_restore on a state in place (e.g. one embedded in
  * an optimizer's state); the message names the field. */
 sl_status sl_scheduler_state_check(const sl_scheduler *s);
+/* NULL when a and b were made from the same spec (parameters, per-group values,
+ * formulas, milestones: what construction reads; not the state stepping changes),
+ * else the name of the first parameter that differs. */
+const char *sl_scheduler_differs(const sl_scheduler *a, const sl_scheduler *b);
 
 /* lab.schedule: out[g * n + k] is group g's lr after k steps, for k < n; one group from
  * the spec's lr when n_groups is 0, else n_groups groups starting from lrs. Allocates *out. */

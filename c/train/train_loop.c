@@ -61,27 +61,39 @@ static sl_status end_epoch(sl_trainer *t)
     return SL_STATUS_OK;
 }
 
-/* One optimizer step on the next batch; rec gets loss, lr, grad norm. */
+/* The per-step loop is built for speed (the rest of this file for size): under minsize
+ * clang neither unswitches nor unrolls these loops, and W1's step is mostly such overhead. */
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
+
+/* One optimizer step on the next batch; rec gets loss, lr, grad norm. Nothing is
+ * computed here that is not recorded or used: without shuffling the batch is read
+ * in place (the row order stays the identity; a restore checks it), the penalty's
+ * gradient is added only when there is one, the clip norm only when clipping by norm. */
 static sl_status step(sl_trainer *t, double *rec)
 {
     int d = sl_dataset_n_features(t->ds), c = t->n_out, np = sl_mlp_n_params(t->m);
     if (t->cursor == 0 && t->cfg.shuffle) sl_rng_shuffle(&t->rng, t->perm, t->n_train);
     int b = t->n_train - t->cursor < t->batch ? t->n_train - t->cursor : t->batch;
-    const float *X = sl_dataset_X(t->ds);
-    for (int i = 0; i < b; i++) {
-        int r = t->perm[t->cursor + i];
-        memcpy(t->Xb + (size_t)i * d, X + (size_t)r * d, (size_t)d * sizeof(float));
-        t->yb[i] = t->tgt[r];
+    const float *X = sl_dataset_X(t->ds), *Xb = X + (size_t)t->cursor * d, *yb = t->tgt + t->cursor;
+    if (t->cfg.shuffle) {
+        for (int i = 0; i < b; i++) {
+            int r = t->perm[t->cursor + i];
+            memcpy(t->Xb + (size_t)i * d, X + (size_t)r * d, (size_t)d * sizeof(float));
+            t->yb[i] = t->tgt[r];
+        }
+        Xb = t->Xb, yb = t->yb;
     }
     float *p = sl_mlp_params(t->m), *g = sl_mlp_grads(t->m);
     double loss, pen = 0;
-    const float *o = sl_mlp_forward(t->m, t->w, t->Xb, b);
+    const float *o = sl_mlp_forward(t->m, t->w, Xb, b);
     if (!sl_train_finite(o, (long)b * c)) {
         diverge(t);
         return SL_STATUS_OK;
     }
-    sl_status st = t->embed ? sl_train_embed_step(t, o, t->yb, b, t->g, &loss)
-                            : sl_loss_eval(t->loss, o, NULL, NULL, t->yb, b, c, b, t->g, NULL, NULL, &loss);
+    sl_status st = t->embed ? sl_train_embed_step(t, o, yb, b, t->g, &loss)
+                            : sl_loss_eval(t->loss, o, NULL, NULL, yb, b, c, b, t->g, NULL, NULL, &loss);
     if (st) return st;
     if (t->reg && (st = sl_loss_eval(t->reg, p, NULL, NULL, NULL, 1, np, -1, t->gpen, NULL, NULL, &pen))) return st;
     loss += pen;
@@ -89,13 +101,17 @@ static sl_status step(sl_trainer *t, double *rec)
         diverge(t);
         return SL_STATUS_OK;
     }
-    sl_mlp_backward(t->m, t->w, t->Xb, t->g);
+    sl_mlp_backward(t->m, t->w, Xb, t->g);
     const sl_train_clip *C = &t->cfg.grad_clip;
     double sq = 0, pn = 0, q = C->norm_type;
-    for (int i = 0; i < np; i++) {
-        if (t->reg) g[i] += t->gpen[i];
-        sq += (double)g[i] * g[i];
-        if (C->mode == 1) pn = isinf(q) ? fmax(pn, fabs(g[i])) : pn + pow(fabs(g[i]), q);
+    if (t->reg)
+        for (int i = 0; i < np; i++) g[i] += t->gpen[i];
+    for (int i = 0; i < np; i++) sq += (double)g[i] * g[i];
+    if (C->mode == 1) {
+        if (isinf(q))
+            for (int i = 0; i < np; i++) pn = fmax(pn, fabs(g[i]));
+        else
+            for (int i = 0; i < np; i++) pn += pow(fabs(g[i]), q);
     }
     double norm = sqrt(sq);
     if (!isfinite(norm)) {
@@ -126,6 +142,10 @@ static sl_status step(sl_trainer *t, double *rec)
     t->cursor += b;
     return t->cursor >= t->n_train ? end_epoch(t) : SL_STATUS_OK;
 }
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
 
 sl_status sl_trainer_run(sl_trainer *t, double k, double *out, int *done)
 {

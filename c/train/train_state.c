@@ -157,6 +157,8 @@ static sl_status adopt(sl_trainer *t, const saved *h, const unsigned char *b)
     }
     free(seen);
     if (!ok) return bad_state("has a row order that is not a permutation of the training rows", "", "");
+    for (int i = 0; i < t->n_train && !t->cfg.shuffle; i++) /* the loop reads unshuffled batches in place */
+        if (t->perm[i] != i) return bad_state("has a shuffled row order although shuffle is off", "", "");
     memcpy(t->best, b + (size_t)section(h, 3), (size_t)np * 4);
     memcpy(t->upd, b + (size_t)section(h, 4), (size_t)np * 4);
     for (int i = 0; i < np; i++)
@@ -222,11 +224,9 @@ sl_status sl_trainer_restore(const void *buf, double n_bytes, sl_trainer **out)
         for (int i = 0; same && i <= sl_mlp_n_layers(m); i++) same = sl_mlp_size(m, i) == sl_mlp_size(want, i);
         if (!same) st = bad_state("holds a model whose layers are not its config's (model.hidden, activation)", "", "");
     }
-    /* the optimizer's own restore validates its values; here it must be the config's kind, size and scheduling */
-    if (!st && (strcmp(sl_optimizer_type(o), sl_optimizer_type(t->opt)) || sl_optimizer_n(o) != sl_optimizer_n(t->opt) ||
-                sl_optimizer_has_scheduler(o) != sl_optimizer_has_scheduler(t->opt) ||
-                sl_optimizer_needs_metric(o) != sl_optimizer_needs_metric(t->opt)))
-        st = bad_state("holds an optimizer that is not its config's (optimizer, scheduler)", "", "");
+    /* the optimizer's own restore validates its values; here it must be the config's: kind, size, groups,
+     * hyper-parameters and scheduler spec, the field named */
+    if (!st) st = sl_optimizer_same_spec(o, t->opt, THING);
     if (!st) st = adopt(t, &h, b);
     if (!st && (size_t)h.ens_values != sl_train_snapshot_values(t))
         st = bad_state("has snapshot predictions its config does not keep (snapshot_ensemble)", "", "");

@@ -129,6 +129,39 @@ static void roundtrip(const char *cfg, const char *loss, const char *opt)
     sl_trainer_free(a);
 }
 
+/* A forged checkpoint: a's state after 3 steps with the optimizer section of b's
+ * (same layout, another spec), its checksum made valid again; the restore must
+ * refuse it with `want` (sl_optimizer_same_spec names the field). */
+static void forged_optimizer(const char *opt_a, const char *opt_b, const char *want)
+{
+    sl_trainer *a = NULL, *b = NULL, *r = NULL;
+    const char *cfg = CFG ",\"batch_size\":8,\"epochs\":4}";
+    CHECK(make(cfg, LOSS, opt_a, &a) == SL_STATUS_OK && make(cfg, LOSS, opt_b, &b) == SL_STATUS_OK);
+    double rec[3 * 3];
+    int done = 0;
+    if (!a || !b) goto out;
+    CHECK(sl_trainer_run(a, 3, rec, &done) == SL_STATUS_OK && sl_trainer_run(b, 3, rec, &done) == SL_STATUS_OK);
+    int n = sl_trainer_state_size(a), o_bytes;
+    CHECK(n == sl_trainer_state_size(b));
+    if (n != sl_trainer_state_size(b)) goto out;
+    unsigned char *sa = malloc((size_t)n), *sb = malloc((size_t)n);
+    sl_trainer_state_save(a, sa);
+    sl_trainer_state_save(b, sb);
+    memcpy(&o_bytes, sa + 32, 4); /* the header's o_bytes: magic, version, size, checksum, n_params, n_train, ds_bytes, m_bytes */
+    int at = n - ((o_bytes + 15) & ~15);
+    memcpy(sa + at, sb + at, (size_t)o_bytes);
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < n; i++) h = (h ^ (i >= 12 && i < 16 ? 0 : sa[i])) * 16777619u;
+    memcpy(sa + 12, &h, 4);
+    CHECK_ERR(sl_trainer_restore(sa, n, &r), SL_STATUS_STATE, want);
+    CHECK(r == NULL);
+    CHECK(sl_trainer_restore(sb, n, &r) == SL_STATUS_OK);
+    sl_trainer_free(r);
+    free(sa), free(sb);
+out:
+    sl_trainer_free(a), sl_trainer_free(b);
+}
+
 /* A saved run restores and continues bit-identically (a plain run, and a
  * metric-learning one with a batch-size schedule); damaged bytes are refused.
  * A metric-learning batch of one row forms no tuple: loss 0, zero gradient. */
@@ -136,6 +169,13 @@ void test_train_state(void)
 {
     roundtrip(CFG ",\"batch_size\":8,\"epochs\":4}", LOSS, SGD);
     roundtrip(EMB, TRIPLET, ADAM);
+    forged_optimizer("{\"type\":\"SGD\",\"lr\":0.01}", "{\"type\":\"SGD\",\"lr\":0.5}",
+                     "Trainer: optimizer.lr in the saved state is 0.5, its config's is 0.01");
+    forged_optimizer("{\"type\":\"Adam\",\"betas\":[0.9,0.999]}", "{\"type\":\"Adam\",\"betas\":[0.8,0.999]}",
+                     "Trainer: optimizer.betas in the saved state is [0.8, 0.999], its config's is [0.9, 0.999]");
+    forged_optimizer("{\"type\":\"SGD\",\"lr\":0.1,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":30}}",
+                     "{\"type\":\"SGD\",\"lr\":0.1,\"scheduler\":{\"type\":\"StepLR\",\"step_size\":20}}",
+                     "Trainer: optimizer.scheduler.step_size in the saved state is not its config's");
     sl_trainer *t = NULL;
     CHECK(make(EMB, TRIPLET, ADAM, &t) == SL_STATUS_OK);
     if (!t) return;

@@ -24,15 +24,22 @@ export class SteplabError extends Error {
 }
 
 // Throws a SteplabError for a JS-side argument problem, in the C side's message shape.
+// A thing (a type name the caller gave) or field path built from the caller's keys is cut to 120 characters
+// and its control characters escaped.
 export function fail(thing, field, text, code = 'invalid') {
+  const bound = (s) => printable(s.length > 120 ? `${s.slice(0, 120)}...` : s);
+  if (typeof thing === 'string') thing = bound(thing);
+  if (field) field = bound(field);
   throw new SteplabError(field ? `${thing}: ${field} ${text}` : `${thing}: ${text}`, { code, thing, field });
 }
+
+const printable = (s) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 // Short text for a JS value in messages ("got 'abc'", "got an object").
 export function describe(v) {
   if (v === null) return 'null';
   if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
+  if (typeof v === 'string') return `'${printable(v.length > 40 ? v.slice(0, 40) + '...' : v)}'`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `an array of ${v.length}`;

@@ -78,7 +78,7 @@ export function install(lab, core) {
     } else {
       const names = k === 2 ? '[x1, x2]' : '[anchor, positive, negative]';
       if (!Array.isArray(input) || input.length !== k) fail(thing, 'input', `must be ${names}, got ${describe(input)}`);
-      shapes = input.map((v, i) => shapeOf(v, thing, `input[${i}]`));
+      shapes = Array.from({ length: k }, (_, i) => shapeOf(input[i], thing, `input[${i}]`)); // by index: map skips holes
       for (let i = 1; i < k; i++) {
         const a = shapes[0];
         const b = shapes[i];

@@ -208,6 +208,8 @@ export class Optimizer {
     const ptr = this._live();
     const core = this._core;
     const size = core.x.sl_optimizer_state_size(ptr);
+    // base64 makes 4 characters of 3 bytes, and a JS string holds at most 2^29 - 24 of them
+    if (size > STATE_MAX_BYTES) fail(this.type, 'state', `of ${size} bytes is more than a state() string can hold (${STATE_MAX_BYTES} bytes); use fewer parameters or a lighter optimizer`, 'range');
     const bytes = core.scoped((s) => {
       const p = s.alloc(size);
       core.x.sl_optimizer_state_save(ptr, p);
@@ -226,6 +228,8 @@ export class Optimizer {
     this._ptr = 0;
   }
 }
+
+const STATE_MAX_BYTES = 380 * 2 ** 20;
 
 function pair(thing, field, v) {
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) fail(thing, field, `must be [min, max], got ${describe(v)}`);
@@ -294,6 +298,7 @@ export function install(lab, core) {
     return new Optimizer(core, ptr);
   };
 
+  const REPLAY_MAX = 2 ** 26; // gradient values one optimizerSteps call copies in (and out): 256 MB each way
   lab.optimizerSteps = (spec, params0, grads) => {
     const thing = thingOf(spec, 'optimizer');
     const text = specText(spec, thing);
@@ -303,6 +308,7 @@ export function install(lab, core) {
     const n = params0.length;
     vector(thing, 'params0', params0, n);
     if (!Array.isArray(grads)) fail(thing, 'grads', `must be an array of gradient vectors, got ${describe(grads)}`);
+    if (grads.length * n > REPLAY_MAX) fail(thing, 'grads', `must hold at most ${REPLAY_MAX} values in one call (steps x parameters), got ${grads.length} vectors of ${n}`);
     const flat = new Float32Array(grads.length * n);
     grads.forEach((g, k) => flat.set(vector(thing, `grads[${k}]`, g, n), k * n));
     return core.scoped((s) => {
@@ -323,7 +329,8 @@ export function install(lab, core) {
     const start = o.start;
     if (!(Array.isArray(start) || ArrayBuffer.isView(start)) || start.length !== 2 ||
         !Number.isFinite(start[0]) || !Number.isFinite(start[1])) {
-      fail('trace', 'start', `must be two finite numbers [x, y], got ${describe(start)}${Array.isArray(start) ? ` [${start.map(describe).join(', ')}]` : ''}`);
+      const shown = Array.isArray(start) && start.length <= 8 ? ` [${Array.from(start, describe).join(', ')}]` : '';
+      fail('trace', 'start', `must be two finite numbers [x, y], got ${describe(start)}${shown}`);
     }
     if (o.optimizer === null || typeof o.optimizer !== 'object') {
       fail('trace', 'optimizer', `must be an optimizer spec such as { type: 'Adam', lr: 0.1 }, got ${describe(o.optimizer)}`);

@@ -4,6 +4,8 @@
 // Functions, symbols, bigints and cycles are refused here with a clear error.
 import { fail, describe } from './errors.mjs';
 
+const SPEC_MAX_ARRAY = 2 ** 24; // a longer (e.g. sparse) array would take minutes to write out
+
 export function specText(spec, thing) {
   const seen = new Set();
   const walk = (v, path, depth) => {
@@ -20,7 +22,10 @@ export function specText(spec, thing) {
         seen.add(v);
         let out;
         if (Array.isArray(v) || ArrayBuffer.isView(v)) {
-          out = '[' + Array.from(v, (x, i) => walk(x, `${path}[${i}]`, depth + 1)).join(',') + ']';
+          if (v.length > SPEC_MAX_ARRAY) fail(thing, path || 'spec', `has ${v.length} elements; a list in a spec holds at most ${SPEC_MAX_ARRAY}`);
+          const items = []; // by index: the caller's array may have a prototype whose iterator is not an array's
+          for (let i = 0; i < v.length; i++) items.push(walk(v[i], `${path}[${i}]`, depth + 1));
+          out = '[' + items.join(',') + ']';
         } else {
           const parts = [];
           for (const [k, x] of Object.entries(v)) {

@@ -47,6 +47,13 @@ class Column {
     if (this.n === this.a.length) { const b = new Float64Array(this.n * 2); b.set(this.a); this.a = b; }
     this.a[this.n++] = v;
   }
+  // n values of src from index `from`, every `stride`-th (a step record's column)
+  pushStrided(src, from, stride, n) {
+    if (this.n + n > this.a.length) { const b = new Float64Array(Math.max(this.a.length * 2, this.n + n)); b.set(this.a); this.a = b; }
+    const a = this.a;
+    for (let i = 0, j = from; i < n; i++, j += stride) a[this.n + i] = src[j];
+    this.n += n;
+  }
   view() { return this.a.subarray(0, this.n); }
 }
 
@@ -160,7 +167,7 @@ export function install(lab, core) {
           core.check(x.sl_trainer_run(ptr, Math.min(chunk, k - taken), out, done));
           const n = core.i32[done >> 2];
           const f = core.f64;
-          for (let i = 0; i < NSTEP * n; i++) this._c.steps[i % NSTEP].push(f[(out >> 3) + i]);
+          for (let c = 0; c < NSTEP; c++) this._c.steps[c].pushStrided(f, (out >> 3) + c, NSTEP, n);
           taken += n;
           if (x.sl_trainer_epoch(ptr) !== epoch) {
             const rec = core.copy(Float64Array, x.sl_trainer_record(ptr), NREC);
@@ -274,8 +281,10 @@ export function install(lab, core) {
     }
 
     /** predict on an nx x ny grid (y outer: value[(j * nx + i) * outputs + c]) of a 2-feature data set. */
-    predictGrid({ x: xr, y: yr, nx, ny } = {}) {
+    predictGrid(grid = {}) {
       const ptr = this._l();
+      if (!isObj(grid)) fail(THING, 'predictGrid', `takes an object { x: [min, max], y: [min, max], nx, ny }, got ${describe(grid)}`);
+      const { x: xr, y: yr, nx, ny } = grid;
       const end = (r, i) => (Array.isArray(r) && r.length === 2 && typeof r[i] === 'number' ? r[i] : NaN);
       const args = [end(xr, 0), end(xr, 1), end(yr, 0), end(yr, 1), typeof nx === 'number' ? nx : NaN, typeof ny === 'number' ? ny : NaN];
       core.check(x.sl_trainer_predict_grid(ptr, ...args, 0)); // validation and the work limit, before any allocation

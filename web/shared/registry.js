@@ -12,49 +12,14 @@
 //                 'regression'; 'embedding': metric learning on a classification set)
 //   penalty       losses: a weight penalty (L1, L2, ElasticNet), for the trainer's regularization
 //   closure       optimizers: each step re-evaluates the loss (LBFGS), which the trainer cannot do
-// A field the row carries wins. FALLBACK holds the page's former hand-typed tables, used only
-// where the core does not publish the field yet: DELETE each entry (then the whole table) once
-// every row of the core's registry carries its field. A type the fallback does not know either
-// still works: a starter of its type alone (the core names what is missing), no length, no tasks.
+// Every one of these fields comes from the core (the page's former hand-typed tables are gone). A
+// row without one still works: a starter of its type alone (the core names what is missing), no
+// length, no tasks, category 'other'.
 
 const FAMILIES = ['schedulers', 'optimizers', 'losses', 'surfaces', 'datasets'];
 const KEY = { schedulers: 'type', optimizers: 'type', losses: 'type', surfaces: 'type', datasets: 'name' };
 
-// ---------------------------------------------------------------- FALLBACK: delete once the core publishes these fields
-// (the core publishes category, starter and length_param for schedulers and optimizers, and view
-// and start for surfaces: their tables are gone; what is left here it does not publish yet)
-const L = (category, tasks, starter = {}, penalty = false) => ({ category, tasks, starter, penalty });
-const FALLBACK = {
-  optimizers: { LBFGS: { closure: true } },
-  losses: {
-    MSELoss: L('regression', ['regression']), L1Loss: L('regression', ['regression']),
-    HuberLoss: L('regression', ['regression']), SmoothL1Loss: L('regression', ['regression']),
-    BCELoss: L('classification', []), BCEWithLogitsLoss: L('classification', ['binary']),
-    CrossEntropyLoss: L('classification', ['multiclass']), NLLLoss: L('classification', []),
-    FocalLoss: L('classification', ['binary', 'multiclass']),
-    HingeLoss: L('margin', ['binary']), SquaredHingeLoss: L('margin', ['binary']), MultiMarginLoss: L('margin', ['multiclass']),
-    ContrastiveLoss: L('metric learning', ['embedding']), TripletMarginLoss: L('metric learning', ['embedding']),
-    CosineEmbeddingLoss: L('metric learning', []),
-    L1: L('penalty', [], { lambda: 1e-3 }, true), L2: L('penalty', [], { lambda: 1e-3 }, true),
-    ElasticNet: L('penalty', [], { l1: 1e-4, l2: 1e-3 }, true),
-    WeightedSum: L('composition', [], { terms: [{ weight: 1, loss: { type: 'MSELoss' } }, { weight: 0.5, loss: { type: 'L1Loss' } }] }),
-  },
-  datasets: {
-    circle: { category: 'classification, 2-D' }, xor: { category: 'classification, 2-D' }, gaussians: { category: 'classification, 2-D' },
-    spiral: { category: 'classification, 2-D' }, moons: { category: 'classification, 2-D' }, blobs: { category: 'classification, 2-D' },
-    spirals: { category: 'classification, 2-D' }, imbalanced: { category: 'classification, 2-D' },
-    sine: { category: 'regression' }, linear_outliers: { category: 'regression' }, plane: { category: 'regression' },
-    iris: { category: 'tables and images' }, digits: { category: 'tables and images' },
-  },
-};
-// A data set opens with a little noise where it has any (the Training room's former rule).
-function fallbackDatasetStarter(row) {
-  const noise = row?.params?.find((p) => p.name === 'noise');
-  return noise ? { noise: Math.min(0.15, Number(noise.hi) || 0.15) } : {};
-}
-// ---------------------------------------------------------------- end of FALLBACK
 
-const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
 // A surface without a published view is drawn on this box.
 const DEFAULT_VIEW = { x: [-5, 5], y: [-5, 5] };
 const pair = (v) => Array.isArray(v) && v.length === 2 && v.every(Number.isFinite);
@@ -76,12 +41,10 @@ export class Registry {
   params(family, name) { return this.get(family, name)?.params ?? []; }
   summary(family, name) { return this.get(family, name)?.summary ?? ''; }
 
-  // A field of a row: the row's own when it has one, else the fallback's, else `def`.
+  // A field of a row: the row's own when it has one, else `def`.
   field(family, name, key, def) {
     const row = this.get(family, name);
-    if (row && Object.hasOwn(row, key)) return row[key];
-    const fb = own(own(FALLBACK[family], name), key);
-    return fb === undefined ? def : fb;
+    return row && Object.hasOwn(row, key) ? row[key] : def;
   }
 
   category(family, name) { return this.field(family, name, 'category', 'other') || 'other'; }
@@ -89,8 +52,7 @@ export class Registry {
   /** A fresh copy of the spec the page opens a type with: { type, ... } ({ name, ... } for surfaces and data sets). */
   starter(family, name) {
     const key = KEY[family] || 'type';
-    let s = this.field(family, name, 'starter', undefined);
-    if (s === undefined && family === 'datasets') s = fallbackDatasetStarter(this.get(family, name));
+    const s = this.field(family, name, 'starter', undefined);
     const out = { [key]: name, ...(s && typeof s === 'object' ? structuredClone(s) : {}) };
     out[key] = name;
     return out;

@@ -8,7 +8,7 @@ import { lrFind } from './lrfind.js';
 import { customHandlers } from './custom.js';
 import { fail, describe } from '../lib/errors.mjs';
 
-let ready = loadSteplab();
+const ready = loadSteplab();
 
 const handlers = {
   init: (lab) => ({ version: lab.version, simd: lab.simd, registry: lab.registry }),
@@ -39,15 +39,7 @@ const handlers = {
   // (dist/steplab-digits.bin.gz) for lab.dataset({ name: 'digits' }), given to the one core.
   loadDataset: async (lab, { name, bytes }) => {
     if (name !== 'digits') fail('loadDataset', 'name', `must be 'digits' (the one data set that ships as bytes), got ${describe(name)}`);
-    if (typeof lab.loadDataset === 'function') {
-      await lab.loadDataset(name, bytes);
-      return true;
-    }
-    // FALLBACK until lab.loadDataset(name, bytes) is in the API: the core is loaded again with the
-    // pixels (trainers made before keep their own instance). Delete with this branch.
-    const next = loadSteplab({ digits: bytes });
-    await next;
-    ready = next;
+    await lab.loadDataset(name, bytes);
     return true;
   },
   ...trainHandlers,
