@@ -149,6 +149,10 @@ const API = {
   stepsPerEpoch: () => [maybe(trainerConfig()), chance(0.5) ? pick(NUMS) : undefined],
   restoreTrainer: () => [forgedTrainer()],
   lrFind: () => [maybe(trainerConfig()), chance(0.7) ? mutate({ start_lr: 1e-5, end_lr: 1, num_iter: 20 }) : undefined],
+  checkOptimizer: () => [maybe(optimizerSpec()), maybe(optimizerSpec()), chance(0.7) ? mutate({ n: 8, steps: 5, seed: 1, tol: 1e-5 }) : undefined],
+  checkLoss: () => [maybe(lossSpec()), maybe(lossSpec()), chance(0.7) ? mutate({ n: 8, seed: 1, tol: 1e-5 }) : undefined],
+  gradcheck: () => [maybe(lossSpec()), chance(0.5) ? [0.2, 0.8, -1.5] : hostileValue(), chance(0.5) ? [1, 0, 1] : hostileValue(),
+    chance(0.5) ? mutate({ eps: 1e-3, tol: 1e-3 }) : undefined],
   loadDataset: () => [chance(0.7) ? 'digits' : pick(STRINGS), chance(0.5) ? pick([{ bytes: new Uint8Array(10) }, new ArrayBuffer(3), { url: 'nope/x.bin' }, { bytes: hostileValue(1) }]) : undefined],
 };
 const METHODS = {
