@@ -261,24 +261,6 @@ sl_status sl_formula_compile(const char *text, sl_formula *f, const char *thing,
     return st;
 }
 
-static double py_mod(double a, double b)
-{
-    double m = fmod(a, b);
-    if (m != 0 && ((b < 0) != (m < 0))) m += b;
-    return m;
-}
-
-/* Python's float floor division (via fmod, so 1 // 0.1 is 9, not 10). */
-static double py_floordiv(double a, double b)
-{
-    if (b == 0) return a == 0 || isnan(a) ? NAN : (a > 0) == !signbit(b) ? INFINITY : -INFINITY;
-    double mod = fmod(a, b), div = (a - mod) / b;
-    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0;
-    double fl = floor(div);
-    if (div - fl > 0.5) fl += 1.0;
-    return div == 0 ? copysign(0.0, a / b) : fl;
-}
-
 double sl_formula_eval(const sl_formula *f, double epoch)
 {
     double st[SL_FORMULA_MAX_OPS + 1];
@@ -293,8 +275,8 @@ double sl_formula_eval(const sl_formula *f, double epoch)
         case OP_SUB: r = a - b; break;
         case OP_MUL: r = a * b; break;
         case OP_DIV: r = a / b; break;
-        case OP_FLOORDIV: r = py_floordiv(a, b); break;
-        case OP_MOD: r = py_mod(a, b); break;
+        case OP_FLOORDIV: r = sl_py_floordiv(a, b); break;
+        case OP_MOD: r = sl_py_mod(a, b); break;
         case OP_POW: r = pow(a, b); break;
         case OP_LT: r = a < b; break;
         case OP_LE: r = a <= b; break;

@@ -6,6 +6,8 @@
 #ifndef SL_FORMULA_PARSE_H
 #define SL_FORMULA_PARSE_H
 
+#include <math.h>
+
 #include "status.h"
 
 enum {
@@ -48,5 +50,24 @@ sl_status sl_cc_expr(sl_cc *c);
 int sl_cc_is_ident(char ch);
 /* 1 when word (n characters) is a function or constant of the language. */
 int sl_cc_reserved(const char *word, size_t n);
+
+/* Python's float % and // (the sign of the divisor; floor division via fmod, so 1 // 0.1 is 9, not 10),
+   shared by the LambdaLR evaluator (formula.c) and the rule evaluators (rule_eval.c); inline for their loops. */
+static inline double sl_py_mod(double a, double b)
+{
+    double m = fmod(a, b);
+    if (m != 0 && ((b < 0) != (m < 0))) m += b;
+    return m;
+}
+
+static inline double sl_py_floordiv(double a, double b)
+{
+    if (b == 0) return a == 0 || isnan(a) ? NAN : (a > 0) == !signbit(b) ? INFINITY : -INFINITY;
+    double mod = fmod(a, b), div = (a - mod) / b;
+    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0;
+    double fl = floor(div);
+    if (div - fl > 0.5) fl += 1.0;
+    return div == 0 ? copysign(0.0, a / b) : fl;
+}
 
 #endif

@@ -18,23 +18,6 @@
 #define B SL_RULE_BLOCK
 #define EACH for (int j = 0; j < m; j++)
 
-static double py_mod(double a, double b)
-{
-    double r = fmod(a, b);
-    if (r != 0 && ((b < 0) != (r < 0))) r += b;
-    return r;
-}
-
-static double py_floordiv(double a, double b)
-{
-    if (b == 0) return a == 0 || isnan(a) ? NAN : (a > 0) == !signbit(b) ? INFINITY : -INFINITY;
-    double mod = fmod(a, b), div = (a - mod) / b;
-    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0;
-    double fl = floor(div);
-    if (div - fl > 0.5) fl += 1.0;
-    return div == 0 ? copysign(0.0, a / b) : fl;
-}
-
 static double sgn(double v) { return v > 0 ? 1 : v < 0 ? -1 : v; } /* 0, -0 and NaN stay */
 
 /* d * f, 0 when d is 0 (see the file comment) */
@@ -48,8 +31,8 @@ static void binary(int op, double *o, const double *a, const double *b, int m)
     case OP_SUB: EACH o[j] = a[j] - b[j]; break;
     case OP_MUL: EACH o[j] = a[j] * b[j]; break;
     case OP_DIV: EACH o[j] = a[j] / b[j]; break;
-    case OP_FLOORDIV: EACH o[j] = py_floordiv(a[j], b[j]); break;
-    case OP_MOD: EACH o[j] = py_mod(a[j], b[j]); break;
+    case OP_FLOORDIV: EACH o[j] = sl_py_floordiv(a[j], b[j]); break;
+    case OP_MOD: EACH o[j] = sl_py_mod(a[j], b[j]); break;
     case OP_POW: EACH o[j] = b[j] == 2 ? a[j] * a[j] : pow(a[j], b[j]); break; /* x^2 is exact either way */
     case OP_LT: EACH o[j] = a[j] < b[j]; break;
     case OP_LE: EACH o[j] = a[j] <= b[j]; break;
@@ -188,7 +171,7 @@ static void dual_binary(int op, double *a, double *da, const double *b, const do
     case OP_SUB: EACH da[j] -= db[j]; break;
     case OP_MUL: EACH da[j] = dmul(da[j], b[j]) + dmul(db[j], a[j]); break;
     case OP_DIV: EACH da[j] = dmul(da[j], 1 / b[j]) - dmul(db[j], a[j] / (b[j] * b[j])); break;
-    case OP_MOD: EACH da[j] = da[j] - dmul(db[j], py_floordiv(a[j], b[j])); break;
+    case OP_MOD: EACH da[j] = da[j] - dmul(db[j], sl_py_floordiv(a[j], b[j])); break;
     case OP_POW:
         EACH {
             double x = a[j], y = b[j], d = 0;
