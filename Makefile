@@ -160,7 +160,7 @@ dist/steplab-worker.js: $(B)/worker.txt
 dist/index.html dist/embed.html: dist/%: web/%
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
-dist/steplab.d.ts: web/lib/steplab.d.ts
+dist/steplab.d.ts dist/steplab-specs.d.ts dist/steplab-trainer.d.ts: dist/%: web/lib/%
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
 # the optical digits: found beside the module in Node, fetched on request in browsers (lab.loadDataset)
@@ -169,7 +169,7 @@ dist/steplab-digits.bin.gz: c/data/digits.bin.gz
 	$(Q)cp $< $@
 
 # What ships, with hashes: two clean builds of the same commit give the same manifest.
-SHIPPED := steplab.mjs steplab.node.mjs steplab.wasm steplab-scalar.wasm steplab.d.ts steplab-digits.bin.gz \
+SHIPPED := steplab.mjs steplab.node.mjs steplab.wasm steplab-scalar.wasm steplab.d.ts steplab-specs.d.ts steplab-trainer.d.ts steplab-digits.bin.gz \
   steplab-digits.js steplab-embed.js steplab-worker.js app.js app.css index.html embed.html
 dist/MANIFEST.sha256: $(addprefix dist/,$(SHIPPED))
 	$(Q)cd dist && sha256sum $(SHIPPED) > MANIFEST.sha256

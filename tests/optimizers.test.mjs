@@ -460,8 +460,8 @@ test('every registry row has a category and a starter that races sensibly on eve
   }
 });
 
-test('steplab.d.ts lists exactly the registry\'s optimizers', () => {
-  const dts = fs.readFileSync(new URL('../web/lib/steplab.d.ts', import.meta.url), 'utf8');
+test('steplab-specs.d.ts lists exactly the registry\'s optimizers', () => {
+  const dts = fs.readFileSync(new URL('../web/lib/steplab-specs.d.ts', import.meta.url), 'utf8');
   const line = /export interface OptimizerSpec \{\s*type: ([^;]+);/.exec(dts)[1];
   assert.deepEqual([...line.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort(), [...lab.optimizers].sort());
 });

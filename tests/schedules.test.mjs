@@ -269,8 +269,8 @@ test('every registry row has a category, a starter with a sensible curve over th
     ['total_steps', 'T_max', 'total_iters', 'step_size', null]);
 });
 
-test('steplab.d.ts lists exactly the registry\'s schedulers', () => {
-  const dts = fs.readFileSync(new URL('../web/lib/steplab.d.ts', import.meta.url), 'utf8');
+test('steplab-specs.d.ts lists exactly the registry\'s schedulers', () => {
+  const dts = fs.readFileSync(new URL('../web/lib/steplab-specs.d.ts', import.meta.url), 'utf8');
   const block = dts.slice(dts.indexOf('export type SchedulerSpec'), dts.indexOf('export interface SchedulerState'));
   const names = [...block.matchAll(/type: '(\w+)'/g)].map((m) => m[1]);
   assert.deepEqual(names.sort(), [...lab.schedulers].sort());

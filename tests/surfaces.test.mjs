@@ -185,8 +185,8 @@ test('each surface row gives the page its view, a start inside it, its category,
   assert.deepEqual(minima.saddle, []);
 });
 
-test('steplab.d.ts lists exactly the registry\'s surfaces', () => {
-  const dts = fs.readFileSync(new URL('../web/lib/steplab.d.ts', import.meta.url), 'utf8');
+test('steplab-specs.d.ts lists exactly the registry\'s surfaces', () => {
+  const dts = fs.readFileSync(new URL('../web/lib/steplab-specs.d.ts', import.meta.url), 'utf8');
   const line = /export type SurfaceName = ([^;]+);/.exec(dts)[1];
   assert.deepEqual([...line.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort(), [...lab.surfaces].sort());
 });
