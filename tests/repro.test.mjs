@@ -1,5 +1,7 @@
 // Reproducible build: a second clean build of the same sources, in another
-// folder, gives a byte-identical dist/ (compared through dist/MANIFEST.sha256).
+// folder, gives a byte-identical dist/ (compared through dist/MANIFEST.sha256). And the
+// Makefile's shortcut, the core's wasm objects compiled by emcc's clang directly with the
+// flags `emcc --cflags` reports, gives the bytes emcc itself gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -25,7 +27,34 @@ test('two clean builds give the same dist/ files', () => {
     const mine = fs.readFileSync(path.join(root, 'dist/MANIFEST.sha256'), 'utf8');
     const theirs = fs.readFileSync(path.join(dir, 'dist/MANIFEST.sha256'), 'utf8');
     assert.equal(theirs, mine);
-    assert.equal(mine.trim().split('\n').length, 13); // the shipped files, steplab-digits.js and steplab.node.mjs included
+    assert.equal(mine.trim().split('\n').length, 15); // the shipped files: steplab-digits.js, steplab.node.mjs and the three .d.ts included
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// One make variable's value, as the Makefile sets it.
+function makeVar(name) {
+  const r = spawnSync('make', ['-s', '--no-print-directory', '-f', 'Makefile', '-f', '-', `print-${name}`],
+    { cwd: root, encoding: 'utf8', input: 'print-%: ; @echo $($*)\n' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+test('the wasm objects compiled by emcc\'s clang directly are the bytes emcc itself makes', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-emcc-'));
+  try {
+    // a plain file, the SIMD kernels in both flavours, and a file with the cold-code pragma
+    for (const [flavour, src] of [['wasm', 'c/base/rng.c'], ['wasm', 'c/optimizers/kernels.c'], ['wasm-scalar', 'c/optimizers/kernels.c'],
+      ['wasm', 'c/base/spec_json.c']]) {
+      const obj = path.join(root, 'dist/build', flavour, src.replace(/\.c$/, '.o'));
+      assert.ok(fs.existsSync(obj), `${obj}: built by npm test's build`);
+      const out = path.join(dir, 'emcc.o');
+      const flags = makeVar(`${flavour}_CORE`).split(/\s+/);
+      const r = spawnSync('emcc', [...flags, '-c', src, '-o', out], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(fs.readFileSync(out).equals(fs.readFileSync(obj)), `${flavour} ${src}: emcc's object differs from the Makefile's`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

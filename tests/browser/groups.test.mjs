@@ -20,7 +20,7 @@ const SETUP = {
   model: { hidden: [8, 8], activation: 'tanh', init: 'xavier' },
   loss: { type: 'BCEWithLogitsLoss' },
   opt: { type: 'SGD', lr: 0.2, momentum: 0.9 },
-  interval: 'epoch', bmode: 'mini', batch: 30, epochs: 12, seed: 1,
+  interval: 'epoch', bmode: 'mini', batch: 30, epochs: 12, seed: 1, speed: 0, // as fast as possible: these tests check numbers, not the pace
 };
 const ready = (page) => page.waitForFunction(() => window.steplabTraining?.getConfig() && document.body.dataset.trainStatus === 'new');
 const finished = (page) => page.waitForFunction(() => ['done', 'stopped', 'diverged', 'error'].includes(document.body.dataset.trainStatus)

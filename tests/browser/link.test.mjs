@@ -16,7 +16,7 @@ const SETUP = {
   data: { name: 'moons', n_samples: 200, noise: 0.15, seed: 0, val_fraction: 0.2 },
   model: { hidden: [8], activation: 'tanh', init: 'xavier' },
   loss: { type: 'BCEWithLogitsLoss' }, opt: { type: 'SGD', lr: 0.1, momentum: 0.9 },
-  sched: null, interval: 'step', bmode: 'mini', batch: 32, epochs: 8, seed: 3,
+  sched: null, interval: 'step', bmode: 'mini', batch: 32, epochs: 8, seed: 3, speed: 0, // trained as fast as possible: the numbers are the point
 };
 const ready = (page) => page.waitForFunction(() => window.steplabTraining?.getConfig() && document.body.dataset.trainStatus === 'new', null, { timeout: 30000 });
 const finished = (page) => page.waitForFunction(() => ['done', 'stopped', 'diverged', 'error'].includes(document.body.dataset.trainStatus)
@@ -77,6 +77,24 @@ for (const how of ['file', 'http']) {
     assert.deepEqual(sink.foreign, []);
   });
 }
+
+test('a link set into the open Training room trains its run to where it was, as in a fresh page', async () => {
+  const page = await openPage(distUrl('index.html') + hash({ ...SETUP, epochs: 3 }));
+  await ready(page);
+  await page.click('#train-play');
+  await finished(page);
+  const want = await series(page);
+  const { url } = await copyLink(page);
+  await page.close();
+  // a student with the room open on its defaults, who then opens the lecturer's link in the same tab
+  const open = await openPage(distUrl('index.html') + '#/train');
+  await ready(open);
+  await open.evaluate((h) => { location.hash = h; }, new URL(url).hash);
+  await open.waitForFunction((n) => window.steplabTraining.series().train_loss.length === n && document.body.dataset.trainStatus === 'done', want.train_loss.length, { timeout: 60000 });
+  assert.deepEqual((await series(open)).train_loss, want.train_loss, 'the current run trained to where it was');
+  await open.close();
+  assert.deepEqual(sink.errors, []);
+});
 
 test('imported CSV data travels in the link when it fits; a larger one is named and said to be left out', async () => {
   const page = await openPage(distUrl('index.html') + hash({ ...SETUP, epochs: 3 }));

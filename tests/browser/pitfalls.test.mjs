@@ -104,6 +104,7 @@ test('a learning rate 10x too high or too low ends worse than a good one', async
 
 test('inside the optimizer: per layer, the plotted update ratio, step size and Adam\'s m and v are run.inspect()\'s', async () => {
   await page.click('#train-reset');
+  await page.selectOption('#train-speed', '0'); // as fast as possible: the numbers are the point here, not the pace
   await page.click('#train-play');
   await page.waitForFunction(() => window.steplabTraining.getConfig() && document.getElementById('train-play').textContent === 'Play' &&
     Number(document.getElementById('inspect').dataset.points) > 0, null, { timeout: 30000 });

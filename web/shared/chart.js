@@ -35,7 +35,7 @@ export class LineChart {
     const n = this.xs.length;
     const { at, k } = sampled(n);
     return {
-      caption: `${this.yLabel || 'values'} against ${this.xLabel || 'x'}` + (k > 1 ? `: every ${k}th of ${n} rows (CSV has them all)` : ''),
+      caption: `${this.yLabel || 'values'} against ${this.xLabel || 'x'}` + (k > 1 ? `: one row in ${k} of ${n} (CSV has them all)` : ''),
       head: [this.xLabel || 'x', ...this.series.map((x) => x.label)],
       rows: at.map((i) => [fmtValue(this.xs[i]), ...this.series.map((x) => (i < x.values.length && x.values[i] != null ? fmtValue(x.values[i]) : '-'))]),
     };

@@ -10,7 +10,8 @@ export function lossCharts(res, { panel, gamma }) {
   const style = (s) => {
     const st = { label: s.label.replace(/ derivative$/, ''), color: PALETTE[s.group % PALETTE.length], width: 2 };
     if (panel === 'error' && s.group === 2) st.width = 4.5;
-    if (panel === 'error' && s.group === 3) st.dash = [2, 3];
+    if (panel === 'error' && s.group === 3 && !s.own) st.dash = [2, 3];
+    if (s.own) { st.dash = [8, 4]; st.width = 2.5; } // a student's own loss (the Losses room's "Your own")
     if (s.gamma !== undefined && s.gamma === gamma) { st.width = 3.5; st.label = `${st.label} (chosen)`; }
     return st;
   };

@@ -30,28 +30,6 @@ function add(run, config) {
 // Columns from `from` on, as fresh arrays.
 const since = (cols, from) => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.slice(from)]));
 
-// The config of a restored trainer: run.config where the API has it, otherwise what the
-// checkpoint itself says. FALLBACK until run.config exists: run.save()'s layout (web/lib/train.mjs)
-// puts the config texts (JSON of { text, lossText, optText, regText }) after a 32-byte header
-// whose bytes 16..19 hold their length. null when they are not JSON (a value was not finite).
-function restoredConfig(run, bytes) {
-  if (run.config && typeof run.config === 'object') return structuredClone(run.config);
-  try {
-    const b = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-    const n = new DataView(b.buffer, b.byteOffset, b.length).getUint32(16, true);
-    const t = JSON.parse(new TextDecoder().decode(b.subarray(32, 32 + n)));
-    const c = JSON.parse(t.text);
-    c.loss = JSON.parse(t.lossText);
-    const opt = JSON.parse(t.optText);
-    if (opt.scheduler) { c.scheduler = opt.scheduler; delete opt.scheduler; }
-    c.optimizer = opt;
-    if (t.regText) c.regularization = JSON.parse(t.regText);
-    return c;
-  } catch {
-    return null;
-  }
-}
-
 function checkGrid(g) {
   const range = (r) => Array.isArray(r) && r.length === 2 && r.every(Number.isFinite);
   if (!g || !range(g.x) || !range(g.y) || !Number.isInteger(g.nx) || !Number.isInteger(g.ny)) {
@@ -179,7 +157,7 @@ export const trainHandlers = {
   trainSave: (lab, { run }) => entry('trainSave', run).run.save(),
   trainRestore: (lab, { bytes }) => {
     const run = lab.restoreTrainer(bytes);
-    const config = restoredConfig(run, bytes);
+    const config = structuredClone(run.config); // the core's own config, checked when the state was restored
     const res = add(run, config);
     const h = run.history;
     return { ...res, config, status: run.status, epochs_done: run.epochs_done, steps_done: run.steps_done,

@@ -13,7 +13,10 @@ export const OWN_PROP = { type: 'json', def: null,
 // (y·f(x), y = +1) and the probability of the true class with y = 1.
 const TARGET = { error: 0, distance: 0, margin: 1, probability: 1 };
 const OWN_CALL = { error: 'error, target', margin: 'margin, torch.ones(601)', probability: 'p, target', distance: 'D, torch.zeros(601)' };
-export const OWN_GROUP = 5; // its colour in the palette: none of the panels' own losses use it
+// Its colour: the first of the palette's clear colours (not black, not yellow) that none of the panel's
+// curves uses; the focal panel's six γ curves use them all, so the rule is also dashed, and the legend
+// shows the dash.
+const ownGroup = (series) => [5, 4, 3, 2, 1, 0].find((g) => !series.some((s) => s.group === g)) ?? 5;
 
 export function createOwnLoss({ lab, registry, getState, commit }) {
   const toggle = el('input', { type: 'checkbox', id: 'loss-own' });
@@ -64,8 +67,9 @@ export function createOwnLoss({ lab, registry, getState, commit }) {
       const y = TARGET[state.panel] ?? 0;
       const [r, gc] = await Promise.all([lab.call('lossAt', { spec: state.own, x: Array.from(res.x), y }),
         lab.call('gradcheck', { spec: { ...state.own, reduction: 'none' }, binary: y === 1 }).catch(() => null)]);
-      res.series.push({ label: 'yours', values: r.value, group: OWN_GROUP, kind: 'value' },
-        { label: 'yours derivative', values: r.grad, group: OWN_GROUP, kind: 'grad' });
+      const group = ownGroup(res.series);
+      res.series.push({ label: 'yours', values: r.value, group, kind: 'value', own: true },
+        { label: 'yours derivative', values: r.grad, group, kind: 'grad', own: true });
       check.textContent = `Against ${res.xLabel} with target y = ${y}. ` + (gc ? `Gradient check (central differences, 1e-3): ${gc.pass ? 'passes' : 'fails'}, `
         + `largest difference ${gc.maxAbsErr.toExponential(1)}${gc.pass ? '' : ` at element ${gc.index}: exact ${gc.analytic}, numeric ${gc.numeric}`}.` : '');
     },

@@ -298,6 +298,8 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
     let acc = k;
     const tick = (now) => {
       if (!playing) return;
+      // another room's tab was opened: this room stays alive but hidden, so the race stops drawing
+      if (root.closest('[hidden]')) { pause(); return; }
       if (lastFrame === null) lastFrame = now;
       frameTimes.push(now - lastFrame);
       if (frameTimes.length > 600) frameTimes.shift();

@@ -99,7 +99,7 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
   };
   csvFromLink(linkCsv);
   room.renderPins();
-  // a link opened in a fresh page trains its current run to where it was (a link set later starts afresh)
+  // a link trains its current run to where it was, opened in a fresh page or set into the open room
   room.loadData().then(() => catchUp(room, linkAt));
   pinsFromLink(linkPins);
 
@@ -108,7 +108,7 @@ function createTrainRoom({ root, lab, registry, getState, setState, notify, moun
       const { pins, csv, at, ...rest } = next;
       room.state = rest;
       if (JSON.stringify(csv) !== JSON.stringify(csvForLink(room.csv))) csvFromLink(csv);
-      room.loadData();
+      room.loadData().then(() => catchUp(room, at));
       pinsFromLink(pins);
     },
     /** What a copied link leaves out, in words ('' when it holds the whole view). */
