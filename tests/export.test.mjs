@@ -13,6 +13,9 @@ import { trainingScript } from '../web/app/rooms/train-code.js';
 
 const PYTHON = '/usr/bin/python3';
 const EPOCHS = 8;
+// Whether PyTorch imports here (asked once: an import of torch costs about 2 s of CPU).
+let torchHere = null;
+const hasTorch = () => (torchHere ??= fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
 
 function rng(seed) {
   let a = seed >>> 0;
@@ -191,8 +194,7 @@ test('trainingScript writes optimizer param_groups by tensor name, and PyTorch r
   assert.match(script, /dict\(params=\[tensors\[n\] for n in \['fc3\.weight'\]\], weight_decay=0\.1\),/);
   assert.match(script, /optimizer = torch\.optim\.Adam\(param_groups, lr=0\.01\)/);
   assert.equal(python([script], []).parse[0], null);
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
+  if (!hasTorch()) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
   const run = spawnSync(PYTHON, ['-c', `${script}\nprint('groups', [(len(g['params']), g['lr']) for g in optimizer.param_groups])\n`], { encoding: 'utf8', timeout: 120000 });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /epoch 2: .* lr 0\.001\n/);
@@ -213,7 +215,7 @@ test('trainingScript keeps a snapshot ensemble at each warm restart, and PyTorch
   const script = trainingScript(config, lab.dataset(config.dataset), [2, 4, 1]);
   assert.match(script, /if scheduler\.T_cur == 0:  # a warm restart/);
   assert.equal(python([script], []).parse[0], null);
-  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
+  if (!hasTorch()) { t.diagnostic('PyTorch is not installed: the script was parsed, not run'); return; }
   const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 120000 });
   assert.equal(run.status, 0, run.stderr);
   // after epochs 2, 4 and 6, as the core counts them
@@ -235,7 +237,7 @@ test('trainingScript defines LARS and SWATS, which torch.optim lacks, and PyTorc
   assert.match(scripts[0], /optimizer = LARS\(param_groups, lr=0\.5, weight_decay=0\.0001, lars_exclude='biases'\)/);
   assert.match(scripts[1], /optimizer = SWATS\(model\.parameters\(\), lr=0\.01, eps=0\.01\)/);
   python(scripts, []).parse.forEach((e) => assert.equal(e, null));
-  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed: the scripts were parsed, not run'); return; }
+  if (!hasTorch()) { t.diagnostic('PyTorch is not installed: the scripts were parsed, not run'); return; }
   const core = lab.createTrainer(configs[1]);
   core.fit();
   t.diagnostic(`steplab's SWATS run: ${JSON.stringify(core.history.swats)}`);
@@ -251,7 +253,7 @@ test('trainingScript defines LARS and SWATS, which torch.optim lacks, and PyTorc
 // The script's LARS and SWATS against the core's (lab.createOptimizer, each tensor a group for LARS),
 // on the same parameters and gradients in float32, where PyTorch is installed.
 test('the script\'s LARS and SWATS classes step as the core does', async (t) => {
-  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) { t.diagnostic('PyTorch is not installed'); return; }
+  if (!hasTorch()) { t.diagnostic('PyTorch is not installed'); return; }
   const { optimizerClass } = await import('../web/app/pytorch-optim.js');
   const w0 = [0.5, -1, 2], b0 = [0.1, -0.3];
   const grads = Array.from({ length: 8 }, (_, k) => [0, 1, 2, 3, 4].map((i) => Math.sin(1.7 * k + i) * (1 + i / 3)));

@@ -292,13 +292,21 @@ test(`${ROUNDS} seeded hostile calls: SteplabErrors only, known-good numbers unc
     const bad = now.findIndex((v, i) => !Object.is(v, KNOWN[i]));
     if (bad >= 0 || now.length !== KNOWN.length) fail('known-good numbers changed', call, new Error(`value ${bad}: ${now[bad]} != ${KNOWN[bad]}`));
   };
+  const slowest = []; // the five slowest calls, [ms, call]: the long run's time goes where the work limits allow most
   const invoke = async (label, fn, args) => {
     calls++;
     const call = `${label}(${args.map((a) => describe(a)).join(', ')})`;
+    const t0 = performance.now();
+    const timed = () => {
+      const ms = performance.now() - t0;
+      if (slowest.length < 5 || ms > slowest[4][0]) slowest.splice(0, slowest.length, ...[...slowest, [ms, call.slice(0, 160)]].sort((a, b) => b[0] - a[0]).slice(0, 5));
+    };
     try {
       const r = await fn(...args);
+      timed();
       return { ok: true, r };
     } catch (e) {
+      timed();
       errors++;
       if (!(e instanceof SteplabError)) {
         fail('not a SteplabError', call, e);
@@ -331,6 +339,7 @@ test(`${ROUNDS} seeded hostile calls: SteplabErrors only, known-good numbers unc
   if (lab.memoryBytes > halfMem + LEAK_CAP) fail('memory grew in the second half', 'the end', new Error(`${halfMem} -> ${lab.memoryBytes} bytes`));
   const report = [...failures.values()];
   console.log(`# ${calls} calls, ${errors} errors, ${failures.size} kinds of failure; lab.memoryBytes peaked at ${(maxMem / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`# slowest calls:\n${slowest.map(([ms, c]) => `#   ${(ms / 1000).toFixed(2)} s  ${c}`).join('\n')}`);
   assert.ok(errors > ROUNDS / 4, `only ${errors} of ${calls} calls were refused: the generators are too tame`);
   assert.deepEqual(report, [], report.join('\n'));
 });
