@@ -13,9 +13,10 @@ import { trainingScript } from '../web/app/rooms/train-code.js';
 
 const PYTHON = '/usr/bin/python3';
 const EPOCHS = 8;
-// Whether PyTorch imports here (asked once: an import of torch costs about 2 s of CPU).
+// Whether PyTorch imports here (asked once: an import of torch costs about 2 s of CPU). STEPLAB_TORCH=0 (npm run
+// test:unit): the scripts are parsed, not run; npm test runs them.
 let torchHere = null;
-const hasTorch = () => (torchHere ??= fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+const hasTorch = () => (torchHere ??= process.env.STEPLAB_TORCH !== '0' && fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
 
 function rng(seed) {
   let a = seed >>> 0;

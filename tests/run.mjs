@@ -41,7 +41,9 @@ const SLOW_FIRST = ['tests/browser/lessons.test.mjs', 'tests/browser/registry.te
   'tests/cli.test.mjs', 'tests/browser/train.test.mjs', 'tests/export.test.mjs', 'tests/browser/groups.test.mjs', 'tests/fuzz.test.mjs'];
 const slowFirst = (files) => [...SLOW_FIRST.filter((f) => files.includes(f)), ...files.filter((f) => !SLOW_FIRST.includes(f))];
 const runs = {
-  unit: [{ files: node.filter((f) => !NOT_UNIT.includes(f)), args: [parallel] },
+  // the quick loop: the exported PyTorch scripts parsed but not run (each run imports torch, ~2 s), and a
+  // quarter of the hostile API rounds; npm test does both in full
+  unit: [{ files: node.filter((f) => !NOT_UNIT.includes(f)), env: { STEPLAB_TORCH: '0', HOSTILE_API_ROUNDS: '1000' }, args: [parallel] },
     { files: SCALAR, env: { STEPLAB_WASM: 'scalar' }, args: [parallel] }],
   all: [{ files: slowFirst([...node, ...browser]), args: [parallel] }, { files: SCALAR, env: { STEPLAB_WASM: 'scalar' }, args: [parallel] }],
   long: [{ files: ['tests/soak.test.mjs', 'tests/browser/soak.test.mjs', 'tests/fuzz.test.mjs', 'tests/browser/hostile.test.mjs', 'tests/hostile-api.test.mjs'],
