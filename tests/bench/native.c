@@ -375,8 +375,14 @@ int main(int argc, char **argv)
         sl_trainer *tr = 0;
         sl_status st = train_create(&c, &tr);
         if (st) return fail(st);
-        /* a warm-up run, then each sample is one run of STEPS steps, as run.step(STEPS) */
+        /* a warm-up run, then each sample is one run of STEPS steps, as run.step(STEPS), from
+         * the initial weights (a fresh trainer, untimed), as run.mjs times the other implementations */
         for (int s = -1; s < samples; s++) {
+            if (s >= 0) {
+                sl_trainer_free(tr);
+                tr = 0;
+                if ((st = train_create(&c, &tr))) return fail(st);
+            }
             double t0 = now();
             for (int left = steps; left > 0; left -= done)
                 if ((st = sl_trainer_run(tr, left, out, &done)) || done == 0) return st ? fail(st) : 3;

@@ -323,10 +323,12 @@ function traceLab(lab, type) {
 function trainLab(lab, w) {
   return (size) => {
     const data = trainData(w, size.n);
-    const run = lab.createTrainer(steplabConfig(w, data));
+    const config = steplabConfig(w, data);
+    let run = lab.createTrainer(config);
     return {
       check: () => steplabCheck(lab, w, data, size.check),
       run: () => run.step(size.steps),
+      reset: () => { run.dispose(); run = lab.createTrainer(config); },
       dispose: () => run.dispose(),
     };
   };
@@ -424,7 +426,7 @@ function trainTfjs(ctx, backend, w, layers = false) {
       m.dispose();
       return pick(losses);
     };
-    const m = fresh();
+    let m = fresh();
     let k = 0;
     const run = layers
       ? async () => {
@@ -441,6 +443,7 @@ function trainTfjs(ctx, backend, w, layers = false) {
       };
     return {
       check, run, async: layers,
+      reset: () => { m.dispose(); m = fresh(); k = 0; },
       dispose: () => { m.dispose(); tf.dispose([...xs, ...ys, Xall, Yall]); },
     };
   };
@@ -559,8 +562,10 @@ function quantile(sorted, q) {
 }
 
 // Seconds per run: warm-up, then minSamples to samples batches (as the budget allows) of reps runs, each batch >= minSample.
-// isAsync: run returns a promise (tfjs-layers' trainOnBatch), awaited each time.
-async function timeRuns(run, opt, isAsync) {
+// isAsync: run returns a promise (tfjs-layers' trainOnBatch), awaited each time. reset (the training workloads): back to
+// the initial weights and a fresh optimizer before each sample, untimed, so that every implementation times the same
+// stretch of training (a fast one went on far beyond a slow one's steps: see tests/bench/README.md, subnormal numbers).
+async function timeRuns(run, opt, isAsync, reset) {
   let warm = 0;
   const t0 = now();
   // at least warmRuns runs and warmSeconds, but no more than 1 s of warm-up (tfjs-cpu's Adam over 1e7 takes seconds a run)
@@ -573,6 +578,7 @@ async function timeRuns(run, opt, isAsync) {
   const samples = Math.max(opt.minSamples, Math.min(opt.samples, Math.floor(opt.budget / (per * reps))));
   const out = [];
   for (let s = 0; s < samples; s++) {
+    if (reset) reset();
     const a = now();
     if (isAsync) for (let r = 0; r < reps; r++) await run();
     else for (let r = 0; r < reps; r++) run();
@@ -643,7 +649,7 @@ export async function runSuite(options = {}) {
         } else {
           const h = await impl(size);
           if (pass === 0) checks[name] = Array.from(await h.check());
-          secs[name].push(...(await timeRuns(h.run, opt, h.async)));
+          secs[name].push(...(await timeRuns(h.run, opt, h.async, h.reset)));
           if (h.dispose) h.dispose();
         }
       }

@@ -5,7 +5,8 @@
 //
 // Messages (the page's protocol, { id, type, ... } -> { id, result } or { id, error }):
 //   { type: 'time', workload, size, opt }   check (losses of the first size.check steps), then
-//                                           opt.samples timed runs after opt.warmSeconds of warm-up
+//                                           opt.samples timed runs after opt.warmSeconds of warm-up,
+//                                           each from the initial weights
 //   { type: 'live', workload, size, seconds, chunkMs } trains workload continuously in chunks of
 //                                           about chunkMs, yielding between chunks, until `seconds` pass;
 //                                           returns the steps taken and the losses not pulled yet
@@ -28,7 +29,8 @@ async function time({ workload, size, opt }) {
   const w = TRAIN[workload];
   const data = trainData(w, size.n);
   const check = Array.from(steplabCheck(lab, w, data, size.check));
-  const run = lab.createTrainer(steplabConfig(w, data));
+  const config = steplabConfig(w, data);
+  let run = lab.createTrainer(config);
   try {
     let warm = 0;
     const t0 = now();
@@ -37,6 +39,8 @@ async function time({ workload, size, opt }) {
     const reps = Math.max(1, Math.ceil(opt.minSample / Math.max(per, 1e-9)));
     const samples = [];
     for (let s = 0; s < opt.samples; s++) {
+      run.dispose(); // each sample from the initial weights, as run.mjs's timeRuns
+      run = lab.createTrainer(config);
       const a = now();
       for (let r = 0; r < reps; r++) run.step(size.steps);
       samples.push((now() - a) / reps);
