@@ -278,6 +278,13 @@ void sl_act_forward(int act, float *a, const float *z, int n)
         TAIL for (; k < n; k++) a[k] = z[k] > 0 ? z[k] : 0.0f;
         break;
     case SL_ACT_LEAKY_RELU:
+#if SL_SIMD
+        VEC for (; k + 4 <= n; k += 4) {
+            simde_v128_t v = simde_wasm_v128_load(z + k);
+            simde_v128_t m = simde_wasm_f32x4_gt(v, simde_wasm_f32x4_splat(0));
+            simde_wasm_v128_store(a + k, simde_wasm_v128_bitselect(v, simde_wasm_f32x4_mul(v, simde_wasm_f32x4_splat(SL_LEAKY_SLOPE)), m));
+        }
+#endif
         TAIL for (; k < n; k++) a[k] = z[k] > 0 ? z[k] : z[k] * SL_LEAKY_SLOPE;
         break;
     case SL_ACT_TANH:
@@ -301,10 +308,24 @@ void sl_act_backward(int act, float *dz, const float *da, const float *z, const 
 {
     int k = 0;
     switch (act) {
+    /* the SIMD lanes take the scalar loop's choice by a mask (z > 0 is false for NaN, as in the loop), so the same bits */
     case SL_ACT_RELU: /* PyTorch's threshold_backward: the gradient at z = 0 is 0 */
+#if SL_SIMD
+        VEC for (; k + 4 <= n; k += 4) {
+            simde_v128_t m = simde_wasm_f32x4_gt(simde_wasm_v128_load(z + k), simde_wasm_f32x4_splat(0));
+            simde_wasm_v128_store(dz + k, simde_wasm_v128_and(simde_wasm_v128_load(da + k), m));
+        }
+#endif
         TAIL for (; k < n; k++) dz[k] = z[k] > 0 ? da[k] : 0.0f;
         break;
     case SL_ACT_LEAKY_RELU:
+#if SL_SIMD
+        VEC for (; k + 4 <= n; k += 4) {
+            simde_v128_t g = simde_wasm_v128_load(da + k);
+            simde_v128_t m = simde_wasm_f32x4_gt(simde_wasm_v128_load(z + k), simde_wasm_f32x4_splat(0));
+            simde_wasm_v128_store(dz + k, simde_wasm_v128_bitselect(g, simde_wasm_f32x4_mul(g, simde_wasm_f32x4_splat(SL_LEAKY_SLOPE)), m));
+        }
+#endif
         TAIL for (; k < n; k++) dz[k] = z[k] > 0 ? da[k] : da[k] * SL_LEAKY_SLOPE;
         break;
     case SL_ACT_TANH: /* 1 - tanh^2, from the output as PyTorch's tanh_backward */
