@@ -103,6 +103,17 @@ test('the SIMD and scalar builds give the same bits for every activation, forwar
   }
 });
 
+// 601 rows of 300 inputs are over the forward kernel's row block (64K floats of the input), so its rows go in
+// three blocks and the columns' and rows' remainders take the plain loop: still the scalar build's bits.
+test('the forward kernel gives the same bits when it takes the rows in blocks', async () => {
+  const scalar = await loadSteplab({ wasm: fs.readFileSync(new URL('../dist/steplab-scalar.wasm', import.meta.url)) });
+  const X = Array.from({ length: 601 }, (_, i) => Float32Array.from({ length: 300 }, (_, j) => Math.sin(i * 0.37 + j * 1.3)));
+  const spec = { sizes: [300, 20, 3], activation: 'relu', seed: 5 };
+  const a = Array.from(scalar.mlpForward(spec, X)), b = Array.from(lab.mlpForward(spec, X));
+  assert.equal(a.length, 601 * 3);
+  a.forEach((v, i) => assert.ok(Object.is(v, b[i]), `out[${i}]: ${v} against ${b[i]}`));
+});
+
 test('initialisation: seeded, PyTorch bounds for xavier, he and nn.Linear', () => {
   const sizes = [100, 300, 10];
   const bound = { xavier: Math.sqrt(6 / 400), he: Math.sqrt(6 / 100), pytorch: 1 / 10 };

@@ -43,6 +43,7 @@ static void axpy(float *y, float alpha, const float *x, int n)
  * 4 rows of A times two vectors of columns) from a panel of B transposed to
  * PANEL_K x 8, packed on the stack; rows and columns left over take the plain loop. */
 #define PANEL_K 128
+#define ROW_BLOCK_FLOATS (64L * 1024) /* 256 KB of A's rows per block: in a core's L2 beside B's panels */
 
 /* C[i][j] for i in [i0, i1), j in [j0, j1), the plain loop */
 static void gemm_nt_plain(float *C, const float *A, const float *B, const float *bias, int i0, int i1, int j0, int j1,
@@ -68,6 +69,13 @@ void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int
         N8 = N - N % 8;
     }
     float panel[PANEL_K * 8];
+    /* Rows in blocks of about ROW_BLOCK_FLOATS of A, each block through every column: a block stays in
+     * cache while the panels pass over it (an evaluation's 8192 x 784 input was read once per 8 columns);
+     * each element's sum is still k = 0, 1, ... (the panels in order), so the bits do not depend on it. */
+    int rb = K > 0 && (long)M4 * K > ROW_BLOCK_FLOATS ? (int)(ROW_BLOCK_FLOATS / K) & ~3 : M4;
+    if (rb < 4) rb = 4;
+    for (int ib = 0; ib < M4; ib += rb) {
+    int ie = M4 - ib < rb ? M4 : ib + rb;
     for (int j0 = 0; j0 < N8; j0 += 8) {
         for (int k0 = 0; k0 < K; k0 += PANEL_K) {
             int kb = K - k0 < PANEL_K ? K - k0 : PANEL_K;
@@ -75,7 +83,7 @@ void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int
                 const float *b = B + (long)(j0 + c) * K + k0;
                 for (int k = 0; k < kb; k++) panel[k * 8 + c] = b[k];
             }
-            for (int i0 = 0; i0 < M4; i0 += 4) {
+            for (int i0 = ib; i0 < ie; i0 += 4) {
                 float *c0 = C + (long)i0 * N + j0;
                 const float *a0 = A + (long)i0 * K + k0;
                 simde_v128_t acc[4][2];
@@ -101,6 +109,7 @@ void sl_gemm_nt(float *C, const float *A, const float *B, const float *bias, int
                     for (int h = 0; h < 2; h++) simde_wasm_v128_store(c0 + (long)r * N + 4 * h, acc[r][h]);
             }
         }
+    }
     }
 #endif
     gemm_nt_plain(C, A, B, bias, 0, M4, N8, N, N, K); /* columns left over */

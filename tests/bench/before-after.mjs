@@ -6,13 +6,13 @@
 // numbers bit for bit (step losses, lrs, grad norms and epoch records of the first 2 epochs'
 // worth of steps); then rounds of run.step(steps) alternate between them, and the median
 // steps/s of each and their ratio are printed as JSON. On a shared machine only the ratio means much.
-// Each round starts both from the initial weights (a new trainer, untimed), as run.mjs's samples do:
+// A trainer past RESET_STEPS steps starts again from the initial weights (untimed), as run.mjs's samples do:
 // W1 slows down several times over once Adam's v goes subnormal (tests/bench/README.md).
 // PREV_DIST may be a build from before the readable Node build (its steplab.mjs is used then).
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { TRAIN, trainData, steplabConfig } from './train.mjs';
+import { TRAIN, RESET_STEPS, trainData, steplabConfig } from './train.mjs';
 
 const [prevDir, which = 'W1,W2,W3', roundsArg = '40'] = process.argv.slice(2);
 if (!prevDir) { console.error('usage: node tests/bench/before-after.mjs PREV_DIST [W1,W2,W3] [rounds]'); process.exit(2); }
@@ -40,8 +40,11 @@ for (const id of which.split(',')) {
   const secs = { before: [], after: [] };
   for (let round = 0; round < Number(roundsArg); round++) {
     for (const k of round % 2 ? ['after', 'before'] : ['before', 'after']) {
-      runs[k].dispose();
-      const r = (runs[k] = builds[k].createTrainer(steplabConfig(w, data)));
+      if (runs[k].steps_done > RESET_STEPS) {
+        runs[k].dispose();
+        runs[k] = builds[k].createTrainer(steplabConfig(w, data));
+      }
+      const r = runs[k];
       let steps = 0;
       const t0 = now();
       do steps += r.step(w.size.steps); while (now() - t0 < 0.02);

@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSteplab } from '../../dist/steplab.mjs';
 import { instantiate } from '../../web/lib/core.mjs';
 import { runBrowser } from './browser.mjs';
-import { fill, pick, TRAIN, ADAM as TRAIN_ADAM, trainData, steplabConfig, steplabCheck } from './train.mjs';
+import { fill, pick, TRAIN, RESET_STEPS, ADAM as TRAIN_ADAM, trainData, steplabConfig, steplabCheck } from './train.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dist = (f) => path.join(ROOT, 'dist', f);
@@ -328,7 +328,7 @@ function trainLab(lab, w) {
     return {
       check: () => steplabCheck(lab, w, data, size.check),
       run: () => run.step(size.steps),
-      reset: () => { run.dispose(); run = lab.createTrainer(config); },
+      reset: () => { if (run.steps_done > RESET_STEPS) { run.dispose(); run = lab.createTrainer(config); } },
       dispose: () => run.dispose(),
     };
   };
@@ -427,23 +427,25 @@ function trainTfjs(ctx, backend, w, layers = false) {
       return pick(losses);
     };
     let m = fresh();
-    let k = 0;
+    let k = 0, taken = 0;
     const run = layers
       ? async () => {
         for (let s = 0; s < size.steps; s++) {
           await m.step(k);
           if (++k === spe) { k = 0; evaluate(m); }
         }
+        taken += size.steps;
       }
       : () => {
         for (let s = 0; s < size.steps; s++) {
           m.step(k, false);
           if (++k === spe) { k = 0; evaluate(m); }
         }
+        taken += size.steps;
       };
     return {
       check, run, async: layers,
-      reset: () => { m.dispose(); m = fresh(); k = 0; },
+      reset: () => { if (taken > RESET_STEPS) { m.dispose(); m = fresh(); k = 0; taken = 0; } },
       dispose: () => { m.dispose(); tf.dispose([...xs, ...ys, Xall, Yall]); },
     };
   };
@@ -562,9 +564,11 @@ function quantile(sorted, q) {
 }
 
 // Seconds per run: warm-up, then minSamples to samples batches (as the budget allows) of reps runs, each batch >= minSample.
-// isAsync: run returns a promise (tfjs-layers' trainOnBatch), awaited each time. reset (the training workloads): back to
-// the initial weights and a fresh optimizer before each sample, untimed, so that every implementation times the same
-// stretch of training (a fast one went on far beyond a slow one's steps: see tests/bench/README.md, subnormal numbers).
+// isAsync: run returns a promise (tfjs-layers' trainOnBatch), awaited each time. reset (the training workloads): before
+// each sample, untimed, back to the initial weights and a fresh optimizer once the model has taken more than RESET_STEPS
+// steps, so that every implementation times the same stretch of training, its first few thousand steps (a fast one
+// went on far beyond a slow one's steps: see tests/bench/README.md, subnormal numbers). A slow one goes on training,
+// so its samples still include its share of the per-epoch evaluations (W3's epoch is 16 runs).
 async function timeRuns(run, opt, isAsync, reset) {
   let warm = 0;
   const t0 = now();

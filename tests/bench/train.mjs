@@ -49,6 +49,11 @@ export function initScale(nIn) {
   return s;
 }
 
+// Before a timed sample, a model past this many steps starts again from the initial weights (run.mjs's
+// timeRuns, worker.mjs, before-after.mjs; native.c has its own copy): every implementation then times its
+// first few thousand steps, where W1's numbers are not yet subnormal (tests/bench/README.md).
+export const RESET_STEPS = 4096;
+
 export const ADAM = { type: 'Adam', lr: 0.001, betas: [0.9, 0.999], eps: 1e-8 };
 
 // size: the full run (steps per timed run, as one run.step(steps) call); quick: the npm test pass

@@ -6,13 +6,13 @@
 // Messages (the page's protocol, { id, type, ... } -> { id, result } or { id, error }):
 //   { type: 'time', workload, size, opt }   check (losses of the first size.check steps), then
 //                                           opt.samples timed runs after opt.warmSeconds of warm-up,
-//                                           each from the initial weights
+//                                           from the initial weights again past RESET_STEPS steps
 //   { type: 'live', workload, size, seconds, chunkMs } trains workload continuously in chunks of
 //                                           about chunkMs, yielding between chunks, until `seconds` pass;
 //                                           returns the steps taken and the losses not pulled yet
 //   { type: 'pull' }                        the steps' losses taken since the last pull (transferred)
 import { loadSteplab } from '../steplab.mjs';
-import { TRAIN, trainData, steplabConfig, steplabCheck } from './train.mjs';
+import { TRAIN, RESET_STEPS, trainData, steplabConfig, steplabCheck } from './train.mjs';
 
 const labReady = loadSteplab();
 const now = () => performance.now() / 1000;
@@ -39,8 +39,10 @@ async function time({ workload, size, opt }) {
     const reps = Math.max(1, Math.ceil(opt.minSample / Math.max(per, 1e-9)));
     const samples = [];
     for (let s = 0; s < opt.samples; s++) {
-      run.dispose(); // each sample from the initial weights, as run.mjs's timeRuns
-      run = lab.createTrainer(config);
+      if (run.steps_done > RESET_STEPS) { // back to the initial weights, as run.mjs's timeRuns
+        run.dispose();
+        run = lab.createTrainer(config);
+      }
       const a = now();
       for (let r = 0; r < reps; r++) run.step(size.steps);
       samples.push((now() - a) / reps);
