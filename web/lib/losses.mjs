@@ -16,16 +16,16 @@ function shapeOf(v, thing, field) {
   if (v.length > 0 && (Array.isArray(v[0]) || isNumArray(v[0]))) {
     const n = v.length;
     const c = v[0].length;
-    const data = new Float32Array(n * c);
+    // every row and value checked before the copy is allocated: rows that are holes (a sparse row of 2^32 - 1)
+    // asked for a Float32Array of n x 2^32 values (RangeError; found by the hostile test, 16000 rounds)
     for (let i = 0; i < n; i++) {
       const row = v[i];
       if (!Array.isArray(row) && !isNumArray(row)) fail(thing, `${field}[${i}]`, `must be a row of ${c} numbers, got ${describe(row)}`);
       if (row.length !== c) fail(thing, `${field}[${i}]`, `must have ${c} values like ${field}[0], got ${row.length}`);
-      for (let k = 0; k < c; k++) {
-        if (typeof row[k] !== 'number') fail(thing, `${field}[${i}][${k}]`, `must be a number, got ${describe(row[k])}`);
-        data[i * c + k] = row[k];
-      }
+      for (let k = 0; k < c; k++) if (typeof row[k] !== 'number') fail(thing, `${field}[${i}][${k}]`, `must be a number, got ${describe(row[k])}`);
     }
+    const data = new Float32Array(n * c);
+    for (let i = 0; i < n; i++) data.set(v[i], i * c);
     return { data, n, c, dims: 2 };
   }
   for (let i = 0; i < v.length; i++) {
