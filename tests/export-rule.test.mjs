@@ -6,13 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { lab } from './helpers.mjs';
+import { lab, hasTorch } from './helpers.mjs';
 import { customOptimizerPython, customLossPython, RULE_HELPERS, pyName } from '../web/app/pytorch-rule.js';
 import { normalStream } from '../web/lib/check.mjs';
 
 const PYTHON = '/usr/bin/python3';
-// STEPLAB_TORCH=0 (npm run test:unit): the scripts are parsed, not run; npm test runs them
-const hasTorch = process.env.STEPLAB_TORCH !== '0' && fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const torch = hasTorch();
 const N = 8, STEPS = 25;
 
 function run(src, input) {
@@ -51,7 +50,7 @@ const RULES = {
 };
 
 for (const [label, spec] of Object.entries(RULES)) {
-  test(`${label}: the exported torch.optim.Optimizer takes the lab's steps`, { skip: !hasTorch && 'no torch' }, () => {
+  test(`${label}: the exported torch.optim.Optimizer takes the lab's steps`, { skip: !torch && 'no torch' }, () => {
     const src = optimizerScript(spec);
     assert.equal(parses(src), null);
     const want = labPath(spec);
@@ -69,7 +68,7 @@ const LOSSES = {
 };
 
 for (const [label, spec] of Object.entries(LOSSES)) {
-  test(`${label} as a formula: the exported function's value and autograd gradient are lab.loss's`, { skip: !hasTorch && 'no torch' }, () => {
+  test(`${label} as a formula: the exported function's value and autograd gradient are lab.loss's`, { skip: !torch && 'no torch' }, () => {
     const rnd = normalStream(3);
     const x = Array.from({ length: 16 }, () => 2 * rnd());
     const y = Array.from({ length: 16 }, () => (label === 'Huber' ? rnd() : rnd() > 0 ? 1 : 0));
@@ -100,7 +99,7 @@ test('names Python reserves are renamed; a rule that does not parse is not expor
   assert.equal(c.split('\n').filter((l) => l.includes('(x - y)^2')).every((l) => l.trim().startsWith('#')), true);
 });
 
-test('the Training room\'s script with your own optimizer and loss runs in PyTorch', { skip: !hasTorch && 'no torch' }, async () => {
+test('the Training room\'s script with your own optimizer and loss runs in PyTorch', { skip: !torch && 'no torch' }, async () => {
   const { trainingScript } = await import('../web/app/rooms/train-code.js');
   const data = lab.dataset({ name: 'moons', n_samples: 12, seed: 1 });
   const config = { dataset: { name: 'moons', n_samples: 12, seed: 1 }, model: { hidden: [4], activation: 'tanh' }, batch_size: 4, epochs: 2,

@@ -7,16 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { lab, assertError, assertClose } from './helpers.mjs';
+import { lab, assertError, assertClose, hasTorch } from './helpers.mjs';
 import { formulaToPython, schedulerCode, py, pyString } from '../web/app/pytorch.js';
 import { trainingScript } from '../web/app/rooms/train-code.js';
 
 const PYTHON = '/usr/bin/python3';
 const EPOCHS = 8;
-// Whether PyTorch imports here (asked once: an import of torch costs about 2 s of CPU). STEPLAB_TORCH=0 (npm run
-// test:unit): the scripts are parsed, not run; npm test runs them.
-let torchHere = null;
-const hasTorch = () => (torchHere ??= process.env.STEPLAB_TORCH !== '0' && fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
 
 function rng(seed) {
   let a = seed >>> 0;

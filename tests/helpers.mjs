@@ -1,6 +1,7 @@
 // Shared by the Node tests: one loaded lab, fixture loading, and comparisons
 // that print the label, index, both values and the worst difference.
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { loadSteplab, SteplabError } from '../dist/steplab.mjs';
 
@@ -16,6 +17,13 @@ export const lab = await loadSteplab({ wasm: wasmBytes });
 export const loadLab = (options = {}) => loadSteplab({ wasm: wasmBytes, ...options });
 export { SteplabError };
 // The optical digits' pixels (dist/steplab-digits.bin.gz), for loadSteplab({ digits }).
+// Whether /usr/bin/python3 imports torch, asked once (an import of torch costs about 2 s of CPU); false with
+// STEPLAB_TORCH=0 (npm run test:unit: exported scripts are parsed, not run; npm test runs them).
+export const TORCH_PYTHON = '/usr/bin/python3';
+let torchHere = null;
+export const hasTorch = () => (torchHere ??= process.env.STEPLAB_TORCH !== '0' && fs.existsSync(TORCH_PYTHON)
+  && spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+
 export const digitsBytes = fs.readFileSync(new URL('../dist/steplab-digits.bin.gz', import.meta.url));
 
 export function fixture(name) {

@@ -283,7 +283,7 @@ test(`${ROUNDS} seeded hostile calls: SteplabErrors only, known-good numbers unc
     if (!failures.has(key)) failures.set(key, `${call.slice(0, 400)} -> ${e?.constructor?.name}: ${String(e?.message ?? e).slice(0, 300)} at ${where}`);
   };
   const live = [];
-  let errors = 0, calls = 0, maxMem = lab.memoryBytes, halfMem = Infinity, bigJump = 0, second = false;
+  let errors = 0, calls = 0, maxMem = lab.memoryBytes, halfMem = Infinity, bigJump = 0;
   const check = (call) => {
     const mem = lab.memoryBytes;
     maxMem = Math.max(maxMem, mem);
@@ -300,7 +300,7 @@ test(`${ROUNDS} seeded hostile calls: SteplabErrors only, known-good numbers unc
     const t0 = performance.now(), mem0 = lab.memoryBytes;
     const timed = () => {
       const ms = performance.now() - t0;
-      if (second) bigJump = Math.max(bigJump, lab.memoryBytes - mem0);
+      if (halfMem !== Infinity) bigJump = Math.max(bigJump, lab.memoryBytes - mem0); // the second half's calls
       if (slowest.length < 5 || ms > slowest[4][0]) slowest.splice(0, slowest.length, ...[...slowest, [ms, call.slice(0, 160)]].sort((a, b) => b[0] - a[0]).slice(0, 5));
     };
     try {
@@ -334,7 +334,7 @@ test(`${ROUNDS} seeded hostile calls: SteplabErrors only, known-good numbers unc
       else for (const g of getterNames(o)) await invoke(`${k}.${g}`, () => o[g], []);
     }
     while (live.length > 12) live.shift().o.dispose();
-    if (round === ROUNDS >> 1) halfMem = lab.memoryBytes, second = true;
+    if (round === ROUNDS >> 1) halfMem = lab.memoryBytes;
   }
   for (const { o } of live) o.dispose();
   check('the end');

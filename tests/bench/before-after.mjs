@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { TRAIN, RESET_STEPS, trainData, steplabConfig } from './train.mjs';
+import { TRAIN, trainData, steplabConfig, restartPast } from './train.mjs';
 
 const [prevDir, which = 'W1,W2,W3', roundsArg = '40'] = process.argv.slice(2);
 if (!prevDir) { console.error('usage: node tests/bench/before-after.mjs PREV_DIST [W1,W2,W3] [rounds]'); process.exit(2); }
@@ -40,11 +40,7 @@ for (const id of which.split(',')) {
   const secs = { before: [], after: [] };
   for (let round = 0; round < Number(roundsArg); round++) {
     for (const k of round % 2 ? ['after', 'before'] : ['before', 'after']) {
-      if (runs[k].steps_done > RESET_STEPS) {
-        runs[k].dispose();
-        runs[k] = builds[k].createTrainer(steplabConfig(w, data));
-      }
-      const r = runs[k];
+      const r = (runs[k] = restartPast(builds[k], runs[k], steplabConfig(w, data)));
       let steps = 0;
       const t0 = now();
       do steps += r.step(w.size.steps); while (now() - t0 < 0.02);

@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSteplab } from '../../dist/steplab.mjs';
 import { instantiate } from '../../web/lib/core.mjs';
 import { runBrowser } from './browser.mjs';
-import { fill, pick, TRAIN, RESET_STEPS, ADAM as TRAIN_ADAM, trainData, steplabConfig, steplabCheck } from './train.mjs';
+import { fill, pick, TRAIN, RESET_STEPS, ADAM as TRAIN_ADAM, trainData, steplabConfig, steplabCheck, restartPast } from './train.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dist = (f) => path.join(ROOT, 'dist', f);
@@ -328,7 +328,7 @@ function trainLab(lab, w) {
     return {
       check: () => steplabCheck(lab, w, data, size.check),
       run: () => run.step(size.steps),
-      reset: () => { if (run.steps_done > RESET_STEPS) { run.dispose(); run = lab.createTrainer(config); } },
+      reset: () => { run = restartPast(lab, run, config); },
       dispose: () => run.dispose(),
     };
   };

@@ -53,6 +53,12 @@ export function initScale(nIn) {
 // timeRuns, worker.mjs, before-after.mjs; native.c has its own copy): every implementation then times its
 // first few thousand steps, where W1's numbers are not yet subnormal (tests/bench/README.md).
 export const RESET_STEPS = 4096;
+// The trainer to time next: run itself, or (run disposed) a new one from config once run is past RESET_STEPS.
+export function restartPast(lab, run, config) {
+  if (run.steps_done <= RESET_STEPS) return run;
+  run.dispose();
+  return lab.createTrainer(config);
+}
 
 export const ADAM = { type: 'Adam', lr: 0.001, betas: [0.9, 0.999], eps: 1e-8 };
 

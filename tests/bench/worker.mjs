@@ -12,7 +12,7 @@
 //                                           returns the steps taken and the losses not pulled yet
 //   { type: 'pull' }                        the steps' losses taken since the last pull (transferred)
 import { loadSteplab } from '../steplab.mjs';
-import { TRAIN, RESET_STEPS, trainData, steplabConfig, steplabCheck } from './train.mjs';
+import { TRAIN, trainData, steplabConfig, steplabCheck, restartPast } from './train.mjs';
 
 const labReady = loadSteplab();
 const now = () => performance.now() / 1000;
@@ -39,10 +39,7 @@ async function time({ workload, size, opt }) {
     const reps = Math.max(1, Math.ceil(opt.minSample / Math.max(per, 1e-9)));
     const samples = [];
     for (let s = 0; s < opt.samples; s++) {
-      if (run.steps_done > RESET_STEPS) { // back to the initial weights, as run.mjs's timeRuns
-        run.dispose();
-        run = lab.createTrainer(config);
-      }
+      run = restartPast(lab, run, config); // back to the initial weights past RESET_STEPS, as run.mjs's timeRuns
       const a = now();
       for (let r = 0; r < reps; r++) run.step(size.steps);
       samples.push((now() - a) / reps);

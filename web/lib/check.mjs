@@ -14,6 +14,7 @@
 // tol 1e-5 is about 100 float32 roundings of a value near 1, loose enough for
 // a formula computing in another order and tight enough to catch any wrong rule.
 import { fail, describe } from './errors.mjs';
+import { isRow } from './data.mjs';
 
 export const CHECK_TOL = 1e-5;
 // The most work one synchronous check may do: checkOptimizer's n x steps element updates, gradcheck's elements
@@ -143,7 +144,7 @@ export function install(lab) {
     // the length and every element checked before any copy: Float32Array.from of a sparse array of 2^32 - 1
     // elements allocated 16 GB and ran for minutes (found by the hostile test, 8000 rounds)
     const list = typeof input === 'number' ? [input] : input;
-    if (!(Array.isArray(list) || (ArrayBuffer.isView(list) && !(list instanceof DataView))) || !list.length) {
+    if (!isRow(list) || !list.length) {
       fail('gradcheck', 'input', `must be a number or a list of numbers, got ${describe(input)}`);
     }
     if (list.length > GRADCHECK_MAX) fail('gradcheck', 'input', `must hold at most ${GRADCHECK_MAX} numbers (each is perturbed in turn), got ${list.length}`);

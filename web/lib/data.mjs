@@ -14,9 +14,11 @@ const THING = 'dataset';
 
 // Rows of `width` finite numbers (width = row 0's length when not given), or one
 // flat typed array when `flat` is allowed, as { data: Type array, n, width }.
+// An array or a typed array (not a DataView): what a row or a list of numbers may be.
+export const isRow = (r) => Array.isArray(r) || (ArrayBuffer.isView(r) && !(r instanceof DataView));
+
 export function numberRows(v, { thing, field, width, min = 1, Type = Float64Array, flat = false }) {
   const bad = (where, what) => fail(thing, field, `${where}must be ${what}, got ${describe(v)}`);
-  const isRow = (r) => Array.isArray(r) || (ArrayBuffer.isView(r) && !(r instanceof DataView));
   if (flat && isRow(v) && !Array.isArray(v)) {
     if (!v.length || v.length % width) bad('', `a multiple of ${width} numbers`);
     v = Array.from({ length: v.length / width }, (_, i) => v.subarray(i * width, (i + 1) * width));
