@@ -330,6 +330,45 @@ void scalar_colsum_acc(float *out, const float *A, int M, int N);
 void scalar_act_forward(int act, float *a, const float *z, int n);
 void scalar_act_backward(int act, float *dz, const float *da, const float *z, const float *a, int n);
 
+/* Every kernel gives the scalar build's bits for every shape: the 8-wide tiles, the
+ * narrow paths for the columns and rows they leave (an output layer's one column, a
+ * first layer's two inputs), and the corners between them. */
+static void test_kernel_shapes_same_bits(void)
+{
+    static const int Ms[] = { 1, 4, 5, 32 }, Ns[] = { 1, 2, 3, 4, 5, 8, 10, 16, 19 }, Ks[] = { 1, 2, 3, 4, 5, 8, 16, 37 };
+    enum { MM = 32, NN = 19, KK = 37 };
+    static float A[MM * KK], B[NN * KK], G[MM * NN], bias[NN], c1[MM * KK + NN * KK], c2[MM * KK + NN * KK];
+    sl_rng r;
+    sl_rng_seed(&r, 31, 7);
+    int shapes = 0, differ = 0;
+    for (size_t mi = 0; mi < sizeof Ms / sizeof *Ms; mi++)
+        for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
+            for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++) {
+                int M = Ms[mi], N = Ns[ni], K = Ks[ki], d = 0;
+                for (int i = 0; i < M * K; i++) A[i] = (float)sl_rng_range(&r, -2, 2);
+                for (int i = 0; i < N * K; i++) B[i] = (float)sl_rng_range(&r, -1, 1);
+                for (int i = 0; i < M * N; i++) G[i] = i % 7 == 3 ? 0.0f : (float)sl_rng_range(&r, -1, 1); /* ReLU's zeros too */
+                for (int i = 0; i < N; i++) bias[i] = (float)sl_rng_range(&r, -1, 1);
+                sl_gemm_nt(c1, A, B, bias, M, N, K);
+                scalar_gemm_nt(c2, A, B, bias, M, N, K);
+                d |= memcmp(c1, c2, sizeof(float) * M * N);
+                sl_gemm_nt(c1, A, B, NULL, M, N, K);
+                scalar_gemm_nt(c2, A, B, NULL, M, N, K);
+                d |= memcmp(c1, c2, sizeof(float) * M * N);
+                for (int i = 0; i < N * K; i++) c1[i] = c2[i] = (float)(i % 5) * 0.125f;
+                sl_gemm_tn_acc(c1, G, A, M, N, K);
+                scalar_gemm_tn_acc(c2, G, A, M, N, K);
+                d |= memcmp(c1, c2, sizeof(float) * N * K);
+                sl_gemm_nn(c1, G, B, M, N, K);
+                scalar_gemm_nn(c2, G, B, M, N, K);
+                d |= memcmp(c1, c2, sizeof(float) * M * K);
+                if (d && differ++ < 3) printf("kernels differ from the scalar build at M %d N %d K %d\n", M, N, K);
+                shapes++;
+            }
+    CHECK(shapes == 288);
+    CHECK(differ == 0);
+}
+
 /* SIMD kernels against their scalar tails in one binary: elementwise kernels
  * agree bit for bit; dot products to float32 rounding of their terms (the
  * lanes change the summation order). */
@@ -379,6 +418,7 @@ static void test_model_simd_vs_scalar(void)
 void test_model(void)
 {
     test_model_simd_vs_scalar();
+    test_kernel_shapes_same_bits();
     test_state();
     test_kernels();
     test_activations();
