@@ -15,9 +15,6 @@ static double list_at(const sl_loss *L, int off, int len, int i, int c)
     return L->values[off + (len == 1 ? 0 : len == c ? i % c : i)];
 }
 
-/* log(1 + e^v) without overflow */
-static double softplus(double v) { return fmax(v, 0) + log1p(exp(-fabs(v))); }
-
 static double sigmoid(double v) { return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v)); }
 
 loss_emit sl_loss_reduce_setup(const sl_loss_node *N, double s, double norm, double *vals)
@@ -169,8 +166,10 @@ void sl_loss_eval_elem(const sl_loss *L, const sl_loss_node *N, const loss_batch
         case T_BCEWithLogitsLoss: {
             double w = list_at(L, N->weight_off, N->weight_len, i, c);
             double pw = list_at(L, N->pos_weight_off, N->pos_weight_len, i, c);
-            l = w * ((1 - y) * xi + (1 + (pw - 1) * y) * softplus(-xi));
-            dl = w * ((pw * y + 1 - y) * sigmoid(xi) - pw * y);
+            /* softplus(-x) and sigmoid(x) from one exp(-|x|): the same bits as each taking its own */
+            double e = exp(-fabs(xi)), sg = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
+            l = w * ((1 - y) * xi + (1 + (pw - 1) * y) * (fmax(-xi, 0) + log1p(e)));
+            dl = w * ((pw * y + 1 - y) * sg - pw * y);
             break;
         }
         case T_HingeLoss:
