@@ -163,13 +163,13 @@ static sl_status parse_number(parser *p, int *out)
         if (s >= p->end || *s < '0' || *s > '9') return perr(p, "bad number");
         while (s < p->end && *s >= '0' && *s <= '9') s++;
     }
-    char tmp[64];
+    char digits[64];
     size_t n = (size_t)(s - b);
-    if (n >= sizeof tmp) return perr(p, "number too long");
-    memcpy(tmp, b, n);
-    tmp[n] = 0;
+    if (n >= sizeof digits) return perr(p, "number too long");
+    memcpy(digits, b, n);
+    digits[n] = 0;
     *out = new_node(p, SL_J_NUM);
-    p->doc->nodes[*out].num = strtod(tmp, NULL);
+    p->doc->nodes[*out].num = strtod(digits, NULL);
     p->s = s;
     return SL_STATUS_OK;
 }

@@ -127,7 +127,7 @@ void sl_rule_run(const sl_rule *r, const sl_rule_io *io, int n)
                 if (!c->c) {
                     *c = c->u != 0 ? *a : *b; /* a uniform condition picks a whole branch */
                     if (c->c == tmp[sp - 2] || c->c == tmp[sp - 1]) {
-                        memcpy(tmp[sp - 3], c->c, sizeof tmp[0]);
+                        memcpy(tmp[sp - 3], c->c, sizeof *tmp);
                         c->c = tmp[sp - 3];
                     }
                 } else {

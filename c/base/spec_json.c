@@ -54,22 +54,22 @@ int sl_json_append(char **buf, int len, int *cap, const char *text)
 int sl_json_write(char **buf, int len, int *cap, const sl_json *doc, int node, const char *skip_key)
 {
     const sl_jnode *n = &doc->nodes[node];
-    char tmp[48];
+    char piece[48];
     switch (n->type) {
     case SL_J_NULL: return sl_json_append(buf, len, cap, "null");
     case SL_J_BOOL: return sl_json_append(buf, len, cap, n->num != 0 ? "true" : "false");
     case SL_J_NUM:
         if (isnan(n->num)) return sl_json_append(buf, len, cap, "null");
         if (isinf(n->num)) return sl_json_append(buf, len, cap, n->num > 0 ? "1e999" : "-1e999");
-        strcpy(tmp, sl_num(n->num).s);
-        return sl_json_append(buf, len, cap, tmp);
+        strcpy(piece, sl_num(n->num).s);
+        return sl_json_append(buf, len, cap, piece);
     case SL_J_STR: {
         len = sl_json_append(buf, len, cap, "\"");
         for (const unsigned char *s = (const unsigned char *)n->str; *s && len >= 0; s++) {
-            if (*s == '"' || *s == '\\') snprintf(tmp, sizeof tmp, "\\%c", *s);
-            else if (*s < 0x20) snprintf(tmp, sizeof tmp, "\\u%04x", *s);
-            else tmp[0] = (char)*s, tmp[1] = 0;
-            len = sl_json_append(buf, len, cap, tmp);
+            if (*s == '"' || *s == '\\') snprintf(piece, sizeof piece, "\\%c", *s);
+            else if (*s < 0x20) snprintf(piece, sizeof piece, "\\u%04x", *s);
+            else piece[0] = (char)*s, piece[1] = 0;
+            len = sl_json_append(buf, len, cap, piece);
         }
         return sl_json_append(buf, len, cap, "\"");
     }

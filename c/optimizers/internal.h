@@ -72,7 +72,7 @@ struct sl_optimizer {
     int momentum_from_scheduler; /* the scheduler cycles momentum (SGD, RMSprop) or beta1 (Adam family) */
     int n_groups, n_ranges;
     sl_opt_range ranges[SL_OPT_MAX_RANGES]; /* the stretches of the flat vector, in order, each of one group */
-    sl_opt_group group[SL_MAX_GROUPS];
+    sl_opt_group group[SL_MAX_GROUPS]; /* group-> is the first: the one most optimizers have (LBFGS: its only one) */
     double steps;       /* step() calls so far (PyTorch's state['step']) */
     /* LBFGS */
     int func_evals, n_iter, hist_len, hist_start, t_f32;
@@ -98,7 +98,7 @@ static inline const char *sl_opt_name(int type) { return sl_opt_kinds[type].head
 static inline float *sl_opt_array(sl_optimizer *o, int k) { return (float *)(o + 1) + o->off[k]; }
 static inline const float *sl_opt_carray(const sl_optimizer *o, int k) { return (const float *)(o + 1) + o->off[k]; }
 /* ro and al live after the two history blocks. */
-static inline float *sl_lbfgs_ro(sl_optimizer *o) { return sl_opt_array(o, L_STPS) + (size_t)o->group[0].h.history_size * o->n; }
+static inline float *sl_lbfgs_ro(sl_optimizer *o) { return sl_opt_array(o, L_STPS) + (size_t)o->group->h.history_size * o->n; }
 
 /* registry.c: a spec object into hyper-parameters (every parameter by name, PyTorch's
  * pair defaults, LBFGS's max_eval default, the rules across fields). */

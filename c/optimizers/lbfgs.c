@@ -127,7 +127,7 @@ static num armijo(num f, num t, num gtd) { return add(f, mul(mul(py(1e-4), t), g
 SL_COMPACT static sl_status strong_wolfe(search *s, const float *x, num *t_io, const float *d, num f, num gtd, num *f_out,
                               int *g_out, int *evals)
 {
-    const num c2 = py(0.9), tolerance_change = py(s->o->group[0].h.tolerance_change);
+    const num c2 = py(0.9), tolerance_change = py(s->o->group->h.tolerance_change);
     const int max_ls = 25, n = s->o->n;
     num t = *t_io, d_norm = ten(max_abs(d, n)), f_new;
     int g_new = 1, g_prev = 0;
@@ -231,9 +231,9 @@ SL_COMPACT static sl_status strong_wolfe(search *s, const float *x, num *t_io, c
 
 SL_COMPACT static sl_status run(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss_out, int *evals_out)
 {
-    const sl_hyper *h = &o->group[0].h;
+    const sl_hyper *h = &o->group->h;
     const int n = o->n, H = h->history_size;
-    const double lr = o->group[0].lr;
+    const double lr = o->group->lr;
     const float tol_grad = (float)h->tolerance_grad, tol_change = (float)h->tolerance_change;
     float *d = sl_opt_array(o, L_D), *prev_g = sl_opt_array(o, L_PREV_G), *g = sl_opt_array(o, L_G);
     float *x0 = sl_opt_array(o, L_X0), *q = sl_opt_array(o, L_Q);
@@ -349,7 +349,7 @@ SL_COMPACT static sl_status run(sl_optimizer *o, float *params, sl_closure fn, v
 
 SL_COMPACT sl_status sl_lbfgs_step(sl_optimizer *o, float *params, sl_closure fn, void *ctx, double *loss, int *evals)
 {
-    if (o->func_evals > INT_MAX - o->group[0].h.max_eval - 27 || o->n_iter > INT_MAX - o->group[0].h.max_iter)
+    if (o->func_evals > INT_MAX - o->group->h.max_eval - 27 || o->n_iter > INT_MAX - o->group->h.max_iter)
         return sl_fail(SL_STATUS_RANGE, "LBFGS", "func_evals", "cannot count further (%d closure calls so far)", o->func_evals);
     /* a failing closure leaves the optimizer and the parameters as they were */
     size_t bytes = o->size, pbytes = (size_t)o->n * sizeof(float);
@@ -363,7 +363,7 @@ SL_COMPACT sl_status sl_lbfgs_step(sl_optimizer *o, float *params, sl_closure fn
         memcpy(params, backup + bytes, pbytes);
     } else {
         o->steps += 1;
-        o->group[0].last_lr = o->group[0].lr;
+        o->group->last_lr = o->group->lr;
     }
     free(backup);
     return st;

@@ -324,7 +324,7 @@ sl_status sl_optimizer_scheduler_step(sl_optimizer *o, double metric)
     return st;
 }
 
-double sl_optimizer_lr(const sl_optimizer *o) { return o->group[0].lr; }
+double sl_optimizer_lr(const sl_optimizer *o) { return o->group->lr; }
 int sl_optimizer_n_groups(const sl_optimizer *o) { return o->n_groups; }
 double sl_optimizer_group_lr(const sl_optimizer *o, int g) { return g >= 0 && g < o->n_groups ? o->group[g].lr : NAN; }
 int sl_optimizer_group_size(const sl_optimizer *o, int g) { return g >= 0 && g < o->n_groups ? (int)o->group[g].count : 0; }
@@ -359,8 +359,8 @@ int sl_optimizer_func_evals(const sl_optimizer *o) { return o->func_evals; }
 void sl_optimizer_step_cost(const sl_optimizer *o, double *evals, double *rows)
 {
     int lbfgs = o->type == O_LBFGS;
-    *evals = lbfgs ? o->group[0].h.max_eval : 1;
-    *rows = lbfgs ? (double)o->group[0].h.max_iter * o->group[0].h.history_size : 0;
+    *evals = lbfgs ? o->group->h.max_eval : 1;
+    *rows = lbfgs ? (double)o->group->h.max_iter * o->group->h.history_size : 0;
 }
 
 SL_COMPACT sl_status sl_optimizer_replay(const char *json, double len, const float *params0, double n, const float *grads,

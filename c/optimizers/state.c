@@ -164,7 +164,7 @@ SL_COMPACT static sl_status check_moments(const sl_optimizer *o, const sl_opt_ra
 /* LBFGS: its counters, scalars, and the vectors and history rows the next step reads. */
 SL_COMPACT static sl_status check_lbfgs(const sl_optimizer *o)
 {
-    const sl_hyper *h = &o->group[0].h;
+    const sl_hyper *h = &o->group->h;
     const int H = h->history_size;
     const float INF_F = INFINITY;
     if (!(o->func_evals >= o->steps)) return BAD("LBFGS", "func_evals", "in the saved state must be >= steps, got %d", o->func_evals);
@@ -204,7 +204,7 @@ SL_COMPACT static sl_status check_counters(const sl_optimizer *o)
     if (o->type != O_LBFGS && (o->func_evals || o->n_iter || o->hist_len || o->hist_start || o->t_f32 || o->t != 0 ||
                                o->prev_loss != 0 || o->H_diag != 1))
         return BAD(name, "state", "has LBFGS counters set");
-    if (o->type == O_LBFGS && o->func_evals > INT_MAX - o->group[0].h.max_eval - 27)
+    if (o->type == O_LBFGS && o->func_evals > INT_MAX - o->group->h.max_eval - 27)
         return BAD(name, "func_evals", "in the saved state is too large to step again, got %d", o->func_evals);
     return SL_STATUS_OK;
 }
@@ -332,7 +332,7 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
              head.n_groups > SL_MAX_GROUPS)
         why = "has an invalid header";
     if (why) return BAD("optimizer", "state", "%s", why);
-    sl_status st = sl_opt_recheck(head.type, &head.group[0].h);
+    sl_status st = sl_opt_recheck(head.type, &head.group->h);
     if (st) return st;
     int custom_states = 0;
     if (head.type == O_Custom) {
@@ -343,7 +343,7 @@ SL_COMPACT sl_status sl_optimizer_restore(const void *buf, double len, sl_optimi
         if (counts[1] < 0 || counts[1] > SL_CUSTOM_MAX_STATE) return BAD("Custom", "state", "in the saved state has %d state arrays", counts[1]);
         custom_states = counts[1];
     }
-    sl_opt_layout(head.type, &head.group[0].h, head.n, custom_states, off, &n_floats);
+    sl_opt_layout(head.type, &head.group->h, head.n, custom_states, off, &n_floats);
     if (n_floats != head.n_floats || memcmp(off, head.off, sizeof off) != 0 || (size_t)len != sizeof head + (size_t)n_floats * 4)
         return BAD("optimizer", "state", "has an invalid layout");
     sl_optimizer *o = malloc((size_t)len);

@@ -214,8 +214,8 @@ sl_status sl_scheduler_step(sl_scheduler *s, double metric, int has_metric)
     return SL_STATUS_OK;
 }
 
-double sl_scheduler_lr(const sl_scheduler *s) { return s->group[0].lr; }
-double sl_scheduler_momentum(const sl_scheduler *s) { return s->group[0].momentum; }
+double sl_scheduler_lr(const sl_scheduler *s) { return s->group->lr; }
+double sl_scheduler_momentum(const sl_scheduler *s) { return s->group->momentum; }
 int sl_scheduler_n_groups(const sl_scheduler *s) { return s->n_groups; }
 double sl_scheduler_group_lr(const sl_scheduler *s, int g) { return g >= 0 && g < s->n_groups ? s->group[g].lr : NAN; }
 double sl_scheduler_group_momentum(const sl_scheduler *s, int g) { return g >= 0 && g < s->n_groups ? s->group[g].momentum : NAN; }

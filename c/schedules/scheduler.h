@@ -112,7 +112,7 @@ typedef struct sl_scheduler {
     int n_milestones;                       /* SequentialLR */
     int n_formulas;                         /* LambdaLR, MultiplicativeLR */
     double lr0[SL_MAX_GROUPS];              /* each group's initial lr: the spec's lr, or the optimizer's */
-    sl_group group[SL_MAX_GROUPS];
+    sl_group group[SL_MAX_GROUPS];          /* group-> is the first, whose lr a single-group caller reads */
     double milestones[SL_MAX_CHILDREN - 1]; /* SequentialLR, in the spec's order (PyTorch bisects them as given) */
     sl_leaf leaf[SL_MAX_CHILDREN];
     sl_formula formulas[SL_MAX_FORMULAS];

@@ -88,11 +88,11 @@ SL_COMPACT sl_status sl_trace_run(const char *surface_json, double surface_len, 
         return sl_fail(SL_STATUS_INVALID, "trace", "noise", "must be a finite number >= 0, got %s", sl_num(noise).s);
     if (!isfinite(seed) || floor(seed) != seed || seed < 0 || seed > 9007199254740991.0)
         return sl_fail(SL_STATUS_INVALID, "trace", "seed", "must be an integer in [0, 2^53), got %s", sl_num(seed).s);
-    float p[2] = { (float)x0, (float)y0 }, g[2];
-    float f = sl_surface_eval(&s, p[0], p[1], g);
+    float pt[2] = { (float)x0, (float)y0 }, g[2];
+    float f = sl_surface_eval(&s, pt[0], pt[1], g);
     if (!isfinite(f))
-        return sl_fail(SL_STATUS_INVALID, "trace", "start", "gives a non-finite %s value at [%s, %s]", name, sl_num(p[0]).s,
-                       sl_num(p[1]).s);
+        return sl_fail(SL_STATUS_INVALID, "trace", "start", "gives a non-finite %s value at [%s, %s]", name, sl_num(pt[0]).s,
+                       sl_num(pt[1]).s);
     sl_optimizer *o;
     if ((st = sl_optimizer_create(optimizer_json, optimizer_len, 2, &o))) return st;
     if ((st = check_work(o, steps))) {
@@ -116,33 +116,33 @@ SL_COMPACT sl_status sl_trace_run(const char *surface_json, double surface_len, 
     objective ob = { &s, noise, (uint64_t)seed };
     int k = 0;
     for (;;) {
-        t->x[k] = p[0];
-        t->y[k] = p[1];
+        t->x[k] = pt[0];
+        t->y[k] = pt[1];
         t->loss[k] = f;
         t->grad_norm[k] = (float)sqrt((double)g[0] * g[0] + (double)g[1] * g[1]);
         t->lr[k] = sl_optimizer_lr(o);
         t->evals[k] = 0;
         if (t->diverged || k == cap - 1) break;
         if (sl_optimizer_needs_closure(o)) {
-            st = sl_optimizer_step_closure(o, p, 2, closure, &ob, NULL, &t->evals[k]);
+            st = sl_optimizer_step_closure(o, pt, 2, closure, &ob, NULL, &t->evals[k]);
         } else {
             float gs[2] = { g[0], g[1] };
             if (noise > 0) {
                 gs[0] = gs[0] + (float)(noise * gauss(&ob.rng));
                 gs[1] = gs[1] + (float)(noise * gauss(&ob.rng));
             }
-            st = sl_optimizer_step(o, p, gs, 2);
+            st = sl_optimizer_step(o, pt, gs, 2);
             t->evals[k] = 1;
         }
         if (!st && sl_optimizer_needs_metric(o)) st = sl_optimizer_scheduler_step(o, f);
         if (st) break;
         k++;
-        if (!in_range(p[0]) || !in_range(p[1])) {
+        if (!in_range(pt[0]) || !in_range(pt[1])) {
             t->diverged = 1;
             k--;
             break;
         }
-        f = sl_surface_eval(&s, p[0], p[1], g);
+        f = sl_surface_eval(&s, pt[0], pt[1], g);
         if (!in_range(f)) {
             t->diverged = 1;
             k--;

@@ -309,7 +309,7 @@ sl_status sl_trainer_inspect(sl_trainer *t, double *out, double cap)
             r[3] = sl_optimizer_step_size(t->opt, t->last_lr, lo, lo + n);
             r[4] = mo ? norm2(mo + lo, n) / sqrt(n) : NAN;
             r[5] = vo ? norm2(vo + lo, n) / sqrt(n) : NAN;
-            r[6] = t->tensor_group[2 * l + k], r[7] = sl_trainer_tensor_lr(t, 2 * l + k);
+            r[6] = t->group_of_tensor[2 * l + k], r[7] = sl_trainer_tensor_lr(t, 2 * l + k);
             r[8] = sl_trainer_tensor_trust_ratio(t, 2 * l + k);
         }
     return SL_STATUS_OK;

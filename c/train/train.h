@@ -105,7 +105,7 @@ typedef struct sl_trainer {
     sl_loss *loss, *reg;    /* reg: L1, L2 or ElasticNet on every parameter, or NULL */
     sl_optimizer *opt;
     int n_groups;           /* the config's parameter groups (optimizer.param_groups, then the unnamed tensors') */
-    int tensor_group[2 * SL_MLP_MAX_LAYERS]; /* each tensor's group */
+    int group_of_tensor[2 * SL_MLP_MAX_LAYERS]; /* each tensor's group */
     int per_tensor;         /* LARS: the optimizer's groups are the tensors (train_groups.c) */
     int task, n_out, n_train, n_val, cap, n_classes;
     int batch, batch0, bmax, hinge;

@@ -56,7 +56,7 @@ static sl_status assign(sl_trainer *t, const sl_json *doc, int pg, int nt, int *
 {
     char got[64], field[48];
     *n_entries = 0;
-    for (int k = 0; k < nt; k++) t->tensor_group[k] = -1;
+    for (int k = 0; k < nt; k++) t->group_of_tensor[k] = -1;
     if (pg < 0 || doc->nodes[pg].type == SL_J_NULL) return SL_STATUS_OK;
     if (doc->nodes[pg].type != SL_J_ARR) {
         sl_json_describe(doc, pg, got, sizeof got);
@@ -80,12 +80,12 @@ static sl_status assign(sl_trainer *t, const sl_json *doc, int pg, int nt, int *
         for (int s = doc->nodes[p].child; s >= 0; s = doc->nodes[s].next, j++) {
             sl_status st = tensor_of(doc, s, nt, i, j, &k);
             if (st) return st;
-            if (t->tensor_group[k] >= 0) {
+            if (t->group_of_tensor[k] >= 0) {
                 snprintf(field, sizeof field, "param_groups[%d].params[%d]", i, j);
                 return sl_fail(SL_STATUS_INVALID, THING, field, "names '%s', already in param_groups[%d] (a tensor belongs to one group)",
-                               doc->nodes[s].str, t->tensor_group[k]);
+                               doc->nodes[s].str, t->group_of_tensor[k]);
             }
-            t->tensor_group[k] = i;
+            t->group_of_tensor[k] = i;
         }
     }
     *n_entries = i;
@@ -199,7 +199,7 @@ static sl_status lars_per_tensor(sl_trainer *t, const sl_json *doc, int obj, int
         tensor_range(t->m, k, &r[k].offset, &r[k].count);
         r[k].group = k;
     }
-    int len = write_lars(&text, doc, obj, sched, t->tensor_group, nt);
+    int len = write_lars(&text, doc, obj, sched, t->group_of_tensor, nt);
     if (len < 0) return sl_fail(SL_STATUS_NOMEM, THING, NULL, "out of memory");
     sl_status st = sl_json_parse(text, (size_t)len, &d2, THING);
     free(text);
@@ -217,15 +217,15 @@ sl_status sl_train_optimizer(sl_trainer *t, const sl_json *doc, int obj, int sch
     if (st) return st;
     int unnamed = 0;
     for (int k = 0; k < nt; k++)
-        if (t->tensor_group[k] < 0) t->tensor_group[k] = n_entries, unnamed = 1;
+        if (t->group_of_tensor[k] < 0) t->group_of_tensor[k] = n_entries, unnamed = 1;
     t->n_groups = n_entries + unnamed;
     sl_opt_range r[2 * SL_MLP_MAX_LAYERS];
     int n = 0;
     for (int k = 0; k < nt; k++) {
         int off, count;
         tensor_range(t->m, k, &off, &count);
-        if (n && r[n - 1].group == t->tensor_group[k]) r[n - 1].count += count;
-        else r[n++] = (sl_opt_range){ off, count, t->tensor_group[k] };
+        if (n && r[n - 1].group == t->group_of_tensor[k]) r[n - 1].count += count;
+        else r[n++] = (sl_opt_range){ off, count, t->group_of_tensor[k] };
     }
     /* the groups as the config states them: every error names its fields */
     if ((st = sl_optimizer_from_groups(doc, obj, sched, r, n, t->n_groups, "params", &t->opt))) return st;
@@ -237,15 +237,15 @@ sl_status sl_train_optimizer(sl_trainer *t, const sl_json *doc, int obj, int sch
 }
 
 int sl_trainer_n_groups(const sl_trainer *t) { return t->n_groups; }
-int sl_trainer_tensor_group(const sl_trainer *t, int k) { return k >= 0 && k < sl_trainer_n_tensors(t) ? t->tensor_group[k] : -1; }
+int sl_trainer_tensor_group(const sl_trainer *t, int k) { return k >= 0 && k < sl_trainer_n_tensors(t) ? t->group_of_tensor[k] : -1; }
 
 /* The optimizer's group of tensor k: the tensor itself for LARS, else its config group. */
-static int opt_group(const sl_trainer *t, int k) { return t->per_tensor ? k : t->tensor_group[k]; }
+static int opt_group(const sl_trainer *t, int k) { return t->per_tensor ? k : t->group_of_tensor[k]; }
 
 double sl_trainer_group_lr(const sl_trainer *t, int g)
 {
     for (int k = 0; k < sl_trainer_n_tensors(t); k++)
-        if (t->tensor_group[k] == g) return sl_optimizer_group_lr(t->opt, opt_group(t, k));
+        if (t->group_of_tensor[k] == g) return sl_optimizer_group_lr(t->opt, opt_group(t, k));
     return NAN;
 }
 
@@ -255,7 +255,7 @@ double sl_trainer_tensor_trust_ratio(const sl_trainer *t, int k) { return sl_opt
 double sl_trainer_swats(const sl_trainer *t, int g, int what)
 {
     for (int k = 0; k < sl_trainer_n_tensors(t); k++)
-        if (t->tensor_group[k] == g) return sl_optimizer_swats(t->opt, opt_group(t, k), what);
+        if (t->group_of_tensor[k] == g) return sl_optimizer_swats(t->opt, opt_group(t, k), what);
     return NAN;
 }
 

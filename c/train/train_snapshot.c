@@ -72,17 +72,17 @@ void sl_train_snapshot_record(const sl_trainer *t, double *r)
     int c = t->n_out;
     double s1 = 0, s2 = 0, m = t->n_snapshots;
     for (int i = 0; i < t->n_val; i++) {
-        const double *p = t->snap_sum + (size_t)i * c;
+        const double *row = t->snap_sum + (size_t)i * c;
         if (t->task == SL_TASK_REGRESSION) {
-            double err = p[0] / m - y[i];
+            double err = row[0] / m - y[i];
             s1 += err * err, s2 += fabs(err);
             continue;
         }
-        int k = 0; /* the class of the mean probabilities (binary: p > 0.5, as the single model's logit > 0) */
-        if (c == 1) k = p[0] / m > 0.5;
+        int k = 0; /* the class of the mean probabilities (binary: the mean > 0.5, as the single model's logit > 0) */
+        if (c == 1) k = row[0] / m > 0.5;
         else
             for (int j = 1; j < c; j++)
-                if (p[j] > p[k]) k = j;
+                if (row[j] > row[k]) k = j;
         s1 += k == (int)y[i];
     }
     r[SL_EP_ENS_METRIC] = s1 / t->n_val;
