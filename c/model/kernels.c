@@ -340,15 +340,17 @@ static simde_v128_t tanh_simd(simde_v128_t x)
     simde_v128_t z = MUL(a, a);
     simde_v128_t ts = ADD(a, MUL(MUL(a, z), ADD(S(T3), MUL(z, ADD(S(T5), MUL(z, ADD(S(T7), MUL(z, ADD(S(T9), MUL(z, S(T11)))))))))));
     simde_v128_t y = MUL(S(2.0f), simde_wasm_f32x4_pmin(a, S(TANH_BIG)));
-    /* 2^n from the bits of kr = n + 1.5 2^23: its low mantissa bits are n (n in [0, 29] here; NaN gives NaN anyway) */
+    /* p 2^n by adding n to p's exponent: kr = n + 1.5 2^23 holds n in its low bits, so kr << 23 is n << 23 (p in
+     * [0.7, 1.42] and n in [1, 29] where this branch is taken: exact, the scalar tail's multiply); the Taylor branch is
+     * taken where a >= 0.3 is false, NaN included, so NaN stays NaN */
     simde_v128_t kr = ADD(MUL(y, S(LOG2E)), S(ROUND));
     simde_v128_t n = simde_wasm_f32x4_sub(kr, S(ROUND));
     simde_v128_t r = simde_wasm_f32x4_sub(simde_wasm_f32x4_sub(y, MUL(n, S(LN2_HI))), MUL(n, S(LN2_LO)));
     simde_v128_t p = ADD(S(1.0f), MUL(r, ADD(S(1.0f), MUL(r, ADD(S(E2), MUL(r, ADD(S(E3), MUL(r, ADD(S(E4),
                      MUL(r, ADD(S(E5), MUL(r, ADD(S(E6), MUL(r, S(E7)))))))))))))));
-    simde_v128_t scale = simde_wasm_i32x4_shl(simde_wasm_i32x4_add(kr, simde_wasm_i32x4_splat(127)), 23);
-    simde_v128_t tb = simde_wasm_f32x4_sub(S(1.0f), simde_wasm_f32x4_div(S(2.0f), ADD(MUL(p, scale), S(1.0f))));
-    simde_v128_t t = simde_wasm_v128_bitselect(ts, tb, simde_wasm_f32x4_lt(a, S(TANH_SMALL)));
+    simde_v128_t pe = simde_wasm_i32x4_add(p, simde_wasm_i32x4_shl(kr, 23));
+    simde_v128_t tb = simde_wasm_f32x4_sub(S(1.0f), simde_wasm_f32x4_div(S(2.0f), ADD(pe, S(1.0f))));
+    simde_v128_t t = simde_wasm_v128_bitselect(tb, ts, simde_wasm_f32x4_ge(a, S(TANH_SMALL)));
     return simde_wasm_v128_or(t, simde_wasm_v128_and(x, sign));
 #undef S
 #undef ADD

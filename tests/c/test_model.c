@@ -406,6 +406,9 @@ static void test_model_simd_vs_scalar(void)
     float z[M * K], a1[M * K], a2[M * K], d1[M * K], d2[M * K];
     for (int i = 0; i < M * K; i++) z[i] = A[i] * 2;
     z[3] = 0;
+    /* tanh's branch edges and its clamp: both sides of |z| = 0.3, 9 and 10, huge and infinite values, -0 */
+    static const float edge[] = { 0.3f, -0.3f, 0.29999998f, 0.30000001f, 9.0f, -10.0f, 10.000001f, 30.0f, -1e30f, INFINITY, -INFINITY, -0.0f };
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) z[10 + i] = edge[i];
     for (int act = 0; act < SL_ACT_COUNT; act++) {
         sl_act_forward(act, a1, z, M * K);
         scalar_act_forward(act, a2, z, M * K);
