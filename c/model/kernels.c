@@ -61,6 +61,16 @@ static void gemm_nt_plain(float *C, const float *A, const float *B, const float 
 }
 
 #if SL_SIMD
+/* the 4 floats p[0], p[ld], p[2 ld], p[3 ld] as one vector, and back */
+static simde_v128_t load_lanes(const float *p, long ld) { return simde_wasm_f32x4_make(p[0], p[ld], p[2 * ld], p[3 * ld]); }
+static void store_lanes(float *p, long ld, simde_v128_t v)
+{
+    p[0] = simde_wasm_f32x4_extract_lane(v, 0);
+    p[ld] = simde_wasm_f32x4_extract_lane(v, 1);
+    p[2 * ld] = simde_wasm_f32x4_extract_lane(v, 2);
+    p[3 * ld] = simde_wasm_f32x4_extract_lane(v, 3);
+}
+
 /* col[c] = A[r][c] for r, c < 4: the 4 x 4 block of A at a (rows ld apart), transposed */
 static void transpose4(simde_v128_t col[4], const float *a, long ld)
 {
@@ -90,15 +100,10 @@ static void gemm_nt_cols(float *C, const float *A, const float *B, const float *
                 for (int c = 0; c < 4; c++) acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(col[c], simde_wasm_f32x4_splat(b[k + c])));
             }
             for (int k = K4; k < K; k++) {
-                simde_v128_t x = simde_wasm_f32x4_make(a[k], a[K + k], a[2L * K + k], a[3L * K + k]);
-                acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(x, simde_wasm_f32x4_splat(b[k])));
+                acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(load_lanes(a + k, K), simde_wasm_f32x4_splat(b[k])));
             }
             if (bias) acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_splat(bias[j]));
-            float *c = C + (long)i0 * N + j;
-            c[0] = simde_wasm_f32x4_extract_lane(acc, 0);
-            c[N] = simde_wasm_f32x4_extract_lane(acc, 1);
-            c[2L * N] = simde_wasm_f32x4_extract_lane(acc, 2);
-            c[3L * N] = simde_wasm_f32x4_extract_lane(acc, 3);
+            store_lanes(C + (long)i0 * N + j, N, acc);
         }
     }
 }
@@ -233,13 +238,10 @@ static void tile_1x8(float *c, const float *a, long at, const float *b, long bt,
  * a[t at + r] b[t bt], t ascending (the columns the 8-wide tiles leave: a first layer's few inputs). */
 static void tile_4x1(float *c, long ld, const float *a, long at, const float *b, long bt, int T)
 {
-    simde_v128_t acc = simde_wasm_f32x4_make(c[0], c[ld], c[2 * ld], c[3 * ld]);
+    simde_v128_t acc = load_lanes(c, ld);
     for (int t = 0; t < T; t++)
         acc = simde_wasm_f32x4_add(acc, simde_wasm_f32x4_mul(simde_wasm_v128_load(a + t * at), simde_wasm_f32x4_splat(b[t * bt])));
-    c[0] = simde_wasm_f32x4_extract_lane(acc, 0);
-    c[ld] = simde_wasm_f32x4_extract_lane(acc, 1);
-    c[2 * ld] = simde_wasm_f32x4_extract_lane(acc, 2);
-    c[3 * ld] = simde_wasm_f32x4_extract_lane(acc, 3);
+    store_lanes(c, ld, acc);
 }
 #endif
 
