@@ -61,14 +61,14 @@ static void gemm_nt_plain(float *C, const float *A, const float *B, const float 
 }
 
 #if SL_SIMD
-/* the 4 floats p[0], p[ld], p[2 ld], p[3 ld] as one vector, and back */
-static simde_v128_t load_lanes(const float *p, long ld) { return simde_wasm_f32x4_make(p[0], p[ld], p[2 * ld], p[3 * ld]); }
-static void store_lanes(float *p, long ld, simde_v128_t v)
+/* the 4 floats x[0], x[ld], x[2 ld], x[3 ld] as one vector, and back */
+static simde_v128_t load_lanes(const float *x, long ld) { return simde_wasm_f32x4_make(x[0], x[ld], x[2 * ld], x[3 * ld]); }
+static void store_lanes(float *x, long ld, simde_v128_t v)
 {
-    p[0] = simde_wasm_f32x4_extract_lane(v, 0);
-    p[ld] = simde_wasm_f32x4_extract_lane(v, 1);
-    p[2 * ld] = simde_wasm_f32x4_extract_lane(v, 2);
-    p[3 * ld] = simde_wasm_f32x4_extract_lane(v, 3);
+    x[0] = simde_wasm_f32x4_extract_lane(v, 0);
+    x[ld] = simde_wasm_f32x4_extract_lane(v, 1);
+    x[2 * ld] = simde_wasm_f32x4_extract_lane(v, 2);
+    x[3 * ld] = simde_wasm_f32x4_extract_lane(v, 3);
 }
 
 /* col[c] = A[r][c] for r, c < 4: the 4 x 4 block of A at a (rows ld apart), transposed */
