@@ -131,6 +131,25 @@ test('layout: the optimizer\'s insides and the pitfalls are full width under the
       return { top: c.top, bottom: c.bottom, scrolled: scrollY, controls: [k.top, k.bottom], h: innerHeight };
     }, route);
     assert.ok(seen.scrolled > 200 && seen.bottom > 40 && seen.top < 740, `${route}: ${JSON.stringify(seen)}`);
+    // what to notice sits right under the picture in the pinned pane, not after the pane's other charts and
+    // tables (it used to be last: 1 943 px down a 414 px pane in the Losses room)
+    const notice = await phone.evaluate((r) => {
+      const pane = document.querySelector(`.room[data-room="${r}"] .plots`);
+      const n = pane.querySelector(':scope > .notice');
+      if (!n) return null;
+      const top = (e) => e.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+      const shown = [...pane.children].filter((e) => e !== n && e.getBoundingClientRect().height > 0);
+      return { top: top(n), bottom: top(n) + n.getBoundingClientRect().height, pane: pane.clientHeight,
+        picture: shown.filter((e) => top(e) < top(n)).map((e) => e.classList.contains('lead')),
+        after: shown.filter((e) => top(e) >= top(n)).map((e) => e.classList.contains('lead')),
+        canvasAbove: top(pane.querySelector('canvas')) < top(n) };
+    }, route);
+    if (notice) {
+      assert.ok(notice.canvasAbove && notice.picture.length > 0, `${route}: the picture comes first: ${JSON.stringify(notice)}`);
+      assert.ok(notice.top < 1.5 * notice.pane, `${route}: what to notice is a short scroll of the pane away: ${JSON.stringify(notice)}`);
+      assert.ok(notice.picture.every(Boolean) && !notice.after.some(Boolean),
+        `${route}: only the picture is above what to notice: ${JSON.stringify(notice)}`);
+    }
     await phone.close();
   }
   assert.deepEqual(sink.errors, []);

@@ -109,12 +109,14 @@ function createLossesRoom({ root, lab, registry, getState, setState }) {
   const error = el('div', { class: 'field-error', role: 'alert', id: 'loss-error' });
   const btn = (t, f) => button(t, f);
   const focalBox = el('section', { id: 'loss-focal', 'aria-labelledby': 'loss-focal-title' });
-  main.append(notice.node, el('div', { class: 'toolbar' }, [
+  const chartTools = el('div', { class: 'toolbar' }, [
     btn('Reset zoom', () => { chart.resetZoom(); dchart.resetZoom(); }),
     btn('PNG', () => download('steplab-losses.png', chart.png())),
     btn('CSV', () => downloadText('steplab-losses.csv', chart.csv(), 'text/csv')),
     btn('JSON', () => downloadText('steplab-losses.json', chart.json(), 'application/json')),
-  ]), chartBox, caption, derivSection, error, readout, focalBox);
+  ]);
+  main.append(notice.node, chartTools, chartBox, caption, derivSection, error, readout, focalBox);
+  for (const n of [chartTools, chartBox, caption]) n.classList.add('lead'); // on a phone, what to notice comes right under these
   const chart = new LineChart(chartBox, { xLabel: 'x', yLabel: 'loss' });
   const dchart = new LineChart(dBox, { xLabel: 'x', yLabel: 'derivative', height: 200 });
   chartBox.lineChart = chart; // for tests and scripts: the chart of the box

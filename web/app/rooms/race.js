@@ -119,15 +119,16 @@ function createRaceRoom({ root, lab, registry, getState, setState, notify }) {
   const internals = el('div', { id: 'race-internals', class: 'readout' });
   const logBox = el('input', { type: 'checkbox', id: 'race-log' });
   const chartBox = el('div', { class: 'chart', id: 'race-chart' });
-  main.append(notice.node, canvas, key, trailBox, el('div', { class: 'toolbar' }, [playBtn, btn('Step', () => { pause(); setStep(k + 1); }, { id: 'race-stepbtn' }),
-    btn('Reset', () => { pause(); setStep(0); }, { id: 'race-reset' }), el('label', { class: 'inline' }, ['speed ', speedIn]), counter]),
-  status,
+  const playback = el('div', { class: 'toolbar' }, [playBtn, btn('Step', () => { pause(); setStep(k + 1); }, { id: 'race-stepbtn' }),
+    btn('Reset', () => { pause(); setStep(0); }, { id: 'race-reset' }), el('label', { class: 'inline' }, ['speed ', speedIn]), counter]);
+  main.append(notice.node, canvas, key, trailBox, playback, status,
   el('div', { class: 'toolbar' }, [el('label', { class: 'inline' }, [logBox, ' log scale']),
     btn('PNG', () => download('steplab-race-loss.png', chart.png())),
     btn('Landscape PNG', () => download('steplab-race.png', canvas.toDataURL('image/png'))),
     btn('CSV', () => downloadText('steplab-race.csv', chart.csv(), 'text/csv')),
     btn('JSON', () => downloadText('steplab-race.json', JSON.stringify({ state, traces: traces.map(plainTrace) }), 'application/json'))]),
   chartBox, internals);
+  for (const n of [canvas, key, trailBox, playback, status]) n.classList.add('lead'); // on a phone, what to notice comes right under these
   const chart = new LineChart(chartBox, { xLabel: 'step', yLabel: 'loss', height: 220 });
   chartBox.lineChart = chart; // for tests and scripts: the chart of the box
 

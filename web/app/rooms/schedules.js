@@ -102,6 +102,7 @@ function createSchedulesRoom({ root, lab, registry, getState, setState, notify }
   ]);
   const notice = createNoticeBox('sched');
   main.append(notice.node, toolbar, chartBox, readout);
+  for (const n of [toolbar, chartBox]) n.classList.add('lead'); // on a phone, what to notice comes right under these
   const chart = new LineChart(chartBox, { xLabel: 'epoch', yLabel: 'learning rate' });
   chartBox.lineChart = chart; // for tests and scripts: the chart of the box
 
