@@ -31,6 +31,19 @@ test('schedule prints the values, as CSV, as JSON and as a terminal plot', () =>
   assert.deepEqual(plateau.stdout.trim().split('\n').map(Number), [1, 1, 0.1]);
 });
 
+test('a schedule that ends before the default 100 values says so and names --steps; with --steps it is PyTorch\'s error alone', () => {
+  const spec = '{"type":"OneCycleLR","max_lr":0.1,"total_steps":50}';
+  let r = run('schedule', spec);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /OneCycleLR: total_steps is 50; cannot take step 52 .*steplab schedule computes 100 values unless --steps N says how many/);
+  r = run('schedule', `{"type":"SequentialLR","schedulers":[${spec}],"milestones":[]}`);
+  assert.match(r.stderr, /unless --steps N/, 'also when the ending schedule is a child');
+  r = run('schedule', spec, '--steps', '60');
+  assert.equal(r.status, 2);
+  assert.ok(r.stderr.includes('cannot take step 52') && !r.stderr.includes('--steps'), r.stderr);
+  assert.equal(run('schedule', spec, '--steps', '50').status, 0);
+});
+
 test('a spec can come from a file, and loss prints value and gradient', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steplab-cli-'));
   fs.writeFileSync(path.join(dir, 'spec.json'), '{"type":"StepLR","lr":0.1,"step_size":30,"gamma":0.1}');

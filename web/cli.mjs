@@ -402,7 +402,16 @@ async function main(argv, out, err) {
       const spec = readJson(args[0], 'the scheduler spec');
       const steps = flags.steps ?? 100;
       const metrics = flags.metrics;
-      const lr = lab.schedule(spec, steps, metrics ? { metrics } : {});
+      let lr;
+      try {
+        lr = lab.schedule(spec, steps, metrics ? { metrics } : {});
+      } catch (e) {
+        // a schedule that ends (OneCycleLR's total_steps) run past its end by the default length: say where the 100 came from
+        if (flags.steps === undefined && e instanceof SteplabError && e.code === 'range' && e.field && lab.registry.schedulers.find((r) => r.name === e.thing)?.length_param === e.field) {
+          e.message += `; steplab schedule computes ${steps} values unless --steps N says how many`;
+        }
+        throw e;
+      }
       if (flags.json) out(JSON.stringify({ spec, steps, lr: Array.from(lr) }) + '\n');
       else if (flags.plot) out(textPlot(lr, { ...plotSize(flags), title: `${spec.type}: learning rate over ${steps} steps` }));
       else if (flags.csv) out('step,lr\n' + Array.from(lr, (v, k) => `${k},${v}`).join('\n') + '\n');
