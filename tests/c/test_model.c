@@ -369,9 +369,9 @@ static void test_kernel_shapes_same_bits(void)
     CHECK(differ == 0);
 }
 
-/* SIMD kernels against their scalar tails in one binary: elementwise kernels
- * agree bit for bit; dot products to float32 rounding of their terms (the
- * lanes change the summation order). */
+/* SIMD kernels against their scalar tails in one binary: every kernel agrees
+ * bit for bit, the dot products too (the scalar code sums in the lanes' order;
+ * test_kernel_shapes_same_bits covers the shapes the tiles leave over). */
 static void test_model_simd_vs_scalar(void)
 {
     sl_rng r;
@@ -382,15 +382,14 @@ static void test_model_simd_vs_scalar(void)
     for (int i = 0; i < N * K; i++) B[i] = (float)sl_rng_range(&r, -1, 1);
     for (int i = 0; i < M * N; i++) G[i] = (float)sl_rng_range(&r, -1, 1);
     for (int i = 0; i < N; i++) bias[i] = (float)sl_rng_range(&r, -1, 1);
-    double worst = 0;
-    /* each kernel through both builds; error relative to the sum of |terms| */
+    /* each kernel through both builds */
     sl_gemm_nt(c1, A, B, bias, M, N, K);
     scalar_gemm_nt(c2, A, B, bias, M, N, K);
-    for (int i = 0; i < M * N; i++) worst = fmax(worst, fabs(c1[i] - c2[i]) / (double)K);
+    int same = memcmp(c1, c2, sizeof(float) * M * N) == 0;
     for (int i = 0; i < N * K; i++) c1[i] = c2[i] = 0.25f;
     sl_gemm_tn_acc(c1, G, A, M, N, K);
     scalar_gemm_tn_acc(c2, G, A, M, N, K);
-    int same = memcmp(c1, c2, sizeof(float) * N * K) == 0; /* axpy: one product and one add per element, in the same order */
+    same &= memcmp(c1, c2, sizeof(float) * N * K) == 0; /* axpy: one product and one add per element, in the same order */
     sl_gemm_nn(c1, G, B, M, N, K);
     scalar_gemm_nn(c2, G, B, M, N, K);
     same &= memcmp(c1, c2, sizeof(float) * M * K) == 0;
@@ -401,7 +400,6 @@ static void test_model_simd_vs_scalar(void)
     scalar_colsum_acc(s2, G, M, N);
     same &= memcmp(s1, s2, sizeof s1) == 0;
     CHECK(same);
-    CHECK(worst < 1e-6);
     /* activations: identical values and derivatives, SIMD lanes or not */
     float z[M * K], a1[M * K], a2[M * K], d1[M * K], d2[M * K];
     for (int i = 0; i < M * K; i++) z[i] = A[i] * 2;
