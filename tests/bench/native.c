@@ -7,9 +7,10 @@
  *   bench_native landscape SURFACE NX NY X0 X1 Y0 Y1 SAMPLES
  *   bench_native schedule SPEC N SAMPLES
  *   bench_native trace SURFACE OPTIMIZER X0 Y0 STEPS SAMPLES
- *   bench_native train SIZES ACTIVATION LOSS BATCH N STEPS CHECK SAMPLES
+ *   bench_native train SIZES ACTIVATION LOSS BATCH N STEPS CHECK RESET SAMPLES
  *                                               sl_trainer_run, STEPS steps a run (W1-W3); the check
- *                                               is the losses of the first CHECK steps
+ *                                               is the losses of the first CHECK steps; a trainer past
+ *                                               RESET steps starts again (train.mjs's RESET_STEPS)
  *   bench_native phases SIZES ACTIVATION LOSS BATCH N STEPS SAMPLES
  *                                               where a step's time goes: microseconds per step of each
  *                                               phase of sl_trainer_run, each timed alone over STEPS calls
@@ -98,7 +99,6 @@ static void print_check(const float *x, int n, int count)
 #define CHECKS 16
 #define MAX_LAYERS 8
 #define MAX_CHECK_STEPS 256
-#define RESET_STEPS 4096 /* train.mjs's RESET_STEPS */
 
 /* The training workloads W1-W3 (tests/bench/train.mjs trainData()): the data set, the
  * initial weights and the configuration, built from the same generators. */
@@ -365,11 +365,11 @@ int main(int argc, char **argv)
         sl_trace_free(tr);
         return 0;
     }
-    if (!strcmp(what, "train") && argc == 10) {
+    if (!strcmp(what, "train") && argc == 11) {
         train_case c = { .activation = argv[3], .loss = argv[4], .batch = atoi(argv[5]), .n = atoi(argv[6]) };
-        int steps = atoi(argv[7]), check = atoi(argv[8]), done = 0;
-        if (!train_setup(&c, argv[2]) || steps < 1 || check < 1 || check > MAX_CHECK_STEPS) {
-            fprintf(stderr, "bench_native train: bad sizes, steps or check steps\n");
+        int steps = atoi(argv[7]), check = atoi(argv[8]), reset = atoi(argv[9]), done = 0;
+        if (!train_setup(&c, argv[2]) || steps < 1 || check < 1 || check > MAX_CHECK_STEPS || reset < 1) {
+            fprintf(stderr, "bench_native train: bad sizes, steps, check steps or reset steps\n");
             return 2;
         }
         double *out = malloc(3 * sizeof(double) * (size_t)(steps > check ? steps : check));
@@ -377,9 +377,9 @@ int main(int argc, char **argv)
         sl_status st = train_create(&c, &tr);
         if (st) return fail(st);
         /* a warm-up run, then each sample is one run of STEPS steps, as run.step(STEPS); past
-         * RESET_STEPS steps from the initial weights again (a fresh trainer, untimed), as run.mjs's timeRuns */
+         * RESET steps from the initial weights again (a fresh trainer, untimed), as run.mjs's timeRuns */
         for (int s = -1; s < samples; s++) {
-            if (sl_trainer_steps(tr) > RESET_STEPS) {
+            if (sl_trainer_steps(tr) > reset) {
                 sl_trainer_free(tr);
                 tr = 0;
                 if ((st = train_create(&c, &tr))) return fail(st);

@@ -466,7 +466,7 @@ export function workloads(ctx) {
       impls: {
         'steplab-wasm-simd': trainLab(lab, w),
         'steplab-wasm-scalar': trainLab(labScalar, w),
-        'steplab-native': (s) => ['train', w.sizes.join(','), w.activation, w.loss, w.batch, s.n, s.steps, s.check],
+        'steplab-native': (s) => ['train', w.sizes.join(','), w.activation, w.loss, w.batch, s.n, s.steps, s.check, RESET_STEPS],
         'steplab-browser': 'runBrowser()', // headless Chromium, dist/steplab.mjs in a module worker (browser.mjs)
         'tfjs-wasm': trainTfjs(ctx, 'wasm', w),
         'tfjs-cpu': trainTfjs(ctx, 'cpu', w),
