@@ -27,7 +27,8 @@ const run = named && JSON.parse(fs.readFileSync(`${resultsDir}/${named[1]}`, 'ut
 test('the README names the newest committed benchmark run', () => {
   assert.ok(named, 'README Performance should name its run as `tests/bench/results/<date>.json`');
   const newest = fs.readdirSync(resultsDir).filter((f) => /^\d{4}-.*\.json$/.test(f)).sort().at(-1);
-  assert.equal(named[1], newest, 'README Performance names an older run than the newest in tests/bench/results/');
+  assert.equal(named[1], newest, `README Performance names an older run than the newest in tests/bench/results/: `
+    + `to keep ${newest}, copy its figures into the README's table (this test names any cell that differs); else delete it`);
   assert.equal(run.quick, false, 'the named run is a --quick run, whose timings mean nothing');
 });
 
