@@ -222,13 +222,15 @@ test('every component shares one worker, and removing or resetting a figure free
   const afterReset = await liveRuns();
   assert.equal(afterReset.length, 3);
   assert.equal(afterReset.filter((id) => !live.includes(id)).length, 1);
-  // five more figures at once, each removed while (or before) it trains
+  // five more figures at once, each removed while (or before) it trains. Each has epochs enough to be still
+  // running when the page sees all five running: at 200 epochs (2 000 steps, tens of ms since the trainer's
+  // speed-ups) the first could finish before a loaded machine's poll saw the fifth start, and the wait timed out
   await page.evaluate(() => {
     for (let i = 0; i < 5; i++) {
       const t = document.createElement('steplab-train');
       t.className = 'extra';
       t.setAttribute('speed', '0');
-      t.setAttribute('epochs', '200');
+      t.setAttribute('epochs', '20000');
       document.body.append(t);
       t.play();
     }
